@@ -1,0 +1,174 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { storeSecret } from "./secret";
+import { dataProtection } from "./stateful";
+
+/** Structural: the same engine, version and parameters in every stack (a stack file cannot set them). */
+export const POSTGRES_ENGINE_VERSION = "16.6";
+export const POSTGRES_FAMILY = "postgres16";
+export const DATABASE_NAME = "app";
+export const DATABASE_USER = "app_admin";
+export const DATABASE_PORT = 5432;
+
+/**
+ * Server parameters. Structural: a missing extension or a different timezone changes query results,
+ * so these are code, not config. Static parameters apply at the next reboot.
+ */
+export const POSTGRES_PARAMETERS: ReadonlyArray<{ name: string; value: string; applyMethod: "immediate" | "pending-reboot" }> = [
+  { name: "timezone", value: "UTC", applyMethod: "immediate" },
+  { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
+  { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },
+  { name: "pg_stat_statements.track", value: "all", applyMethod: "immediate" },
+  { name: "log_min_duration_statement", value: "500", applyMethod: "immediate" },
+  { name: "log_connections", value: "1", applyMethod: "immediate" },
+  { name: "log_disconnections", value: "1", applyMethod: "immediate" },
+  { name: "log_lock_waits", value: "1", applyMethod: "immediate" },
+  { name: "idle_in_transaction_session_timeout", value: "60000", applyMethod: "immediate" },
+];
+
+export interface DatabaseArgs {
+  /** Physical name prefix, e.g. `parity-staging`. */
+  readonly namePrefix: string;
+  readonly vpcId: pulumi.Input<string>;
+  /** Private subnets, one per AZ. */
+  readonly subnetIds: pulumi.Input<string>[];
+  /** The only security group allowed to reach port 5432: the app's tasks. */
+  readonly appSecurityGroupId: pulumi.Input<string>;
+  /** The stack's data key for storage, snapshots and the password secret. Caution: changing it replaces the instance. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Sizing, e.g. `db.t4g.micro` in staging, `db.r7g.large` in production. */
+  readonly instanceClass: string;
+  /** Initial gp3 storage in GiB (sizing). */
+  readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling in GiB (sizing). */
+  readonly maxAllocatedStorageGb: number;
+  /** Automated backup retention in days. @default 7 */
+  readonly backupRetentionDays?: number;
+  /** A standby in the second AZ. @default false */
+  readonly multiAz?: boolean;
+  /**
+   * Changing it rebuilds the database from scratch: the instance gets a new identifier, so Pulumi
+   * replaces it (and the migration step re-runs end to end). Caution: destroys all data; production
+   * config validation only accepts `""`.
+   * @default ""
+   */
+  readonly resetToken?: string;
+  /**
+   * Deletion protection, final snapshot, `protect` and retain-on-delete.
+   * @default true
+   */
+  readonly protectData?: boolean;
+}
+
+/**
+ * RDS PostgreSQL with its parameter group, subnet group, security group and a generated master
+ * password kept in Secrets Manager. TLS is enforced by the server (`rds.force_ssl`), storage is
+ * encrypted with the stack's own key.
+ */
+export class Database extends pulumi.ComponentResource {
+  public readonly instance: aws.rds.Instance;
+  public readonly securityGroup: aws.ec2.SecurityGroup;
+  public readonly resetId: random.RandomId;
+  public readonly passwordSecret: aws.secretsmanager.Secret;
+  public readonly host: pulumi.Output<string>;
+  public readonly port: pulumi.Output<number>;
+  public readonly identifier: pulumi.Output<string>;
+  /** ECS `valueFrom` for the password field of the JSON secret. */
+  public readonly passwordValueFrom: pulumi.Output<string>;
+  public readonly databaseName = DATABASE_NAME;
+  public readonly user = DATABASE_USER;
+
+  constructor(name: string, args: DatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("parity:components:Database", name, {}, opts);
+    if (args.maxAllocatedStorageGb < args.allocatedStorageGb) {
+      throw new Error(`Database ${name}: \`maxAllocatedStorageGb\` (${args.maxAllocatedStorageGb}) must be at least \`allocatedStorageGb\` (${args.allocatedStorageGb})`);
+    }
+    const protectData = args.protectData ?? true;
+    const backupRetentionDays = args.backupRetentionDays ?? 7;
+    const resetToken = args.resetToken ?? "";
+
+    // The token's only job is to change the instance identifier: new token, new RandomId, new instance.
+    this.resetId = new random.RandomId(`${name}-reset`, { byteLength: 4, keepers: { resetToken } }, { parent: this });
+    const identifier = pulumi.interpolate`${args.namePrefix}-db-${this.resetId.hex}`;
+
+    const password = new random.RandomPassword(
+      `${name}-password`,
+      // RDS refuses `/`, `@`, `"` and spaces in master passwords.
+      { length: 32, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}:?", minLower: 1, minUpper: 1, minNumeric: 1 },
+      { parent: this },
+    );
+
+    const parameters = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      { name: `${args.namePrefix}-${POSTGRES_FAMILY}`, family: POSTGRES_FAMILY, description: `${args.namePrefix}: structural PostgreSQL parameters`, parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p })) },
+      { parent: this },
+    );
+    const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { name: `${args.namePrefix}-db`, subnetIds: args.subnetIds }, { parent: this });
+    this.securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        vpcId: args.vpcId,
+        description: "PostgreSQL: reachable only from the app tasks",
+        ingress: [{ protocol: "tcp", fromPort: DATABASE_PORT, toPort: DATABASE_PORT, securityGroups: [args.appSecurityGroupId], description: "From app tasks" }],
+        egress: [],
+      },
+      { parent: this },
+    );
+
+    this.instance = new aws.rds.Instance(
+      `${name}-instance`,
+      {
+        identifier,
+        engine: "postgres",
+        engineVersion: POSTGRES_ENGINE_VERSION,
+        // Pinned version: upgrades are pull requests that go through staging first.
+        autoMinorVersionUpgrade: false,
+        instanceClass: args.instanceClass,
+        allocatedStorage: args.allocatedStorageGb,
+        maxAllocatedStorage: args.maxAllocatedStorageGb,
+        storageType: "gp3",
+        storageEncrypted: true,
+        kmsKeyId: args.kmsKeyArn,
+        dbName: DATABASE_NAME,
+        username: DATABASE_USER,
+        password: password.result,
+        port: DATABASE_PORT,
+        parameterGroupName: parameters.name,
+        dbSubnetGroupName: subnets.name,
+        vpcSecurityGroupIds: [this.securityGroup.id],
+        publiclyAccessible: false,
+        multiAz: args.multiAz ?? false,
+        caCertIdentifier: "rds-ca-rsa2048-g1",
+        backupRetentionPeriod: backupRetentionDays,
+        backupWindow: "03:00-04:00",
+        maintenanceWindow: "sun:04:30-sun:05:30",
+        copyTagsToSnapshot: true,
+        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        deletionProtection: protectData,
+        skipFinalSnapshot: !protectData,
+        finalSnapshotIdentifier: protectData ? pulumi.interpolate`${identifier}-final` : undefined,
+      },
+      { parent: this, ...dataProtection(protectData) },
+    );
+
+    this.host = this.instance.address;
+    this.port = this.instance.port;
+    this.identifier = this.instance.identifier;
+
+    const stored = storeSecret(
+      `${name}-master`,
+      {
+        secretName: `${args.namePrefix}/database/master`,
+        description: `${args.namePrefix}: PostgreSQL master credentials`,
+        kmsKeyArn: args.kmsKeyArn,
+        value: pulumi.jsonStringify({ username: DATABASE_USER, password: password.result, host: this.host, port: this.port, dbname: DATABASE_NAME }),
+      },
+      this,
+    );
+    this.passwordSecret = stored.secret;
+    this.passwordValueFrom = pulumi.interpolate`${stored.secret.arn}:password::`;
+
+    this.registerOutputs({ host: this.host, port: this.port, identifier: this.identifier, passwordSecretArn: stored.secret.arn });
+  }
+}
