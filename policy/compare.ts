@@ -1,0 +1,220 @@
+import { classify, envPathOf, PropertyClass, resourceKey } from "./contract";
+import { flatten, isEmptyLeaf, SECRET_SHOWN, UNKNOWN_VALUE } from "./flatten";
+import { declaresEnv, declaresPresence, declaresProperty, KnownDifference } from "./known-differences";
+import { normalize, StackIdentity, stackIdentityOf } from "./normalize";
+
+/**
+ * Staging vs production, property by property, classified by the one contract. The parity report
+ * prints this; the stack policy runs the same comparison against parity.lock.json.
+ */
+
+export type DiffClass = "divergent" | "declared" | "sizing" | "identity" | "unknown" | "match";
+
+export interface PropertyDiff {
+  resourceKey: string;
+  resourceType: string;
+  /** Top-level component's logical name, or "(stack)". */
+  component: string;
+  /** e.g. `parameters[name=timezone].value`, `containerDefinitions[name=web].image`. */
+  path: string;
+  staging: unknown;
+  production: unknown;
+  class: DiffClass;
+  /** The known-differences.yaml id that declares this difference. */
+  declaredBy?: string;
+  /** What to do about a divergent value. */
+  fix?: string;
+}
+
+export interface PresenceDiff {
+  resourceKey: string;
+  resourceType: string;
+  component: string;
+  onlyIn: "staging" | "production";
+  class: "divergent" | "declared";
+  declaredBy?: string;
+}
+
+export interface EnvDiff {
+  /** `<task definition>/<container>` or `<function>`. */
+  service: string;
+  key: string;
+  /** Undefined when the key is missing in that stack; `[secret]` for secrets. */
+  staging?: string;
+  production?: string;
+  secret: boolean;
+  class: DiffClass;
+  declaredBy?: string;
+}
+
+export interface StackComparison {
+  properties: PropertyDiff[];
+  presence: PresenceDiff[];
+  env: EnvDiff[];
+}
+
+export interface ComparableResource {
+  urn: string;
+  type: string;
+  inputs: Record<string, unknown>;
+  parent?: string;
+  options?: { protect?: boolean; retainOnDelete?: boolean };
+  /** Provider state (ids, ARNs), when known; only the lock's identity list reads it. */
+  outputs?: Record<string, unknown>;
+}
+
+/** One env var of one service, as the comparison sees it. */
+export interface EnvValue {
+  /** Normalized value; null when the lock does not record it (identity, sizing, secrets). */
+  readonly value: unknown;
+  readonly secret: boolean;
+}
+
+/** A resource reduced to what the contract compares: normalized leaves and env vars. */
+export interface ResourcePrint {
+  readonly key: string;
+  readonly type: string;
+  readonly component: string;
+  readonly protect: boolean;
+  /** Path → normalized leaf value, env var paths excluded. */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** Service → env key → value. */
+  readonly env: Readonly<Record<string, Readonly<Record<string, EnvValue>>>>;
+}
+
+/** Types that are bookkeeping, not infrastructure. */
+const SKIPPED_TYPES = new Set(["pulumi:pulumi:Stack"]);
+
+/** Reduces a stack's resources to prints keyed by resource key. */
+export function printStack(resources: readonly ComparableResource[], identity: StackIdentity = stackIdentityOf(resources)): Map<string, ResourcePrint> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const prints = new Map<string, ResourcePrint>();
+  for (const r of resources) {
+    if (SKIPPED_TYPES.has(r.type)) continue;
+    const key = resourceKey(r.urn);
+    const properties: Record<string, unknown> = {};
+    const env: Record<string, Record<string, EnvValue>> = {};
+    for (const [path, leaf] of flatten(r.inputs)) {
+      const envPath = envPathOf(path);
+      if (!envPath) {
+        properties[path] = normalize(leaf, identity);
+        continue;
+      }
+      const service = envPath.container === undefined ? key.split("::").pop() ?? key : `${key.split("::").pop()}/${envPath.container}`;
+      (env[service] ??= {})[envPath.key] = { value: envPath.secret ? SECRET_SHOWN : normalize(leaf, identity), secret: envPath.secret };
+    }
+    prints.set(key, { key, type: r.type, component: componentOf(r, byUrn), protect: r.options?.protect === true, properties, env });
+  }
+  return prints;
+}
+
+/** The logical name of the top-level component a resource belongs to, or "(stack)". */
+export function componentOf(r: ComparableResource, byUrn: ReadonlyMap<string, ComparableResource>): string {
+  let top: ComparableResource | undefined;
+  let cur: ComparableResource | undefined = r;
+  while (cur && !SKIPPED_TYPES.has(cur.type)) {
+    top = cur;
+    cur = cur.parent ? byUrn.get(cur.parent) : undefined;
+  }
+  if (!top || top === r) return "(stack)";
+  return top.urn.split("::").pop() ?? "(stack)";
+}
+
+export function compareStacks(staging: ComparableResource[], production: ComparableResource[], known: KnownDifference[]): StackComparison {
+  return comparePrints(printStack(staging), printStack(production), known);
+}
+
+/**
+ * Compares two sets of prints; `production` may come from the lock, where identity and sizing
+ * values are not recorded. Stable order: resource key, then path.
+ */
+export function comparePrints(staging: ReadonlyMap<string, ResourcePrint>, production: ReadonlyMap<string, ResourcePrint>, known: readonly KnownDifference[]): StackComparison {
+  const result: StackComparison = { properties: [], presence: [], env: [] };
+  const keys = [...new Set([...staging.keys(), ...production.keys()])].sort();
+  for (const key of keys) {
+    const s = staging.get(key);
+    const p = production.get(key);
+    if (!s || !p) {
+      const only = (s ?? p) as ResourcePrint;
+      const onlyIn = s ? "staging" : "production";
+      const d = declaresPresence(known, key, only.type, onlyIn);
+      result.presence.push({ resourceKey: key, resourceType: only.type, component: only.component, onlyIn, class: d ? "declared" : "divergent", ...(d ? { declaredBy: d.id } : {}) });
+      continue;
+    }
+    const paths = [...new Set([...Object.keys(s.properties), ...Object.keys(p.properties)])].sort();
+    for (const path of paths) result.properties.push(diffProperty(s, p, path, known));
+    result.env.push(...diffEnv(s, p, known));
+  }
+  return result;
+}
+
+function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: readonly KnownDifference[]): PropertyDiff {
+  const cls = classify(s.type, path);
+  const sv = s.properties[path];
+  const pv = p.properties[path];
+  const base = { resourceKey: s.key, resourceType: s.type, component: s.component, path, staging: sv, production: pv };
+  const verdict = judge(cls, sv, pv, path in s.properties, path in p.properties);
+  if (verdict !== "divergent") return { ...base, class: verdict };
+  const d = declaresProperty(known, s.key, s.type, path);
+  if (d) return { ...base, class: "declared", declaredBy: d.id };
+  return { ...base, class: "divergent", fix: propertyFix(s.key, path, sv, pv) };
+}
+
+/**
+ * The class of one pair of values. A property one side leaves out and the other sets to an empty
+ * value counts as equal: that is what providers fill in for a property the program did not set.
+ */
+export function judge(cls: PropertyClass, staging: unknown, production: unknown, inStaging = true, inProduction = true): DiffClass {
+  if (cls === "identity") return "identity";
+  if (staging === UNKNOWN_VALUE || production === UNKNOWN_VALUE) return "unknown";
+  const missing = !inStaging || !inProduction;
+  if (missing && isEmptyLeaf(inStaging ? staging : production)) return "match";
+  if (!missing && sameValue(staging, production)) return "match";
+  return cls === "sizing" ? "sizing" : "divergent";
+}
+
+function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDifference[]): EnvDiff[] {
+  const out: EnvDiff[] = [];
+  const services = [...new Set([...Object.keys(s.env), ...Object.keys(p.env)])].sort();
+  for (const service of services) {
+    const se = s.env[service] ?? {};
+    const pe = p.env[service] ?? {};
+    for (const key of [...new Set([...Object.keys(se), ...Object.keys(pe)])].sort()) {
+      const sv = se[key];
+      const pv = pe[key];
+      const secret = (sv ?? pv).secret;
+      const shown = { staging: sv === undefined ? undefined : show(sv), production: pv === undefined ? undefined : show(pv) };
+      if (!sv || !pv) {
+        const d = declaresEnv(known, key, sv ? "staging" : "production");
+        out.push({ service, key, ...shown, secret, class: d ? "declared" : "divergent", ...(d ? { declaredBy: d.id } : {}) });
+        continue;
+      }
+      const container = service.includes("/") ? service.slice(service.indexOf("/") + 1) : undefined;
+      const path = container === undefined ? `environment.variables.${key}` : `containerDefinitions[name=${container}].${secret ? "secrets" : "environment"}[${key}]`;
+      const cls = judge(classify(s.type, path), sv.value, pv.value);
+      const d = cls === "divergent" ? declaresEnv(known, key) : undefined;
+      out.push({ service, key, ...shown, secret, class: d ? "declared" : cls, ...(d ? { declaredBy: d.id } : {}) });
+    }
+  }
+  return out;
+}
+
+function show(v: EnvValue): string {
+  if (v.secret) return SECRET_SHOWN;
+  if (v.value === null) return "(not recorded)";
+  return typeof v.value === "string" ? v.value : JSON.stringify(v.value);
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function showValue(v: unknown): string {
+  if (v === undefined) return "(not set)";
+  const text = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+function propertyFix(key: string, path: string, staging: unknown, production: unknown): string {
+  return `Set \`${path}\` of \`${key}\` to production's value ${showValue(production)} (this stack has ${showValue(staging)}), or declare the difference in known-differences.yaml (what, why, howToTestSafely).`;
+}

@@ -1,0 +1,176 @@
+/**
+ * The parity contract: for every resource type, which properties must equal production's
+ * (structural), may be smaller (sizing), must differ (identity) or may differ only as declared in
+ * known-differences.yaml (simulated). Anything not listed here is structural: a property nobody
+ * thought about is held to production until someone says otherwise, in review, in this file.
+ *
+ * The stack policy (stack vs parity.lock.json) and compareStacks (staging vs production) both call
+ * `classify`; there is no second classifier.
+ */
+
+export type PropertyClass = "structural" | "sizing" | "identity" | "simulated";
+
+interface Rule {
+  /** Resource type token, or "*" for every type. */
+  readonly type: string;
+  /** Matched against the whole property path (see flatten.ts for the path syntax). */
+  readonly path: RegExp;
+  readonly class: PropertyClass;
+}
+
+/**
+ * Env var keys whose values name the stack's own generated resources (identity). URLs built from
+ * the domain (BASE_URL, CORS_ORIGINS, callback URLs) stay structural: values are compared with the
+ * stack's domain, account and environment name replaced by placeholders (normalize.ts), so
+ * `https://staging.app.example.com/auth/callback` equals production's and a changed path does not.
+ */
+const IDENTITY_ENV = /^(UPLOADS_BUCKET|EMAIL_OUTBOX_BUCKET|DATABASE_HOST|[A-Z0-9_]+_QUEUE_URL|[A-Z0-9_]+_BUCKET|AUTH_[A-Z0-9_]*(ID|DOMAIN|ISSUER|ARN))$/;
+/** Env var keys that say whether an integration is real or simulated (declared per stack). */
+const SIMULATED_ENV = /^(PAYMENTS_MODE|EMAIL_MODE|SMS_MODE|SIMULATED_INTEGRATIONS)$/;
+/** Env var keys that scale the work a task does, not what it does. */
+const SIZING_ENV = /^(WORKER_CONCURRENCY|WEB_CONCURRENCY|[A-Z0-9_]*_POOL_SIZE)$/;
+
+/**
+ * Where a task definition or a function keeps its environment. Groups: container, `environment` or
+ * `secrets`, key (ECS); key (Lambda).
+ */
+const ENV_PATH = /^(?:containerDefinitions\[(?:name=)?([^\]]+)\]\.(environment|secrets)\[([^\]]+)\]|environment\.variables\.([A-Za-z0-9_]+))$/;
+
+/** One environment variable addressed by a property path. */
+export interface EnvPath {
+  /** The container's name for ECS task definitions; undefined for functions. */
+  readonly container?: string;
+  readonly key: string;
+  /** ECS `secrets`: the value is a reference to a secret, never the secret itself. */
+  readonly secret: boolean;
+}
+
+/** The env var a property path addresses, if it addresses one. */
+export function envPathOf(propertyPath: string): EnvPath | undefined {
+  const m = ENV_PATH.exec(propertyPath);
+  if (!m) return undefined;
+  if (m[4] !== undefined) return { key: m[4], secret: false };
+  return { container: m[1], key: m[3], secret: m[2] === "secrets" };
+}
+
+function classifyEnv(env: EnvPath): PropertyClass {
+  if (env.secret || IDENTITY_ENV.test(env.key)) return "identity";
+  if (SIMULATED_ENV.test(env.key)) return "simulated";
+  if (SIZING_ENV.test(env.key)) return "sizing";
+  return "structural";
+}
+
+/**
+ * Properties the provider computes (ids, ARNs, endpoints, status): they name this stack's instance
+ * of a resource, so they always differ between stacks and say nothing about behaviour.
+ */
+const COMPUTED = [
+  "id", "urn", "arn", "arnSuffix", "arnWithoutRevision", "revision", "keyId", "url", "endpoint", "address",
+  "resourceId", "hostedZoneId", "status", "dnsName", "zoneId", "bucketDomainName", "bucketRegionalDomainName",
+  "uniqueId", "createDate", "creationDate", "lastModified", "policyId", "ownerId", "defaultSecurityGroupId",
+  "mainRouteTableId", "availabilityZoneId", "allocationId", "publicIp", "privateIp", "networkInterfaceId",
+  "prefixListId", "versionId", "versionStages", "domainValidationOptions", "fqdn", "estimatedNumberOfUsers",
+  "clientSecret", "cloudfrontDistribution", "cloudfrontDistributionArn", "cloudfrontDistributionZoneId",
+  "awsAccountId", "sub", "dkimSigningAttributes", "identityType", "verifiedForSendingStatus", "qualifiedArn",
+  "invokeArn", "version", "result", "bcryptHash", "hex", "b64Url", "b64Std", "dec", "privateKeyPem",
+  "privateKeyOpenssh", "privateKeyPemPkcs8", "publicKeyPem", "publicKeyOpenssh", "publicKeyFingerprintSha256",
+  "publicKeyFingerprintMd5", "tagsAll", "secretString", "secretBinary", "password",
+];
+
+const RULES: readonly Rule[] = [
+  // Secrets handed to containers are references to this stack's own Secrets Manager entries.
+  { type: "*", path: /^containerDefinitions\[[^\]]+\]\.image$/, class: "identity" },
+  { type: "*", path: /^containerDefinitions\[[^\]]+\]\.(cpu|memory|memoryReservation)$/, class: "sizing" },
+  { type: "*", path: /^containerDefinitions\[[^\]]+\]\.logConfiguration\.options\["awslogs-(group|region)"\]$/, class: "identity" },
+
+  // Integrations say what they simulate with a tag; its value differs per stack by design.
+  { type: "*", path: /^tags(\.|\[")(parity:)?(integration[-:]mode|simulated|mode|[a-z]+[-:]mode)("\])?$/i, class: "simulated" },
+  { type: "*", path: /^tags(\.|\[")(Name|parity:environment|parity:project|Environment)("\])?$/, class: "identity" },
+
+  // Sizing: scale, not behaviour.
+  { type: "aws:rds/instance:Instance", path: /^(instanceClass|allocatedStorage|maxAllocatedStorage|multiAz|backupRetentionPeriod|iops|storageThroughput|performanceInsightsRetentionPeriod|monitoringInterval)$/, class: "sizing" },
+  // Protection is checked by the safety policy (production must have it), not held equal: staging
+  // is meant to be rebuilt, so it must be deletable.
+  { type: "aws:rds/instance:Instance", path: /^(deletionProtection|skipFinalSnapshot|finalSnapshotIdentifier|applyImmediately)$/, class: "sizing" },
+  { type: "aws:rds/instance:Instance", path: /^(identifier|identifierPrefix|password|manageMasterUserPassword)$/, class: "identity" },
+  { type: "aws:ecs/service:Service", path: /^desiredCount$/, class: "sizing" },
+  { type: "aws:ecs/taskDefinition:TaskDefinition", path: /^(cpu|memory)$/, class: "sizing" },
+  { type: "aws:cloudwatch/logGroup:LogGroup", path: /^retentionInDays$/, class: "sizing" },
+  { type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", path: /noncurrentVersionExpiration\.noncurrentDays$/, class: "sizing" },
+  { type: "aws:s3/bucket:Bucket", path: /^forceDestroy$/, class: "sizing" },
+  { type: "aws:s3/bucketV2:BucketV2", path: /^forceDestroy$/, class: "sizing" },
+  { type: "aws:cognito/userPool:UserPool", path: /^deletionProtection$/, class: "sizing" },
+  { type: "aws:kms/key:Key", path: /^deletionWindowInDays$/, class: "sizing" },
+  { type: "aws:secretsmanager/secret:Secret", path: /^recoveryWindowInDays$/, class: "sizing" },
+  // One NAT per AZ or one shared: the route goes through a NAT either way.
+  { type: "aws:ec2/route:Route", path: /^natGatewayId$/, class: "identity" },
+  { type: "aws:ec2/routeTable:RouteTable", path: /\.natGatewayId$/, class: "identity" },
+
+  // Identity: names and addresses of this stack's own things.
+  { type: "aws:ec2/vpc:Vpc", path: /^cidrBlock$/, class: "identity" },
+  { type: "aws:ec2/subnet:Subnet", path: /^cidrBlock$/, class: "identity" },
+  { type: "*", path: /(^|\.)cidrBlocks?$/, class: "identity" },
+  { type: "*", path: /^(name|namePrefix|bucket|bucketPrefix|family|description|secretId|emailIdentity|domain|domainName|subjectAlternativeNames|records|userPoolId|clientId)$/, class: "identity" },
+  { type: "aws:cognito/user:User", path: /^(username|attributes\..*|temporaryPassword|password)$/, class: "identity" },
+  { type: "*", path: /\["[^"]*(Arn|Account|Id|Url)"\]$/, class: "identity" },
+  { type: "aws:route53/record:Record", path: /^(name|zoneId|aliases\[.*)$/, class: "identity" },
+  { type: "aws:lambda/invocation:Invocation", path: /^(input|triggers\..*)$/, class: "identity" },
+  { type: "random:index/randomId:RandomId", path: /^keepers\..*$/, class: "identity" },
+  // References to other resources (their ids, ARNs, generated names) differ by construction.
+  { type: "*", path: /(Arn|Arns|Id|Ids|ARN|GroupName|GroupNames|FunctionName|Url|QueueUrl)(\[[^\]]*\])?$/, class: "identity" },
+  { type: "*", path: /^(role|cluster|taskDefinition|policy\.Statement\[[^\]]+\]\.Resource(\[\d+\])?|targetKeyId|kmsMasterKeyId|loadBalancer|targetGroup|certificate|functionName|queue|redrivePolicy\.deadLetterTargetArn|redriveAllowPolicy\.sourceQueueArns)$/, class: "identity" },
+  { type: "*", path: /(^|\.)(Resource|Principal\.AWS|Principal\.Service)(\[\d+\])?$/, class: "identity" },
+  { type: "*", path: /\.(arn|roleArn|resourceArn|targetArn|deadLetterConfig\.arn|subnets(\[\d+\])?|securityGroups(\[\d+\])?|containerName|targetGroupArn)$/, class: "identity" },
+];
+
+const COMPUTED_SET = new Set(COMPUTED);
+
+/**
+ * The class of one property of one resource type. `propertyPath` is a path as flatten.ts writes
+ * it, e.g. `parameters[name=timezone].value` or `containerDefinitions[name=web].environment[BASE_URL]`.
+ */
+export function classify(resourceType: string, propertyPath: string): PropertyClass {
+  const top = /^[^.[]+/.exec(propertyPath)?.[0] ?? propertyPath;
+  if (COMPUTED_SET.has(top)) return "identity";
+  const env = envPathOf(propertyPath);
+  if (env) return classifyEnv(env);
+  for (const rule of RULES) {
+    if ((rule.type === "*" || rule.type === resourceType) && rule.path.test(propertyPath)) return rule.class;
+  }
+  return "structural";
+}
+
+/** A stack-independent key: the URN minus `urn:pulumi:<stack>::<project>::`. */
+export function resourceKey(urn: string): string {
+  const parts = urn.split("::");
+  if (parts.length < 4 || !parts[0].startsWith("urn:pulumi:")) {
+    throw new Error(`\`${urn}\` is not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>)`);
+  }
+  return parts.slice(2).join("::");
+}
+
+/** The logical name at the end of a resource key or URN. */
+export function logicalName(keyOrUrn: string): string {
+  const parts = keyOrUrn.split("::");
+  return parts[parts.length - 1];
+}
+
+/** The resource's own type: the last entry of the key's `parent$child` type chain. */
+export function typeOfKey(key: string): string {
+  const chain = key.split("::")[0];
+  const types = chain.split("$");
+  return types[types.length - 1];
+}
+
+/** Types whose data AWS cannot give back once deleted: they carry `protect` in production. */
+export const STATEFUL_TYPES: readonly string[] = [
+  "aws:rds/instance:Instance",
+  "aws:cognito/userPool:UserPool",
+  "aws:s3/bucket:Bucket",
+  "aws:s3/bucketV2:BucketV2",
+  "aws:kms/key:Key",
+];
+
+/** The provider whose default tags say which environment a stack is. */
+export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
+export const ENVIRONMENT_TAG = "parity:environment";

@@ -1,0 +1,143 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+/**
+ * One deliberate difference between staging and production, declared in known-differences.yaml:
+ * the one place where a reviewer reads what staging does not do like production, why, and how
+ * to exercise the real thing safely. A difference that matches an entry is reported, not rejected.
+ */
+export interface KnownDifference {
+  /** Stable kebab-case id; reports and policy messages cite it. */
+  readonly id: string;
+  /** What differs, in a sentence a new team member understands. */
+  readonly what: string;
+  /** Why the difference is acceptable (cost or risk, never behaviour). */
+  readonly why: string;
+  /** How to test the production behaviour without the production risk. */
+  readonly howToTestSafely: string;
+  /**
+   * Resources the entry covers: globs (`*` = any text) over the resource key
+   * (`<type chain>::<logical name>`), the logical name or the type. Omitted: any resource.
+   */
+  readonly resources?: readonly string[];
+  /** Property path globs (e.g. `tags["parity:integration-mode"]`) whose values may differ. */
+  readonly properties?: readonly string[];
+  /** Env var key globs whose values may differ (e.g. `PAYMENTS_MODE`). */
+  readonly env?: readonly string[];
+  /** The matched resources exist only in this stack (e.g. staging's seeded accounts). */
+  readonly onlyIn?: "staging" | "production";
+}
+
+export const DEFAULT_KNOWN_DIFFERENCES_FILE = path.resolve(__dirname, "../known-differences.yaml");
+
+const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const FIELDS = ["id", "what", "why", "howToTestSafely", "resources", "properties", "env", "onlyIn"];
+
+/** Reads and validates the declared differences; every problem names the file, the entry and the fix. */
+export function loadKnownDifferences(file: string = DEFAULT_KNOWN_DIFFERENCES_FILE): KnownDifference[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new Error(`${file}: cannot read the known differences (${(e as Error).message}). Fix: restore the file from git, or point the policy config \`knownDifferencesFile\` at it.`, { cause: e });
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid YAML: ${(e as Error).message}`, { cause: e });
+  }
+  return parseKnownDifferences(doc, file);
+}
+
+export function parseKnownDifferences(doc: unknown, file: string): KnownDifference[] {
+  const list = (doc as { differences?: unknown } | null)?.differences;
+  if (!Array.isArray(list)) {
+    throw new Error(`${file}: expected a top-level \`differences:\` list. Fix: start the file with \`differences:\` and one \`- id: ...\` entry per difference.`);
+  }
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const entries = list.map((raw: unknown, i: number) => {
+    const where = `entry ${i + 1}`;
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      problems.push(`${where}: expected a mapping with id, what, why and howToTestSafely.`);
+      return undefined;
+    }
+    const e = raw as Record<string, unknown>;
+    const name = typeof e.id === "string" ? `entry ${i + 1} (\`${e.id}\`)` : where;
+    for (const field of ["id", "what", "why", "howToTestSafely"]) {
+      if (typeof e[field] !== "string" || (e[field] as string).trim() === "") {
+        problems.push(`${name}: \`${field}\` is required and must be a non-empty text. Fix: say ${describe(field)}.`);
+      }
+    }
+    if (typeof e.id === "string") {
+      if (!ID.test(e.id)) problems.push(`${name}: \`id\` must be kebab-case (e.g. \`payments-sandbox\`).`);
+      if (seen.has(e.id)) problems.push(`${name}: the id \`${e.id}\` is declared twice. Fix: merge the entries or rename one.`);
+      seen.add(e.id);
+    }
+    for (const field of Object.keys(e)) {
+      if (!FIELDS.includes(field)) problems.push(`${name}: unknown field \`${field}\`. Fix: use only ${FIELDS.map((f) => `\`${f}\``).join(", ")}.`);
+    }
+    for (const field of ["resources", "properties", "env"]) {
+      const v = e[field];
+      if (v !== undefined && (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === "string" && x !== ""))) {
+        problems.push(`${name}: \`${field}\` must be a non-empty list of patterns.`);
+      }
+    }
+    if (e.onlyIn !== undefined && e.onlyIn !== "staging" && e.onlyIn !== "production") {
+      problems.push(`${name}: \`onlyIn\` must be \`staging\` or \`production\`.`);
+    }
+    if (e.onlyIn !== undefined && e.resources === undefined) {
+      problems.push(`${name}: \`onlyIn\` needs \`resources\` saying which resources exist in one stack only.`);
+    }
+    if (e.resources === undefined && e.properties === undefined && e.env === undefined) {
+      problems.push(`${name}: declares nothing. Fix: list the \`resources\`, \`properties\` or \`env\` keys that differ.`);
+    }
+    return e as unknown as KnownDifference;
+  });
+  if (problems.length > 0) {
+    throw new Error(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+  return entries as KnownDifference[];
+}
+
+function describe(field: string): string {
+  switch (field) {
+    case "id":
+      return "a kebab-case id, e.g. `payments-sandbox`";
+    case "what":
+      return "what differs between staging and production";
+    case "why":
+      return "why the difference is acceptable (cost or risk)";
+    default:
+      return "how to test the production behaviour safely";
+  }
+}
+
+/** A glob where `*` matches any run of characters; everything else is literal. */
+export function globMatches(pattern: string, text: string): boolean {
+  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return re.test(text);
+}
+
+function coversResource(d: KnownDifference, key: string, type: string): boolean {
+  if (d.resources === undefined) return true;
+  const name = key.split("::").pop() ?? key;
+  return d.resources.some((p) => globMatches(p, key) || globMatches(p, name) || globMatches(p, type));
+}
+
+/** The entry declaring that a resource exists only in `side`. */
+export function declaresPresence(known: readonly KnownDifference[], key: string, type: string, side: "staging" | "production"): KnownDifference | undefined {
+  return known.find((d) => d.onlyIn === side && d.resources !== undefined && coversResource(d, key, type));
+}
+
+/** The entry declaring that a property of a resource may differ. */
+export function declaresProperty(known: readonly KnownDifference[], key: string, type: string, propertyPath: string): KnownDifference | undefined {
+  return known.find((d) => d.properties?.some((p) => globMatches(p, propertyPath)) && coversResource(d, key, type));
+}
+
+/** The entry declaring that an env var's value may differ (or that the key exists in one stack only). */
+export function declaresEnv(known: readonly KnownDifference[], key: string, onlyIn?: "staging" | "production"): KnownDifference | undefined {
+  return known.find((d) => d.env?.some((p) => globMatches(p, key)) && (onlyIn === undefined || d.onlyIn === onlyIn));
+}

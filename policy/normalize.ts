@@ -1,0 +1,74 @@
+import { AWS_PROVIDER_TYPE, ENVIRONMENT_TAG } from "./contract";
+import { parseJsonString } from "./flatten";
+
+/**
+ * What makes a stack's values its own: the environment name, the AWS account, the region and the
+ * web domain. Before two stacks' values are compared, these are replaced by placeholders, so
+ * `https://staging.app.example.com/auth/callback` and `https://app.example.com/auth/callback` are
+ * the same structural value and `https://staging.app.example.com/callback` is not.
+ */
+export interface StackIdentity {
+  readonly environment?: string;
+  readonly accountId?: string;
+  readonly region?: string;
+  readonly domain?: string;
+}
+
+/** The smallest view of a resource this module needs. */
+interface IdentitySource {
+  readonly type: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+const CERTIFICATE_TYPE = "aws:acm/certificate:Certificate";
+
+/**
+ * Reads the stack's identity from its resources: environment and account from the explicit AWS
+ * provider (its default tags and allowed account IDs), the domain from the web certificate.
+ */
+export function stackIdentityOf(resources: readonly IdentitySource[]): StackIdentity {
+  const provider = resources.find((r) => r.type === AWS_PROVIDER_TYPE);
+  const tags = asRecord(asRecord(jsonOrValue(provider?.inputs.defaultTags))?.tags);
+  const accounts = jsonOrValue(provider?.inputs.allowedAccountIds);
+  const certificate = resources.find((r) => r.type === CERTIFICATE_TYPE);
+  return {
+    environment: stringOr(tags?.[ENVIRONMENT_TAG]),
+    accountId: Array.isArray(accounts) ? stringOr(accounts[0]) : undefined,
+    region: stringOr(provider?.inputs.region),
+    domain: stringOr(certificate?.inputs.domainName)?.replace(/^\*\./, ""),
+  };
+}
+
+/** Replaces the stack's own domain, account and environment name in every string of `value`. */
+export function normalize(value: unknown, identity: StackIdentity): unknown {
+  if (typeof value === "string") return normalizeString(value, identity);
+  if (Array.isArray(value)) return value.map((v) => normalize(v, identity));
+  return value;
+}
+
+function normalizeString(s: string, id: StackIdentity): string {
+  let out = s;
+  // The domain first: staging's `staging.app.example.com` contains production's domain.
+  if (id.domain) out = out.split(id.domain).join("{domain}");
+  if (id.accountId) out = out.split(id.accountId).join("{account}");
+  if (id.environment) {
+    out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(id.environment)}(?![A-Za-z0-9])`, "g"), "{environment}");
+  }
+  return out;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function jsonOrValue(v: unknown): unknown {
+  return parseJsonString(v) ?? v;
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function stringOr(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
