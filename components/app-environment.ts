@@ -41,7 +41,8 @@ export interface AppEnvironmentInput {
   readonly timezone: string;
   readonly integrations: { readonly payments: string; readonly email: string; readonly sms: string };
   readonly uploadsBucket: pulumi.Input<string>;
-  readonly maxUploadMb: number;
+  /** From the uploads Storage component, so the app and the bucket agree on the limit. */
+  readonly maxUploadBytes: number;
   /** Queue name (as in Settings.queues) → queue URL. */
   readonly queueUrls: Readonly<Record<string, pulumi.Input<string>>>;
   readonly auth: {
@@ -103,7 +104,7 @@ export function buildAppEnvironment(input: AppEnvironmentInput): AppEnvironment 
     SMS_MODE: input.integrations.sms,
     SIMULATED_INTEGRATIONS: simulatedIntegrations(input.integrations),
     UPLOADS_BUCKET: input.uploadsBucket,
-    UPLOAD_MAX_BYTES: String(input.maxUploadMb * 1024 * 1024),
+    UPLOAD_MAX_BYTES: String(input.maxUploadBytes),
     AUTH_USER_POOL_ID: input.auth.userPoolId,
     AUTH_CLIENT_ID: input.auth.clientId,
     AUTH_DOMAIN: input.auth.domain,
