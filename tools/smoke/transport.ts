@@ -1,0 +1,106 @@
+import * as http from "node:http";
+import * as https from "node:https";
+import * as tls from "node:tls";
+import type { SmokeOptions } from "./options";
+
+/** What one request saw. Redirects are never followed: where the server sends us is what we check. */
+export interface Observation {
+  readonly method: string;
+  readonly url: string;
+  readonly status?: number;
+  readonly headers: http.IncomingHttpHeaders;
+  /** Why there is no status: refused, timed out, TLS failure. */
+  readonly error?: string;
+}
+
+/** What the TLS handshake proved about the certificate the host presents. */
+export interface CertificateObservation {
+  readonly host: string;
+  readonly authorized: boolean;
+  /** The verifier's reason, with the hostname mismatch spelled out. */
+  readonly error?: string;
+  readonly subject?: string;
+  readonly altNames?: string;
+  readonly validTo?: string;
+}
+
+export type TransportOptions = Pick<SmokeOptions, "ca" | "timeoutMs" | "connectTo">;
+
+/** Where to open the socket for `url`: its own host and port unless `--connect-to` maps them. */
+function endpoint(url: URL, options: TransportOptions): { host: string; port: number } {
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  return options.connectTo.get(`${url.hostname.toLowerCase()}:${port}`) ?? { host: url.hostname, port };
+}
+
+export interface RequestSpec {
+  readonly url: URL;
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Off only once the certificate check has already failed, so later checks still report their own concern. */
+  readonly verifyTls: boolean;
+}
+
+export function request(spec: RequestSpec, options: TransportOptions): Promise<Observation> {
+  const { url } = spec;
+  const method = spec.method ?? "GET";
+  const target = endpoint(url, options);
+  const secure = url.protocol === "https:";
+  const requestOptions: https.RequestOptions = {
+    host: target.host,
+    port: target.port,
+    method,
+    path: `${url.pathname}${url.search}`,
+    // Host and SNI carry the real name even when --connect-to points the socket elsewhere.
+    headers: { host: url.host, "user-agent": "parity-smoke/1", ...spec.headers },
+    agent: false,
+    ...(secure ? { servername: url.hostname, ca: options.ca, rejectUnauthorized: spec.verifyTls } : {}),
+  };
+  return new Promise((resolve) => {
+    const done = (observation: Omit<Observation, "method" | "url">) =>
+      resolve({ method, url: url.toString(), ...observation });
+    const req = (secure ? https : http).request(requestOptions, (res) => {
+      res.resume();
+      res.on("end", () => done({ status: res.statusCode, headers: res.headers }));
+      res.on("error", (error) => done({ status: res.statusCode, headers: res.headers, error: error.message }));
+    });
+    req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no response within ${options.timeoutMs} ms`)));
+    req.on("error", (error) => done({ headers: {}, error: describeError(error, target) }));
+    req.end();
+  });
+}
+
+/** Handshakes with the host, verifying the chain against `ca` (or the system CAs) and the host name. */
+export function inspectCertificate(url: URL, options: TransportOptions): Promise<CertificateObservation> {
+  const target = endpoint(url, options);
+  const host = url.hostname;
+  return new Promise((resolve) => {
+    // rejectUnauthorized:false so the handshake completes and we can say *why* the certificate is bad;
+    // Node still runs the chain and host-name checks and records the verdict in `authorized`.
+    const socket = tls.connect({ host: target.host, port: target.port, servername: host, ca: options.ca, rejectUnauthorized: false });
+    socket.setTimeout(options.timeoutMs, () => socket.destroy(new Error(`no TLS handshake within ${options.timeoutMs} ms`)));
+    socket.once("secureConnect", () => {
+      const cert = socket.getPeerCertificate();
+      // Node reports a host-name mismatch only as a code; ask for the sentence that names the names.
+      const hostError = cert.subject ? tls.checkServerIdentity(host, cert)?.message : undefined;
+      const chainError = socket.authorizationError ? String(socket.authorizationError) : undefined;
+      const reasons = [chainError === "ERR_TLS_CERT_ALTNAME_INVALID" ? undefined : chainError, hostError];
+      resolve({
+        host,
+        authorized: socket.authorized,
+        error: socket.authorized ? undefined : reasons.filter(Boolean).join("; ") || "not trusted",
+        subject: cert.subject ? [cert.subject.CN].flat().join(", ") : undefined,
+        altNames: cert.subjectaltname,
+        validTo: cert.valid_to,
+      });
+      socket.end();
+    });
+    socket.once("error", (error) => resolve({ host, authorized: false, error: describeError(error, target) }));
+  });
+}
+
+function describeError(error: Error, target: { host: string; port: number }): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ECONNREFUSED") return `connection refused by ${target.host}:${target.port}`;
+  if (code === "ENOTFOUND") return `${target.host} does not resolve`;
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+}
