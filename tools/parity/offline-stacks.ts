@@ -1,0 +1,50 @@
+import { existsSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import type { ComparableResource } from "../../policy/compare";
+import { REPO_ROOT, collectStack } from "../offline/engine";
+import type { CollectedResource, StackSnapshot } from "../offline/snapshot";
+import { ParityInputError } from "./errors";
+import { SecretMasker } from "./secrets";
+
+/** Both stacks of this repository, run offline on the mock runtime. */
+export interface OfflinePair {
+  readonly staging: StackSnapshot;
+  readonly production: StackSnapshot;
+}
+
+export { REPO_ROOT };
+
+/** Stack names that have a `Pulumi.<name>.yaml` in `root`. */
+export function knownStacks(root = REPO_ROOT): string[] {
+  return readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+export function assertKnownStack(stack: string, flag: string, root = REPO_ROOT): void {
+  if (existsSync(path.join(root, `Pulumi.${stack}.yaml`))) return;
+  throw new ParityInputError(
+    `Unknown stack \`${stack}\` (from ${flag}): there is no Pulumi.${stack}.yaml in ${root}.\n` +
+      `Fix: use one of ${knownStacks(root).map((s) => `\`${s}\``).join(", ") || "(none found)"}, or create Pulumi.${stack}.yaml with the same keys as production.`,
+  );
+}
+
+/** Runs the program for both stacks at once: each run is its own child process, so they overlap. */
+export async function collectPair(stagingStack: string, productionStack: string, root = REPO_ROOT): Promise<OfflinePair> {
+  assertKnownStack(stagingStack, "--staging-stack", root);
+  assertKnownStack(productionStack, "--production-stack", root);
+  const [staging, production] = await Promise.all([collectStack({ stack: stagingStack, root }), collectStack({ stack: productionStack, root })]);
+  return { staging, production };
+}
+
+/** The comparer's view of a snapshot, secrets masked. */
+export function toComparable(snapshot: StackSnapshot, masker: SecretMasker): ComparableResource[] {
+  return snapshot.resources.map((r: CollectedResource) => ({
+    urn: r.urn,
+    type: r.type,
+    inputs: masker.mask(r.inputs) as Record<string, unknown>,
+    ...(r.parent ? { parent: r.parent } : {}),
+    options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
+  }));
+}

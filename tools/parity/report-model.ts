@@ -1,0 +1,146 @@
+import type { DiffClass, EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../../policy/compare";
+import { redact } from "./secrets";
+
+/**
+ * What every renderer draws: the pack's comparison, secrets redacted, put in reading order, with the
+ * totals. Classification and comparison belong to the policy pack; this file only sorts and counts.
+ */
+
+/** Reading order: what needs action first, then what needs a look, then what is fine. */
+export const CLASS_ORDER: readonly DiffClass[] = ["divergent", "unknown", "declared", "sizing", "identity", "match"];
+
+export interface SideSource {
+  readonly stack: string;
+  /** The export file, when the stack came from `pulumi stack export`. */
+  readonly file?: string;
+}
+
+export interface ReportSource {
+  /** `program`: this repo's program run offline; `export`: deployed stacks' export files. */
+  readonly kind: "program" | "export";
+  readonly project: string;
+  readonly staging: SideSource;
+  readonly production: SideSource;
+}
+
+export type ClassCounts = Record<DiffClass, number>;
+
+export interface ComponentTotals {
+  readonly component: string;
+  readonly resources: number;
+  readonly properties: ClassCounts;
+  /** Resources of this component that exist in one stack only. */
+  readonly onlyInOneStack: number;
+}
+
+export interface ResourceGroup {
+  readonly resourceKey: string;
+  readonly resourceType: string;
+  readonly component: string;
+  /** The resource's most urgent class (by CLASS_ORDER). */
+  readonly worst: DiffClass;
+  readonly properties: readonly PropertyDiff[];
+}
+
+export interface ParityReport {
+  readonly source: ReportSource;
+  readonly resources: readonly ResourceGroup[];
+  readonly presence: readonly PresenceDiff[];
+  readonly env: readonly EnvDiff[];
+  readonly totals: {
+    readonly properties: ClassCounts;
+    readonly presence: { readonly divergent: number; readonly declared: number };
+    readonly env: ClassCounts;
+    readonly components: readonly ComponentTotals[];
+  };
+  /** True when anything must be fixed or declared before staging can be trusted. */
+  readonly divergent: boolean;
+}
+
+export function emptyCounts(): ClassCounts {
+  return { divergent: 0, unknown: 0, declared: 0, sizing: 0, identity: 0, match: 0 };
+}
+
+const rank = (c: DiffClass): number => {
+  const i = CLASS_ORDER.indexOf(c);
+  return i === -1 ? CLASS_ORDER.length : i;
+};
+
+export function buildReport(source: ReportSource, comparison: StackComparison): ParityReport {
+  const properties = comparison.properties.map((p) => ({ ...p, staging: redact(p.staging), production: redact(p.production) }));
+  const env = comparison.env
+    .map((e) => ({ ...e, staging: redactText(e.staging), production: redactText(e.production) }))
+    .sort((a, b) => rank(a.class) - rank(b.class) || a.service.localeCompare(b.service) || a.key.localeCompare(b.key));
+  const presence = [...comparison.presence].sort(
+    (a, b) => rank(a.class) - rank(b.class) || a.component.localeCompare(b.component) || a.resourceKey.localeCompare(b.resourceKey),
+  );
+
+  const resources = groupByResource(properties);
+  const totals = {
+    properties: count(properties.map((p) => p.class)),
+    presence: {
+      divergent: presence.filter((p) => p.class === "divergent").length,
+      declared: presence.filter((p) => p.class === "declared").length,
+    },
+    env: count(env.map((e) => e.class)),
+    components: componentTotals(resources, presence),
+  };
+  const divergent = totals.properties.divergent + totals.presence.divergent + totals.env.divergent > 0;
+  return { source, resources, presence, env, totals, divergent };
+}
+
+function redactText(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : String(redact(value));
+}
+
+function count(classes: readonly DiffClass[]): ClassCounts {
+  const counts = emptyCounts();
+  for (const c of classes) counts[c] = (counts[c] ?? 0) + 1;
+  return counts;
+}
+
+function groupByResource(properties: readonly PropertyDiff[]): ResourceGroup[] {
+  const byKey = new Map<string, PropertyDiff[]>();
+  for (const p of properties) {
+    const list = byKey.get(p.resourceKey) ?? [];
+    list.push(p);
+    byKey.set(p.resourceKey, list);
+  }
+  const groups = [...byKey.values()].map((list): ResourceGroup => {
+    const sorted = [...list].sort((a, b) => rank(a.class) - rank(b.class) || a.path.localeCompare(b.path));
+    const first = sorted[0];
+    return { resourceKey: first.resourceKey, resourceType: first.resourceType, component: first.component, worst: first.class, properties: sorted };
+  });
+  return groups.sort(
+    (a, b) => rank(a.worst) - rank(b.worst) || a.component.localeCompare(b.component) || a.resourceKey.localeCompare(b.resourceKey),
+  );
+}
+
+function componentTotals(resources: readonly ResourceGroup[], presence: readonly PresenceDiff[]): ComponentTotals[] {
+  const names = new Set([...resources.map((r) => r.component), ...presence.map((p) => p.component)]);
+  return [...names].sort().map((component) => {
+    const mine = resources.filter((r) => r.component === component);
+    return {
+      component,
+      resources: mine.length,
+      properties: count(mine.flatMap((r) => r.properties.map((p) => p.class))),
+      onlyInOneStack: presence.filter((p) => p.component === component).length,
+    };
+  });
+}
+
+/** A resource key is long (`parity:components:Database$aws:rds/instance:Instance::db-instance`); people read the name. */
+export function shortResourceName(resourceKey: string): string {
+  const i = resourceKey.lastIndexOf("::");
+  return i === -1 ? resourceKey : resourceKey.slice(i + 2);
+}
+
+/** `aws:rds/instance:Instance` → `rds.Instance`: enough to tell resources apart at a glance. */
+export function shortType(type: string): string {
+  const m = /^([^:]+):([^/:]+)(?:\/[^:]*)?:(.+)$/.exec(type);
+  if (!m) return type;
+  const [, pkg, mod, name] = m;
+  if (pkg === "aws") return `${mod}.${name}`;
+  if (pkg === "pulumi" && mod === "providers") return `provider.${name}`;
+  return mod === "index" ? `${pkg}.${name}` : `${pkg}.${mod}.${name}`;
+}
