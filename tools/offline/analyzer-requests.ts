@@ -1,0 +1,119 @@
+import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type { CollectedResource, StackSnapshot } from "./snapshot";
+
+/**
+ * A snapshot's resources as the requests the Pulumi CLI sends a policy pack: `Analyze` per resource
+ * with its inputs (what the engine checks before a step), `AnalyzeStack` with every resource's
+ * outputs, parent and dependencies (what it checks after the preview).
+ */
+
+/** `<provider urn>::<provider id>` → the provider resource it names. */
+function providerIndex(snapshot: StackSnapshot): Map<string, CollectedResource> {
+  const byUrn = new Map(snapshot.resources.map((r) => [r.urn, r]));
+  const index = new Map<string, CollectedResource>();
+  for (const r of snapshot.resources) {
+    if (!r.provider || index.has(r.provider)) continue;
+    const provider = byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::")));
+    if (provider) index.set(r.provider, provider);
+  }
+  return index;
+}
+
+function struct(value: Record<string, unknown>): Struct {
+  return Struct.fromJavaScript(value as Parameters<typeof Struct.fromJavaScript>[0]);
+}
+
+/** Go-style durations (`5m`, `1h30m`, `90s`) as the seconds the analyzer protocol carries. */
+export function durationSeconds(text: string | undefined): number {
+  if (!text) return 0;
+  let total = 0;
+  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+  for (const [, n, u] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) total += Number(n) * unit[u];
+  return total;
+}
+
+function optionsOf(r: CollectedResource): analyzerpb.AnalyzerResourceOptions {
+  const o = new analyzerpb.AnalyzerResourceOptions();
+  o.setProtect(r.options.protect);
+  o.setIgnorechangesList([...r.options.ignoreChanges]);
+  // The snapshot keeps the value only; `true` can only have been set explicitly.
+  o.setDeletebeforereplace(r.options.deleteBeforeReplace);
+  o.setDeletebeforereplacedefined(r.options.deleteBeforeReplace);
+  o.setAdditionalsecretoutputsList([...r.options.additionalSecretOutputs]);
+  o.setAliasesList([...r.options.aliases]);
+  const t = new analyzerpb.AnalyzerResourceOptions.CustomTimeouts();
+  t.setCreate(durationSeconds(r.options.customTimeouts?.create));
+  t.setUpdate(durationSeconds(r.options.customTimeouts?.update));
+  t.setDelete(durationSeconds(r.options.customTimeouts?.delete));
+  o.setCustomtimeouts(t);
+  if (r.parent) o.setParent(r.parent);
+  return o;
+}
+
+function providerOf(provider: CollectedResource | undefined): analyzerpb.AnalyzerProviderResource | undefined {
+  if (!provider) return undefined;
+  const p = new analyzerpb.AnalyzerProviderResource();
+  p.setType(provider.type);
+  p.setName(provider.name);
+  p.setUrn(provider.urn);
+  p.setProperties(struct(provider.inputs));
+  return p;
+}
+
+export function analyzeRequests(snapshot: StackSnapshot): analyzerpb.AnalyzeRequest[] {
+  const providers = providerIndex(snapshot);
+  return snapshot.resources.map((r) => {
+    const req = new analyzerpb.AnalyzeRequest();
+    req.setType(r.type);
+    req.setProperties(struct(r.inputs));
+    req.setUrn(r.urn);
+    req.setName(r.name);
+    req.setOptions(optionsOf(r));
+    const provider = providerOf(r.provider ? providers.get(r.provider) : undefined);
+    if (provider) req.setProvider(provider);
+    return req;
+  });
+}
+
+export function analyzeStackRequest(snapshot: StackSnapshot): analyzerpb.AnalyzeStackRequest {
+  const providers = providerIndex(snapshot);
+  const req = new analyzerpb.AnalyzeStackRequest();
+  req.setResourcesList(
+    snapshot.resources.map((r) => {
+      const res = new analyzerpb.AnalyzerResource();
+      res.setType(r.type);
+      res.setProperties(struct(r.outputs));
+      res.setUrn(r.urn);
+      res.setName(r.name);
+      res.setOptions(optionsOf(r));
+      const provider = providerOf(r.provider ? providers.get(r.provider) : undefined);
+      if (provider) res.setProvider(provider);
+      if (r.parent) res.setParent(r.parent);
+      res.setDependenciesList([...r.dependencies]);
+      const deps = res.getPropertydependenciesMap();
+      for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+        const d = new analyzerpb.AnalyzerPropertyDependencies();
+        d.setUrnsList([...urns]);
+        deps.set(key, d);
+      }
+      return res;
+    }),
+  );
+  return req;
+}
+
+export function stackConfigureRequest(snapshot: StackSnapshot): analyzerpb.AnalyzerStackConfigureRequest {
+  const req = new analyzerpb.AnalyzerStackConfigureRequest();
+  req.setStack(snapshot.stack);
+  req.setProject(snapshot.project);
+  req.setDryRun(true);
+  const config = req.getConfigMap();
+  const secret: string[] = [];
+  for (const [key, value] of Object.entries(snapshot.config)) {
+    config.set(key, value);
+    if (value === "[secret]") secret.push(key);
+  }
+  req.setConfigSecretKeysList(secret);
+  return req;
+}

@@ -1,0 +1,334 @@
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { analyzeRequests, analyzeStackRequest, stackConfigureRequest } from "./analyzer-requests";
+import { REPO_ROOT } from "./engine";
+import {
+  AnalyzerInfo,
+  EnforcementLevelName,
+  InitialPolicyConfig,
+  PolicyConfigInput,
+  PolicySummary,
+  readPolicyConfigFile,
+  ResolvedPolicyConfig,
+  resolvePolicyConfig,
+} from "./policy-config";
+import type { StackSnapshot } from "./snapshot";
+
+/**
+ * Serves a CrossGuard policy pack the way the Pulumi CLI does: the pack directory, unmodified, run by
+ * `@pulumi/pulumi/cmd/run-policy-pack` in its own process, which prints its gRPC port on stdout;
+ * then the analyzer protocol over 127.0.0.1 (GetAnalyzerInfo, Configure, ConfigureStack, Analyze per
+ * resource, AnalyzeStack).
+ */
+
+export type { AnalyzerInfo, PolicyConfigInput } from "./policy-config";
+
+export interface PolicyVerdict {
+  policyPackName: string;
+  policyName: string;
+  enforcementLevel: string;
+  message: string;
+  description: string;
+  urn?: string;
+  resourceType?: string;
+  resourceName?: string;
+  /** `resource` from Analyze (inputs), `stack` from AnalyzeStack (outputs, the whole stack). */
+  phase?: "resource" | "stack";
+  policyPackVersion?: string;
+}
+
+export interface PolicyPackServer {
+  analyzeStack(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput): Promise<PolicyVerdict[]>;
+  info(): Promise<AnalyzerInfo>;
+  close(): Promise<void>;
+  /** The pack process's stderr so far (what it logged, or why it failed). */
+  readonly stderr: string;
+}
+
+/** The pack could not be started or failed while analyzing; carries the pack's stderr. */
+export class PolicyPackError extends Error {
+  constructor(
+    message: string,
+    readonly stderr = "",
+  ) {
+    super(stderr.trim() ? `${message}\n${indent(stderr.trim())}` : message);
+    this.name = "PolicyPackError";
+  }
+}
+
+export const DEFAULT_PACK_DIR = path.join(REPO_ROOT, "policy");
+const START_TIMEOUT_MS = 120_000;
+/** Analyze calls in flight at once; the engine also analyzes steps concurrently. */
+const ANALYZE_CONCURRENCY = 32;
+const LEVELS: Record<number, EnforcementLevelName> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
+const LEVEL_ENUM: Record<EnforcementLevelName, analyzerpb.EnforcementLevel> = {
+  advisory: analyzerpb.EnforcementLevel.ADVISORY,
+  mandatory: analyzerpb.EnforcementLevel.MANDATORY,
+  disabled: analyzerpb.EnforcementLevel.DISABLED,
+  remediate: analyzerpb.EnforcementLevel.REMEDIATE,
+};
+
+export interface StartOptions {
+  /**
+   * Type-check the pack on load exactly as the CLI's run-policy-pack does (slow: ~20 s with
+   * @pulumi/aws types). Default false: transpile-only, since `npm run typecheck` covers the pack.
+   */
+  readonly typeCheck?: boolean;
+}
+
+const TRANSPILE_ONLY_PRELOAD = ["-r", require.resolve("ts-node/register/transpile-only"), "-r", path.join(__dirname, "pack-transpile-only.ts")];
+
+export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, opts: StartOptions = {}): Promise<PolicyPackServer> {
+  const dir = path.resolve(packDir);
+  const runner = locateRunner(dir);
+  // Arguments as the CLI's pulumi-analyzer-policy passes them: an engine address, then the pack dir.
+  const preload = opts.typeCheck ? [] : TRANSPILE_ONLY_PRELOAD;
+  const child = spawn(process.execPath, [...preload, runner, "127.0.0.1:0", "."], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env },
+  });
+  const killOnExit = () => child.kill("SIGKILL");
+  process.on("exit", killOnExit);
+  const output = { stderr: "" };
+  child.stderr?.on("data", (d: Buffer) => (output.stderr += d.toString()));
+  let port: number;
+  try {
+    port = await readPort(child, output, dir);
+  } catch (e) {
+    child.kill("SIGKILL");
+    process.off("exit", killOnExit);
+    throw e;
+  }
+  const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": 1 << 30,
+    "grpc.max_send_message_length": 1 << 30,
+  });
+  return new PackServer(dir, child, client, output, () => process.off("exit", killOnExit));
+}
+
+/** Start the pack, analyze one snapshot, stop the pack. */
+export async function analyzeStack(
+  snapshot: StackSnapshot,
+  opts: { packDir?: string; policyConfig?: PolicyConfigInput; policyConfigFile?: string; typeCheck?: boolean } = {},
+): Promise<PolicyVerdict[]> {
+  const policyConfig = opts.policyConfig ?? (opts.policyConfigFile ? readPolicyConfigFile(opts.policyConfigFile) : undefined);
+  const server = await startPolicyPack(opts.packDir, { typeCheck: opts.typeCheck });
+  try {
+    return await server.analyzeStack(snapshot, policyConfig);
+  } finally {
+    await server.close();
+  }
+}
+
+function locateRunner(dir: string): string {
+  if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
+    throw new PolicyPackError(`${dir} is not a policy pack: PulumiPolicy.yaml is missing (the CLI requires it; it holds \`runtime: nodejs\`).`);
+  }
+  try {
+    require.resolve("@pulumi/policy", { paths: [dir] });
+  } catch {
+    throw new PolicyPackError(
+      `The policy pack in ${dir} cannot load @pulumi/policy: neither ${path.join(dir, "node_modules")} nor a parent node_modules has it. ` +
+        "Run `npm ci` at the repo root (the pack is an npm workspace), or `npm install` in the pack directory.",
+    );
+  }
+  try {
+    return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
+  } catch {
+    throw new PolicyPackError(`The policy pack in ${dir} cannot load @pulumi/pulumi (its run-policy-pack host); run \`npm ci\` at the repo root.`);
+  }
+}
+
+function readPort(child: ChildProcess, output: { stderr: string }, dir: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    const timer = setTimeout(() => reject(new PolicyPackError(`The policy pack in ${dir} did not report its port within ${START_TIMEOUT_MS / 1000} s.`, output.stderr)), START_TIMEOUT_MS);
+    const onData = (d: Buffer) => {
+      stdout += d.toString();
+      const line = stdout.split("\n").find((l) => /^\d+$/.test(l.trim()));
+      if (line === undefined) return;
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      child.off("exit", onExit);
+      // Keep draining stdout so a chatty pack never blocks on a full pipe.
+      child.stdout?.resume();
+      resolve(Number(line.trim()));
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      clearTimeout(timer);
+      const detail = [output.stderr, stdout].filter((s) => s.trim()).join("\n");
+      reject(new PolicyPackError(`The policy pack in ${dir} exited (${signal ?? `code ${code}`}) before serving:`, detail));
+    };
+    child.stdout?.on("data", onData);
+    child.on("exit", onExit);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new PolicyPackError(`Could not start the policy pack in ${dir}: ${e.message}`));
+    });
+  });
+}
+
+/** The unary methods this harness calls, by their response type. */
+interface AnalyzerRpcs {
+  getAnalyzerInfo: analyzerpb.AnalyzerInfo;
+  configure: Empty;
+  configureStack: analyzerpb.AnalyzerStackConfigureResponse;
+  analyze: analyzerpb.AnalyzeResponse;
+  analyzeStack: analyzerpb.AnalyzeResponse;
+}
+type Unary = (req: unknown, cb: (err: grpc.ServiceError | null, res: unknown) => void) => unknown;
+
+class PackServer implements PolicyPackServer {
+  private cachedInfo?: Promise<AnalyzerInfo>;
+  /** The pack keeps its config and stack tags in process-global state: one stack at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly child: ChildProcess,
+    private readonly client: AnalyzerClient,
+    private readonly output: { stderr: string },
+    private readonly detach: () => void,
+  ) {}
+
+  get stderr(): string {
+    return this.output.stderr;
+  }
+
+  private call<M extends keyof AnalyzerRpcs>(method: M, req: unknown, what: string): Promise<AnalyzerRpcs[M]> {
+    return new Promise((resolve, reject) => {
+      const rpc = this.client[method] as unknown as Unary;
+      rpc.call(this.client, req, (err, res) => {
+        if (!err) return resolve(res as AnalyzerRpcs[M]);
+        const exited = this.child.exitCode !== null || this.child.signalCode !== null;
+        const why = exited ? `the pack process exited (${this.child.signalCode ?? `code ${this.child.exitCode}`})` : err.details || err.message;
+        reject(new PolicyPackError(`Policy pack ${path.basename(this.dir)}: ${what} failed: ${why}`, this.output.stderr));
+      });
+    });
+  }
+
+  info(): Promise<AnalyzerInfo> {
+    this.cachedInfo ??= this.call("getAnalyzerInfo", new Empty(), "GetAnalyzerInfo").then(toAnalyzerInfo);
+    return this.cachedInfo;
+  }
+
+  analyzeStack(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput): Promise<PolicyVerdict[]> {
+    const run = this.queue.then(() => this.analyzeOne(snapshot, policyConfig));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async analyzeOne(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput): Promise<PolicyVerdict[]> {
+    const info = await this.info();
+    await this.configure(resolvePolicyConfig(info, policyConfig));
+    await this.call("configureStack", stackConfigureRequest(snapshot), "ConfigureStack").catch((e: PolicyPackError) => {
+      // Older packs do not implement ConfigureStack; the CLI carries on without stack tags too.
+      if (!/unimplemented/i.test(e.message)) throw e;
+    });
+    const byUrn = new Map(snapshot.resources.map((r) => [r.urn, r]));
+    const verdicts: PolicyVerdict[] = [];
+    const requests = analyzeRequests(snapshot);
+    let next = 0;
+    const worker = async () => {
+      while (next < requests.length) {
+        const req = requests[next++];
+        const res = await this.call("analyze", req, `Analyze ${req.getUrn()}`);
+        verdicts.push(...toVerdicts(res, "resource", req.getUrn(), byUrn));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ANALYZE_CONCURRENCY, requests.length) }, worker));
+    const stackRes = await this.call("analyzeStack", analyzeStackRequest(snapshot), "AnalyzeStack");
+    verdicts.push(...toVerdicts(stackRes, "stack", undefined, byUrn));
+    // Analyze responses arrive in any order; report in the snapshot's (registration) order.
+    const order = new Map(snapshot.resources.map((r, i) => [r.urn, i]));
+    const rank = (v: PolicyVerdict) => (v.phase === "stack" ? 1 : 0) * 1e9 + (order.get(v.urn ?? "") ?? -1);
+    return verdicts.sort((a, b) => rank(a) - rank(b));
+  }
+
+  private async configure(config: Record<string, ResolvedPolicyConfig>): Promise<void> {
+    const req = new analyzerpb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const [name, c] of Object.entries(config)) {
+      const pc = new analyzerpb.PolicyConfig();
+      // Always explicit: an unset level decodes as ADVISORY (0) in the pack.
+      pc.setEnforcementlevel(LEVEL_ENUM[c.enforcementLevel]);
+      pc.setProperties(Struct.fromJavaScript(c.properties as Parameters<typeof Struct.fromJavaScript>[0]));
+      map.set(name, pc);
+    }
+    await this.call("configure", req, "Configure");
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.close();
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once("exit", resolve));
+      this.child.kill("SIGTERM");
+      const timer = setTimeout(() => this.child.kill("SIGKILL"), 2000);
+      await exited;
+      clearTimeout(timer);
+    }
+    this.detach();
+  }
+}
+
+function toVerdicts(res: analyzerpb.AnalyzeResponse, phase: "resource" | "stack", requestUrn: string | undefined, byUrn: Map<string, { type: string; name: string }>): PolicyVerdict[] {
+  return res.getDiagnosticsList().map((d) => {
+    // The engine attributes a per-resource diagnostic without its own URN to the analyzed resource.
+    const urn = d.getUrn() || requestUrn;
+    const resource = urn ? byUrn.get(urn) : undefined;
+    const verdict: PolicyVerdict = {
+      policyPackName: d.getPolicypackname(),
+      policyPackVersion: d.getPolicypackversion(),
+      policyName: d.getPolicyname(),
+      enforcementLevel: LEVELS[d.getEnforcementlevel()] ?? "advisory",
+      message: d.getMessage(),
+      description: d.getDescription(),
+      phase,
+    };
+    if (urn) verdict.urn = urn;
+    if (resource) {
+      verdict.resourceType = resource.type;
+      verdict.resourceName = resource.name;
+    }
+    return verdict;
+  });
+}
+
+function toAnalyzerInfo(info: analyzerpb.AnalyzerInfo): AnalyzerInfo {
+  const policies: PolicySummary[] = info.getPoliciesList().map((p) => {
+    const schema = p.getConfigschema();
+    const type = p.getPolicyType() === analyzerpb.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : p.getPolicyType() === analyzerpb.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown";
+    return {
+      name: p.getName(),
+      description: p.getDescription(),
+      enforcementLevel: LEVELS[p.getEnforcementlevel()] ?? "advisory",
+      type,
+      ...(schema ? { configSchema: { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>, required: schema.getRequiredList() } } : {}),
+    };
+  });
+  const initialConfig: Record<string, InitialPolicyConfig> = {};
+  info.getInitialconfigMap().forEach((c, name) => {
+    const properties = (c.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    // Proto3 cannot tell "advisory" (0) from "not set": with properties present, read 0 as not set.
+    const level = c.getEnforcementlevel() === analyzerpb.EnforcementLevel.ADVISORY && Object.keys(properties).length > 0 ? undefined : LEVELS[c.getEnforcementlevel()];
+    initialConfig[name] = { ...(level ? { enforcementLevel: level } : {}), properties };
+  });
+  return { name: info.getName(), version: info.getVersion(), ...(info.getDisplayname() ? { displayName: info.getDisplayname() } : {}), policies, initialConfig };
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `    ${l}`)
+    .join("\n");
+}
