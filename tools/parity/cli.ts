@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { compareStacks } from "../../policy/compare";
-import { loadKnownDifferences } from "../../policy/known-differences";
+import { KnownDifference, loadKnownDifferences } from "../../policy/known-differences";
 import { ParityInputError } from "./errors";
-import { REPO_ROOT, collectPair, toComparable } from "./offline-stacks";
+import { REPO_ROOT, assertKnownStack, collectPair, toComparable } from "./offline-stacks";
 import { ParityReport, ReportSource, buildReport } from "./report-model";
 import { renderJson } from "./render-json";
 import { renderMarkdown } from "./render-markdown";
@@ -120,7 +120,12 @@ export function parseOptions(argv: readonly string[]): Options {
 /** Builds the report from whichever source the options name. */
 export async function buildParityReport(options: Options, root: string): Promise<ParityReport> {
   const masker = new SecretMasker();
-  const known = loadKnownDifferences(options.knownFile ?? path.join(root, "known-differences.yaml"));
+  if (options.stagingFile === undefined) {
+    // Cheap checks first: a typo in a stack name should not wait for anything else.
+    assertKnownStack(options.stagingStack, "--staging-stack", root);
+    assertKnownStack(options.productionStack, "--production-stack", root);
+  }
+  const known = loadKnown(options, root);
   if (options.stagingFile !== undefined && options.productionFile !== undefined) {
     const staging = readStackExport(options.stagingFile, "staging", masker);
     const production = readStackExport(options.productionFile, "production", masker);
@@ -156,7 +161,16 @@ export async function buildParityReport(options: Options, root: string): Promise
 export async function expectedNotes(root = REPO_ROOT, knownFile?: string): Promise<string> {
   const options = parseOptions(knownFile ? ["--known-differences", knownFile] : []);
   const report = await buildParityReport(options, root);
-  return renderStagingNotes(loadKnownDifferences(knownFile ?? path.join(root, "known-differences.yaml")), report);
+  return renderStagingNotes(loadKnown(options, root), report);
+}
+
+/** The pack's loader names the file, the entry and the fix; as a user error it exits 2. */
+function loadKnown(options: Options, root: string): KnownDifference[] {
+  try {
+    return loadKnownDifferences(options.knownFile ?? path.join(root, "known-differences.yaml"));
+  } catch (err) {
+    throw new ParityInputError((err as Error).message);
+  }
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -189,7 +203,7 @@ function render(report: ParityReport, options: Options, io: CliIo): string {
 
 function notes(options: Options, report: ParityReport, root: string, io: CliIo): number {
   const file = path.join(root, NOTES_PATH);
-  const text = renderStagingNotes(loadKnownDifferences(options.knownFile ?? path.join(root, "known-differences.yaml")), report);
+  const text = renderStagingNotes(loadKnown(options, root), report);
   if (options.checkNotes) {
     let current = "";
     try {
@@ -225,5 +239,5 @@ function failure(err: unknown, io: CliIo): number {
 /** Errors other modules raise with a message written for the user (engine, known-differences loader). */
 function isReportedError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  return ["ProgramError", "ConfigError", "KnownDifferencesError"].includes(err.name) || err.constructor.name === "ProgramError";
+  return err.name === "ProgramError" || err.name === "ConfigError";
 }
