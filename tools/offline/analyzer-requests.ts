@@ -61,19 +61,30 @@ function providerOf(provider: CollectedResource | undefined): analyzerpb.Analyze
   return p;
 }
 
+/** The fields `AnalyzeRequest` and `AnalyzerResource` share. */
+interface ResourceMessage {
+  setType(v: string): unknown;
+  setProperties(v?: Struct): unknown;
+  setUrn(v: string): unknown;
+  setName(v: string): unknown;
+  setOptions(v?: analyzerpb.AnalyzerResourceOptions): unknown;
+  setProvider(v?: analyzerpb.AnalyzerProviderResource): unknown;
+}
+
+function describe<T extends ResourceMessage>(msg: T, r: CollectedResource, properties: Record<string, unknown>, providers: Map<string, CollectedResource>): T {
+  msg.setType(r.type);
+  msg.setProperties(struct(properties));
+  msg.setUrn(r.urn);
+  msg.setName(r.name);
+  msg.setOptions(optionsOf(r));
+  const provider = providerOf(r.provider ? providers.get(r.provider) : undefined);
+  if (provider) msg.setProvider(provider);
+  return msg;
+}
+
 export function analyzeRequests(snapshot: StackSnapshot): analyzerpb.AnalyzeRequest[] {
   const providers = providerIndex(snapshot);
-  return snapshot.resources.map((r) => {
-    const req = new analyzerpb.AnalyzeRequest();
-    req.setType(r.type);
-    req.setProperties(struct(r.inputs));
-    req.setUrn(r.urn);
-    req.setName(r.name);
-    req.setOptions(optionsOf(r));
-    const provider = providerOf(r.provider ? providers.get(r.provider) : undefined);
-    if (provider) req.setProvider(provider);
-    return req;
-  });
+  return snapshot.resources.map((r) => describe(new analyzerpb.AnalyzeRequest(), r, r.inputs, providers));
 }
 
 export function analyzeStackRequest(snapshot: StackSnapshot): analyzerpb.AnalyzeStackRequest {
@@ -81,14 +92,7 @@ export function analyzeStackRequest(snapshot: StackSnapshot): analyzerpb.Analyze
   const req = new analyzerpb.AnalyzeStackRequest();
   req.setResourcesList(
     snapshot.resources.map((r) => {
-      const res = new analyzerpb.AnalyzerResource();
-      res.setType(r.type);
-      res.setProperties(struct(r.outputs));
-      res.setUrn(r.urn);
-      res.setName(r.name);
-      res.setOptions(optionsOf(r));
-      const provider = providerOf(r.provider ? providers.get(r.provider) : undefined);
-      if (provider) res.setProvider(provider);
+      const res = describe(new analyzerpb.AnalyzerResource(), r, r.outputs, providers);
       if (r.parent) res.setParent(r.parent);
       res.setDependenciesList([...r.dependencies]);
       const deps = res.getPropertydependenciesMap();
