@@ -1,5 +1,18 @@
 import * as aws from "@pulumi/aws";
 import { loadSettings } from "./config/settings";
+import { appEnvironmentKeys, buildAppEnvironment, APP_PORT } from "./components/app-environment";
+import { AppRoles } from "./components/app-roles";
+import { AuthClients } from "./components/auth-clients";
+import { Cluster } from "./components/cluster";
+import { DataKey } from "./components/data-key";
+import { Database } from "./components/database";
+import { FargateService } from "./components/fargate-service";
+import { HttpsEndpoint } from "./components/https-endpoint";
+import { Integrations } from "./components/integrations";
+import { JobQueues } from "./components/job-queues";
+import { Migrations } from "./components/migrations";
+import { Network } from "./components/network";
+import { Storage } from "./components/storage";
 
 // Validation throws here, before any resource is registered, naming every bad key at once.
 const settings = loadSettings();
@@ -16,6 +29,191 @@ const aws_ = new aws.Provider("aws", {
     },
   },
 });
+const withAws = { providers: { aws: aws_ } };
+
+// Physical names carry the environment (identity); logical names below never do, so the parity lock
+// can pair every staging resource with its production twin.
+const namePrefix = `${settings.project}-${settings.environment}`;
+const protectData = settings.protectData;
+
+const dataKey = new DataKey("data", { namePrefix, protectData }, withAws);
+const network = new Network("network", { cidr: settings.network.cidr, natGateways: settings.network.natGateways }, withAws);
+const uploads = new Storage(
+  "uploads",
+  {
+    bucketName: `${namePrefix}-uploads`,
+    kmsKeyArn: dataKey.arn,
+    noncurrentVersionDays: settings.storage.noncurrentVersionDays,
+    corsOrigins: [settings.baseUrl],
+    maxUploadMb: settings.storage.maxUploadMb,
+    protectData,
+  },
+  withAws,
+);
+const endpoint = new HttpsEndpoint(
+  "web",
+  {
+    namePrefix,
+    domain: settings.domain,
+    zoneName: settings.zoneName,
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnetIds,
+    securityGroupId: network.edgeSecurityGroup.id,
+  },
+  withAws,
+);
+const integrations = new Integrations(
+  "integrations",
+  {
+    namePrefix,
+    domain: settings.domain,
+    zoneId: endpoint.zoneId,
+    kmsKeyArn: dataKey.arn,
+    paymentsMode: settings.integrations.payments,
+    emailMode: settings.integrations.email,
+    smsMode: settings.integrations.sms,
+    paymentsApiKey: settings.integrations.paymentsApiKey,
+    outboxNoncurrentVersionDays: settings.storage.noncurrentVersionDays,
+    protectData,
+  },
+  withAws,
+);
+const database = new Database(
+  "db",
+  {
+    namePrefix,
+    vpcId: network.vpcId,
+    subnetIds: network.privateSubnetIds,
+    appSecurityGroupId: network.appSecurityGroup.id,
+    kmsKeyArn: dataKey.arn,
+    ...settings.database,
+    protectData,
+  },
+  withAws,
+);
+const jobs = new JobQueues("jobs", { namePrefix, queues: settings.queues, scheduleTimezone: settings.scheduleTimezone }, withAws);
+const auth = new AuthClients(
+  "auth",
+  {
+    namePrefix,
+    baseUrl: settings.baseUrl,
+    hostedUiPrefix: `${namePrefix}-${settings.accountId}`,
+    region: settings.region,
+    kmsKeyArn: dataKey.arn,
+    seedAccounts: settings.seedAccounts,
+    protectData,
+  },
+  withAws,
+);
+const cluster = new Cluster("app", { namePrefix, logRetentionDays: settings.app.logRetentionDays }, withAws);
+
+const environment = buildAppEnvironment({
+  baseUrl: settings.baseUrl,
+  cookieSameSite: settings.http.cookieSameSite,
+  hstsMaxAgeSeconds: settings.http.hstsMaxAgeSeconds,
+  timezone: settings.scheduleTimezone,
+  integrations: settings.integrations,
+  uploadsBucket: uploads.bucketName,
+  maxUploadBytes: uploads.maxUploadBytes,
+  queueUrls: jobs.queueUrls,
+  auth: { userPoolId: auth.userPoolId, clientId: auth.clientId, domain: auth.hostedUiDomain },
+  database: { host: database.host, port: database.port, name: database.databaseName, user: database.user },
+  email: { from: integrations.emailFrom, outboxBucket: integrations.outbox.bucketName },
+  workerConcurrency: settings.app.worker.concurrency,
+  secrets: {
+    DATABASE_PASSWORD: database.passwordValueFrom,
+    PAYMENTS_API_KEY: integrations.paymentsSecret.arn,
+    SIGNING_KEY: integrations.signingKeySecret.arn,
+  },
+});
+
+const roles = new AppRoles(
+  "app",
+  {
+    image: settings.app.image,
+    kmsKeyArn: dataKey.arn,
+    secretArns: [database.passwordSecret.arn, integrations.paymentsSecret.arn, integrations.signingKeySecret.arn],
+    logGroupArns: Object.values(cluster.logGroups).map((g) => g.arn),
+    uploadsBucketArn: uploads.bucketArn,
+    outboxBucketArn: integrations.outbox.bucketArn,
+    queueArns: Object.values(jobs.queues).map((q) => q.arn),
+    emailIdentityArn: integrations.emailIdentity.arn,
+    configurationSetArn: integrations.configurationSet.arn,
+    userPoolArn: auth.userPoolArn,
+  },
+  withAws,
+);
+
+// Web, worker and migrations: the same image, environment keys and roles; only command and size differ.
+const task = {
+  image: settings.app.image,
+  cpu: settings.app.web.cpu,
+  memoryMb: settings.app.web.memoryMb,
+  environment,
+  executionRoleArn: roles.executionRole.arn,
+  taskRoleArn: roles.taskRole.arn,
+  region: settings.region,
+};
+const placement = { clusterArn: cluster.arn, subnetIds: network.privateSubnetIds, securityGroupIds: [network.appSecurityGroup.id] };
+
+const migrations = new Migrations(
+  "migrations",
+  {
+    ...task,
+    ...placement,
+    namePrefix,
+    family: `${namePrefix}-migrate`,
+    clusterName: cluster.name,
+    logGroupName: cluster.logGroups.migrate.name,
+    databaseIdentifier: database.identifier,
+    logRetentionDays: settings.app.logRetentionDays,
+  },
+  withAws,
+);
+const web = new FargateService(
+  "web",
+  {
+    ...task,
+    ...placement,
+    family: `${namePrefix}-web`,
+    serviceName: `${namePrefix}-web`,
+    command: ["web"],
+    port: APP_PORT,
+    desiredCount: settings.app.web.desiredCount,
+    logGroupName: cluster.logGroups.web.name,
+    targetGroupArn: endpoint.targetGroup.arn,
+  },
+  // The new version serves only after its migrations ran and the listener exists.
+  { ...withAws, dependsOn: [migrations, endpoint] },
+);
+const worker = new FargateService(
+  "worker",
+  {
+    ...task,
+    ...placement,
+    family: `${namePrefix}-worker`,
+    serviceName: `${namePrefix}-worker`,
+    command: ["worker"],
+    desiredCount: settings.app.worker.desiredCount,
+    logGroupName: cluster.logGroups.worker.name,
+  },
+  { ...withAws, dependsOn: [migrations] },
+);
 
 export const baseUrl = settings.baseUrl;
 export const provider = aws_.urn;
+export const databaseEndpoint = database.instance.endpoint;
+export const databaseIdentifier = database.identifier;
+export const uploadsBucket = uploads.bucketName;
+export const emailOutboxBucket = integrations.outbox.bucketName;
+export const queueUrls = jobs.queueUrls;
+export const userPoolId = auth.userPoolId;
+export const userPoolClientId = auth.clientId;
+export const authDomain = auth.hostedUiDomain;
+export const loadBalancerDns = endpoint.loadBalancer.dnsName;
+export const appEnvironment = appEnvironmentKeys(environment);
+export const simulatedIntegrations = integrations.simulated;
+export const signingPublicKey = integrations.signingPublicKeyPem;
+export const webService = web.service.name;
+export const workerService = worker.service.name;
+export const migrationTask = migrations.taskDefinition.family;

@@ -1,0 +1,110 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface AppRolesArgs {
+  /** The app image; pull rights are granted on its ECR repository only. */
+  readonly image: string;
+  /** The stack's data key (secrets, buckets). */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Exactly the secrets containers receive through ECS `secrets`. */
+  readonly secretArns: pulumi.Input<string>[];
+  /** The app processes' log groups. */
+  readonly logGroupArns: pulumi.Input<string>[];
+  readonly uploadsBucketArn: pulumi.Input<string>;
+  readonly outboxBucketArn: pulumi.Input<string>;
+  /** Job queues the app sends to and the worker consumes (not their dead-letter queues). */
+  readonly queueArns: pulumi.Input<string>[];
+  /** SES identity and configuration set the app sends as. */
+  readonly emailIdentityArn: pulumi.Input<string>;
+  readonly configurationSetArn: pulumi.Input<string>;
+  /** The Cognito pool the app manages group membership in. */
+  readonly userPoolArn: pulumi.Input<string>;
+}
+
+/** The ECR repository ARN of an ECR image reference, or undefined for another registry. */
+export function ecrRepositoryArn(image: string): string | undefined {
+  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(image);
+  if (!match) return undefined;
+  const [, account, region, repository] = match;
+  const partition = region.startsWith("cn-") ? "aws-cn" : region.includes("-gov-") ? "aws-us-gov" : "aws";
+  return `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
+}
+
+/** Trust policy for ECS tasks, limited to this account's tasks (confused-deputy guard). */
+export function ecsTasksTrust(accountId: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } },
+    ],
+  });
+}
+
+/** Execution role permissions: pull the image, write its logs, read exactly its secrets. */
+export function executionPolicy(args: AppRolesArgs): pulumi.Output<string> {
+  const repository = ecrRepositoryArn(args.image);
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      ...(repository === undefined
+        ? []
+        : [
+            // GetAuthorizationToken has no resource-level permissions; the pull itself is scoped.
+            { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+            { Sid: "PullAppImage", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repository },
+          ]),
+      { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: args.logGroupArns.map((arn) => pulumi.interpolate`${arn}:*`) },
+      { Sid: "ReadAppSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns },
+      { Sid: "DecryptAppSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArn },
+    ],
+  });
+}
+
+/** Task role permissions: the named bucket, queues, key, email identity and user pool, nothing else. */
+export function taskPolicy(args: AppRolesArgs): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "UploadsObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"], Resource: pulumi.interpolate`${args.uploadsBucketArn}/*` },
+      { Sid: "UploadsList", Effect: "Allow", Action: "s3:ListBucket", Resource: args.uploadsBucketArn },
+      { Sid: "OutboxObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: pulumi.interpolate`${args.outboxBucketArn}/*` },
+      { Sid: "OutboxList", Effect: "Allow", Action: "s3:ListBucket", Resource: args.outboxBucketArn },
+      { Sid: "DataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.kmsKeyArn },
+      {
+        Sid: "JobQueues",
+        Effect: "Allow",
+        Action: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+        Resource: args.queueArns,
+      },
+      { Sid: "SendEmail", Effect: "Allow", Action: ["ses:SendEmail", "ses:SendRawEmail"], Resource: [args.emailIdentityArn, args.configurationSetArn] },
+      // SMS goes to phone numbers, which have no ARN; NotResource keeps every SNS topic out of reach.
+      { Sid: "SendSms", Effect: "Allow", Action: "sns:Publish", NotResource: "arn:aws:sns:*:*:*" },
+      {
+        Sid: "ManageMemberships",
+        Effect: "Allow",
+        Action: ["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminRemoveUserFromGroup"],
+        Resource: args.userPoolArn,
+      },
+    ],
+  });
+}
+
+/**
+ * The two roles every app task runs with. The execution role is ECS's (start the task); the task role
+ * is the app's own, least privilege with every data resource named. Both are per stack: a leaked
+ * staging credential unlocks nothing in production.
+ */
+export class AppRoles extends pulumi.ComponentResource {
+  public readonly executionRole: aws.iam.Role;
+  public readonly taskRole: aws.iam.Role;
+
+  constructor(name: string, args: AppRolesArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("parity:components:AppRoles", name, {}, opts);
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: ecsTasksTrust(accountId), description: "ECS: pull the app image, write its logs, inject its secrets" }, { parent: this });
+    new aws.iam.RolePolicy(`${name}-execution-policy`, { role: this.executionRole.id, policy: executionPolicy(args) }, { parent: this });
+    this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: ecsTasksTrust(accountId), description: "The app: its bucket, queues, key, email identity and user pool" }, { parent: this });
+    new aws.iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: taskPolicy(args) }, { parent: this });
+    this.registerOutputs({ executionRoleArn: this.executionRole.arn, taskRoleArn: this.taskRole.arn });
+  }
+}
