@@ -142,11 +142,15 @@ describe("smoke test against a local deployment", () => {
 describe("smoke test options", () => {
   const base = ["--base-url", "https://staging.app.example.com"];
 
-  it("defaults SameSite and HSTS max-age to the program's structural defaults", async () => {
+  it("defaults its expectations to what the program deploys", async () => {
     const { structuralDefaults } = await import("../config/settings");
+    const { AUTH_CALLBACK_PATH } = await import("../components/app-environment");
+    const { HEALTH_CHECK_PATH } = await import("../components/https-endpoint");
     const options = parseSmokeArgs(base);
     assert.equal(options.expectSameSite, structuralDefaults.cookieSameSite);
     assert.equal(options.hstsMaxAgeSeconds, structuralDefaults.hstsMaxAgeSeconds);
+    assert.equal(options.callbackPath, AUTH_CALLBACK_PATH);
+    assert.equal(options.healthPath, HEALTH_CHECK_PATH);
     assert.deepEqual(options.corsOrigins, ["https://staging.app.example.com"]);
   });
 

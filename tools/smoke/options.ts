@@ -1,10 +1,13 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import { AUTH_CALLBACK_PATH } from "../../components/app-environment";
+import { HEALTH_CHECK_PATH } from "../../components/https-endpoint";
 import { structuralDefaults, type SameSite } from "../../config/settings";
 
 /**
- * What the smoke test expects of a deployed stack. The expectations default to the same structural
- * values the program deploys (`structuralDefaults`), so a change there moves the smoke test with it.
+ * What the smoke test expects of a deployed stack. The expectations default to the values the program
+ * deploys (`structuralDefaults`, the components' callback and health paths, CORS_ORIGINS = the base
+ * URL's origin), so a change there moves the smoke test with it.
  */
 export interface SmokeOptions {
   /** The stack's `baseUrl` output, e.g. `https://staging.app.example.com`. */
@@ -43,8 +46,8 @@ export const usage = `Usage: npm run smoke -- --base-url https://staging.app.exa
   --cors-origin ORIGIN    an origin the app must allow; repeatable (default: the base URL's origin)
   --refused-origin ORIGIN an origin the app must refuse (default ${defaultRefusedOrigin()})
   --cors-path PATH        path of the CORS preflight (default /)
-  --callback-path PATH    the OAuth callback path (default /auth/callback)
-  --health-path PATH      the health check path (default /healthz)
+  --callback-path PATH    the OAuth callback path (default ${AUTH_CALLBACK_PATH})
+  --health-path PATH      the health check path (default ${HEALTH_CHECK_PATH})
   --cookie-path PATH      an extra page whose Set-Cookie headers are checked too
   --ca FILE               PEM CA bundle to trust instead of the system CAs
   --timeout MS            per-request timeout in milliseconds (default 10000)
@@ -103,8 +106,8 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
     corsOrigins,
     refusedOrigin,
     corsPath: parsePath("--cors-path", values["cors-path"] ?? "/"),
-    callbackPath: parsePath("--callback-path", values["callback-path"] ?? "/auth/callback"),
-    healthPath: parsePath("--health-path", values["health-path"] ?? "/healthz"),
+    callbackPath: parsePath("--callback-path", values["callback-path"] ?? AUTH_CALLBACK_PATH),
+    healthPath: parsePath("--health-path", values["health-path"] ?? HEALTH_CHECK_PATH),
     cookiePath: values["cookie-path"] === undefined ? undefined : parsePath("--cookie-path", values["cookie-path"]),
     ca: values.ca === undefined ? undefined : readCa(values.ca),
     timeoutMs: positiveInteger("--timeout", values.timeout, 10_000),
