@@ -75,7 +75,7 @@ export function sizingRows(report: ParityReport): SizingRow[] {
   }
   for (const e of report.env) {
     if (e.class !== "sizing" || e.staging === e.production || e.secret) continue;
-    rows.push({ component: e.service, resource: e.service, type: "env", property: e.key, staging: e.staging ?? "(missing)", production: e.production ?? "(missing)" });
+    rows.push({ component: e.service, resource: "environment variable", type: "", property: e.key, staging: e.staging ?? "(missing)", production: e.production ?? "(missing)" });
   }
   return rows.sort(
     (a, b) => a.component.localeCompare(b.component) || a.resource.localeCompare(b.resource) || a.type.localeCompare(b.type) || a.property.localeCompare(b.property),
@@ -87,6 +87,6 @@ function sizingTable(rows: readonly SizingRow[], stagingName: string, production
   return [
     `| component | resource | property | ${stagingName} | ${productionName} |`,
     "| --- | --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${cell(r.component)} | ${cell(`${r.resource} (${r.type})`)} | ${cell(`\`${r.property}\``)} | ${cell(r.staging)} | ${cell(r.production)} |`),
+    ...rows.map((r) => `| ${cell(r.component)} | ${cell(r.type ? `${r.resource} (${r.type})` : r.resource)} | ${cell(`\`${r.property}\``)} | ${cell(r.staging)} | ${cell(r.production)} |`),
   ];
 }

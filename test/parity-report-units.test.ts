@@ -1,0 +1,120 @@
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { loadKnownDifferences } from "../policy/known-differences";
+import { SECRET_SIG, SECRET_VALUE, UNKNOWN } from "../tools/offline/snapshot";
+import { buildParityReport, parseOptions } from "../tools/parity/cli";
+import { formatValue } from "../tools/parity/format-value";
+import { codeCell } from "../tools/parity/render-markdown";
+import { SecretMasker, containsSecret, redact } from "../tools/parity/secrets";
+import { parseUrn } from "../tools/parity/stack-export";
+import { renderStagingNotes } from "../tools/parity/staging-notes";
+import { fitColumns, truncate, visibleWidth, wrap, wrapPath } from "../tools/parity/text-layout";
+
+const FIXTURES = path.join(__dirname, "fixtures", "parity");
+
+describe("parity report building blocks", () => {
+  describe("SecretMasker", () => {
+    const masker = new SecretMasker(Buffer.alloc(32, 7));
+    const wire = (value: unknown) => ({ [SECRET_SIG]: SECRET_VALUE, value });
+
+    it("replaces every secret encoding with a fingerprint, keeping the secret marker", () => {
+      const masked = masker.mask({
+        a: wire("hunter2"),
+        b: { [SECRET_SIG]: SECRET_VALUE, plaintext: JSON.stringify("hunter2") },
+        c: { [SECRET_SIG]: SECRET_VALUE, ciphertext: "v1:abc:def" },
+        nested: [{ d: wire({ password: "hunter2" }) }],
+      }) as Record<string, unknown>;
+      assert.ok(!JSON.stringify(masked).includes("hunter2"));
+      assert.ok(!JSON.stringify(masked).includes("v1:abc:def"));
+      assert.ok(containsSecret(masked["a"]) && containsSecret(masked["nested"]));
+      // The same value gives the same fingerprint whichever way it was encoded: sharing stays visible.
+      assert.deepEqual(masked["a"], masked["b"]);
+      assert.notDeepEqual(masked["a"], masked["c"]);
+    });
+
+    it("keys fingerprints per run, so they cannot be compared across runs", () => {
+      const other = new SecretMasker(Buffer.alloc(32, 8));
+      assert.notDeepEqual(masker.mask(wire("x")), other.mask(wire("x")));
+    });
+
+    it("leaves assets, archives and plain values alone", () => {
+      const asset = { [SECRET_SIG]: "c44067f5952c0a294b673a41bacd8c17", hash: "abc", text: "body" };
+      assert.deepEqual(masker.mask({ asset, n: 1, s: "x" }), { asset, n: 1, s: "x" });
+    });
+
+    it("redacts fingerprints and wrappers to [secret] for display", () => {
+      const token = (masker.mask(wire("x")) as { value: string }).value;
+      assert.equal(redact(`postgres://app:${token}@db`), "postgres://app:[secret]@db");
+      assert.equal(redact(wire("x")), "[secret]");
+      assert.equal(formatValue({ k: wire("x") }), '{"k":"[secret]"}');
+    });
+  });
+
+  describe("formatValue", () => {
+    it("says absent, unknown and empty instead of printing nothing", () => {
+      assert.equal(formatValue(undefined), "(absent)");
+      assert.equal(formatValue(UNKNOWN), "(unknown until deployed)");
+      assert.equal(formatValue(""), '""');
+      assert.equal(formatValue([UNKNOWN]), '["(unknown)"]');
+      assert.equal(formatValue(5), "5");
+    });
+  });
+
+  describe("text layout", () => {
+    it("truncates to the column with an ellipsis, counting characters not bytes", () => {
+      assert.equal(truncate("abcdef", 4), "abc…");
+      assert.equal(truncate("ab", 4), "ab");
+      assert.equal(visibleWidth("›…✓"), 3);
+      assert.equal(visibleWidth(`${String.fromCharCode(27)}[31mred${String.fromCharCode(27)}[0m`), 3);
+    });
+
+    it("wraps at spaces, and mid-word only when a word is wider than the line", () => {
+      assert.deepEqual(wrap("one two three", 7), ["one two", "three"]);
+      assert.deepEqual(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+    });
+
+    it("wraps property paths at segment boundaries", () => {
+      assert.deepEqual(wrapPath("redrivePolicy.maxReceiveCount", 16), ["redrivePolicy", ".maxReceiveCount"]);
+      assert.deepEqual(wrapPath('tags["parity:environment"]', 10), ["tags", '["parity:e', 'nvironment', '"]']);
+    });
+
+    it("fits columns into the width, giving narrow content only what it needs", () => {
+      for (const total of [30, 60, 100, 200]) {
+        const widths = fitColumns(total, [9, null, null, null], [9, 40, 5, 80], 2);
+        assert.ok(widths.reduce((a, b) => a + b, 0) + 6 <= total, `${widths} in ${total}`);
+      }
+      assert.deepEqual(fitColumns(100, [9, null, null], [9, 5, 200], 2), [9, 8, 79]);
+    });
+  });
+
+  describe("markdown cells", () => {
+    it("escape pipes and fence backticks so a value cannot break the table", () => {
+      assert.equal(codeCell("a|b"), "`a\\|b`");
+      assert.equal(codeCell("x`y"), "``x`y``");
+      assert.equal(codeCell("line1\nline2"), "`line1<br>line2`");
+    });
+  });
+
+  it("parses URNs into stack and project, refusing what is not one", () => {
+    assert.deepEqual(parseUrn("urn:pulumi:staging::parity::parity:components:Database$aws:rds/instance:Instance::db"), { stack: "staging", project: "parity" });
+    assert.equal(parseUrn("arn:aws:s3:::bucket"), undefined);
+    assert.equal(parseUrn("urn:pulumi:::parity::t::n"), undefined);
+  });
+
+  describe("staging notes", () => {
+    it("are deterministic and list every declared difference and the measured sizing", async () => {
+      const args = ["--staging", path.join(FIXTURES, "staging.json"), "--production", path.join(FIXTURES, "production.json")];
+      const knownFile = path.join(FIXTURES, "known-differences.yaml");
+      const known = loadKnownDifferences(knownFile);
+      // Two runs, two masking keys: the notes must not depend on either.
+      const first = renderStagingNotes(known, await buildParityReport(parseOptions([...args, "--known-differences", knownFile]), process.cwd()));
+      const second = renderStagingNotes(known, await buildParityReport(parseOptions([...args, "--known-differences", knownFile]), process.cwd()));
+      assert.equal(first, second);
+      for (const k of known) assert.ok(first.includes(`- **Id:** \`${k.id}\``), k.id);
+      assert.match(first, /\| database \| database-instance \(rds\.Instance\) \| `instanceClass` \| db\.t4g\.micro \| db\.r7g\.large \|/);
+      assert.match(first, /\| web-task\/web \| environment variable \| `WORKER_CONCURRENCY` \| 2 \| 8 \|/);
+      assert.doesNotMatch(first, /maxReceiveCount/, "a divergence is not a sizing difference");
+      assert.doesNotMatch(first, /Sup3r-S3cret/);
+    });
+  });
+});
