@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { parseSettings, RawConfig, Settings } from "../config/settings";
 import { RealisticMocks } from "../tools/offline/mocks";
+import { isSecretValue, SECRET_SIG } from "../tools/offline/snapshot";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const PROJECT = "parity";
@@ -56,7 +57,10 @@ export function loadStackSettings(stack: string, overrides: Record<string, strin
 export interface RecordedResource {
   readonly type: string;
   readonly name: string;
+  /** Inputs with secret wrappers removed (see `secretInputs` for which were secret). */
   readonly inputs: Record<string, unknown>;
+  /** Top-level input names whose value (or part of it) arrived marked secret. */
+  readonly secretInputs: readonly string[];
   readonly outputs: Record<string, unknown>;
   readonly provider?: string;
   readonly custom: boolean;
@@ -76,10 +80,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const result = this.realistic.newResource(args);
+    const raw = args.inputs as Record<string, unknown>;
     this.resources.push({
       type: args.type,
       name: args.name,
-      inputs: args.inputs as Record<string, unknown>,
+      inputs: revealAll(raw) as Record<string, unknown>,
+      secretInputs: Object.keys(raw).filter((k) => JSON.stringify(raw[k] ?? null).includes(SECRET_SIG)),
       outputs: result.state,
       provider: args.provider,
       custom: args.custom ?? true,
@@ -92,6 +98,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     this.calls.push({ token: args.token, inputs: (args.inputs ?? {}) as Record<string, unknown> });
     return this.realistic.call(args);
   }
+}
+
+/** A value with every secret wrapper, at any depth, replaced by what it wraps. */
+export function revealAll(value: unknown): unknown {
+  if (isSecretValue(value)) return revealAll(value.value);
+  if (Array.isArray(value)) return value.map(revealAll);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealAll(v)]));
+  return value;
 }
 
 /** The value inside an Output (secret or not), for `await`-style tests. */
