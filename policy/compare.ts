@@ -59,8 +59,13 @@ export interface ComparableResource {
   inputs: Record<string, unknown>;
   parent?: string;
   options?: { protect?: boolean; retainOnDelete?: boolean };
-  /** Provider state (ids, ARNs), when known; only the lock's identity list reads it. */
+  /** Provider state (ids, ARNs), when known; only the lock's credential list reads it. */
   outputs?: Record<string, unknown>;
+  /**
+   * False for component resources: their properties are outputs derived from their children, which
+   * are compared themselves, so only their presence counts. @default true
+   */
+  custom?: boolean;
 }
 
 /** One env var of one service, as the comparison sees it. */
@@ -94,7 +99,7 @@ export function printStack(resources: readonly ComparableResource[], identity: S
     const key = resourceKey(r.urn);
     const properties: Record<string, unknown> = {};
     const env: Record<string, Record<string, EnvValue>> = {};
-    for (const [path, leaf] of flatten(r.inputs)) {
+    for (const [path, leaf] of r.custom === false ? [] : flatten(r.inputs)) {
       const envPath = envPathOf(path);
       if (!envPath) {
         properties[path] = normalize(leaf, identity);

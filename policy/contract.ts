@@ -120,7 +120,8 @@ const RULES: readonly Rule[] = [
   { type: "*", path: /(Arn|Arns|Id|Ids|ARN|GroupName|GroupNames|FunctionName|Url|QueueUrl)(\[[^\]]*\])?$/, class: "identity" },
   { type: "*", path: /^(role|cluster|taskDefinition|policy\.Statement\[[^\]]+\]\.Resource(\[\d+\])?|targetKeyId|kmsMasterKeyId|loadBalancer|targetGroup|certificate|functionName|queue|redrivePolicy\.deadLetterTargetArn|redriveAllowPolicy\.sourceQueueArns)$/, class: "identity" },
   { type: "*", path: /(^|\.)(Resource|Principal\.AWS|Principal\.Service)(\[\d+\])?$/, class: "identity" },
-  { type: "*", path: /\.(arn|roleArn|resourceArn|targetArn|deadLetterConfig\.arn|subnets(\[\d+\])?|securityGroups(\[\d+\])?|containerName|targetGroupArn)$/, class: "identity" },
+  { type: "*", path: /\.(arn|roleArn|resourceArn|targetArn|deadLetterConfig\.arn|containerName|targetGroupArn)$/, class: "identity" },
+  { type: "*", path: /(^|\.)(subnets|securityGroups|validationRecordFqdns)(\[\d+\])?$/, class: "identity" },
 ];
 
 const COMPUTED_SET = new Set(COMPUTED);
@@ -174,3 +175,29 @@ export const STATEFUL_TYPES: readonly string[] = [
 /** The provider whose default tags say which environment a stack is. */
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 export const ENVIRONMENT_TAG = "parity:environment";
+
+/** A property whose change makes AWS destroy and re-create a resource that holds data. */
+export interface ReplacementHazard {
+  readonly type: string;
+  readonly path: RegExp;
+  /** What is lost, for the message. */
+  readonly destroys: string;
+}
+
+export const REPLACEMENT_HAZARDS: readonly ReplacementHazard[] = [
+  {
+    type: "aws:rds/instance:Instance",
+    path: /^(engine|dbName|username|identifier|storageEncrypted|kmsKeyId|availabilityZone)$/,
+    destroys: "the database instance and every row in it (only a final snapshot, if any, survives)",
+  },
+  {
+    type: "aws:cognito/userPool:UserPool",
+    path: /^(schemas(\[.*)?|usernameAttributes|aliasAttributes)$/,
+    destroys: "the user pool and every account in it (users, passwords, MFA enrolments); nobody can sign in until they sign up again",
+  },
+];
+
+/** The hazard a property change is, if any. Locked whatever its class, so production can be checked. */
+export function replacementHazard(resourceType: string, propertyPath: string): ReplacementHazard | undefined {
+  return REPLACEMENT_HAZARDS.find((h) => h.type === resourceType && h.path.test(propertyPath));
+}

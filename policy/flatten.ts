@@ -24,6 +24,16 @@ export const SECRET_SHOWN = "[secret]";
 /** Array element fields that identify an element independently of its position. */
 const ELEMENT_KEYS = ["name", "Sid", "attributeName", "key", "id"];
 
+/** How an asset or archive (e.g. a function's code) is recorded: present, content not compared. */
+export const ASSET_SHOWN = "(asset)";
+
+/** An asset or archive, in the wire encoding or as the SDK's deserialized object. */
+function isAsset(v: unknown): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return (SECRET_SIG in o && o[SECRET_SIG] !== SECRET_VALUE) || o.__pulumiAsset === true || o.__pulumiArchive === true;
+}
+
 export function isPulumiSecret(v: unknown): v is { value: unknown } {
   return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
 }
@@ -42,6 +52,10 @@ function walk(value: unknown, path: string, out: Map<string, unknown>): void {
   }
   if (isPulumiSecret(value)) {
     out.set(path, SECRET_SHOWN);
+    return;
+  }
+  if (isAsset(value)) {
+    out.set(path, ASSET_SHOWN);
     return;
   }
   const parsed = parseJsonString(value);

@@ -1,0 +1,37 @@
+import { PolicyPack } from "@pulumi/policy";
+import { parityNotes, stackParity } from "./parity";
+import { replacementHazards } from "./replacement-hazards";
+import {
+  noResetInProduction,
+  productionDataProtected,
+  queueRetryRules,
+  scheduleTimezone,
+  stagingIntegrationsSimulated,
+  stagingNoProductionData,
+} from "./safety";
+import { authHardening, encryptionAtRest, encryptionInTransit, leastPrivilegeIam, noPublicData, noSharedCredentials } from "./security";
+
+// Every policy is listed here, none registered by import side effect: this array is the pack.
+new PolicyPack("parity", {
+  enforcementLevel: "mandatory",
+  policies: [
+    // parity with production
+    stackParity,
+    parityNotes,
+    replacementHazards,
+    // safety
+    stagingIntegrationsSimulated,
+    stagingNoProductionData,
+    productionDataProtected,
+    queueRetryRules,
+    scheduleTimezone,
+    noResetInProduction,
+    // security
+    encryptionAtRest,
+    encryptionInTransit,
+    noPublicData,
+    leastPrivilegeIam,
+    authHardening,
+    noSharedCredentials,
+  ],
+});

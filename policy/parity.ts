@@ -1,0 +1,102 @@
+import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import { comparePrints, EnvDiff, PresenceDiff, printStack, PropertyDiff, showValue, StackComparison } from "./compare";
+import { declaredDifferencesSchema, DeclaredDifferencesConfig, stackParitySchema, StackParityConfig } from "./config";
+import { knownDifferencesFor, lockFor } from "./files";
+import { lockPrints } from "./lock";
+import { comparable, stackEnvironment } from "./resources";
+
+/**
+ * Stack parity: this stack against production's fingerprint (parity.lock.json). Every structural
+ * property, every resource and every env var key must match unless known-differences.yaml declares
+ * the difference. Run on production itself, the same check says the lock is out of date.
+ */
+
+const DECLARE = "or, if the difference is deliberate, declare it in known-differences.yaml (id, what, why, howToTestSafely, and the resources/properties/env it covers)";
+const SENSITIVE_PATH = /(secret|password|passphrase|token|privatekey|apikey)/i;
+
+interface Comparison {
+  readonly cmp: StackComparison;
+  readonly isProduction: boolean;
+  readonly urnOf: (key: string) => string | undefined;
+}
+
+function compareWithLock(resources: PolicyResource[], config: StackParityConfig): Comparison {
+  const lock = lockFor(config);
+  const known = knownDifferencesFor(config);
+  const stack = comparable(resources);
+  const cmp = comparePrints(printStack(stack), lockPrints(lock), known);
+  const urns = new Map(stack.map((r) => [r.urn.split("::").slice(2).join("::"), r.urn]));
+  const environment = stackEnvironment(resources);
+  return { cmp, isProduction: environment !== undefined && environment === lock.production.environment, urnOf: (k) => urns.get(k) };
+}
+
+function shown(path: string, v: unknown): string {
+  return SENSITIVE_PATH.test(path) && v !== undefined ? "[secret]" : showValue(v);
+}
+
+/** The fix for a divergence: staging aligns with production; production regenerates the lock. */
+function fixFor(isProduction: boolean): string {
+  return isProduction
+    ? "Fix: if production is meant to change, run `npm run parity:lock` and commit parity.lock.json so reviewers see the change; otherwise revert it"
+    : `Fix: make this stack build it the way production does (structural settings live in code and Pulumi.yaml defaults, not in stack files), ${DECLARE}`;
+}
+
+export function propertyMessage(d: PropertyDiff, isProduction: boolean): string {
+  return `\`${d.resourceKey}\` (${d.resourceType}) property \`${d.path}\`: this stack has ${shown(d.path, d.staging)}, production has ${shown(d.path, d.production)} (parity.lock.json). ${fixFor(isProduction)}.`;
+}
+
+export function presenceMessage(d: PresenceDiff, isProduction: boolean): string {
+  const what = d.onlyIn === "staging"
+    ? `\`${d.resourceKey}\` (${d.resourceType}, component ${d.component}) exists in this stack but not in production (parity.lock.json)`
+    : `\`${d.resourceKey}\` (${d.resourceType}, component ${d.component}) exists in production (parity.lock.json) but this stack does not create it`;
+  return `${what}. ${fixFor(isProduction)}.`;
+}
+
+export function envMessage(d: EnvDiff, isProduction: boolean): string {
+  if (d.staging === undefined || d.production === undefined) {
+    const where = d.staging === undefined ? "production sets it and this stack does not" : "this stack sets it and production does not";
+    return `Env var \`${d.key}\` of service \`${d.service}\`: ${where}; every environment gets the same keys with different values. ${fixFor(isProduction)}.`;
+  }
+  const value = (v: string) => (d.secret ? "[secret]" : JSON.stringify(v));
+  return `Env var \`${d.key}\` of service \`${d.service}\`: this stack has ${value(d.staging)}, production has ${value(d.production)} (parity.lock.json). ${fixFor(isProduction)}.`;
+}
+
+function reportDivergences(c: Comparison, report: ReportViolation): void {
+  for (const d of c.cmp.presence) if (d.class === "divergent") report(presenceMessage(d, c.isProduction), c.urnOf(d.resourceKey));
+  for (const d of c.cmp.properties) if (d.class === "divergent") report(propertyMessage(d, c.isProduction), c.urnOf(d.resourceKey));
+  for (const d of c.cmp.env) if (d.class === "divergent") report(envMessage(d, c.isProduction));
+}
+
+export const stackParity: StackValidationPolicy = {
+  name: "stack-parity",
+  description: "Every structural property, resource and env var key equals production's (parity.lock.json) unless known-differences.yaml declares the difference.",
+  enforcementLevel: "mandatory",
+  configSchema: stackParitySchema,
+  validateStack: (args, report) => {
+    reportDivergences(compareWithLock(args.resources, args.getConfig<StackParityConfig>()), report);
+  },
+};
+
+/**
+ * The other half of "declared differences are reported, not rejected": an advisory note per
+ * declared difference and per value unknown until deployment (never counted as a match).
+ */
+export const parityNotes: StackValidationPolicy = {
+  name: "parity-notes",
+  description: "Notes (advisory): the declared differences this stack has from production, and values that stay unknown until deployment.",
+  enforcementLevel: "advisory",
+  configSchema: declaredDifferencesSchema,
+  validateStack: (args, report) => {
+    const c = compareWithLock(args.resources, args.getConfig<DeclaredDifferencesConfig>());
+    for (const d of c.cmp.presence) {
+      if (d.class === "declared") report(`\`${d.resourceKey}\` exists only in ${d.onlyIn === "staging" ? "this stack" : "production"}, as declared by \`${d.declaredBy}\` in known-differences.yaml.`, c.urnOf(d.resourceKey));
+    }
+    for (const d of c.cmp.properties) {
+      if (d.class === "declared") report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here and ${shown(d.path, d.production)} in production, as declared by \`${d.declaredBy}\`.`, c.urnOf(d.resourceKey));
+      if (d.class === "unknown") report(`\`${d.resourceKey}\` \`${d.path}\` is unknown until deployment, so its parity with production (${shown(d.path, d.production)}) is not proven by this preview.`, c.urnOf(d.resourceKey));
+    }
+    for (const d of c.cmp.env) {
+      if (d.class === "declared") report(`Env var \`${d.key}\` of \`${d.service}\` differs from production as declared by \`${d.declaredBy}\` (${d.secret ? "[secret]" : `${d.staging ?? "(not set)"} here, ${d.production ?? "(not set)"} in production`}).`);
+    }
+  },
+};

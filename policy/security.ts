@@ -1,0 +1,239 @@
+import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import {
+  leastPrivilegeDefaults,
+  LeastPrivilegeConfig,
+  leastPrivilegeSchema,
+  noConfigSchema,
+  noSharedCredentialsSchema,
+  NoSharedCredentialsConfig,
+  tlsDefaults,
+  TlsConfig,
+  tlsSchema,
+  withDefaults,
+} from "./config";
+import { resourceKey } from "./contract";
+import { lockFor } from "./files";
+import { flatten } from "./flatten";
+import { dependsOn } from "./safety";
+import { describeResource, isUnknown, jsonValue, raw, stackEnvironment } from "./resources";
+
+/**
+ * Security: encryption at rest and in transit, nothing public that holds data, least-privilege IAM,
+ * hardened sign-in, and no credential shared between staging and production.
+ */
+
+const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+
+function buckets(resources: readonly PolicyResource[]): PolicyResource[] {
+  return resources.filter((r) => BUCKET_TYPES.includes(r.type));
+}
+
+/** The resources of `type` that reference `target`. */
+function attached(resources: readonly PolicyResource[], target: PolicyResource, typePrefix: string): PolicyResource[] {
+  return resources.filter((r) => r.type.startsWith(typePrefix) && dependsOn(r, target));
+}
+
+export const encryptionAtRest: StackValidationPolicy = {
+  name: "encryption-at-rest",
+  description: "RDS storage, S3 buckets, SQS queues and Secrets Manager secrets are encrypted at rest (secrets with the stack's own KMS key).",
+  enforcementLevel: "mandatory",
+  configSchema: noConfigSchema,
+  validateStack: (args, report) => {
+    for (const r of args.resources) {
+      const p = raw(r.props);
+      if (r.type === "aws:rds/instance:Instance" && p.storageEncrypted !== true) {
+        report(`${describeResource(r)} has \`storageEncrypted\` ${JSON.stringify(p.storageEncrypted ?? "unset")}: the database's disks and snapshots are readable by anyone who gets a copy. Fix: \`storageEncrypted: true\` with the stack's KMS key (changing it replaces the instance: plan a snapshot-restore migration).`, r.urn);
+      }
+      if (r.type === "aws:sqs/queue:Queue" && p.sqsManagedSseEnabled !== true && !p.kmsMasterKeyId) {
+        report(`${describeResource(r)} is not encrypted at rest. Fix: \`sqsManagedSseEnabled: true\` (or \`kmsMasterKeyId\`).`, r.urn);
+      }
+      if (r.type === "aws:secretsmanager/secret:Secret" && !p.kmsKeyId) {
+        report(`${describeResource(r)} has no \`kmsKeyId\`: it is encrypted with the account's shared default key, so anyone allowed to use that key in this account can read it. Fix: pass the stack's data key (\`kmsKeyId: key.arn\`).`, r.urn);
+      }
+    }
+    for (const b of buckets(args.resources)) {
+      if (attached(args.resources, b, "aws:s3/bucketServerSideEncryptionConfiguration").length === 0) {
+        report(`${describeResource(b)} has no server-side encryption configuration. Fix: add \`aws.s3.BucketServerSideEncryptionConfiguration\` with \`sseAlgorithm: "aws:kms"\` and the stack's key.`, b.urn);
+      }
+    }
+  },
+};
+
+function denyInsecureTransport(policy: unknown): boolean {
+  const statements = (jsonValue(policy) as { Statement?: unknown } | undefined)?.Statement;
+  return (Array.isArray(statements) ? statements : [statements]).some((s) => {
+    const st = s as { Effect?: unknown; Condition?: Record<string, Record<string, unknown>> } | undefined;
+    const secure = st?.Condition?.Bool?.["aws:SecureTransport"];
+    return st?.Effect === "Deny" && (secure === "false" || secure === false);
+  });
+}
+
+export const encryptionInTransit: StackValidationPolicy = {
+  name: "encryption-in-transit",
+  description: "PostgreSQL requires TLS (rds.force_ssl=1), buckets refuse non-TLS requests, HTTPS listeners use a modern TLS policy and HTTP redirects to HTTPS.",
+  enforcementLevel: "mandatory",
+  configSchema: tlsSchema,
+  validateStack: (args, report) => {
+    const { allowedSslPolicies } = withDefaults(tlsDefaults, args.getConfig<TlsConfig>());
+    for (const r of args.resources) {
+      const p = raw(r.props);
+      if (r.type === "aws:rds/parameterGroup:ParameterGroup" && String(p.family ?? "").startsWith("postgres")) {
+        const params = Array.isArray(p.parameters) ? (p.parameters as { name?: unknown; value?: unknown }[]) : [];
+        const forceSsl = params.find((x) => x.name === "rds.force_ssl");
+        if (String(forceSsl?.value) !== "1") {
+          report(`${describeResource(r)} has \`rds.force_ssl\` = ${JSON.stringify(forceSsl?.value ?? "unset")}: clients may connect without TLS and send passwords and data in clear. Fix: set the parameter \`rds.force_ssl\` to "1" (components/database.ts does).`, r.urn);
+        }
+      }
+      if (r.type === "aws:lb/listener:Listener") {
+        const protocol = String(p.protocol ?? "");
+        if (protocol === "HTTPS" && !allowedSslPolicies.includes(String(p.sslPolicy))) {
+          report(`${describeResource(r)} uses SSL policy ${JSON.stringify(p.sslPolicy ?? "default")}, which allows old TLS versions. Fix: \`sslPolicy: "${allowedSslPolicies[0]}"\`.`, r.urn);
+        }
+        if (protocol === "HTTP") {
+          const actions = Array.isArray(p.defaultActions) ? (p.defaultActions as { type?: unknown; redirect?: { protocol?: unknown } }[]) : [];
+          if (!actions.some((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS")) {
+            report(`${describeResource(r)} serves plain HTTP instead of redirecting to HTTPS: cookies marked Secure are dropped and links are generated with http://. Fix: a default action \`{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }\`.`, r.urn);
+          }
+        }
+      }
+    }
+    for (const b of buckets(args.resources)) {
+      const policies = attached(args.resources, b, "aws:s3/bucketPolicy");
+      if (!policies.some((x) => denyInsecureTransport(raw(x.props).policy))) {
+        report(`${describeResource(b)} accepts requests without TLS: no bucket policy denies \`aws:SecureTransport\` = false. Fix: attach the TLS-only policy (\`tlsOnlyPolicy\` in components/storage.ts).`, b.urn);
+      }
+    }
+  },
+};
+
+const PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
+const BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+
+export const noPublicData: StackValidationPolicy = {
+  name: "no-public-data",
+  description: "No publicly accessible database; every bucket blocks public access (all four settings) and has no public ACL.",
+  enforcementLevel: "mandatory",
+  configSchema: noConfigSchema,
+  validateStack: (args, report) => {
+    for (const r of args.resources) {
+      const p = raw(r.props);
+      if (r.type === "aws:rds/instance:Instance" && p.publiclyAccessible === true) {
+        report(`${describeResource(r)} is \`publiclyAccessible\`: it gets a public address and only its password stands between the internet and the data. Fix: \`publiclyAccessible: false\`; the app reaches it inside the VPC.`, r.urn);
+      }
+      if ((BUCKET_TYPES.includes(r.type) || r.type.startsWith("aws:s3/bucketAcl")) && PUBLIC_ACLS.includes(String(p.acl))) {
+        report(`${describeResource(r)} has the public ACL \`${String(p.acl)}\`. Fix: remove the ACL; ownership is BucketOwnerEnforced and access goes through presigned URLs.`, r.urn);
+      }
+    }
+    for (const b of buckets(args.resources)) {
+      const blocks = attached(args.resources, b, "aws:s3/bucketPublicAccessBlock");
+      const off = BLOCK_FLAGS.filter((f) => !blocks.some((x) => raw(x.props)[f] === true));
+      if (off.length > 0) {
+        report(`${describeResource(b)} does not block public access (${off.map((f) => `\`${f}\``).join(", ")} not true): one mistaken policy or ACL makes its objects public. Fix: an \`aws.s3.BucketPublicAccessBlock\` with all four settings true (components/storage.ts does).`, b.urn);
+      }
+    }
+  },
+};
+
+interface Statement {
+  Effect?: unknown;
+  Action?: unknown;
+  NotAction?: unknown;
+  Resource?: unknown;
+}
+
+function list(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
+}
+
+/** The IAM policy documents a resource carries, by property name. */
+function policyDocuments(r: PolicyResource): [string, unknown][] {
+  const p = raw(r.props);
+  if (r.type === "aws:iam/policy:Policy" || r.type === "aws:iam/rolePolicy:RolePolicy" || r.type === "aws:iam/userPolicy:UserPolicy") return [["policy", p.policy]];
+  if (r.type === "aws:iam/role:Role" && Array.isArray(p.inlinePolicies)) {
+    return (p.inlinePolicies as { name?: unknown; policy?: unknown }[]).map((x, i) => [`inlinePolicies[${String(x.name ?? i)}].policy`, x.policy]);
+  }
+  return [];
+}
+
+export const leastPrivilegeIam: StackValidationPolicy = {
+  name: "least-privilege-iam",
+  description: "No IAM Allow statement grants `*` actions, or any action on `*` resources, on data services (S3, SQS, RDS, Secrets Manager, KMS, DynamoDB).",
+  enforcementLevel: "mandatory",
+  configSchema: leastPrivilegeSchema,
+  validateStack: (args, report) => {
+    const { dataServices } = withDefaults(leastPrivilegeDefaults, args.getConfig<LeastPrivilegeConfig>());
+    for (const r of args.resources) {
+      for (const [prop, doc] of policyDocuments(r)) {
+        const raw_ = (jsonValue(doc) as { Statement?: unknown } | undefined)?.Statement;
+        const statements = (Array.isArray(raw_) ? raw_ : raw_ ? [raw_] : []) as Statement[];
+        statements.forEach((s, i) => checkStatement(r, prop, i, s, dataServices, report));
+      }
+    }
+  },
+};
+
+function checkStatement(r: PolicyResource, prop: string, i: number, s: Statement, dataServices: string[], report: ReportViolation): void {
+  if (s.Effect !== "Allow") return;
+  const actions = list(s.Action);
+  const where = `${describeResource(r)} \`${prop}\` statement ${i + 1}`;
+  const fix = "Fix: name the actions the code calls (e.g. `sqs:SendMessage`) and the exact ARNs (the bucket and `<bucket>/*`, the queue, the key)";
+  if (actions.includes("*") || s.NotAction !== undefined) {
+    report(`${where} allows every action (\`${actions.includes("*") ? "*" : "NotAction"}\`). ${fix}.`, r.urn);
+    return;
+  }
+  const data = actions.filter((a) => dataServices.includes(a.split(":")[0].toLowerCase()));
+  const wildcards = data.filter((a) => /:\*$|^[^:]+:[^:]*\*$/.test(a));
+  if (wildcards.length > 0) report(`${where} allows wildcard actions on a data service (${wildcards.map((a) => `\`${a}\``).join(", ")}). ${fix}.`, r.urn);
+  if (data.length > 0 && list(s.Resource).includes("*")) {
+    report(`${where} allows ${data.map((a) => `\`${a}\``).join(", ")} on \`*\` (every resource of the account). ${fix}.`, r.urn);
+  }
+}
+
+export const authHardening: StackValidationPolicy = {
+  name: "auth-hardening",
+  description: "Cognito user pools verify email in every stack, and MFA is not OFF in production.",
+  enforcementLevel: "mandatory",
+  configSchema: noConfigSchema,
+  validateStack: (args, report) => {
+    const production = stackEnvironment(args.resources) === "production";
+    for (const r of args.resources.filter((x) => x.type === "aws:cognito/userPool:UserPool")) {
+      const p = raw(r.props);
+      if (isUnknown(p.autoVerifiedAttributes)) continue;
+      if (!list(p.autoVerifiedAttributes).includes("email")) {
+        report(`${describeResource(r)} does not verify email (\`autoVerifiedAttributes\` lacks \`email\`): flows that need a verified address (plan upgrades, password reset) then behave differently here than in production. Fix: \`autoVerifiedAttributes: ["email"]\` in every stack.`, r.urn);
+      }
+      if (production && (p.mfaConfiguration === undefined || p.mfaConfiguration === "OFF")) {
+        report(`${describeResource(r)} has \`mfaConfiguration\` ${JSON.stringify(p.mfaConfiguration ?? "unset")} in production. Fix: \`mfaConfiguration: "OPTIONAL"\` or \`"ON"\` with software tokens, the same in every stack.`, r.urn);
+      }
+    }
+  },
+};
+
+export const noSharedCredentials: StackValidationPolicy = {
+  name: "no-shared-credentials",
+  description: "A non-production stack references none of production's KMS keys, roles, secrets, user pools, OAuth clients or signing keys, and nothing in production's AWS account.",
+  enforcementLevel: "mandatory",
+  configSchema: noSharedCredentialsSchema,
+  validateStack: (args, report) => {
+    const lock = lockFor(args.getConfig<NoSharedCredentialsConfig>());
+    const environment = stackEnvironment(args.resources);
+    if (environment === undefined || environment === lock.production.environment) return;
+    const owners = new Map<string, string>();
+    for (const [key, ids] of Object.entries(lock.credentials)) for (const id of ids) owners.set(id, key);
+    const account = lock.production.accountId;
+    for (const r of args.resources) {
+      const key = resourceKey(r.urn);
+      for (const [path, value] of flatten(raw(r.props))) {
+        for (const s of (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string")) {
+          const owner = [...owners.keys()].find((id) => s.includes(id));
+          if (owner) {
+            report(`\`${key}\` (${r.type}) \`${path}\` references production's \`${owners.get(owner)}\` (${owner}): a leaked staging credential must never unlock production. Fix: use this stack's own resource (each stack creates its own KMS key, roles, secrets and OAuth clients).`, r.urn);
+          } else if (account && s.includes(`:${account}:`)) {
+            report(`\`${key}\` (${r.type}) \`${path}\` points into production's AWS account ${account} (${s}). Fix: reference this stack's own resources, in this stack's account.`, r.urn);
+          }
+        }
+      }
+    }
+  },
+};

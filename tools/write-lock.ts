@@ -1,0 +1,60 @@
+import * as fs from "node:fs";
+import { ComparableResource } from "../policy/compare";
+import { buildLock, DEFAULT_LOCK_FILE, ParityLock, serializeLock } from "../policy/lock";
+import { collectStack } from "./offline/engine";
+import type { StackSnapshot } from "./offline/snapshot";
+
+/**
+ * `npm run parity:lock`: runs the production stack's program offline and writes its structural
+ * fingerprint to parity.lock.json. `--check` writes nothing and exits 1 when the committed lock is
+ * stale (what CI runs).
+ */
+
+/**
+ * The snapshot's resources as the stack policy will see them: the pack compares the properties the
+ * CLI sends in AnalyzeStack, which are each resource's outputs, so the lock records those too.
+ */
+export function lockInputs(snapshot: StackSnapshot): ComparableResource[] {
+  return snapshot.resources.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    inputs: r.outputs,
+    outputs: r.outputs,
+    ...(r.parent ? { parent: r.parent } : {}),
+    options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
+    custom: r.custom,
+  }));
+}
+
+export async function generateLock(stack = "production"): Promise<ParityLock> {
+  const snapshot = await collectStack({ stack });
+  return buildLock(snapshot.project, lockInputs(snapshot));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const check = argv.includes("--check");
+  const file = DEFAULT_LOCK_FILE;
+  const text = serializeLock(await generateLock());
+  const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  if (check) {
+    if (current === text) {
+      console.log(`${file} is up to date.`);
+      return 0;
+    }
+    console.error(`${file} is stale: production's program no longer matches it. Run \`npm run parity:lock\`, review the diff (\`git diff parity.lock.json\`) and commit it.`);
+    return 1;
+  }
+  fs.writeFileSync(file, text);
+  console.log(current === text ? `${file} unchanged.` : `Wrote ${file}. Review it with \`git diff parity.lock.json\` before committing.`);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exit(1);
+    },
+  );
+}
