@@ -92,7 +92,7 @@ describe("components/database", () => {
 
   it("refuses a storage ceiling below the allocated storage", async () => {
     await assert.rejects(
-      renderStack("staging", (s) => new Database("bad", { ...build(s), namePrefix: "x", vpcId: "v", subnetIds: [], appSecurityGroupId: "sg", kmsKeyArn: "k", instanceClass: "db.t4g.micro", allocatedStorageGb: 50, maxAllocatedStorageGb: 20 })),
+      renderStack("staging", () => new Database("bad", { namePrefix: "x", vpcId: "v", subnetIds: [], appSecurityGroupId: "sg", kmsKeyArn: "k", instanceClass: "db.t4g.micro", allocatedStorageGb: 50, maxAllocatedStorageGb: 20 })),
       /`maxAllocatedStorageGb` \(20\) must be at least `allocatedStorageGb` \(50\)/,
     );
     assert.equal(ofType(production.resources, "aws:rds/instance:Instance").length, 1);

@@ -1,0 +1,78 @@
+import * as assert from "node:assert/strict";
+import { Integrations } from "../../components/integrations";
+import { Settings } from "../../config/settings";
+import { named, ofType, parentType, promiseOf, renderStack, RenderedStack } from "../mocks";
+
+const build = (s: Settings) =>
+  new Integrations("integrations", {
+    namePrefix: `${s.project}-${s.environment}`,
+    domain: s.domain,
+    zoneId: "Z0TESTZONE",
+    kmsKeyArn: `arn:aws:kms:${s.region}:${s.accountId}:key/data`,
+    paymentsMode: s.integrations.payments,
+    emailMode: s.integrations.email,
+    smsMode: s.integrations.sms,
+    paymentsApiKey: s.integrations.paymentsApiKey,
+    outboxNoncurrentVersionDays: s.storage.noncurrentVersionDays,
+    protectData: s.protectData,
+  });
+
+describe("components/integrations", () => {
+  let staging: RenderedStack<Integrations>;
+  let production: RenderedStack<Integrations>;
+  before(async () => {
+    staging = await renderStack("staging", build);
+    production = await renderStack("production", build);
+  });
+
+  it("creates the same integration resources in both stacks, the outbox included", () => {
+    const shape = (r: RenderedStack<Integrations>) => r.resources.map((x) => `${x.type} ${x.name}`).sort();
+    assert.deepEqual(shape(staging), shape(production));
+    assert.equal(named(production.resources, "integrations-outbox-bucket").inputs.bucket, "parity-production-email-outbox");
+    assert.equal(named(staging.resources, "integrations-outbox-bucket").inputs.bucket, "parity-staging-email-outbox");
+    for (const r of [staging, production]) {
+      const custom = r.resources.filter((x) => x.custom && !x.name.startsWith("integrations-outbox-"));
+      assert.ok(custom.every((x) => parentType(x) === "parity:components:Integrations"));
+    }
+  });
+
+  it("makes simulated state visible in tags and in the simulated list", () => {
+    assert.equal(staging.built.simulated, "email,payments,sms");
+    assert.equal(production.built.simulated, "");
+    const tags = (r: RenderedStack<Integrations>, name: string) => named(r.resources, name).inputs.tags as Record<string, string>;
+    assert.deepEqual(tags(staging, "integrations-payments-key"), { "parity:integration": "payments", "parity:mode": "test", "parity:simulated": "true" });
+    assert.deepEqual(tags(production, "integrations-payments-key"), { "parity:integration": "payments", "parity:mode": "live", "parity:simulated": "false" });
+    assert.equal(tags(staging, "integrations-email-identity")["parity:mode"], "capture");
+  });
+
+  it("stores each stack's payment key and its own signing key as secrets, encrypted with the stack's key", async () => {
+    const stored = named(staging.resources, "integrations-payments-key-value");
+    assert.equal(stored.inputs.secretString, "sk_test_offline_staging");
+    assert.ok(stored.secretInputs.includes("secretString"));
+    assert.equal(named(staging.resources, "integrations-payments-key").inputs.kmsKeyId, "arn:aws:kms:us-east-1:210987654321:key/data");
+    assert.deepEqual(named(staging.resources, "integrations-signing-key").inputs.algorithm, "ECDSA");
+    const keys = await Promise.all([staging, production].map((r) => promiseOf(r.built.signingPublicKeyPem)));
+    assert.notEqual(keys[0], keys[1]);
+    const pem = named(production.resources, "integrations-signing-value").inputs.secretString;
+    assert.match(String(pem), /BEGIN PRIVATE KEY/);
+    assert.ok(named(production.resources, "integrations-signing-value").secretInputs.includes("secretString"));
+  });
+
+  it("verifies the stack's own domain with SES and publishes its three DKIM records", () => {
+    for (const r of [staging, production]) {
+      assert.equal(named(r.resources, "integrations-email-identity").inputs.emailIdentity, r.settings.domain);
+      const dkim = ofType(r.resources, "aws:route53/record:Record");
+      assert.equal(dkim.length, 3);
+      for (const record of dkim) {
+        assert.equal(record.inputs.type, "CNAME");
+        assert.match(String(record.inputs.name), new RegExp(`^[a-z0-9]{32}\\._domainkey\\.${r.settings.domain.replace(/\./g, "\\.")}$`));
+        assert.match((record.inputs.records as string[])[0], /\.dkim\.amazonses\.com$/);
+      }
+      assert.equal(r.built.emailFrom, `no-reply@${r.settings.domain}`);
+    }
+  });
+
+  it("rejects an unknown mode", async () => {
+    await assert.rejects(renderStack("staging", (s) => new Integrations("bad", { namePrefix: "p", domain: s.domain, zoneId: "z", kmsKeyArn: "k", paymentsMode: "sandbox", emailMode: "capture", smsMode: "log", paymentsApiKey: "x" })), /`paymentsMode` must be one of live, test, got "sandbox"/);
+  });
+});
