@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { RealisticMocks } from "./mocks";
+import { deferSourceMapping, mappedStack } from "./lazy-stacks";
 import { attachRecorder, waitForRPCs } from "./recorder";
 import type { HostJob, HostMessage, HostFailure } from "./host-protocol";
 
@@ -35,6 +36,7 @@ process.on("uncaughtException", (e) => void fail(e));
 process.on("unhandledRejection", (e) => void fail(e));
 
 async function main(): Promise<void> {
+  deferSourceMapping();
   // The CLI runs the program from the project directory with the stack's config in its environment.
   process.chdir(job.root);
   pulumi.runtime.setAllConfig(job.config, job.secretKeys);
@@ -66,13 +68,14 @@ main().catch((e) => fail(e));
 function describeFailure(error: unknown, root: string): HostFailure {
   const err = error instanceof Error ? error : new Error(String(error));
   if (err.name === "ConfigError") return { kind: "config", message: err.message };
-  return { kind: "program", message: err.message, location: programLocation(err, root), stack: err.stack };
+  const stack = mappedStack(err);
+  return { kind: "program", message: err.message, location: programLocation(stack, root), stack };
 }
 
 /** The first stack frame in the project's own code (not the SDK, not this engine). */
-export function programLocation(err: Error, root: string): string | undefined {
+export function programLocation(stack: string | undefined, root: string): string | undefined {
   const engineDir = path.resolve(__dirname);
-  for (const line of (err.stack ?? "").split("\n").slice(1)) {
+  for (const line of (stack ?? "").split("\n").slice(1)) {
     const match = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
     if (!match) continue;
     const file = match[1];
