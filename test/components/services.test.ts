@@ -1,0 +1,135 @@
+import * as assert from "node:assert/strict";
+import { AppEnvironment, buildAppEnvironment, JOB_TIMEOUT_SECONDS } from "../../components/app-environment";
+import { Cluster } from "../../components/cluster";
+import { DataKey } from "../../components/data-key";
+import { FargateService } from "../../components/fargate-service";
+import { Migrations, MIGRATE_COMMAND } from "../../components/migrations";
+import { Settings } from "../../config/settings";
+import { json, named, ofType, parentType, promiseOf, renderStack, RenderedStack } from "../mocks";
+
+interface ContainerDefinition {
+  image: string;
+  command: string[];
+  environment: { name: string; value: string }[];
+  secrets: { name: string; valueFrom: string }[];
+  portMappings: { containerPort: number }[];
+  stopTimeout: number;
+  logConfiguration: { options: Record<string, string> };
+}
+
+function environmentFor(s: Settings): AppEnvironment {
+  const id = (what: string) => `${s.environment}-${what}`;
+  return buildAppEnvironment({
+    baseUrl: s.baseUrl,
+    cookieSameSite: s.http.cookieSameSite,
+    hstsMaxAgeSeconds: s.http.hstsMaxAgeSeconds,
+    timezone: s.scheduleTimezone,
+    integrations: s.integrations,
+    uploadsBucket: id("uploads"),
+    maxUploadBytes: 1024,
+    queueUrls: { jobs: id("jobs") },
+    auth: { userPoolId: id("pool"), clientId: id("client"), domain: id("auth") },
+    database: { host: id("db"), port: 5432, name: "app", user: "app_admin" },
+    email: { from: "no-reply@x", outboxBucket: id("outbox") },
+    workerConcurrency: s.app.worker.concurrency,
+    secrets: { DATABASE_PASSWORD: `arn:${id("db")}:password::`, PAYMENTS_API_KEY: `arn:${id("pay")}`, SIGNING_KEY: `arn:${id("sign")}` },
+  });
+}
+
+/** The app's processes as index.ts builds them, on plain inputs. */
+function buildServices(s: Settings) {
+  const prefix = `${s.project}-${s.environment}`;
+  const key = new DataKey("data", { namePrefix: prefix, protectData: s.protectData });
+  const cluster = new Cluster("app", { namePrefix: prefix, logRetentionDays: s.app.logRetentionDays });
+  const task = {
+    image: s.app.image,
+    cpu: s.app.web.cpu,
+    memoryMb: s.app.web.memoryMb,
+    environment: environmentFor(s),
+    executionRoleArn: `arn:aws:iam::${s.accountId}:role/exec`,
+    taskRoleArn: `arn:aws:iam::${s.accountId}:role/task`,
+    region: s.region,
+    clusterArn: cluster.arn,
+    subnetIds: ["subnet-a", "subnet-b"],
+    securityGroupIds: ["sg-app"],
+  };
+  const migrations = new Migrations("migrations", { ...task, namePrefix: prefix, family: `${prefix}-migrate`, clusterName: cluster.name, logGroupName: cluster.logGroups.migrate.name, databaseIdentifier: `${prefix}-db-0123abcd` });
+  const web = new FargateService("web", { ...task, family: `${prefix}-web`, serviceName: `${prefix}-web`, command: ["web"], port: 8080, desiredCount: s.app.web.desiredCount, logGroupName: cluster.logGroups.web.name, targetGroupArn: "arn:tg" });
+  const worker = new FargateService("worker", { ...task, family: `${prefix}-worker`, serviceName: `${prefix}-worker`, command: ["worker"], desiredCount: s.app.worker.desiredCount, logGroupName: cluster.logGroups.worker.name });
+  return { key, cluster, migrations, web, worker };
+}
+
+describe("components/services (cluster, web, worker, migrations, data key)", () => {
+  let staging: RenderedStack<ReturnType<typeof buildServices>>;
+  let production: RenderedStack<ReturnType<typeof buildServices>>;
+  before(async () => {
+    staging = await renderStack("staging", buildServices);
+    production = await renderStack("production", buildServices);
+  });
+  const container = (r: typeof staging, task: string) => json<ContainerDefinition[]>(named(r.resources, task).inputs.containerDefinitions)[0];
+
+  it("runs web, worker and migrations from the same image with the same environment keys and secrets", () => {
+    for (const r of [staging, production]) {
+      const defs = ["web-task", "worker-task", "migrations-task"].map((t) => container(r, t));
+      const keys = defs.map((d) => d.environment.map((e) => e.name).join(","));
+      assert.equal(new Set(keys).size, 1, "processes disagree on environment keys");
+      assert.ok(defs.every((d) => d.image === r.settings.app.image));
+      assert.deepEqual(defs.map((d) => d.command), [["web"], ["worker"], MIGRATE_COMMAND]);
+      for (const d of defs) {
+        assert.deepEqual(d.secrets.map((x) => x.name), ["DATABASE_PASSWORD", "PAYMENTS_API_KEY", "SIGNING_KEY"]);
+        assert.ok(!d.environment.some((e) => d.secrets.some((x) => x.name === e.name)));
+        assert.equal(d.stopTimeout, JOB_TIMEOUT_SECONDS);
+      }
+      assert.equal(defs[1].environment.find((e) => e.name === "JOB_TIMEOUT_SECONDS")?.value, "120");
+    }
+    assert.equal(container(staging, "web-task").environment.map((e) => e.name).join(), container(production, "worker-task").environment.map((e) => e.name).join());
+  });
+
+  it("sizes counts by config and keeps deployment rules equal", () => {
+    const service = (r: typeof staging, name: string) => named(r.resources, name).inputs;
+    assert.equal(service(staging, "web-service").desiredCount, 1);
+    assert.equal(service(production, "web-service").desiredCount, 3);
+    assert.ok(Number(service(staging, "worker-service").desiredCount) <= Number(service(production, "worker-service").desiredCount));
+    for (const key of ["launchType", "deploymentCircuitBreaker", "deploymentMinimumHealthyPercent", "propagateTags"]) {
+      assert.deepEqual(service(staging, "web-service")[key], service(production, "web-service")[key], key);
+    }
+    assert.deepEqual(service(production, "web-service").loadBalancers, [{ targetGroupArn: "arn:tg", containerName: "app", containerPort: 8080 }]);
+    assert.deepEqual(service(production, "worker-service").loadBalancers, []);
+    assert.equal((service(production, "web-service").networkConfiguration as { assignPublicIp: boolean }).assignPublicIp, false);
+  });
+
+  it("re-runs migrations when the image, the task or the database changes", async () => {
+    const run = named(production.resources, "migrations-run").inputs;
+    const triggers = run.triggers as Record<string, string>;
+    assert.equal(triggers.image, production.settings.app.image);
+    assert.equal(triggers.database, "parity-production-db-0123abcd");
+    assert.equal(triggers.taskDefinition, await promiseOf(production.built.migrations.taskDefinition.arn));
+    const input = json<{ taskDefinition: string; subnets: string[] }>(run.input);
+    assert.deepEqual(input.subnets, ["subnet-a", "subnet-b"]);
+    const runner = named(production.resources, "migrations-runner").inputs;
+    assert.equal(runner.timeout, 900);
+    const policy = json<{ Statement: { Sid: string; Resource: unknown }[] }>(named(production.resources, "migrations-runner-policy").inputs.policy);
+    assert.deepEqual(policy.Statement.map((s) => s.Sid), ["RunMigrationTask", "WatchMigrationTask", "PassTaskRoles", "RunnerLogs"]);
+    assert.ok(policy.Statement.every((s) => s.Resource !== "*"));
+  });
+
+  it("keeps logs per process with the stack's retention, and one rotating data key per stack", () => {
+    const groups = (r: typeof staging) => ofType(r.resources, "aws:cloudwatch/logGroup:LogGroup").map((g) => [g.inputs.name, g.inputs.retentionInDays]);
+    assert.deepEqual(groups(staging), [["/parity-staging/web", 14], ["/parity-staging/worker", 14], ["/parity-staging/migrate", 14], ["/aws/lambda/parity-staging-migrate", 30]]);
+    assert.equal(groups(production)[0][1], 365);
+    assert.equal(named(production.resources, "data-key").inputs.enableKeyRotation, true);
+    assert.equal((production.built.key.key as unknown as { __protect?: boolean }).__protect, true);
+    assert.equal(named(staging.resources, "data-alias").inputs.name, "alias/parity-staging-data");
+    for (const r of [staging, production]) {
+      for (const [name, parent] of [["web-service", "FargateService"], ["migrations-run", "Migrations"], ["app-ecs", "Cluster"], ["data-key", "DataKey"]]) {
+        assert.equal(parentType(named(r.resources, name)), `parity:components:${parent}`);
+      }
+    }
+  });
+
+  it("refuses a load-balanced service without a port and a non-positive count", async () => {
+    const base = (s: Settings) => ({ clusterArn: "c", serviceName: "s", family: "f", image: s.app.image, command: ["web"], cpu: 256, memoryMb: 512, environment: environmentFor(s), executionRoleArn: "e", taskRoleArn: "t", logGroupName: "l", region: s.region, subnetIds: [], securityGroupIds: [] });
+    await assert.rejects(renderStack("staging", (s) => new FargateService("bad", { ...base(s), desiredCount: 1, targetGroupArn: "tg" })), /needs `port`/);
+    await assert.rejects(renderStack("staging", (s) => new FargateService("zero", { ...base(s), desiredCount: 0 })), /`desiredCount` must be a positive whole number, got 0/);
+  });
+});
