@@ -5,7 +5,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { CHECK_NAMES, type CheckName } from "../tools/smoke/checks";
 import { parseSmokeArgs } from "../tools/smoke/options";
-import { runSmoke } from "../tools/smoke/run";
+import { runSmoke, runSmokeUntilPass } from "../tools/smoke/run";
 import { correctApp, startApp, type AppBehaviour, type RunningApp } from "./fixtures/smoke/app-server";
 import { makeTestCertificates, type TestCertificates } from "./fixtures/smoke/certificates";
 
@@ -102,6 +102,26 @@ describe("smoke test against a local deployment", () => {
     assert.deepEqual(failed, ["cors-allowed"]);
   });
 
+  it("with --wait, retries until a deployment still rolling out becomes healthy", async () => {
+    app.use({ ...correctApp, healthStatus: 503 });
+    const rollout = setTimeout(() => app.use(correctApp), 300);
+    const retried: string[][] = [];
+    const results = await runSmokeUntilPass(parseSmokeArgs(args("--wait", "10", "--retry-every", "1")), (failed) =>
+      retried.push(failed.map((r) => r.name)),
+    );
+    clearTimeout(rollout);
+    assert.deepEqual(results.filter((r) => !r.ok), []);
+    assert.deepEqual(retried, [["healthz"]]);
+  });
+
+  it("with --wait, gives up when time runs out and reports the last attempt", async () => {
+    app.use({ ...correctApp, healthStatus: 503 });
+    let attempts = 1;
+    const results = await runSmokeUntilPass(parseSmokeArgs(args("--wait", "2", "--retry-every", "1")), () => attempts++);
+    assert.equal(attempts, 2);
+    assert.deepEqual(results.filter((r) => !r.ok).map((r) => r.name), ["healthz"]);
+  });
+
   describe("the npm run smoke command", () => {
     // Asynchronous on purpose: the servers under test share this process's event loop.
     const smoke = (argv: string[]) =>
@@ -159,6 +179,7 @@ describe("smoke test options", () => {
     ["a base URL with a path", ["--base-url", "https://staging.app.example.com/app"], /origin only/],
     ["an unknown SameSite", [...base, "--expect-samesite", "loose"], /--expect-samesite is "loose": it must be lax, strict or none/],
     ["a non-numeric max-age", [...base, "--hsts-max-age", "1y"], /--hsts-max-age "1y" must be a positive whole number/],
+    ["a --wait that is not a number of seconds", [...base, "--wait", "5m"], /--wait "5m" must be a positive whole number/],
     ["an unreadable CA file", [...base, "--ca", "/nonexistent/ca.pem"], /--ca \/nonexistent\/ca\.pem cannot be read \(ENOENT\)/],
     ["a malformed --connect-to", [...base, "--connect-to", "staging:443"], /HOST:PORT:ADDRESS:PORT/],
     ["a CORS origin with a path", [...base, "--cors-origin", "https://app.example.com/x"], /--cors-origin .* is not an origin/],

@@ -1,5 +1,5 @@
 import { parseSmokeArgs, SmokeUsageError } from "./smoke/options";
-import { formatResults, runSmoke } from "./smoke/run";
+import { formatResults, runSmokeUntilPass } from "./smoke/run";
 
 /**
  * The post-deploy smoke test: `npm run smoke -- --base-url https://staging.app.example.com`.
@@ -16,7 +16,9 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  const results = await runSmoke(options);
+  const results = await runSmokeUntilPass(options, (failed, secondsLeft) =>
+    console.error(`smoke: not yet: ${failed.map((r) => r.name).join(", ")}; retrying for up to ${secondsLeft} s`),
+  );
   console.log(formatResults(options.baseUrl, results));
   return results.every((r) => r.ok) ? 0 : 1;
 }

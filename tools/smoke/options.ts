@@ -26,6 +26,9 @@ export interface SmokeOptions {
   /** PEM bundle that replaces the system CAs (a private CA, or a test's self-signed one). */
   readonly ca?: Buffer;
   readonly timeoutMs: number;
+  /** Keep re-running the checks for up to this long until all pass: a fresh deploy may still be rolling out. */
+  readonly waitSeconds: number;
+  readonly retryEverySeconds: number;
   /** `host:port` → `address:port`, like curl's `--connect-to`: where to connect, while Host and SNI stay. */
   readonly connectTo: ReadonlyMap<string, { readonly host: string; readonly port: number }>;
 }
@@ -51,6 +54,8 @@ export const usage = `Usage: npm run smoke -- --base-url https://staging.app.exa
   --cookie-path PATH      an extra page whose Set-Cookie headers are checked too
   --ca FILE               PEM CA bundle to trust instead of the system CAs
   --timeout MS            per-request timeout in milliseconds (default 10000)
+  --wait SECONDS          re-run failing checks for up to this long before giving up (default 0: once)
+  --retry-every SECONDS   pause between attempts while waiting (default 10)
   --connect-to H:P:H2:P2  connect to H2:P2 for requests to H:P (Host and SNI stay H), like curl; repeatable`;
 
 /** `.invalid` is reserved (RFC 2606): it can never be a real origin the app should allow. */
@@ -79,6 +84,8 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
         "cookie-path": { type: "string" },
         ca: { type: "string" },
         timeout: { type: "string" },
+        wait: { type: "string" },
+        "retry-every": { type: "string" },
         "connect-to": { type: "string", multiple: true },
       },
     }));
@@ -111,6 +118,8 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
     cookiePath: values["cookie-path"] === undefined ? undefined : parsePath("--cookie-path", values["cookie-path"]),
     ca: values.ca === undefined ? undefined : readCa(values.ca),
     timeoutMs: positiveInteger("--timeout", values.timeout, 10_000),
+    waitSeconds: values.wait === "0" ? 0 : positiveInteger("--wait", values.wait, 0),
+    retryEverySeconds: positiveInteger("--retry-every", values["retry-every"], 10),
     connectTo: parseConnectTo(values["connect-to"] ?? []),
   };
 }

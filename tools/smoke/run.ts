@@ -50,6 +50,26 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
   return results;
 }
 
+/**
+ * Runs the checks until they all pass or `--wait` runs out. Pulumi returns once the new task
+ * definition is registered, and a first deploy's DNS record may not resolve yet, so a failure in
+ * the first minutes is not yet a verdict; the last attempt's results are.
+ */
+export async function runSmokeUntilPass(
+  options: SmokeOptions,
+  onRetry: (failed: readonly CheckResult[], secondsLeft: number) => void = () => undefined,
+): Promise<CheckResult[]> {
+  const deadline = Date.now() + options.waitSeconds * 1000;
+  for (;;) {
+    const results = await runSmoke(options);
+    const failed = results.filter((r) => !r.ok);
+    const secondsLeft = Math.floor((deadline - Date.now()) / 1000);
+    if (failed.length === 0 || secondsLeft < options.retryEverySeconds) return results;
+    onRetry(failed, secondsLeft);
+    await new Promise((resolve) => setTimeout(resolve, options.retryEverySeconds * 1000));
+  }
+}
+
 /** One line per check, `ok`/`FAIL` first so `grep FAIL` finds every failure. */
 export function formatResults(baseUrl: URL, results: readonly CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.name.length));
