@@ -150,7 +150,9 @@ function corsAllowed(preflights: readonly Preflight[]): CheckResult {
     const allowed = header(observation, "access-control-allow-origin");
     const status = observation.status as number;
     if (status >= 300 || allowed !== origin) {
-      problems.push(`preflight from ${origin} answered ${status} with Access-Control-Allow-Origin ${allowed ?? "(none)"}`);
+      // Session cookies make these credentialed requests, which browsers refuse under a `*`.
+      const why = allowed === "*" ? " (browsers refuse * for requests that carry cookies)" : "";
+      problems.push(`preflight from ${origin} answered ${status} with Access-Control-Allow-Origin ${allowed ?? "(none)"}${why}`);
     }
   }
   if (problems.length > 0) return fail(name, problems.join("; "));
