@@ -216,7 +216,7 @@ describe("parity report on pulumi stack export files", () => {
       assert.equal(doc.totals.properties.divergent, 1);
       const jobs = doc.totals.components.find((c: { component: string }) => c.component === "jobs");
       assert.equal(jobs.properties.divergent, 1);
-      assert.equal(jobs.resources, 4);
+      assert.equal(jobs.resources, 5, "four queues and their component");
       const perComponent = doc.totals.components.reduce((n: number, c: { properties: Record<string, number> }) => n + Object.values(c.properties).reduce((a, b) => a + b, 0), 0);
       const perClass = Object.values(doc.totals.properties as Record<string, number>).reduce((a, b) => a + b, 0);
       assert.equal(perComponent, perClass);

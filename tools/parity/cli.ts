@@ -5,7 +5,7 @@ import { compareStacks } from "../../policy/compare";
 import { KnownDifference, loadKnownDifferences } from "../../policy/known-differences";
 import { ParityInputError } from "./errors";
 import { REPO_ROOT, assertKnownStack, collectPair, toComparable } from "./offline-stacks";
-import { ParityReport, ReportSource, buildReport } from "./report-model";
+import { ParityReport, ReportSource, buildReport, resourcesInBoth } from "./report-model";
 import { renderJson } from "./render-json";
 import { renderMarkdown } from "./render-markdown";
 import { renderTerminal, terminalWidth, wantsColor } from "./render-terminal";
@@ -145,7 +145,7 @@ export async function buildParityReport(options: Options, root: string): Promise
       staging: { stack: staging.stack, file: options.stagingFile },
       production: { stack: production.stack, file: options.productionFile },
     };
-    return buildReport(source, compareStacks(staging.resources, production.resources, known));
+    return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources));
   }
   const pair = await collectPair(options.stagingStack, options.productionStack, root);
   const source: ReportSource = {
@@ -154,7 +154,9 @@ export async function buildParityReport(options: Options, root: string): Promise
     staging: { stack: pair.staging.stack },
     production: { stack: pair.production.stack },
   };
-  return buildReport(source, compareStacks(toComparable(pair.staging, masker), toComparable(pair.production, masker), known));
+  const staging = toComparable(pair.staging, masker);
+  const production = toComparable(pair.production, masker);
+  return buildReport(source, compareStacks(staging, production, known), resourcesInBoth(staging, production));
 }
 
 /** The notes as they should read now, from this repo's programs. */

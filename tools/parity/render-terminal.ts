@@ -140,7 +140,8 @@ function renderResources(report: ParityReport, width: number, paint: (s: keyof t
   const t = table(width, ["class", "property", report.source.staging.stack, report.source.production.stack], rows, [CLASS_COL, pathColumn(width, rows, 1, 3), null, null], 1);
   out.push(paint("dim")(t.header));
   for (const r of report.resources) {
-    out.push(`${paint(r.worst)(MARK[r.worst])} ${paint("bold")(truncate(resourceTitle(r), width - 2))}`);
+    const title = r.properties.length === 0 ? `${resourceTitle(r)}: no properties to compare` : resourceTitle(r);
+    out.push(`${paint(r.worst)(MARK[r.worst])} ${paint("bold")(truncate(title, width - 2))}`);
     for (const p of r.properties) {
       const cells = [p.class, `  ${p.path}`, formatValue(p.staging), formatValue(p.production)];
       for (const line of t.lines(cells)) out.push(paint(p.class)(line.slice(0, CLASS_COL)) + line.slice(CLASS_COL));

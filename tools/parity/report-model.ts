@@ -1,4 +1,5 @@
-import type { DiffClass, EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../../policy/compare";
+import { ComparableResource, componentOf, DiffClass, EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../../policy/compare";
+import { resourceKey } from "../../policy/contract";
 import { redact } from "./secrets";
 
 /**
@@ -66,7 +67,35 @@ const rank = (c: DiffClass): number => {
   return i === -1 ? CLASS_ORDER.length : i;
 };
 
-export function buildReport(source: ReportSource, comparison: StackComparison): ParityReport {
+/** A resource as the listing names it. */
+export interface ResourceRef {
+  readonly resourceKey: string;
+  readonly resourceType: string;
+  readonly component: string;
+}
+
+/** The stack's own bookkeeping resource: it has no properties to compare. */
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Resources present in both stacks, so the listing shows every one, including those with no
+ * properties to compare (components): the structure is part of what reviewers check.
+ */
+export function resourcesInBoth(staging: readonly ComparableResource[], production: readonly ComparableResource[]): ResourceRef[] {
+  const inProduction = new Set(production.map((r) => resourceKey(r.urn)));
+  const byUrn = new Map(staging.map((r) => [r.urn, r]));
+  const parents = new Set(staging.map((r) => r.parent));
+  return staging
+    .filter((r) => r.type !== STACK_TYPE && inProduction.has(resourceKey(r.urn)))
+    .map((r) => {
+      const component = componentOf(r, byUrn);
+      // A top-level component is its own component, not the stack's.
+      const own = component === "(stack)" && parents.has(r.urn) ? (r.urn.split("::").pop() ?? component) : component;
+      return { resourceKey: resourceKey(r.urn), resourceType: r.type, component: own };
+    });
+}
+
+export function buildReport(source: ReportSource, comparison: StackComparison, listed: readonly ResourceRef[] = []): ParityReport {
   const properties = comparison.properties.map((p) => ({ ...p, staging: redact(p.staging), production: redact(p.production) }));
   const env = comparison.env
     .map((e) => ({ ...e, staging: redactText(e.staging), production: redactText(e.production) }))
@@ -75,7 +104,7 @@ export function buildReport(source: ReportSource, comparison: StackComparison): 
     (a, b) => rank(a.class) - rank(b.class) || a.component.localeCompare(b.component) || a.resourceKey.localeCompare(b.resourceKey),
   );
 
-  const resources = groupByResource(properties);
+  const resources = groupByResource(properties, listed);
   const totals = {
     properties: count(properties.map((p) => p.class)),
     presence: {
@@ -99,17 +128,18 @@ function count(classes: readonly DiffClass[]): ClassCounts {
   return counts;
 }
 
-function groupByResource(properties: readonly PropertyDiff[]): ResourceGroup[] {
-  const byKey = new Map<string, PropertyDiff[]>();
+function groupByResource(properties: readonly PropertyDiff[], listed: readonly ResourceRef[]): ResourceGroup[] {
+  const byKey = new Map<string, { ref: ResourceRef; properties: PropertyDiff[] }>();
+  for (const ref of listed) byKey.set(ref.resourceKey, { ref, properties: [] });
   for (const p of properties) {
-    const list = byKey.get(p.resourceKey) ?? [];
-    list.push(p);
-    byKey.set(p.resourceKey, list);
+    const entry = byKey.get(p.resourceKey) ?? { ref: p, properties: [] };
+    entry.properties.push(p);
+    byKey.set(p.resourceKey, entry);
   }
-  const groups = [...byKey.values()].map((list): ResourceGroup => {
+  const groups = [...byKey.values()].map(({ ref, properties: list }): ResourceGroup => {
     const sorted = [...list].sort((a, b) => rank(a.class) - rank(b.class) || a.path.localeCompare(b.path));
-    const first = sorted[0];
-    return { resourceKey: first.resourceKey, resourceType: first.resourceType, component: first.component, worst: first.class, properties: sorted };
+    const worst = sorted[0]?.class ?? "match";
+    return { resourceKey: ref.resourceKey, resourceType: ref.resourceType, component: ref.component, worst, properties: sorted };
   });
   return groups.sort(
     (a, b) => rank(a.worst) - rank(b.worst) || a.component.localeCompare(b.component) || a.resourceKey.localeCompare(b.resourceKey),
