@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadKnownDifferences } from "../policy/known-differences";
 import { SECRET_SIG, SECRET_VALUE, UNKNOWN } from "../tools/offline/snapshot";
-import { buildParityReport, parseOptions } from "../tools/parity/cli";
+import { applyNotes, buildParityReport, parseOptions } from "../tools/parity/cli";
 import { formatValue } from "../tools/parity/format-value";
 import { codeCell } from "../tools/parity/render-markdown";
 import { SecretMasker, containsSecret, redact } from "../tools/parity/secrets";
@@ -116,5 +118,46 @@ describe("parity report building blocks", () => {
       assert.doesNotMatch(first, /maxReceiveCount/, "a divergence is not a sizing difference");
       assert.doesNotMatch(first, /Sup3r-S3cret/);
     });
+  });
+});
+
+describe("npm run notes / --check-notes", () => {
+  let tmp: string;
+  before(() => {
+    tmp = mkdtempSync(path.join(tmpdir(), "parity-notes-"));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  function io() {
+    const out = { stdout: "", stderr: "" };
+    return { out, io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } } };
+  }
+
+  it("writes the notes, then finds them fresh", () => {
+    const file = path.join(tmp, "notes.md");
+    const w = io();
+    assert.equal(applyNotes("write", "# notes\n", file, false, w.io), 0);
+    assert.equal(readFileSync(file, "utf8"), "# notes\n");
+    const c = io();
+    assert.equal(applyNotes("check", "# notes\n", file, false, c.io), 0);
+    assert.match(c.out.stdout, /is up to date/);
+  });
+
+  it("exits 1 naming the file and the fix when the notes are stale or missing", () => {
+    const file = path.join(tmp, "stale.md");
+    writeFileSync(file, "# old notes\n");
+    const stale = io();
+    assert.equal(applyNotes("check", "# new notes\n", file, false, stale.io), 1);
+    assert.match(stale.out.stderr, /stale\.md is stale: it no longer matches known-differences\.yaml and the programs\.\nFix: run `npm run notes`/);
+    assert.equal(readFileSync(file, "utf8"), "# old notes\n", "checking never writes");
+    const missing = io();
+    assert.equal(applyNotes("check", "# notes\n", path.join(tmp, "none.md"), false, missing.io), 1);
+    assert.match(missing.out.stderr, /none\.md is stale: it does not exist/);
+  });
+
+  it("warns when staging also diverges, since the notes list only declared and sizing differences", () => {
+    const w = io();
+    assert.equal(applyNotes("write", "# notes\n", path.join(tmp, "w.md"), true, w.io), 0);
+    assert.match(w.out.stderr, /divergent properties, which the notes do not list/);
   });
 });

@@ -204,10 +204,14 @@ function render(report: ParityReport, options: Options, io: CliIo): string {
 }
 
 function notes(options: Options, report: ParityReport, root: string, io: CliIo): number {
-  const file = path.join(root, NOTES_PATH);
   const text = renderStagingNotes(loadKnown(options, root), report);
-  if (options.checkNotes) {
-    let current = "";
+  return applyNotes(options.checkNotes ? "check" : "write", text, path.join(root, NOTES_PATH), report.divergent, io);
+}
+
+/** Writes the notes, or (`check`) compares them with the file: 1 when it is stale or missing. */
+export function applyNotes(mode: "write" | "check", text: string, file: string, divergent: boolean, io: Pick<CliIo, "stdout" | "stderr">): number {
+  if (mode === "check") {
+    let current: string | undefined;
     try {
       current = readFileSync(file, "utf8");
     } catch {
@@ -217,12 +221,13 @@ function notes(options: Options, report: ParityReport, root: string, io: CliIo):
       io.stdout.write(`${NOTES_PATH} is up to date.\n`);
       return 0;
     }
-    io.stderr.write(`${NOTES_PATH} is stale: it no longer matches known-differences.yaml and the programs.\nFix: run \`npm run notes\` and commit the result.\n`);
+    const why = current === undefined ? "it does not exist" : "it no longer matches known-differences.yaml and the programs";
+    io.stderr.write(`${file} is stale: ${why}.\nFix: run \`npm run notes\` and commit the result.\n`);
     return 1;
   }
   writeFileSync(file, text);
   io.stdout.write(`Wrote ${NOTES_PATH}.\n`);
-  if (report.divergent) {
+  if (divergent) {
     io.stderr.write("Note: staging also has divergent properties, which the notes do not list; run `npm run parity` to see them.\n");
   }
   return 0;
