@@ -1,0 +1,101 @@
+import * as assert from "node:assert/strict";
+import { collectStack } from "../../tools/offline/engine";
+import { CollectedResource, reveal, StackSnapshot } from "../../tools/offline/snapshot";
+import { loadStackSettings } from "../mocks";
+
+/**
+ * The whole program (index.ts) on the offline engine, one child process per stack: what `pulumi up`
+ * would register, compared across the two stacks.
+ */
+describe("platform (index.ts, both stacks)", function () {
+  this.timeout(180_000);
+  let staging: StackSnapshot;
+  let production: StackSnapshot;
+  before(async () => {
+    [staging, production] = [await collectStack({ stack: "staging" }), await collectStack({ stack: "production" })];
+  });
+  const key = (r: CollectedResource) => `${r.type}::${r.name}`;
+  // The root Stack resource is named after the stack by Pulumi itself; everything else is ours.
+  const byKey = (s: StackSnapshot) => new Map(s.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => [key(r), r]));
+
+  it("registers every component the platform needs", () => {
+    for (const s of [staging, production]) {
+      const types = new Set(s.resources.map((r) => r.type));
+      for (const type of ["Network", "DataKey", "Database", "Storage", "JobQueues", "AuthClients", "HttpsEndpoint", "Integrations", "Cluster", "AppRoles", "FargateService", "Migrations"]) {
+        assert.ok(types.has(`parity:components:${type}`), `${s.stack}: no ${type}`);
+      }
+      for (const type of ["aws:rds/instance:Instance", "aws:lambda/invocation:Invocation", "aws:scheduler/schedule:Schedule", "aws:lb/listener:Listener", "aws:cognito/userPoolClient:UserPoolClient", "aws:sesv2/emailIdentity:EmailIdentity", "tls:index/privateKey:PrivateKey"]) {
+        assert.ok(types.has(type), `${s.stack}: no ${type}`);
+      }
+    }
+  });
+
+  it("sends every AWS resource through the explicit provider and parents everything to a component", () => {
+    for (const s of [staging, production]) {
+      const provider = s.resources.find((r) => r.type === "pulumi:providers:aws");
+      assert.ok(provider, "no explicit aws provider");
+      for (const r of s.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
+        assert.ok(r.provider?.startsWith(`${provider.urn}::`), `${r.urn} uses provider ${r.provider}`);
+      }
+      for (const r of s.resources.filter((x) => x.custom && !x.type.startsWith("pulumi:"))) {
+        assert.match(r.parent ?? "", /::parity:components:/, `${r.urn} is not inside a component`);
+      }
+    }
+  });
+
+  it("uses stack-independent logical names, and differs in resources only by NAT sizing and seeded accounts", () => {
+    for (const s of [staging, production]) {
+      for (const r of s.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")) assert.ok(!/staging|production/.test(r.name), `logical name ${r.name} names an environment`);
+    }
+    const only = (a: StackSnapshot, b: StackSnapshot) => [...byKey(a).keys()].filter((k) => !byKey(b).has(k)).sort();
+    assert.deepEqual(only(production, staging), ["aws:ec2/eip:Eip::network-nat-1-ip", "aws:ec2/natGateway:NatGateway::network-nat-1"]);
+    const stagingOnly = only(staging, production);
+    assert.ok(stagingOnly.length > 0);
+    assert.ok(stagingOnly.every((k) => /::auth-seed/.test(k)), `unexpected staging-only resources: ${stagingOnly.join(", ")}`);
+  });
+
+  it("shares no key, secret, role, client or password between stacks", () => {
+    const identity: Record<string, string> = {
+      "aws:kms/key:Key": "arn",
+      "aws:iam/role:Role": "arn",
+      "aws:secretsmanager/secret:Secret": "arn",
+      "aws:cognito/userPool:UserPool": "arn",
+      // The snapshot keeps no resource ids; a client is its own as long as its pool is.
+      "aws:cognito/userPoolClient:UserPoolClient": "userPoolId",
+      "random:index/randomPassword:RandomPassword": "result",
+      "tls:index/privateKey:PrivateKey": "publicKeyPem",
+      "aws:rds/instance:Instance": "identifier",
+    };
+    const prod = byKey(production);
+    let compared = 0;
+    for (const r of staging.resources) {
+      const field = identity[r.type];
+      const twin = prod.get(key(r));
+      if (!field || !twin) continue;
+      compared++;
+      const value = reveal(r.outputs[field]);
+      assert.ok(value !== undefined && value !== "", `${key(r)} has no ${field}`);
+      assert.notDeepEqual(value, reveal(twin.outputs[field]), `${key(r)}.${field} is identical in both stacks`);
+    }
+    assert.ok(compared >= 12, `only ${compared} identity values compared`);
+  });
+
+  it("keeps structural settings equal and sizes staging no larger than production", () => {
+    const s = loadStackSettings("staging");
+    const p = loadStackSettings("production");
+    assert.deepEqual([s.queues, s.scheduleTimezone, s.http, s.storage.maxUploadMb, s.app.image.split(":").pop()], [p.queues, p.scheduleTimezone, p.http, p.storage.maxUploadMb, p.app.image.split(":").pop()]);
+    assert.ok(s.network.natGateways <= p.network.natGateways);
+    assert.ok(s.database.allocatedStorageGb <= p.database.allocatedStorageGb);
+    assert.ok(s.app.web.desiredCount <= p.app.web.desiredCount && s.app.web.cpu <= p.app.web.cpu && s.app.web.memoryMb <= p.app.web.memoryMb);
+    assert.ok(s.app.worker.desiredCount <= p.app.worker.desiredCount && s.app.worker.concurrency <= p.app.worker.concurrency);
+    assert.ok(s.app.logRetentionDays <= p.app.logRetentionDays);
+    assert.notEqual(s.domain, p.domain);
+  });
+
+  it("exports the same environment keys for both stacks, and simulated state for staging only", () => {
+    assert.deepEqual(reveal(staging.outputs.appEnvironment), reveal(production.outputs.appEnvironment));
+    assert.equal(reveal(staging.outputs.simulatedIntegrations), "email,payments,sms");
+    assert.equal(reveal(production.outputs.simulatedIntegrations), "");
+    assert.equal(reveal(staging.outputs.baseUrl), "https://staging.app.example.com");
+  });
+});
