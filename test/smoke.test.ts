@@ -75,6 +75,8 @@ describe("smoke test against a local deployment", () => {
     const detail = results.find((r) => r.name === "tls-certificate")?.detail ?? "";
     assert.match(detail, /staging\.app\.example\.com/);
     assert.match(detail, /DNS:other\.example\.net/);
+    const caveated = results.filter((r) => r.detail.includes("TLS not verified")).map((r) => r.name);
+    assert.deepEqual(caveated, CHECK_NAMES.filter((n) => n !== "tls-certificate" && n !== "https-redirect"));
   });
 
   it("fails the certificate check when the CA is not trusted (system CAs only)", async () => {

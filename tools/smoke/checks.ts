@@ -1,4 +1,4 @@
-import { cookieProblem, parseSetCookie } from "./cookies";
+import { capitalize, cookieProblem, parseSetCookie } from "./cookies";
 import type { SmokeOptions } from "./options";
 import type { CertificateObservation, Observation } from "./transport";
 
@@ -138,7 +138,7 @@ function sessionCookies(probes: Probes, expectSameSite: string): CheckResult {
   const problems = cookies.map((cookie) => cookieProblem(cookie, expectSameSite)).filter((p): p is string => p !== undefined);
   if (problems.length > 0) return fail(name, problems.join("; "));
   const names = [...new Set(cookies.map((cookie) => cookie.name))].join(", ");
-  return pass(name, `${names}: Secure, SameSite=${expectSameSite}`);
+  return pass(name, `${names}: Secure, SameSite=${capitalize(expectSameSite)}`);
 }
 
 function corsAllowed(preflights: readonly Preflight[]): CheckResult {

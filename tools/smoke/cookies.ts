@@ -35,6 +35,7 @@ export function cookieProblem(cookie: SetCookie, expectSameSite: string): string
   return problems.length === 0 ? undefined : `${cookie.name}: ${problems.join(", ")}`;
 }
 
-function capitalize(word: string): string {
+/** `lax` → `Lax`, as the attribute is usually written. */
+export function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -45,7 +45,9 @@ export async function probe(options: SmokeOptions): Promise<Probes> {
 export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
   const results = judge(await probe(options), options);
   if (!results.find((r) => r.name === "tls-certificate")?.ok) {
-    return results.map((r) => (r.name === "tls-certificate" ? r : { ...r, detail: `${r.detail} (TLS not verified: see tls-certificate)` }));
+    // The redirect check speaks plain HTTP, so only the HTTPS checks carry the caveat.
+    const overTls = (r: CheckResult) => r.name !== "tls-certificate" && r.name !== "https-redirect";
+    return results.map((r) => (overTls(r) ? { ...r, detail: `${r.detail} (TLS not verified: see tls-certificate)` } : r));
   }
   return results;
 }
