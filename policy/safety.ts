@@ -126,7 +126,12 @@ function deadLetterQueues(resources: readonly PolicyResource[]): Set<string> {
   const dlqs = new Set<string>();
   for (const q of resources.filter((r) => r.type === "aws:sqs/queue:Queue")) {
     const p = raw(q.props);
-    const redriveAllowed = resources.some((a) => a.type === "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy" && dependsOn(a, q));
+    // A redrive-allow policy belongs to the queue in its `queueUrl`; it also names its sources.
+    const redriveAllowed = resources.some(
+      (a) =>
+        a.type === "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy" &&
+        ((a.propertyDependencies.queueUrl ?? []).some((d) => d.urn === q.urn) || (typeof p.url === "string" && raw(a.props).queueUrl === p.url)),
+    );
     if ((typeof p.arn === "string" && targets.has(p.arn)) || redriveAllowed || /-(dlq|dead-letter)(\.fifo)?$/.test(String(p.name ?? q.name))) dlqs.add(q.urn);
   }
   return dlqs;

@@ -1,0 +1,75 @@
+import * as assert from "node:assert/strict";
+import { PolicyConfigInput, PolicyPackServer, PolicyVerdict, startPolicyPack } from "../../tools/offline/analyzer";
+import { collectStack } from "../../tools/offline/engine";
+import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
+
+/**
+ * The policy tests' one way in: the real program's snapshots (collected once per test run) served to
+ * the real, unmodified pack over the analyzer protocol, exactly as `npm run preview` does.
+ */
+
+const snapshots = new Map<string, Promise<StackSnapshot>>();
+let server: Promise<PolicyPackServer> | undefined;
+
+export function snapshotOf(stack: "staging" | "production"): Promise<StackSnapshot> {
+  if (!snapshots.has(stack)) snapshots.set(stack, collectStack({ stack }));
+  return snapshots.get(stack) as Promise<StackSnapshot>;
+}
+
+export function pack(): Promise<PolicyPackServer> {
+  server ??= startPolicyPack();
+  return server;
+}
+
+export async function closePack(): Promise<void> {
+  if (server) await (await server).close();
+  server = undefined;
+}
+
+export async function analyze(snapshot: StackSnapshot, config?: PolicyConfigInput): Promise<PolicyVerdict[]> {
+  return (await pack()).analyzeStack(snapshot, config);
+}
+
+/** A deep copy with one change; `change` sees the resource (inputs and outputs changed alike). */
+export function mutate(snapshot: StackSnapshot, name: string, change: (props: Record<string, unknown>, r: MutableResource) => void, type?: string): StackSnapshot {
+  const copy = structuredClone(snapshot) as { resources: MutableResource[] } & StackSnapshot;
+  const matches = copy.resources.filter((r) => r.name === name && (type === undefined || r.type === type) && r.custom);
+  assert.equal(matches.length, 1, `expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${matches.length}`);
+  const r = matches[0];
+  change(r.inputs, r);
+  change(r.outputs, r);
+  return copy;
+}
+
+export type MutableResource = { -readonly [K in keyof CollectedResource]: CollectedResource[K] } & {
+  options: { -readonly [K in keyof CollectedResource["options"]]: CollectedResource["options"][K] };
+};
+
+/** The container definitions of a task definition, changed through `change` and written back. */
+export function changeContainers(change: (containers: ContainerDefinition[]) => void): (props: Record<string, unknown>) => void {
+  return (props) => {
+    const containers = JSON.parse(String(props.containerDefinitions)) as ContainerDefinition[];
+    change(containers);
+    props.containerDefinitions = JSON.stringify(containers);
+  };
+}
+
+export interface ContainerDefinition {
+  name: string;
+  environment: { name: string; value: string }[];
+  secrets: { name: string; valueFrom: string }[];
+  [k: string]: unknown;
+}
+
+export function mandatory(verdicts: PolicyVerdict[]): PolicyVerdict[] {
+  return verdicts.filter((v) => v.enforcementLevel === "mandatory");
+}
+
+/** Asserts `policy` rejected the stack with a message matching every pattern, and returns it. */
+export function expectViolation(verdicts: PolicyVerdict[], policy: string, ...patterns: RegExp[]): PolicyVerdict {
+  const mine = mandatory(verdicts).filter((v) => v.policyName === policy);
+  const hit = mine.find((v) => patterns.every((p) => p.test(v.message)));
+  const seen = mandatory(verdicts).map((v) => `  ${v.policyName}: ${v.message.split("\n").pop()}`).join("\n");
+  assert.ok(hit, `expected a mandatory \`${policy}\` violation matching ${patterns.join(" and ")}; got:\n${seen || "  (none)"}`);
+  return hit;
+}

@@ -1,0 +1,289 @@
+import * as assert from "node:assert/strict";
+import type { StackSnapshot } from "../../tools/offline/snapshot";
+import { analyze, changeContainers, closePack, expectViolation, mandatory, mutate, snapshotOf } from "./harness";
+
+/**
+ * The pack through the analyzer harness: the real staging and production snapshots pass, and each
+ * drifted or unsafe variant (one change each) is rejected by the right policy with a message that
+ * says what to do.
+ */
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const POLICIES = [
+  "stack-parity",
+  "replacement-hazards",
+  "staging-integrations-simulated",
+  "staging-no-production-data",
+  "production-data-protected",
+  "queue-retry-rules",
+  "schedule-timezone",
+  "no-reset-in-production",
+  "encryption-at-rest",
+  "encryption-in-transit",
+  "no-public-data",
+  "least-privilege-iam",
+  "auth-hardening",
+  "no-shared-credentials",
+];
+
+describe("policy pack (through the analyzer harness)", function () {
+  this.timeout(180_000);
+  let staging: StackSnapshot;
+  let production: StackSnapshot;
+
+  before(async () => {
+    [staging, production] = await Promise.all([snapshotOf("staging"), snapshotOf("production")]);
+  });
+  after(closePack);
+
+  describe("the real stacks", () => {
+    for (const stack of ["staging", "production"] as const) {
+      it(`${stack} passes every mandatory policy`, async () => {
+        const verdicts = await analyze(stack === "staging" ? staging : production);
+        const failures = mandatory(verdicts).map((v) => `${v.policyName}: ${v.message.split("\n").pop()}`);
+        assert.deepEqual(failures, []);
+      });
+    }
+
+    it("every policy in the pack is one this suite exercises", async () => {
+      const { policies } = await (await import("./harness")).pack().then((p) => p.info());
+      const names = policies.map((p) => p.name).filter((n) => n !== "parity-notes");
+      assert.deepEqual([...names].sort(), [...POLICIES].sort());
+      for (const p of policies) assert.equal(p.enforcementLevel, p.name === "parity-notes" ? "advisory" : "mandatory", p.name);
+    });
+
+    it("staging's declared differences are reported as advisory notes, not rejected", async () => {
+      const notes = (await analyze(staging)).filter((v) => v.policyName === "parity-notes");
+      assert.ok(notes.every((v) => v.enforcementLevel === "advisory"));
+      assert.ok(notes.some((v) => /PAYMENTS_MODE.*payments-sandbox/.test(v.message)), "PAYMENTS_MODE note missing");
+      assert.ok(notes.some((v) => /auth-seed-admin.*seeded-accounts/.test(v.message)), "seeded account note missing");
+    });
+  });
+
+  describe("stack-parity", () => {
+    it("rejects a changed database parameter", async () => {
+      const v = await analyze(mutate(staging, "db-params", (p) => {
+        p.parameters = (p.parameters as { name: string; value: string }[]).map((x) => (x.name === "timezone" ? { ...x, value: "Europe/Paris" } : x));
+      }));
+      expectViolation(v, "stack-parity", /db-params/, /parameters\[name=timezone\]\.value/, /this stack has "Europe\/Paris", production has "UTC"/, /known-differences\.yaml/);
+    });
+
+    it("rejects another engine version", async () => {
+      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.engineVersion = "15.4")));
+      expectViolation(v, "stack-parity", /db-instance/, /`engineVersion`: this stack has "15\.4", production has "16\.\d+"/, /Fix: make this stack build it the way production does/);
+    });
+
+    it("rejects a queue retried once", async () => {
+      const v = await analyze(mutate(staging, "jobs-jobs", (p) => void (p.redrivePolicy = JSON.stringify({ ...JSON.parse(String(p.redrivePolicy)), maxReceiveCount: 1 }))));
+      expectViolation(v, "stack-parity", /redrivePolicy\.maxReceiveCount`: this stack has 1, production has 5/);
+      expectViolation(v, "queue-retry-rules", /jobs-jobs/, /after 1 receive/, /MAX_RECEIVE_COUNT/);
+    });
+
+    it("rejects another schedule timezone", async () => {
+      const v = await analyze(mutate(staging, "jobs-daily-report", (p) => void (p.scheduleExpressionTimezone = "America/New_York")));
+      expectViolation(v, "stack-parity", /jobs-daily-report/, /scheduleExpressionTimezone`: this stack has "America\/New_York", production has "UTC"/);
+    });
+
+    it("rejects a changed callback path (compared with the domain as a placeholder)", async () => {
+      const v = await analyze(mutate(staging, "auth-web-client", (p) => void (p.callbackUrls = ["https://staging.app.example.com/callback"])));
+      expectViolation(v, "stack-parity", /callbackUrls`: this stack has \["https:\/\/\{domain\}\/callback"\], production has \["https:\/\/\{domain\}\/auth\/callback"\]/);
+    });
+
+    it("rejects a changed SameSite cookie rule in the environment", async () => {
+      const v = await analyze(mutate(staging, "web-task", changeContainers((c) => {
+        c[0].environment = c[0].environment.map((e) => (e.name === "COOKIE_SAMESITE" ? { ...e, value: "none" } : e));
+      })));
+      expectViolation(v, "stack-parity", /Env var `COOKIE_SAMESITE` of service `web-task\/app`: this stack has "none", production has "lax"/);
+    });
+
+    it("rejects an env var key only staging has", async () => {
+      const v = await analyze(mutate(staging, "worker-task", changeContainers((c) => void c[0].environment.push({ name: "DEBUG_SQL", value: "1" }))));
+      expectViolation(v, "stack-parity", /`DEBUG_SQL` of service `worker-task\/app`: this stack sets it and production does not; every environment gets the same keys/);
+    });
+
+    it("rejects a missing job timeout env var", async () => {
+      const v = await analyze(mutate(staging, "worker-task", changeContainers((c) => void (c[0].environment = c[0].environment.filter((e) => e.name !== "JOB_TIMEOUT_SECONDS")))));
+      expectViolation(v, "stack-parity", /`JOB_TIMEOUT_SECONDS` of service `worker-task\/app`: production sets it and this stack does not/);
+    });
+
+    it("rejects a removed resource", async () => {
+      const copy = structuredClone(staging) as StackSnapshot;
+      const v = await analyze({ ...copy, resources: copy.resources.filter((r) => r.name !== "jobs-cleanup") });
+      expectViolation(v, "stack-parity", /jobs-cleanup` \(aws:scheduler\/schedule:Schedule, component jobs\) exists in production .* but this stack does not create it/);
+    });
+
+    it("rejects an extra resource no known difference declares", async () => {
+      const copy = structuredClone(staging) as StackSnapshot;
+      const queue = copy.resources.find((r) => r.name === "jobs-mail");
+      assert.ok(queue);
+      const extra = { ...structuredClone(queue), urn: queue.urn.replace(/jobs-mail$/, "jobs-debug"), name: "jobs-debug" };
+      const v = await analyze({ ...copy, resources: [...copy.resources, extra] });
+      expectViolation(v, "stack-parity", /jobs-debug` \(aws:sqs\/queue:Queue, component jobs\) exists in this stack but not in production/, /declare it in known-differences\.yaml/);
+    });
+
+    it("tells production to regenerate the lock when its structure changed", async () => {
+      const v = await analyze(mutate(production, "jobs-jobs", (p) => void (p.receiveWaitTimeSeconds = 5)));
+      expectViolation(v, "stack-parity", /receiveWaitTimeSeconds`: this stack has 5, production has 20/, /run `npm run parity:lock` and commit parity\.lock\.json/);
+    });
+
+    it("reports a value unknown until deployment as a note, never as a match or a violation", async () => {
+      const v = await analyze(mutate(staging, "jobs-jobs", (p) => void (p.visibilityTimeoutSeconds = UNKNOWN)));
+      assert.ok(!mandatory(v).some((x) => x.policyName === "stack-parity"), "an unknown value is not a divergence");
+      assert.ok(v.some((x) => x.policyName === "parity-notes" && /visibilityTimeoutSeconds` is unknown until deployment/.test(x.message)));
+    });
+
+    it("is switched off through policy config", async () => {
+      const drifted = mutate(staging, "db-instance", (p) => void (p.engineVersion = "15.4"));
+      const v = await analyze(drifted, { "stack-parity": "disabled" });
+      assert.ok(!v.some((x) => x.policyName === "stack-parity"));
+    });
+  });
+
+  describe("safety", () => {
+    it("rejects live payments in staging", async () => {
+      const v = await analyze(mutate(staging, "web-task", changeContainers((c) => {
+        c[0].environment = c[0].environment.map((e) => (e.name === "PAYMENTS_MODE" ? { ...e, value: "live" } : e));
+      })));
+      expectViolation(v, "staging-integrations-simulated", /web-task/, /`PAYMENTS_MODE` to `live` in a non-production stack/, /`test`/);
+    });
+
+    it("rejects a live payment key in staging without printing it", async () => {
+      const key = "sk_live_51HxSECRETvalue";
+      const v = await analyze(mutate(staging, "integrations-payments-key-value", (p) => void (p.secretString = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: key })));
+      const hit = expectViolation(v, "staging-integrations-simulated", /holds a live payment key/, /pulumi config set --secret paymentsApiKey/);
+      assert.ok(!hit.message.includes(key) && !v.some((x) => x.message.includes("SECRETvalue")), "the key must never be printed");
+    });
+
+    it("rejects a restore from a snapshot in staging", async () => {
+      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.snapshotIdentifier = "arn:aws:rds:us-east-1:123456789012:snapshot:parity-production-nightly")));
+      expectViolation(v, "staging-no-production-data", /`snapshotIdentifier`/, /Fix: remove `snapshotIdentifier`/);
+    });
+
+    it("rejects production without deletion protection", async () => {
+      const v = await analyze(mutate(production, "db-instance", (p) => void (p.deletionProtection = false)));
+      expectViolation(v, "production-data-protected", /db-instance/, /deletionProtection/, /protectData: true/);
+    });
+
+    it("rejects a production database without `protect`", async () => {
+      const v = await analyze(mutate(production, "db-instance", (_p, r) => void (r.options.protect = false)));
+      expectViolation(v, "production-data-protected", /db-instance.*is not `protect`ed in production/);
+    });
+
+    it("rejects production with short backups", async () => {
+      const v = await analyze(mutate(production, "db-instance", (p) => void (p.backupRetentionPeriod = 3)));
+      expectViolation(v, "production-data-protected", /keeps 3 days of backups in production; at least 7/);
+    });
+
+    it("accepts the real queues and rejects a queue without a dead-letter queue", async () => {
+      assert.ok(!mandatory(await analyze(staging)).some((x) => x.policyName === "queue-retry-rules"));
+      const v = await analyze(mutate(staging, "jobs-mail", (p) => void delete p.redrivePolicy));
+      expectViolation(v, "queue-retry-rules", /jobs-mail.*has no dead-letter queue/, /redrivePolicy/);
+    });
+
+    it("rejects a queue without a visibility timeout", async () => {
+      const v = await analyze(mutate(staging, "jobs-jobs", (p) => void delete p.visibilityTimeoutSeconds));
+      expectViolation(v, "queue-retry-rules", /no explicit `visibilityTimeoutSeconds`/, /VISIBILITY_TIMEOUT_SECONDS/);
+    });
+
+    it("rejects a schedule without an explicit timezone", async () => {
+      const v = await analyze(mutate(staging, "jobs-cleanup", (p) => void delete p.scheduleExpressionTimezone));
+      expectViolation(v, "schedule-timezone", /jobs-cleanup/, /Fix: set `scheduleExpressionTimezone`/);
+    });
+
+    it("rejects a reset token in production", async () => {
+      const v = await analyze(mutate(production, "db-reset", (p) => void (p.keepers = { resetToken: "2026-11-01" })));
+      expectViolation(v, "no-reset-in-production", /db-reset/, /dbResetToken ""/);
+    });
+  });
+
+  describe("replacement-hazards", () => {
+    it("names what an engine change in production destroys", async () => {
+      const v = await analyze(mutate(production, "db-instance", (p) => void (p.engine = "aurora-postgresql")));
+      expectViolation(v, "replacement-hazards", /`engine` changes from "postgres" \(parity\.lock\.json\) to "aurora-postgresql"/, /destroying the database instance and every row/, /plan it as a migration/);
+    });
+
+    it("rejects a KMS alias ARN as the database key", async () => {
+      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.kmsKeyId = "arn:aws:kms:us-east-1:210987654321:alias/parity-staging-data")));
+      expectViolation(v, "replacement-hazards", /KMS alias ARN as `kmsKeyId`/, /pass the key's ARN/);
+    });
+
+    it("rejects a Cognito string attribute without length constraints", async () => {
+      const v = await analyze(mutate(staging, "auth-users", (p) => {
+        p.schemas = (p.schemas as Record<string, unknown>[]).map((s) => (s.name === "name" ? { ...s, stringAttributeConstraints: undefined } : s)).map((s) => JSON.parse(JSON.stringify(s)));
+      }));
+      expectViolation(v, "replacement-hazards", /schema attribute `name` is a String without `stringAttributeConstraints`/, /every account in it/);
+    });
+  });
+
+  describe("security", () => {
+    it("rejects a database without forced TLS (rds.force_ssl=0)", async () => {
+      const v = await analyze(mutate(staging, "db-params", (p) => {
+        p.parameters = (p.parameters as { name: string; value: string }[]).map((x) => (x.name === "rds.force_ssl" ? { ...x, value: "0" } : x));
+      }));
+      expectViolation(v, "encryption-in-transit", /`rds\.force_ssl` = "0"/, /set the parameter `rds\.force_ssl` to "1"/);
+    });
+
+    it("rejects an HTTP listener that does not redirect", async () => {
+      const v = await analyze(mutate(staging, "web-http", (p) => void (p.defaultActions = [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:210987654321:targetgroup/x/1" }])));
+      expectViolation(v, "encryption-in-transit", /web-http/, /redirecting to HTTPS/);
+    });
+
+    it("rejects a public bucket", async () => {
+      const v = await analyze(mutate(staging, "uploads-public-access", (p) => void (p.blockPublicPolicy = false)));
+      expectViolation(v, "no-public-data", /uploads-bucket/, /`blockPublicPolicy` not true/, /BucketPublicAccessBlock/);
+    });
+
+    it("rejects a publicly accessible database", async () => {
+      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.publiclyAccessible = true)));
+      expectViolation(v, "no-public-data", /db-instance.*publiclyAccessible/, /publiclyAccessible: false/);
+    });
+
+    it("rejects a `*` IAM action", async () => {
+      const v = await analyze(mutate(staging, "app-task-policy", (p) => {
+        const doc = JSON.parse(String(p.policy));
+        doc.Statement[0].Action = "*";
+        p.policy = JSON.stringify(doc);
+      }));
+      expectViolation(v, "least-privilege-iam", /app-task-policy/, /allows every action/, /name the actions/);
+    });
+
+    it("rejects a data-service action on every resource", async () => {
+      const v = await analyze(mutate(staging, "app-task-policy", (p) => {
+        const doc = JSON.parse(String(p.policy));
+        doc.Statement[0].Resource = "*";
+        p.policy = JSON.stringify(doc);
+      }));
+      expectViolation(v, "least-privilege-iam", /`s3:GetObject`.* on `\*`/);
+    });
+
+    it("rejects an unencrypted database", async () => {
+      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.storageEncrypted = false)));
+      expectViolation(v, "encryption-at-rest", /db-instance.*storageEncrypted/);
+    });
+
+    it("rejects a secret without the stack's own KMS key", async () => {
+      const v = await analyze(mutate(staging, "db-master", (p) => void delete p.kmsKeyId));
+      expectViolation(v, "encryption-at-rest", /db-master.*no `kmsKeyId`/);
+    });
+
+    it("rejects email verification turned off", async () => {
+      const v = await analyze(mutate(staging, "auth-users", (p) => void (p.autoVerifiedAttributes = [])));
+      expectViolation(v, "auth-hardening", /does not verify email/, /autoVerifiedAttributes: \["email"\]/);
+      expectViolation(v, "stack-parity", /autoVerifiedAttributes/);
+    });
+
+    it("rejects MFA off in production", async () => {
+      const v = await analyze(mutate(production, "auth-users", (p) => void (p.mfaConfiguration = "OFF")));
+      expectViolation(v, "auth-hardening", /mfaConfiguration` "OFF" in production/);
+    });
+
+    it("rejects a staging task reading production's secret", async () => {
+      const prodSecret = production.resources.find((r) => r.name === "db-master")?.outputs.arn;
+      assert.equal(typeof prodSecret, "string");
+      const v = await analyze(mutate(staging, "web-task", changeContainers((c) => {
+        c[0].secrets = c[0].secrets.map((s) => (s.name === "DATABASE_PASSWORD" ? { ...s, valueFrom: String(prodSecret) } : s));
+      })));
+      expectViolation(v, "no-shared-credentials", /web-task/, /references production's `parity:components:Database\$aws:secretsmanager\/secret:Secret::db-master`/, /use this stack's own resource/);
+    });
+  });
+});
