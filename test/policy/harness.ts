@@ -41,7 +41,7 @@ export function mutate(snapshot: StackSnapshot, name: string, change: (props: Re
   return copy;
 }
 
-export type MutableResource = { -readonly [K in keyof CollectedResource]: CollectedResource[K] } & {
+export type MutableResource = { -readonly [K in Exclude<keyof CollectedResource, "options">]: CollectedResource[K] } & {
   options: { -readonly [K in keyof CollectedResource["options"]]: CollectedResource["options"][K] };
 };
 
