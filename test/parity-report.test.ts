@@ -135,6 +135,11 @@ describe("parity report on pulumi stack export files", () => {
     assert.deepEqual([tz?.service, tz?.staging, tz?.production, tz?.class], ["web-task/web", undefined, "UTC", "divergent"]);
     const payments = env.find((e) => e.key === "PAYMENTS_MODE");
     assert.deepEqual([payments?.staging, payments?.production, payments?.class], ["test", "live", "declared"]);
+    // The missing key is called out with the divergences, not only deep in the env table.
+    const terminal = (await run([...exportArgs(dropped), "--width", "120"])).stdout;
+    assert.match(terminal.slice(0, terminal.indexOf("Every resource")), /✗ env TZ of web-task\/web: staging \(missing\), production UTC\n\s+fix: give both stacks the same keys/);
+    const markdown = (await run([...exportArgs(dropped), "--format", "markdown"])).stdout;
+    assert.match(markdown, /### 🔴 Divergent environment variables \(1\)[^#]*\| web-task\/web \| `TZ` \| \*\(missing\)\* \| `UTC` \|/);
   });
 
   it("never prints a secret, in any format", async () => {

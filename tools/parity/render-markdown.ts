@@ -111,8 +111,26 @@ function divergent(report: ParityReport): string[] {
         cell(oneLine(p.fix ?? "align staging with production, or declare it in known-differences.yaml")),
       ]),
   );
-  if (rows.length === 0) return [];
-  return [`### 🔴 Divergent properties (${rows.length})`, "", ...tableLines(["resource", "type", "property", report.source.staging.stack, report.source.production.stack, "fix"], rows), ""];
+  const env = report.env
+    .filter((e) => e.class === "divergent")
+    .map((e) => [cell(e.service), cell(`\`${e.key}\``), envValue(e.staging, e.secret), envValue(e.production, e.secret)]);
+  return [
+    ...(rows.length === 0 ? [] : [`### 🔴 Divergent properties (${rows.length})`, "", ...tableLines(["resource", "type", "property", report.source.staging.stack, report.source.production.stack, "fix"], rows), ""]),
+    ...(env.length === 0
+      ? []
+      : [
+          `### 🔴 Divergent environment variables (${env.length})`,
+          "",
+          "Every service needs the same keys in both stacks, and values that match unless declared.",
+          "",
+          ...tableLines(["service", "key", report.source.staging.stack, report.source.production.stack], env),
+          "",
+        ]),
+  ];
+}
+
+function envValue(v: string | undefined, secret: boolean): string {
+  return v === undefined ? "*(missing)*" : secret ? "`[secret]`" : codeCell(v);
 }
 
 function presence(report: ParityReport): string[] {
@@ -137,8 +155,7 @@ function declared(report: ParityReport): string[] {
 
 function env(report: ParityReport): string[] {
   if (report.env.length === 0) return [];
-  const value = (v: string | undefined, secret: boolean) => (v === undefined ? "*(missing)*" : secret ? "`[secret]`" : codeCell(v));
-  const rows = report.env.map((e) => [BADGE[e.class], cell(e.service), cell(`\`${e.key}\``), value(e.staging, e.secret), value(e.production, e.secret)]);
+  const rows = report.env.map((e) => [BADGE[e.class], cell(e.service), cell(`\`${e.key}\``), envValue(e.staging, e.secret), envValue(e.production, e.secret)]);
   const missing = report.env.filter((e) => e.staging === undefined || e.production === undefined).length;
   const title = `Environment variables (${rows.length}; ${missing === 0 ? "same keys in both stacks" : `${missing} key(s) missing from one stack`})`;
   return folded(title, tableLines(["class", "service", "key", report.source.staging.stack, report.source.production.stack], rows), rows.length > FOLD_ROWS);

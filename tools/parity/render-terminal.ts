@@ -20,6 +20,7 @@ export function wantsColor(stream: { isTTY?: boolean } = process.stdout, env: No
 }
 
 type Paint = (text: string) => string;
+type Painter = (style: keyof typeof SGR) => Paint;
 
 const SGR: Record<DiffClass | "bold" | "dim", string> = {
   divergent: "31;1",
@@ -34,14 +35,14 @@ const SGR: Record<DiffClass | "bold" | "dim", string> = {
 
 const MARK: Record<DiffClass, string> = { divergent: "✗", unknown: "?", declared: "~", sizing: "≈", identity: "≠", match: "=" };
 
-/** Fewer columns than this and tables stop being readable; below it lines still fit, just wrapped. */
+/** Fewer columns than this and tables stop being readable: narrower terminals get 40-column lines. */
 const MIN_WIDTH = 40;
 const CLASS_COL = "divergent".length;
 const GAP = 2;
 
 export function renderTerminal(report: ParityReport, options: TerminalOptions): string {
   const width = Math.max(MIN_WIDTH, options.width);
-  const paint = (style: keyof typeof SGR): Paint => (options.color ? (t) => `\x1b[${SGR[style]}m${t}\x1b[0m` : (t) => t);
+  const paint: Painter = (style) => (options.color ? (t) => `\x1b[${SGR[style]}m${t}\x1b[0m` : (t) => t);
   const out: string[] = [];
   // Continuation lines hang under the text, not the margin, so wrapped items still read as items.
   const emit = (line = "") => out.push(...wrapHanging(line, width, line.length - line.trimStart().length + 2));
@@ -75,10 +76,12 @@ function divergentCount(report: ParityReport): number {
   return report.totals.properties.divergent + report.totals.presence.divergent + report.totals.env.divergent;
 }
 
-function renderDivergent(report: ParityReport, width: number, paint: (s: keyof typeof SGR) => Paint, emit: (l?: string) => void): void {
+function renderDivergent(report: ParityReport, width: number, paint: Painter, emit: (l?: string) => void): void {
   const rows = report.resources.flatMap((r) => r.properties.filter((p) => p.class === "divergent").map((p) => ({ r, p })));
-  if (rows.length === 0) return;
-  emit(paint("divergent")(`DIVERGENT: ${rows.length} propert${rows.length === 1 ? "y" : "ies"} must match production`));
+  const env = report.env.filter((e) => e.class === "divergent");
+  if (rows.length + env.length === 0) return;
+  const counted = [rows.length > 0 ? `${rows.length} propert${rows.length === 1 ? "y" : "ies"}` : "", env.length > 0 ? `${env.length} env var(s)` : ""];
+  emit(paint("divergent")(`DIVERGENT: ${counted.filter(Boolean).join(" and ")} must match production`));
   const indent = "      ";
   for (const { r, p } of rows) {
     emit(`  ${paint("divergent")(MARK.divergent)} ${resourceTitle(r)}`);
@@ -89,10 +92,16 @@ function renderDivergent(report: ParityReport, width: number, paint: (s: keyof t
     }
     emit(`${indent}fix: ${oneLine(p.fix ?? "make staging's value production's, or declare the difference in known-differences.yaml")}`);
   }
+  for (const e of env) {
+    const side = (v: string | undefined) => (v === undefined ? "(missing)" : e.secret ? "[secret]" : v);
+    emit(`  ${paint("divergent")(MARK.divergent)} env ${e.key} of ${e.service}: staging ${side(e.staging)}, production ${side(e.production)}`);
+    const fix = e.staging === undefined || e.production === undefined ? "give both stacks the same keys" : "make staging's value production's";
+    emit(`${indent}fix: ${fix}, or declare the key in known-differences.yaml (env)`);
+  }
   emit();
 }
 
-function renderPresence(report: ParityReport, paint: (s: keyof typeof SGR) => Paint, emit: (l?: string) => void): void {
+function renderPresence(report: ParityReport, paint: Painter, emit: (l?: string) => void): void {
   if (report.presence.length === 0) return;
   emit(paint("bold")(`Resources in one stack only (${report.presence.length})`));
   for (const p of report.presence) {
@@ -133,7 +142,7 @@ function table(
   return { header: join(headers), lines };
 }
 
-function renderResources(report: ParityReport, width: number, paint: (s: keyof typeof SGR) => Paint, out: string[], emit: (l?: string) => void): void {
+function renderResources(report: ParityReport, width: number, paint: Painter, out: string[], emit: (l?: string) => void): void {
   const propertyCount = report.resources.reduce((n, r) => n + r.properties.length, 0);
   emit(paint("bold")(`Every resource and property, side by side (${report.resources.length} resources, ${propertyCount} properties)`));
   const rows = report.resources.flatMap((r) => r.properties.map((p) => [p.class, `  ${p.path}`, formatValue(p.staging), formatValue(p.production)]));
@@ -158,7 +167,7 @@ function pathColumn(width: number, rows: readonly (readonly string[])[], column:
   return Math.max(Math.min(natural, Math.floor(flexible * 0.45)), Math.min(natural, 12));
 }
 
-function renderEnv(report: ParityReport, width: number, paint: (s: keyof typeof SGR) => Paint, out: string[], emit: (l?: string) => void): void {
+function renderEnv(report: ParityReport, width: number, paint: Painter, out: string[], emit: (l?: string) => void): void {
   if (report.env.length === 0) return;
   const services = new Set(report.env.map((e) => e.service)).size;
   emit(paint("bold")(`Environment variables of ${services} service(s): keys must match, values may differ (secrets masked)`));
@@ -172,7 +181,7 @@ function renderEnv(report: ParityReport, width: number, paint: (s: keyof typeof 
   emit();
 }
 
-function renderTotals(report: ParityReport, width: number, paint: (s: keyof typeof SGR) => Paint, out: string[], emit: (l?: string) => void): void {
+function renderTotals(report: ParityReport, width: number, paint: Painter, out: string[], emit: (l?: string) => void): void {
   emit(paint("bold")("Totals"));
   const counts = (c: ClassCounts) => CLASS_ORDER.map((k) => String(c[k]));
   emit(`  properties: ${CLASS_ORDER.map((k) => `${k} ${report.totals.properties[k]}`).join(" · ")}`);
