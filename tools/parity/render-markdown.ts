@@ -136,7 +136,11 @@ function envValue(v: string | undefined, secret: boolean): string {
 function presence(report: ParityReport): string[] {
   if (report.presence.length === 0) return [];
   const rows = report.presence.map((p) => [BADGE[p.class], cell(`${p.component} › ${shortResourceName(p.resourceKey)}`), cell(shortType(p.resourceType)), p.onlyIn, cell(p.declaredBy ?? "—")]);
-  return [`### Resources in one stack only (${rows.length})`, "", ...tableLines(["class", "resource", "type", "only in", "declared by"], rows), ""];
+  const title = `Resources in one stack only (${rows.length})`;
+  const lines = tableLines(["class", "resource", "type", "only in", "declared by"], rows);
+  // An undeclared one needs action, so it is never folded away.
+  if (report.presence.some((p) => p.class === "divergent") || rows.length <= FOLD_ROWS) return [`### ${title}`, "", ...lines, ""];
+  return folded(`${title}, all declared`, lines, true);
 }
 
 function declared(report: ParityReport): string[] {
