@@ -112,6 +112,14 @@ describe("parity report on pulumi stack export files", () => {
     );
   });
 
+  it("reads an export saved with a byte-order mark, as Windows shells write it", async () => {
+    const file = path.join(tmp, "bom.json");
+    writeFileSync(file, `\uFEFF${readFileSync(STAGING, "utf8")}`);
+    const { code, stderr } = await run(exportArgs(file));
+    assert.equal(stderr, "");
+    assert.equal(code, 1, "and still finds the drift");
+  });
+
   it("calls out a resource missing from staging as divergent", async () => {
     const missing = stagingWith((doc) => {
       doc.deployment.resources = doc.deployment.resources.filter((r) => !String(r["urn"]).endsWith("::jobs-mail-dlq"));

@@ -40,7 +40,8 @@ export function readStackExport(file: string, role: StackRole, masker: SecretMas
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // Windows shells write a byte-order mark when redirecting `pulumi stack export > file`.
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (err) {
     throw new ParityInputError(
       `The ${role} export \`${file}\` is not JSON (${(err as Error).message}).\nFix: pass the file \`pulumi stack export\` writes (not \`pulumi preview --json\` or a truncated copy); ${reexport}.`,
