@@ -66,6 +66,10 @@ const pulumiSteps = (job: Job, command: string) => job.steps.filter((s) => uses(
 const stackOf = (step: Step) => text(asObj(step.with)["stack-name"]).split("/").pop();
 const policyPacks = (step: Step) => text(asObj(step.with).policyPacks).split(/[\s,]+/).filter(Boolean);
 
+const PINNED_ACTION = /^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
+/** A container image by version tag or digest; `latest` or no tag moves under you. */
+const PINNED_IMAGE = /^docker:\/\/[\w./-]+(:(?!latest$)[\w.-]+|@sha256:[0-9a-f]{64})$/;
+
 /** Write access a job may hold, and what in the job justifies it. */
 const WRITE_JUSTIFIED: Record<string, (job: Job) => boolean> = {
   "id-token": (job) => job.steps.some((s) => uses(s, "aws-actions/configure-aws-credentials")),
@@ -106,8 +110,11 @@ function checkCommon(workflow: Obj): Violation[] {
     }
     for (const step of job.steps) {
       const ref = text(step.uses);
-      if (ref && !ref.startsWith("./") && !/^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/.test(ref)) {
-        add("pinned-actions", `job ${job.id}: ${ref} must be pinned to a major version (@v4) or a commit SHA.`);
+      if (ref && !ref.startsWith("./") && !PINNED_ACTION.test(ref) && !PINNED_IMAGE.test(ref)) {
+        add("pinned-actions", `job ${job.id}: ${ref} must be pinned: @v4 or a commit SHA for an action, a version tag or digest for an image.`);
+      }
+      if (uses(step, "actions/checkout") && asObj(step.with)["persist-credentials"] !== false) {
+        add("checkout-credentials", `job ${job.id}: checkout must set persist-credentials: false (nothing pushes; later steps need no token on disk).`);
       }
       if (uses(step, "aws-actions/configure-aws-credentials")) {
         const withs = asObj(step.with);
@@ -275,6 +282,8 @@ describe("release workflows", () => {
     ["stored AWS keys", (w) => Object.assign(asObj(stepUsing(w, "preview", "aws-actions/configure-aws-credentials").with), { "aws-access-key-id": "${{ secrets.KEY }}" }), "oidc-credentials"],
     ["AWS role outside an environment", (w) => delete job(w, "preview").environment, "oidc-credentials"],
     ["an action on a branch", (w) => (stepUsing(w, "checks", "actions/checkout").uses = "actions/checkout@main"), "pinned-actions"],
+    ["an image without a version", (w) => (steps(w, "checks").find((s) => text(s.uses).startsWith("docker://")) as Step).uses = "docker://rhysd/actionlint:latest", "pinned-actions"],
+    ["a checkout that keeps the token", (w) => delete asObj(stepUsing(w, "checks", "actions/checkout").with)["persist-credentials"], "checkout-credentials"],
     ["node without npm cache", (w) => delete asObj(stepUsing(w, "checks", "actions/setup-node").with).cache, "node-setup"],
   ];
   const deployMutations: Mutation[] = [
