@@ -1,0 +1,78 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { compareStacks, ComparableResource } from "../../policy/compare";
+import { loadKnownDifferences } from "../../policy/known-differences";
+import { buildLock, DEFAULT_LOCK_FILE, readLock, serializeLock } from "../../policy/lock";
+import type { StackSnapshot } from "../../tools/offline/snapshot";
+import { lockInputs } from "../../tools/write-lock";
+import { snapshotOf } from "./harness";
+
+/**
+ * CI's freshness checks: the committed parity.lock.json is what `npm run parity:lock` writes today,
+ * and every entry of known-differences.yaml still declares a difference that exists.
+ */
+
+/** What `pulumi stack export` and the parity report compare: each resource's inputs. */
+function byInputs(snapshot: StackSnapshot): ComparableResource[] {
+  return snapshot.resources.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs, parent: r.parent, custom: r.custom }));
+}
+
+describe("parity.lock.json and known-differences.yaml", function () {
+  this.timeout(120_000);
+  let staging: StackSnapshot;
+  let production: StackSnapshot;
+
+  before(async () => {
+    [staging, production] = await Promise.all([snapshotOf("staging"), snapshotOf("production")]);
+  });
+
+  it("the committed lock is what `npm run parity:lock` writes from production today", () => {
+    const fresh = buildLock(production.project, lockInputs(production));
+    const committed = readLock();
+    assert.deepEqual(committed, fresh, "parity.lock.json is stale: run `npm run parity:lock`, review `git diff parity.lock.json`, commit it");
+    assert.equal(fs.readFileSync(DEFAULT_LOCK_FILE, "utf8"), serializeLock(fresh), "parity.lock.json is not in the writer's stable format");
+  });
+
+  it("a structural change to production shows up in the lock at that property", () => {
+    const drifted = structuredClone(production) as StackSnapshot;
+    const queue = drifted.resources.find((r) => r.name === "jobs-jobs");
+    assert.ok(queue);
+    const outputs = queue.outputs as Record<string, unknown>;
+    outputs.redrivePolicy = JSON.stringify({ ...JSON.parse(String(outputs.redrivePolicy)), maxReceiveCount: 2 });
+    const before = readLock().resources["parity:components:JobQueues$aws:sqs/queue:Queue::jobs-jobs"];
+    const after = buildLock(drifted.project, lockInputs(drifted)).resources["parity:components:JobQueues$aws:sqs/queue:Queue::jobs-jobs"];
+    assert.equal(before.properties["redrivePolicy.maxReceiveCount"], 5);
+    assert.equal(after.properties["redrivePolicy.maxReceiveCount"], 2);
+  });
+
+  it("records no secret, generated password or staging value", () => {
+    const text = fs.readFileSync(DEFAULT_LOCK_FILE, "utf8");
+    for (const r of production.resources) {
+      for (const v of [r.outputs.result, r.outputs.privateKeyPem]) {
+        const secret = (v as { value?: unknown } | undefined)?.value;
+        if (typeof secret === "string") assert.ok(!text.includes(secret), `the lock contains ${r.name}'s secret`);
+      }
+    }
+    assert.ok(!text.includes("staging"), "the lock mentions staging");
+    assert.ok(!text.includes("210987654321"), "the lock holds staging's account");
+  });
+
+  it("staging and production differ only as declared (the parity report's comparison, on inputs)", () => {
+    const cmp = compareStacks(byInputs(staging), byInputs(production), loadKnownDifferences());
+    const divergent = [
+      ...cmp.properties.filter((d) => d.class === "divergent").map((d) => `${d.resourceKey} ${d.path}`),
+      ...cmp.presence.filter((d) => d.class === "divergent").map((d) => `${d.resourceKey} only in ${d.onlyIn}`),
+      ...cmp.env.filter((d) => d.class === "divergent").map((d) => `${d.service} ${d.key}`),
+    ];
+    assert.deepEqual(divergent, []);
+    assert.ok(cmp.properties.some((d) => d.class === "sizing" && d.path === "instanceClass"), "the DB class is compared as sizing");
+  });
+
+  it("every declared difference still declares something that differs", () => {
+    const known = loadKnownDifferences();
+    const cmp = compareStacks(byInputs(staging), byInputs(production), known);
+    const used = new Set([...cmp.properties, ...cmp.presence, ...cmp.env].map((d) => d.declaredBy).filter(Boolean));
+    const stale = known.map((k) => k.id).filter((id) => !used.has(id));
+    assert.deepEqual(stale, [], "remove or fix these entries of known-differences.yaml: they match no difference");
+  });
+});
