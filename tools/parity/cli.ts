@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { compareStacks } from "../../policy/compare";
 import { KnownDifference, loadKnownDifferences } from "../../policy/known-differences";
 import { ParityInputError } from "./errors";
-import { REPO_ROOT, assertKnownStack, collectPair, toComparable } from "./offline-stacks";
+import { OfflinePair, REPO_ROOT, assertKnownStack, collectPair, toComparable } from "./offline-stacks";
 import { ParityReport, ReportSource, buildReport, resourcesInBoth } from "./report-model";
 import { renderJson } from "./render-json";
 import { renderMarkdown } from "./render-markdown";
@@ -147,7 +147,11 @@ export async function buildParityReport(options: Options, root: string): Promise
     };
     return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources));
   }
-  const pair = await collectPair(options.stagingStack, options.productionStack, root);
+  return programReport(await collectPair(options.stagingStack, options.productionStack, root), known);
+}
+
+/** The report on two offline snapshots of this repo's program. */
+export function programReport(pair: OfflinePair, known: KnownDifference[], masker = new SecretMasker()): ParityReport {
   const source: ReportSource = {
     kind: "program",
     project: pair.production.project,
@@ -157,13 +161,6 @@ export async function buildParityReport(options: Options, root: string): Promise
   const staging = toComparable(pair.staging, masker);
   const production = toComparable(pair.production, masker);
   return buildReport(source, compareStacks(staging, production, known), resourcesInBoth(staging, production));
-}
-
-/** The notes as they should read now, from this repo's programs. */
-export async function expectedNotes(root = REPO_ROOT, knownFile?: string): Promise<string> {
-  const options = parseOptions(knownFile ? ["--known-differences", knownFile] : []);
-  const report = await buildParityReport(options, root);
-  return renderStagingNotes(loadKnown(options, root), report);
 }
 
 /** The pack's loader names the file, the entry and the fix; as a user error it exits 2. */
