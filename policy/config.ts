@@ -6,7 +6,7 @@ import { PolicyConfigSchema } from "@pulumi/policy";
  * applied here too, because a policy must behave the same whether or not the caller filled them in.
  */
 
-/** Where the pack finds the files it compares against; relative paths resolve from the working directory. */
+/** Where the pack finds the files it compares against; relative paths resolve from the project root. */
 export interface ParityFilesConfig {
   /** @default "<pack>/../parity.lock.json" */
   lockFile?: string;

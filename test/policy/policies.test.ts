@@ -1,4 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { analyze, changeContainers, closePack, expectViolation, mandatory, mutate, snapshotOf } from "./harness";
 
@@ -130,6 +133,22 @@ describe("policy pack (through the analyzer harness)", function () {
       const v = await analyze(mutate(staging, "jobs-jobs", (p) => void (p.visibilityTimeoutSeconds = UNKNOWN)));
       assert.ok(!mandatory(v).some((x) => x.policyName === "stack-parity"), "an unknown value is not a divergence");
       assert.ok(v.some((x) => x.policyName === "parity-notes" && /visibilityTimeoutSeconds` is unknown until deployment/.test(x.message)));
+    });
+
+    it("passes with the example policy config, and a stricter config rejects the real stack", async () => {
+      const example = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../policy/config.example.json"), "utf8"));
+      assert.deepEqual(mandatory(await analyze(staging, example)).map((v) => v.policyName), []);
+      const strict = await analyze(staging, { "queue-retry-rules": { minMaxReceiveCount: 6 } });
+      expectViolation(strict, "queue-retry-rules", /after 5 receive\(s\); at least 6 are required/);
+    });
+
+    it("reads the lock named in its config, relative to the project root", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lock-"));
+      const lock = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../parity.lock.json"), "utf8"));
+      lock.resources["parity:components:Database$aws:rds/instance:Instance::db-instance"].properties.engine = "mysql";
+      fs.writeFileSync(path.join(dir, "lock.json"), JSON.stringify(lock));
+      const v = await analyze(staging, { "stack-parity": { lockFile: path.relative(path.resolve(__dirname, "../.."), path.join(dir, "lock.json")) } });
+      expectViolation(v, "stack-parity", /`engine`: this stack has "postgres", production has "mysql"/);
     });
 
     it("is switched off through policy config", async () => {
