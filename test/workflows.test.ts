@@ -159,12 +159,17 @@ function checkPullRequestWorkflow(workflow: Obj): Violation[] {
       if (text(asObj(step.with)["comment-on-pr"]) !== "true") add("pr-policy-preview", `the ${stack} preview does not comment on the PR.`);
     }
   }
-  const parityJob = jobs.find((j) => j.steps.some((s) => runs(s, /\bparity -- .*--format markdown\b.*>\s*\S+/)));
-  const reportFile = parityJob?.steps.map((s) => /--format markdown\b.*>\s*(\S+)/.exec(text(s.run))?.[1]).find(Boolean);
-  const posted = parityJob?.steps.some(
-    (s) => (uses(s, "marocchino/sticky-pull-request-comment") && text(asObj(s.with).path) === reportFile) ||
-      (uses(s, "actions/github-script") && reportFile !== undefined && text(asObj(s.with).script).includes(reportFile)),
-  );
+  // The comment must carry a file that the step rendering the Markdown report writes.
+  const reportPattern = /\bparity -- .*--format markdown\b.*>\s*\S+/;
+  const parityJob = jobs.find((j) => j.steps.some((s) => runs(s, reportPattern)));
+  const reportScript = text(parityJob?.steps.find((s) => runs(s, reportPattern))?.run);
+  const writtenByReport = (file: string | undefined) =>
+    file !== undefined && file !== "" && new RegExp(`>\\s*${escapeRegExp(file)}(\\s|$)`, "m").test(reportScript);
+  const postedFile = (s: Step): string | undefined =>
+    uses(s, "marocchino/sticky-pull-request-comment") ? text(asObj(s.with).path)
+    : uses(s, "actions/github-script") ? /readFileSync\(\s*['"]([^'"]+)['"]/.exec(text(asObj(s.with).script))?.[1]
+    : undefined;
+  const posted = parityJob?.steps.some((s) => writtenByReport(postedFile(s)));
   if (!posted) add("pr-parity-comment", "the parity report (npm run parity -- --format markdown > FILE) is not posted as a PR comment.");
   return out;
 }
@@ -225,6 +230,10 @@ function checkDeployWorkflow(workflow: Obj): Violation[] {
   return out;
 }
 
+function escapeRegExp(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 function concurrencyGroup(job: Job): string {
   const concurrency = job.raw.concurrency;
   return isObj(concurrency) ? text(concurrency.group) : text(concurrency);
@@ -275,6 +284,7 @@ describe("release workflows", () => {
     ["preview without the policy pack", (w) => delete asObj(stepUsing(w, "preview", "pulumi/actions").with).policyPacks, "pr-policy-preview"],
     ["preview without a PR comment", (w) => (asObj(stepUsing(w, "preview", "pulumi/actions").with)["comment-on-pr"] = false), "pr-policy-preview"],
     ["parity report not posted", (w) => dropStep(w, "checks", (s) => uses(s, "marocchino/sticky-pull-request-comment")), "pr-parity-comment"],
+    ["a comment posting a file the report never wrote", (w) => (asObj(stepUsing(w, "checks", "marocchino/sticky-pull-request-comment").with).path = "other.md"), "pr-parity-comment"],
     ["pull_request_target trigger", (w) => (w.on = { pull_request_target: null }), "no-pull-request-target"],
     ["write-all token", (w) => (w.permissions = "write-all"), "least-privilege"],
     ["contents: write on the checks job", (w) => (asObj(job(w, "checks").permissions).contents = "write"), "least-privilege"],
