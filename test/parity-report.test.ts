@@ -247,6 +247,7 @@ describe("parity report on pulumi stack export files", () => {
       ["a resource without a URN", () => exportArgs(writeTmp("nourn.json", JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [{ type: "x" }] } }))), /has an entry resources\[0\] without a string `urn`/],
       ["the same stack twice", () => exportArgs(PRODUCTION, PRODUCTION), /Both exports are of stack `production`/],
       ["one export file without the other", () => ["--staging", STAGING], /--production is missing: export files are compared in pairs/],
+      ["one offline stack compared with itself", () => ["--production-stack", "staging"], /--staging-stack and --production-stack are both `staging`.*\nFix: name two different stacks/],
       ["an unknown offline stack", () => ["--staging-stack", "qa"], /Unknown stack `qa` \(from --staging-stack\): there is no Pulumi\.qa\.yaml .*\nFix: use one of `production`, `staging`/],
       ["an unknown format", () => [...exportArgs(), "--format", "html"], /Unknown --format `html`\.\nFix: use --format terminal, --format markdown or --format json/],
       ["an unknown flag", () => ["--stagging", STAGING], /Unknown option '--stagging'.*\nFix: see `npm run parity -- --help`/],

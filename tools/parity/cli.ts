@@ -114,6 +114,9 @@ export function parseOptions(argv: readonly string[]): Options {
   if (exportMode && (values["staging-stack"] !== undefined || values["production-stack"] !== undefined)) {
     throw new ParityInputError("--staging-stack/--production-stack name offline stacks; export files name their own.\nFix: drop them when comparing export files.");
   }
+  if (!exportMode && options.stagingStack === options.productionStack) {
+    throw new ParityInputError(`--staging-stack and --production-stack are both \`${options.stagingStack}\`: a stack compared with itself shows nothing.\nFix: name two different stacks.`);
+  }
   return options;
 }
 
