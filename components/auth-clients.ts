@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AUTH_CALLBACK_PATH, AUTH_LOGOUT_PATH } from "./app-environment";
 import { storeSecret } from "./secret";
+import { dataProtection } from "./stateful";
 
 /**
  * Second factor: structural, the same in every stack. `ON` means every account enrols a TOTP app on
@@ -40,7 +41,7 @@ export interface AuthClientsArgs {
    * @default false
    */
   readonly seedAccounts?: boolean;
-  /** Cognito deletion protection for the pool (and its users). @default true */
+  /** Cognito deletion protection, `protect` and retain-on-delete for the pool (and its users). @default true */
   readonly protectData?: boolean;
 }
 
@@ -75,6 +76,7 @@ export class AuthClients extends pulumi.ComponentResource {
       throw new Error(`AuthClients ${name}: \`hostedUiPrefix\` ${JSON.stringify(args.hostedUiPrefix)} must be lower-case letters, digits and dashes, without aws/amazon/cognito`);
     }
     const { callbackUrls, logoutUrls } = redirectUrls(args.baseUrl);
+    const protectData = args.protectData ?? true;
 
     this.userPool = new aws.cognito.UserPool(
       `${name}-users`,
@@ -104,9 +106,10 @@ export class AuthClients extends pulumi.ComponentResource {
           { name: "email", attributeDataType: "String", required: true, mutable: true, stringAttributeConstraints: { minLength: "3", maxLength: "254" } },
           { name: "name", attributeDataType: "String", required: false, mutable: true, stringAttributeConstraints: { minLength: "0", maxLength: "256" } },
         ],
-        deletionProtection: (args.protectData ?? true) ? "ACTIVE" : "INACTIVE",
+        deletionProtection: protectData ? "ACTIVE" : "INACTIVE",
       },
-      { parent: this },
+      // Users (and their MFA enrolments) exist nowhere else: losing the pool means everyone re-registers.
+      { parent: this, ...dataProtection(protectData) },
     );
     this.userPoolId = this.userPool.id;
     this.userPoolArn = this.userPool.arn;

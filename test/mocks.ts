@@ -149,6 +149,24 @@ export async function renderStack<T>(stack: string, build: (settings: Settings) 
   return { stack, settings, built, resources: mocks.resources, calls: mocks.calls };
 }
 
+/**
+ * Renders both stacks once for a `describe` block (in a `before` hook) and returns a holder whose
+ * `staging` and `production` fields are filled by the time the tests run.
+ */
+export function renderBothStacks<T>(build: (settings: Settings) => T): { staging: RenderedStack<T>; production: RenderedStack<T> } {
+  const holder = {} as { staging: RenderedStack<T>; production: RenderedStack<T> };
+  before(async () => {
+    holder.staging = await renderStack("staging", build);
+    holder.production = await renderStack("production", build);
+  });
+  return holder;
+}
+
+/** Whether a resource was registered with `protect` (the SDK keeps the option; mocks never see it). */
+export function isProtected(resource: pulumi.Resource): boolean | undefined {
+  return (resource as unknown as { __protect?: boolean }).__protect;
+}
+
 /** The types in a URN's chain: `[...ancestors, own type]`. */
 export function typeChain(urn: string): string[] {
   const parts = urn.split("::");

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { AppRoles, AppRolesArgs, ecrRepositoryArn } from "../../components/app-roles";
 import { Settings } from "../../config/settings";
-import { json, named, parentType, renderStack, RenderedStack } from "../mocks";
+import { json, named, parentType, RenderedStack, renderBothStacks } from "../mocks";
 
 const arns = (s: Settings): AppRolesArgs => {
   const a = `${s.region}:${s.accountId}`;
@@ -27,17 +27,12 @@ interface Statement {
 }
 
 describe("components/app-roles", () => {
-  let staging: RenderedStack<AppRoles>;
-  let production: RenderedStack<AppRoles>;
-  before(async () => {
-    staging = await renderStack("staging", (s) => new AppRoles("app", arns(s)));
-    production = await renderStack("production", (s) => new AppRoles("app", arns(s)));
-  });
+  const stacks = renderBothStacks((s) => new AppRoles("app", arns(s)));
   const statements = (r: RenderedStack<AppRoles>, name: string) => json<{ Statement: Statement[] }>(named(r.resources, name).inputs.policy).Statement;
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
   it("never grants a wildcard action, and a wildcard resource only for the ECR login", () => {
-    for (const r of [staging, production]) {
+    for (const r of [stacks.staging, stacks.production]) {
       for (const policy of ["app-execution-policy", "app-task-policy"]) {
         for (const statement of statements(r, policy)) {
           assert.ok(!list(statement.Action).some((a) => a === "*" || a.endsWith(":*")), `${policy}/${statement.Sid} grants a wildcard action`);
@@ -49,23 +44,23 @@ describe("components/app-roles", () => {
   });
 
   it("names exactly the stack's bucket, queues, key, secrets and pool", () => {
-    const task = Object.fromEntries(statements(production, "app-task-policy").map((s) => [s.Sid, s]));
+    const task = Object.fromEntries(statements(stacks.production, "app-task-policy").map((s) => [s.Sid, s]));
     assert.deepEqual(task.UploadsObjects.Resource, "arn:aws:s3:::parity-production-uploads/*");
     assert.deepEqual(task.JobQueues.Resource, ["arn:aws:sqs:us-east-1:123456789012:parity-production-jobs"]);
     assert.equal(task.DataKey.Resource, "arn:aws:kms:us-east-1:123456789012:key/data");
     assert.equal(task.SendSms.NotResource, "arn:aws:sns:*:*:*");
-    const execution = Object.fromEntries(statements(production, "app-execution-policy").map((s) => [s.Sid, s]));
-    assert.deepEqual(execution.ReadAppSecrets.Resource, arns(production.settings).secretArns);
+    const execution = Object.fromEntries(statements(stacks.production, "app-execution-policy").map((s) => [s.Sid, s]));
+    assert.deepEqual(execution.ReadAppSecrets.Resource, arns(stacks.production.settings).secretArns);
     assert.equal(execution.PullAppImage.Resource, "arn:aws:ecr:us-east-1:123456789012:repository/app");
   });
 
   it("keeps the policies' structure identical across stacks while no role is shared", () => {
     const shape = (r: RenderedStack<AppRoles>, name: string) => statements(r, name).map((s) => [s.Sid, s.Action]);
-    assert.deepEqual(shape(staging, "app-task-policy"), shape(production, "app-task-policy"));
-    assert.deepEqual(shape(staging, "app-execution-policy"), shape(production, "app-execution-policy"));
+    assert.deepEqual(shape(stacks.staging, "app-task-policy"), shape(stacks.production, "app-task-policy"));
+    assert.deepEqual(shape(stacks.staging, "app-execution-policy"), shape(stacks.production, "app-execution-policy"));
     const trust = (r: RenderedStack<AppRoles>) => json<{ Statement: { Condition: { StringEquals: Record<string, string> } }[] }>(named(r.resources, "app-task").inputs.assumeRolePolicy).Statement[0].Condition.StringEquals["aws:SourceAccount"];
-    assert.equal(trust(staging), "210987654321");
-    assert.equal(trust(production), "123456789012");
+    assert.equal(trust(stacks.staging), "210987654321");
+    assert.equal(trust(stacks.production), "123456789012");
   });
 
   it("derives the ECR repository from the image reference", () => {

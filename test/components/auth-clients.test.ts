@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { AuthClients, MFA_CONFIGURATION } from "../../components/auth-clients";
 import { Settings } from "../../config/settings";
-import { json, named, ofType, parentType, promiseOf, renderStack, RenderedStack } from "../mocks";
+import { json, named, ofType, parentType, promiseOf, renderStack, RenderedStack, isProtected, renderBothStacks } from "../mocks";
 
 const build = (s: Settings) =>
   new AuthClients("auth", {
@@ -15,20 +15,15 @@ const build = (s: Settings) =>
   });
 
 describe("components/auth-clients", () => {
-  let staging: RenderedStack<AuthClients>;
-  let production: RenderedStack<AuthClients>;
-  before(async () => {
-    staging = await renderStack("staging", build);
-    production = await renderStack("production", build);
-  });
+  const stacks = renderBothStacks(build);
   const pool = (r: RenderedStack<AuthClients>) => named(r.resources, "auth-users").inputs;
   const client = (r: RenderedStack<AuthClients>) => named(r.resources, "auth-web-client").inputs;
 
   it("applies the same sign-in rules in both stacks: password policy, MFA, verified email, recovery", () => {
     for (const key of ["passwordPolicy", "mfaConfiguration", "softwareTokenMfaConfiguration", "autoVerifiedAttributes", "userAttributeUpdateSettings", "accountRecoverySetting", "usernameAttributes", "schemas"]) {
-      assert.deepEqual(pool(staging)[key], pool(production)[key], key);
+      assert.deepEqual(pool(stacks.staging)[key], pool(stacks.production)[key], key);
     }
-    const p = pool(production);
+    const p = pool(stacks.production);
     assert.notEqual(MFA_CONFIGURATION, "OFF");
     assert.equal(p.mfaConfiguration, MFA_CONFIGURATION);
     assert.deepEqual(p.autoVerifiedAttributes, ["email"]);
@@ -39,11 +34,14 @@ describe("components/auth-clients", () => {
       assert.ok(attribute.stringAttributeConstraints?.maxLength, `schema attribute ${attribute.name} has no length constraint (would re-create the pool)`);
     }
     assert.equal(p.deletionProtection, "ACTIVE");
-    assert.equal(pool(staging).deletionProtection, "INACTIVE");
+    assert.equal(pool(stacks.staging).deletionProtection, "INACTIVE");
+    const protect = (r: RenderedStack<AuthClients>) => isProtected(r.built.userPool);
+    assert.equal(protect(stacks.production), true);
+    assert.equal(protect(stacks.staging), false);
   });
 
   it("uses a public OAuth code-flow client with the stack's base URL plus the same paths", () => {
-    for (const r of [staging, production]) {
+    for (const r of [stacks.staging, stacks.production]) {
       const c = client(r);
       assert.equal(c.generateSecret, false);
       assert.deepEqual(c.allowedOauthFlows, ["code"]);
@@ -51,33 +49,33 @@ describe("components/auth-clients", () => {
       assert.deepEqual(c.logoutUrls, [`${r.settings.baseUrl}/auth/logout`]);
     }
     for (const key of ["allowedOauthFlows", "allowedOauthScopes", "explicitAuthFlows", "accessTokenValidity", "idTokenValidity", "refreshTokenValidity", "tokenValidityUnits"]) {
-      assert.deepEqual(client(staging)[key], client(production)[key], key);
+      assert.deepEqual(client(stacks.staging)[key], client(stacks.production)[key], key);
     }
   });
 
   it("creates the same groups in both stacks and separate pools, clients and hosted-UI domains", async () => {
     const groups = (r: RenderedStack<AuthClients>) => ofType(r.resources, "aws:cognito/userGroup:UserGroup").map((g) => g.inputs.name);
-    assert.deepEqual(groups(staging), ["admin", "member", "viewer"]);
-    assert.deepEqual(groups(production), groups(staging));
-    assert.notEqual(await promiseOf(staging.built.clientId), await promiseOf(production.built.clientId));
-    assert.notEqual(await promiseOf(staging.built.userPoolId), await promiseOf(production.built.userPoolId));
-    assert.notEqual(named(staging.resources, "auth-hosted-ui").inputs.domain, named(production.resources, "auth-hosted-ui").inputs.domain);
-    assert.match(await promiseOf(staging.built.hostedUiDomain), /^parity-staging-210987654321\.auth\.us-east-1\.amazoncognito\.com$/);
-    for (const r of [staging, production]) assert.ok(r.resources.filter((x) => x.custom).every((x) => parentType(x) === "parity:components:AuthClients"));
+    assert.deepEqual(groups(stacks.staging), ["admin", "member", "viewer"]);
+    assert.deepEqual(groups(stacks.production), groups(stacks.staging));
+    assert.notEqual(await promiseOf(stacks.staging.built.clientId), await promiseOf(stacks.production.built.clientId));
+    assert.notEqual(await promiseOf(stacks.staging.built.userPoolId), await promiseOf(stacks.production.built.userPoolId));
+    assert.notEqual(named(stacks.staging.resources, "auth-hosted-ui").inputs.domain, named(stacks.production.resources, "auth-hosted-ui").inputs.domain);
+    assert.match(await promiseOf(stacks.staging.built.hostedUiDomain), /^parity-staging-210987654321\.auth\.us-east-1\.amazoncognito\.com$/);
+    for (const r of [stacks.staging, stacks.production]) assert.ok(r.resources.filter((x) => x.custom).every((x) => parentType(x) === "parity:components:AuthClients"));
   });
 
   it("seeds admin, member and no-permission accounts only where seedAccounts is set, passwords in Secrets Manager", async () => {
-    assert.equal(ofType(production.resources, "aws:cognito/user:User").length, 0);
-    assert.equal(ofType(production.resources, "aws:secretsmanager/secret:Secret").length, 0);
-    const users = ofType(staging.resources, "aws:cognito/user:User");
+    assert.equal(ofType(stacks.production.resources, "aws:cognito/user:User").length, 0);
+    assert.equal(ofType(stacks.production.resources, "aws:secretsmanager/secret:Secret").length, 0);
+    const users = ofType(stacks.staging.resources, "aws:cognito/user:User");
     assert.deepEqual(users.map((u) => u.inputs.username), ["seed-admin@staging.app.example.com", "seed-member@staging.app.example.com", "seed-no-permission@staging.app.example.com"]);
     assert.ok(users.every((u) => u.inputs.messageAction === "SUPPRESS" && (u.inputs.attributes as Record<string, string>).email_verified === "true"));
-    const memberships = ofType(staging.resources, "aws:cognito/userInGroup:UserInGroup").map((m) => [m.inputs.username, m.inputs.groupName]);
+    const memberships = ofType(stacks.staging.resources, "aws:cognito/userInGroup:UserInGroup").map((m) => [m.inputs.username, m.inputs.groupName]);
     assert.deepEqual(memberships, [["seed-admin@staging.app.example.com", "admin"], ["seed-member@staging.app.example.com", "member"]]);
-    const stored = json<Record<string, { username: string; password: string }>>(named(staging.resources, "auth-seeded-accounts-value").inputs.secretString);
+    const stored = json<Record<string, { username: string; password: string }>>(named(stacks.staging.resources, "auth-seeded-accounts-value").inputs.secretString);
     assert.deepEqual(Object.keys(stored), ["admin", "member", "no-permission"]);
     assert.equal(stored.admin.password, users[0].inputs.password);
-    assert.ok(named(staging.resources, "auth-seed-admin").secretInputs.includes("password"));
+    assert.ok(named(stacks.staging.resources, "auth-seed-admin").secretInputs.includes("password"));
     assert.equal(new Set(Object.values(stored).map((c) => c.password)).size, 3);
   });
 

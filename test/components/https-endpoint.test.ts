@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { HttpsEndpoint, TLS_POLICY } from "../../components/https-endpoint";
 import { Settings } from "../../config/settings";
-import { named, ofType, parentType, promiseOf, renderStack, RenderedStack } from "../mocks";
+import { named, ofType, parentType, promiseOf, renderStack, RenderedStack, renderBothStacks } from "../mocks";
 
 const build = (s: Settings) =>
   new HttpsEndpoint("web", {
@@ -14,16 +14,11 @@ const build = (s: Settings) =>
   });
 
 describe("components/https-endpoint", () => {
-  let staging: RenderedStack<HttpsEndpoint>;
-  let production: RenderedStack<HttpsEndpoint>;
-  before(async () => {
-    staging = await renderStack("staging", build);
-    production = await renderStack("production", build);
-  });
+  const stacks = renderBothStacks(build);
   const listener = (r: RenderedStack<HttpsEndpoint>, name: string) => named(r.resources, name).inputs;
 
   it("terminates HTTPS with a modern TLS policy and redirects HTTP permanently, the same in both stacks", () => {
-    for (const r of [staging, production]) {
+    for (const r of [stacks.staging, stacks.production]) {
       const https = listener(r, "web-https");
       assert.equal(https.protocol, "HTTPS");
       assert.equal(https.sslPolicy, TLS_POLICY);
@@ -37,7 +32,7 @@ describe("components/https-endpoint", () => {
   });
 
   it("validates a certificate for the stack's own domain through DNS in the stack's zone", async () => {
-    for (const r of [staging, production]) {
+    for (const r of [stacks.staging, stacks.production]) {
       assert.equal(named(r.resources, "web-cert").inputs.domainName, r.settings.domain);
       const record = named(r.resources, "web-cert-validation").inputs;
       assert.equal(record.type, "CNAME");
@@ -51,12 +46,12 @@ describe("components/https-endpoint", () => {
   });
 
   it("points an alias record for the domain at the load balancer", () => {
-    const alias = named(staging.resources, "web-alias").inputs;
+    const alias = named(stacks.staging.resources, "web-alias").inputs;
     assert.equal(alias.name, "staging.app.example.com");
     assert.equal(alias.type, "A");
     const target = (alias.aliases as { name: string; evaluateTargetHealth: boolean }[])[0];
     assert.match(target.name, /^parity-staging-web-\d+\.us-east-1\.elb\.amazonaws\.com$/);
-    assert.equal(ofType(production.resources, "aws:route53/record:Record").length, ofType(staging.resources, "aws:route53/record:Record").length);
+    assert.equal(ofType(stacks.production.resources, "aws:route53/record:Record").length, ofType(stacks.staging.resources, "aws:route53/record:Record").length);
   });
 
   it("refuses a domain outside the zone", async () => {

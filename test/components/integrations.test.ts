@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { Integrations } from "../../components/integrations";
 import { Settings } from "../../config/settings";
-import { named, ofType, parentType, promiseOf, renderStack, RenderedStack } from "../mocks";
+import { named, ofType, parentType, promiseOf, renderStack, RenderedStack, renderBothStacks } from "../mocks";
 
 const build = (s: Settings) =>
   new Integrations("integrations", {
@@ -18,48 +18,43 @@ const build = (s: Settings) =>
   });
 
 describe("components/integrations", () => {
-  let staging: RenderedStack<Integrations>;
-  let production: RenderedStack<Integrations>;
-  before(async () => {
-    staging = await renderStack("staging", build);
-    production = await renderStack("production", build);
-  });
+  const stacks = renderBothStacks(build);
 
   it("creates the same integration resources in both stacks, the outbox included", () => {
     const shape = (r: RenderedStack<Integrations>) => r.resources.map((x) => `${x.type} ${x.name}`).sort();
-    assert.deepEqual(shape(staging), shape(production));
-    assert.equal(named(production.resources, "integrations-outbox-bucket").inputs.bucket, "parity-production-email-outbox");
-    assert.equal(named(staging.resources, "integrations-outbox-bucket").inputs.bucket, "parity-staging-email-outbox");
-    for (const r of [staging, production]) {
+    assert.deepEqual(shape(stacks.staging), shape(stacks.production));
+    assert.equal(named(stacks.production.resources, "integrations-outbox-bucket").inputs.bucket, "parity-production-email-outbox");
+    assert.equal(named(stacks.staging.resources, "integrations-outbox-bucket").inputs.bucket, "parity-staging-email-outbox");
+    for (const r of [stacks.staging, stacks.production]) {
       const custom = r.resources.filter((x) => x.custom && !x.name.startsWith("integrations-outbox-"));
       assert.ok(custom.every((x) => parentType(x) === "parity:components:Integrations"));
     }
   });
 
   it("makes simulated state visible in tags and in the simulated list", () => {
-    assert.equal(staging.built.simulated, "email,payments,sms");
-    assert.equal(production.built.simulated, "");
+    assert.equal(stacks.staging.built.simulated, "email,payments,sms");
+    assert.equal(stacks.production.built.simulated, "");
     const tags = (r: RenderedStack<Integrations>, name: string) => named(r.resources, name).inputs.tags as Record<string, string>;
-    assert.deepEqual(tags(staging, "integrations-payments-key"), { "parity:integration": "payments", "parity:mode": "test", "parity:simulated": "true" });
-    assert.deepEqual(tags(production, "integrations-payments-key"), { "parity:integration": "payments", "parity:mode": "live", "parity:simulated": "false" });
-    assert.equal(tags(staging, "integrations-email-identity")["parity:mode"], "capture");
+    assert.deepEqual(tags(stacks.staging, "integrations-payments-key"), { "parity:integration": "payments", "parity:mode": "test", "parity:simulated": "true" });
+    assert.deepEqual(tags(stacks.production, "integrations-payments-key"), { "parity:integration": "payments", "parity:mode": "live", "parity:simulated": "false" });
+    assert.equal(tags(stacks.staging, "integrations-email-identity")["parity:mode"], "capture");
   });
 
   it("stores each stack's payment key and its own signing key as secrets, encrypted with the stack's key", async () => {
-    const stored = named(staging.resources, "integrations-payments-key-value");
+    const stored = named(stacks.staging.resources, "integrations-payments-key-value");
     assert.equal(stored.inputs.secretString, "sk_test_offline_staging");
     assert.ok(stored.secretInputs.includes("secretString"));
-    assert.equal(named(staging.resources, "integrations-payments-key").inputs.kmsKeyId, "arn:aws:kms:us-east-1:210987654321:key/data");
-    assert.deepEqual(named(staging.resources, "integrations-signing-key").inputs.algorithm, "ECDSA");
-    const keys = await Promise.all([staging, production].map((r) => promiseOf(r.built.signingPublicKeyPem)));
+    assert.equal(named(stacks.staging.resources, "integrations-payments-key").inputs.kmsKeyId, "arn:aws:kms:us-east-1:210987654321:key/data");
+    assert.deepEqual(named(stacks.staging.resources, "integrations-signing-key").inputs.algorithm, "ECDSA");
+    const keys = await Promise.all([stacks.staging, stacks.production].map((r) => promiseOf(r.built.signingPublicKeyPem)));
     assert.notEqual(keys[0], keys[1]);
-    const pem = named(production.resources, "integrations-signing-value").inputs.secretString;
+    const pem = named(stacks.production.resources, "integrations-signing-value").inputs.secretString;
     assert.match(String(pem), /BEGIN PRIVATE KEY/);
-    assert.ok(named(production.resources, "integrations-signing-value").secretInputs.includes("secretString"));
+    assert.ok(named(stacks.production.resources, "integrations-signing-value").secretInputs.includes("secretString"));
   });
 
   it("verifies the stack's own domain with SES and publishes its three DKIM records", () => {
-    for (const r of [staging, production]) {
+    for (const r of [stacks.staging, stacks.production]) {
       assert.equal(named(r.resources, "integrations-email-identity").inputs.emailIdentity, r.settings.domain);
       const dkim = ofType(r.resources, "aws:route53/record:Record");
       assert.equal(dkim.length, 3);

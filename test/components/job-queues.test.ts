@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { JOB_TIMEOUT_SECONDS } from "../../components/app-environment";
 import { JobQueues } from "../../components/job-queues";
 import { Settings } from "../../config/settings";
-import { json, named, ofType, parentType, promiseOf, renderStack, RenderedStack } from "../mocks";
+import { json, named, ofType, parentType, promiseOf, renderStack, RenderedStack, renderBothStacks } from "../mocks";
 
 const build = (s: Settings) => new JobQueues("jobs", { namePrefix: `${s.project}-${s.environment}`, queues: s.queues, scheduleTimezone: s.scheduleTimezone });
 
@@ -15,15 +15,10 @@ interface Target {
 }
 
 describe("components/job-queues", () => {
-  let staging: RenderedStack<JobQueues>;
-  let production: RenderedStack<JobQueues>;
-  before(async () => {
-    staging = await renderStack("staging", build);
-    production = await renderStack("production", build);
-  });
+  const stacks = renderBothStacks(build);
 
   it("gives every configured queue a dead-letter queue with 5 receives and a visibility timeout above the job timeout", async () => {
-    for (const r of [staging, production]) {
+    for (const r of [stacks.staging, stacks.production]) {
       assert.deepEqual(Object.keys(r.built.queues), ["jobs", "mail"]);
       for (const queue of r.settings.queues) {
         const main = named(r.resources, `jobs-${queue}`).inputs;
@@ -37,13 +32,13 @@ describe("components/job-queues", () => {
       assert.ok(r.resources.filter((x) => x.custom).every((x) => parentType(x) === "parity:components:JobQueues"));
     }
     const settingsOf = (r: RenderedStack<JobQueues>) => ofType(r.resources, "aws:sqs/queue:Queue").map((q) => [q.name, q.inputs.visibilityTimeoutSeconds, q.inputs.redrivePolicy === undefined]);
-    assert.deepEqual(settingsOf(staging), settingsOf(production));
+    assert.deepEqual(settingsOf(stacks.staging), settingsOf(stacks.production));
   });
 
   it("runs every schedule in the one configured timezone, into the jobs queue, with retries and dead letters", async () => {
-    const jobsArn = await promiseOf(production.built.queues.jobs.arn);
-    const dlqArn = await promiseOf(production.built.deadLetterQueues.jobs.arn);
-    const schedules = ofType(production.resources, "aws:scheduler/schedule:Schedule");
+    const jobsArn = await promiseOf(stacks.production.built.queues.jobs.arn);
+    const dlqArn = await promiseOf(stacks.production.built.deadLetterQueues.jobs.arn);
+    const schedules = ofType(stacks.production.resources, "aws:scheduler/schedule:Schedule");
     assert.deepEqual(schedules.map((s) => s.inputs.name).sort(), ["cleanup", "daily-report", "trial-expiry"]);
     for (const schedule of schedules) {
       assert.equal(schedule.inputs.scheduleExpressionTimezone, "UTC");
@@ -54,14 +49,14 @@ describe("components/job-queues", () => {
       assert.match(json<{ idempotencyKey: string }>(target.input).idempotencyKey, /<aws\.scheduler\.scheduled-time>/);
     }
     const expressions = (r: RenderedStack<JobQueues>) => ofType(r.resources, "aws:scheduler/schedule:Schedule").map((s) => [s.inputs.name, s.inputs.scheduleExpression, s.inputs.scheduleExpressionTimezone]);
-    assert.deepEqual(expressions(staging), expressions(production));
+    assert.deepEqual(expressions(stacks.staging), expressions(stacks.production));
   });
 
   it("lets the scheduler role send only to the target queue and its dead letters", async () => {
-    const policy = json<{ Statement: { Action: string; Resource: string[] }[] }>(named(production.resources, "jobs-scheduler-send").inputs.policy);
+    const policy = json<{ Statement: { Action: string; Resource: string[] }[] }>(named(stacks.production.resources, "jobs-scheduler-send").inputs.policy);
     assert.equal(policy.Statement.length, 1);
     assert.equal(policy.Statement[0].Action, "sqs:SendMessage");
-    assert.deepEqual(policy.Statement[0].Resource, [await promiseOf(production.built.queues.jobs.arn), await promiseOf(production.built.deadLetterQueues.jobs.arn)]);
+    assert.deepEqual(policy.Statement[0].Resource, [await promiseOf(stacks.production.built.queues.jobs.arn), await promiseOf(stacks.production.built.deadLetterQueues.jobs.arn)]);
   });
 
   it("follows the queue list from config and a timezone change", async () => {

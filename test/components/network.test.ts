@@ -1,15 +1,9 @@
 import * as assert from "node:assert/strict";
 import { Network, subnetCidrs } from "../../components/network";
-import { named, ofType, parentType, promiseOf, renderStack, RenderedStack } from "../mocks";
+import { named, ofType, parentType, promiseOf, renderBothStacks, renderStack } from "../mocks";
 
 describe("components/network", () => {
-  const render = (stack: string) => renderStack(stack, (s) => new Network("network", { cidr: s.network.cidr, natGateways: s.network.natGateways }));
-  let staging: RenderedStack<Network>;
-  let production: RenderedStack<Network>;
-  before(async () => {
-    staging = await render("staging");
-    production = await render("production");
-  });
+  const stacks = renderBothStacks((s) => new Network("network", { cidr: s.network.cidr, natGateways: s.network.natGateways }));
 
   it("splits the VPC range into four equal subnets", () => {
     assert.deepEqual(subnetCidrs("10.30.0.0/16"), ["10.30.0.0/18", "10.30.64.0/18", "10.30.128.0/18", "10.30.192.0/18"]);
@@ -18,7 +12,7 @@ describe("components/network", () => {
   });
 
   it("puts public and private subnets in two different AZs, parented to the component", () => {
-    for (const { resources } of [staging, production]) {
+    for (const { resources } of [stacks.staging, stacks.production]) {
       const subnets = ofType(resources, "aws:ec2/subnet:Subnet");
       assert.deepEqual(subnets.map((s) => s.name).sort(), ["network-private-0", "network-private-1", "network-public-0", "network-public-1"]);
       assert.notEqual(named(resources, "network-private-0").inputs.availabilityZone, named(resources, "network-private-1").inputs.availabilityZone);
@@ -28,22 +22,22 @@ describe("components/network", () => {
   });
 
   it("sizes NAT by config but always routes both private subnets to the internet", () => {
-    assert.equal(ofType(staging.resources, "aws:ec2/natGateway:NatGateway").length, 1);
-    assert.equal(ofType(production.resources, "aws:ec2/natGateway:NatGateway").length, 2);
-    for (const { resources } of [staging, production]) {
+    assert.equal(ofType(stacks.staging.resources, "aws:ec2/natGateway:NatGateway").length, 1);
+    assert.equal(ofType(stacks.production.resources, "aws:ec2/natGateway:NatGateway").length, 2);
+    for (const { resources } of [stacks.staging, stacks.production]) {
       for (const az of [0, 1]) {
         const routes = named(resources, `network-private-${az}-routes`).inputs.routes as { natGatewayId?: string }[];
         assert.ok(routes[0].natGatewayId?.startsWith("nat-"), `private-${az} has no NAT route`);
       }
     }
     // One NAT: both private route tables share it.
-    const shared = [0, 1].map((az) => (named(staging.resources, `network-private-${az}-routes`).inputs.routes as { natGatewayId: string }[])[0].natGatewayId);
+    const shared = [0, 1].map((az) => (named(stacks.staging.resources, `network-private-${az}-routes`).inputs.routes as { natGatewayId: string }[])[0].natGatewayId);
     assert.equal(shared[0], shared[1]);
   });
 
   it("admits the app security group only from the edge group, on the app port", async () => {
-    const app = named(production.resources, "network-app-sg");
-    const edgeId = await promiseOf(production.built.edgeSecurityGroup.id);
+    const app = named(stacks.production.resources, "network-app-sg");
+    const edgeId = await promiseOf(stacks.production.built.edgeSecurityGroup.id);
     const ingress = app.inputs.ingress as { securityGroups: string[]; fromPort: number; cidrBlocks?: string[] }[];
     assert.equal(ingress.length, 1);
     assert.match(edgeId, /^sg-/);

@@ -5,7 +5,7 @@ import { DataKey } from "../../components/data-key";
 import { FargateService } from "../../components/fargate-service";
 import { Migrations, MIGRATE_COMMAND } from "../../components/migrations";
 import { Settings } from "../../config/settings";
-import { json, named, ofType, parentType, promiseOf, renderStack, RenderedStack } from "../mocks";
+import { json, named, ofType, parentType, promiseOf, renderStack, isProtected, renderBothStacks } from "../mocks";
 
 interface ContainerDefinition {
   image: string;
@@ -60,16 +60,11 @@ function buildServices(s: Settings) {
 }
 
 describe("components/services (cluster, web, worker, migrations, data key)", () => {
-  let staging: RenderedStack<ReturnType<typeof buildServices>>;
-  let production: RenderedStack<ReturnType<typeof buildServices>>;
-  before(async () => {
-    staging = await renderStack("staging", buildServices);
-    production = await renderStack("production", buildServices);
-  });
-  const container = (r: typeof staging, task: string) => json<ContainerDefinition[]>(named(r.resources, task).inputs.containerDefinitions)[0];
+  const stacks = renderBothStacks(buildServices);
+  const container = (r: typeof stacks.staging, task: string) => json<ContainerDefinition[]>(named(r.resources, task).inputs.containerDefinitions)[0];
 
   it("runs web, worker and migrations from the same image with the same environment keys and secrets", () => {
-    for (const r of [staging, production]) {
+    for (const r of [stacks.staging, stacks.production]) {
       const defs = ["web-task", "worker-task", "migrations-task"].map((t) => container(r, t));
       const keys = defs.map((d) => d.environment.map((e) => e.name).join(","));
       assert.equal(new Set(keys).size, 1, "processes disagree on environment keys");
@@ -82,45 +77,45 @@ describe("components/services (cluster, web, worker, migrations, data key)", () 
       }
       assert.equal(defs[1].environment.find((e) => e.name === "JOB_TIMEOUT_SECONDS")?.value, "120");
     }
-    assert.equal(container(staging, "web-task").environment.map((e) => e.name).join(), container(production, "worker-task").environment.map((e) => e.name).join());
+    assert.equal(container(stacks.staging, "web-task").environment.map((e) => e.name).join(), container(stacks.production, "worker-task").environment.map((e) => e.name).join());
   });
 
   it("sizes counts by config and keeps deployment rules equal", () => {
-    const service = (r: typeof staging, name: string) => named(r.resources, name).inputs;
-    assert.equal(service(staging, "web-service").desiredCount, 1);
-    assert.equal(service(production, "web-service").desiredCount, 3);
-    assert.ok(Number(service(staging, "worker-service").desiredCount) <= Number(service(production, "worker-service").desiredCount));
+    const service = (r: typeof stacks.staging, name: string) => named(r.resources, name).inputs;
+    assert.equal(service(stacks.staging, "web-service").desiredCount, 1);
+    assert.equal(service(stacks.production, "web-service").desiredCount, 3);
+    assert.ok(Number(service(stacks.staging, "worker-service").desiredCount) <= Number(service(stacks.production, "worker-service").desiredCount));
     for (const key of ["launchType", "deploymentCircuitBreaker", "deploymentMinimumHealthyPercent", "propagateTags"]) {
-      assert.deepEqual(service(staging, "web-service")[key], service(production, "web-service")[key], key);
+      assert.deepEqual(service(stacks.staging, "web-service")[key], service(stacks.production, "web-service")[key], key);
     }
-    assert.deepEqual(service(production, "web-service").loadBalancers, [{ targetGroupArn: "arn:tg", containerName: "app", containerPort: 8080 }]);
-    assert.deepEqual(service(production, "worker-service").loadBalancers, []);
-    assert.equal((service(production, "web-service").networkConfiguration as { assignPublicIp: boolean }).assignPublicIp, false);
+    assert.deepEqual(service(stacks.production, "web-service").loadBalancers, [{ targetGroupArn: "arn:tg", containerName: "app", containerPort: 8080 }]);
+    assert.deepEqual(service(stacks.production, "worker-service").loadBalancers, []);
+    assert.equal((service(stacks.production, "web-service").networkConfiguration as { assignPublicIp: boolean }).assignPublicIp, false);
   });
 
   it("re-runs migrations when the image, the task or the database changes", async () => {
-    const run = named(production.resources, "migrations-run").inputs;
+    const run = named(stacks.production.resources, "migrations-run").inputs;
     const triggers = run.triggers as Record<string, string>;
-    assert.equal(triggers.image, production.settings.app.image);
+    assert.equal(triggers.image, stacks.production.settings.app.image);
     assert.equal(triggers.database, "parity-production-db-0123abcd");
-    assert.equal(triggers.taskDefinition, await promiseOf(production.built.migrations.taskDefinition.arn));
+    assert.equal(triggers.taskDefinition, await promiseOf(stacks.production.built.migrations.taskDefinition.arn));
     const input = json<{ taskDefinition: string; subnets: string[] }>(run.input);
     assert.deepEqual(input.subnets, ["subnet-a", "subnet-b"]);
-    const runner = named(production.resources, "migrations-runner").inputs;
+    const runner = named(stacks.production.resources, "migrations-runner").inputs;
     assert.equal(runner.timeout, 900);
-    const policy = json<{ Statement: { Sid: string; Resource: unknown }[] }>(named(production.resources, "migrations-runner-policy").inputs.policy);
+    const policy = json<{ Statement: { Sid: string; Resource: unknown }[] }>(named(stacks.production.resources, "migrations-runner-policy").inputs.policy);
     assert.deepEqual(policy.Statement.map((s) => s.Sid), ["RunMigrationTask", "WatchMigrationTask", "PassTaskRoles", "RunnerLogs"]);
     assert.ok(policy.Statement.every((s) => s.Resource !== "*"));
   });
 
   it("keeps logs per process with the stack's retention, and one rotating data key per stack", () => {
-    const groups = (r: typeof staging) => ofType(r.resources, "aws:cloudwatch/logGroup:LogGroup").map((g) => [g.inputs.name, g.inputs.retentionInDays]);
-    assert.deepEqual(groups(staging), [["/parity-staging/web", 14], ["/parity-staging/worker", 14], ["/parity-staging/migrate", 14], ["/aws/lambda/parity-staging-migrate", 30]]);
-    assert.equal(groups(production)[0][1], 365);
-    assert.equal(named(production.resources, "data-key").inputs.enableKeyRotation, true);
-    assert.equal((production.built.key.key as unknown as { __protect?: boolean }).__protect, true);
-    assert.equal(named(staging.resources, "data-alias").inputs.name, "alias/parity-staging-data");
-    for (const r of [staging, production]) {
+    const groups = (r: typeof stacks.staging) => ofType(r.resources, "aws:cloudwatch/logGroup:LogGroup").map((g) => [g.inputs.name, g.inputs.retentionInDays]);
+    assert.deepEqual(groups(stacks.staging), [["/parity-staging/web", 14], ["/parity-staging/worker", 14], ["/parity-staging/migrate", 14], ["/aws/lambda/parity-staging-migrate", 30]]);
+    assert.equal(groups(stacks.production)[0][1], 365);
+    assert.equal(named(stacks.production.resources, "data-key").inputs.enableKeyRotation, true);
+    assert.equal(isProtected(stacks.production.built.key.key), true);
+    assert.equal(named(stacks.staging.resources, "data-alias").inputs.name, "alias/parity-staging-data");
+    for (const r of [stacks.staging, stacks.production]) {
       for (const [name, parent] of [["web-service", "FargateService"], ["migrations-run", "Migrations"], ["app-ecs", "Cluster"], ["data-key", "DataKey"]]) {
         assert.equal(parentType(named(r.resources, name)), `parity:components:${parent}`);
       }

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { Storage } from "../../components/storage";
 import { Settings } from "../../config/settings";
-import { json, named, ofType, parentType, renderStack, RenderedStack } from "../mocks";
+import { json, named, ofType, parentType, renderStack, RenderedStack, isProtected, renderBothStacks } from "../mocks";
 
 const build = (s: Settings) =>
   new Storage("uploads", {
@@ -22,17 +22,12 @@ interface Statement {
 }
 
 describe("components/storage", () => {
-  let staging: RenderedStack<Storage>;
-  let production: RenderedStack<Storage>;
-  before(async () => {
-    staging = await renderStack("staging", build);
-    production = await renderStack("production", build);
-  });
+  const stacks = renderBothStacks(build);
 
   it("creates the same private-bucket controls in both stacks, parented to the component", () => {
     const types = (r: RenderedStack<Storage>) => r.resources.filter((x) => x.custom).map((x) => `${x.type} ${x.name}`).sort();
-    assert.deepEqual(types(staging), types(production));
-    for (const r of [staging, production]) {
+    assert.deepEqual(types(stacks.staging), types(stacks.production));
+    for (const r of [stacks.staging, stacks.production]) {
       const block = named(r.resources, "uploads-public-access").inputs;
       assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
       assert.deepEqual(named(r.resources, "uploads-versioning").inputs.versioningConfiguration, { status: "Enabled" });
@@ -45,7 +40,7 @@ describe("components/storage", () => {
   });
 
   it("denies every request that is not over TLS", () => {
-    const policy = json<{ Statement: Statement[] }>(named(production.resources, "uploads-policy").inputs.policy);
+    const policy = json<{ Statement: Statement[] }>(named(stacks.production.resources, "uploads-policy").inputs.policy);
     const deny = policy.Statement.find((s) => s.Effect === "Deny");
     assert.ok(deny, "no Deny statement");
     assert.equal(deny.Condition.Bool["aws:SecureTransport"], "false");
@@ -55,23 +50,23 @@ describe("components/storage", () => {
 
   it("allows CORS only from the stack's own origin", () => {
     const rules = (r: RenderedStack<Storage>) => named(r.resources, "uploads-cors").inputs.corsRules as { allowedOrigins: string[]; allowedMethods: string[] }[];
-    assert.deepEqual(rules(staging)[0].allowedOrigins, ["https://staging.app.example.com"]);
-    assert.deepEqual(rules(production)[0].allowedOrigins, ["https://app.example.com"]);
-    assert.deepEqual(rules(staging)[0].allowedMethods, rules(production)[0].allowedMethods);
+    assert.deepEqual(rules(stacks.staging)[0].allowedOrigins, ["https://staging.app.example.com"]);
+    assert.deepEqual(rules(stacks.production)[0].allowedOrigins, ["https://app.example.com"]);
+    assert.deepEqual(rules(stacks.staging)[0].allowedMethods, rules(stacks.production)[0].allowedMethods);
   });
 
   it("expires noncurrent versions after the stack's retention and surfaces the upload limit", () => {
     const days = (r: RenderedStack<Storage>) => (named(r.resources, "uploads-lifecycle").inputs.rules as { noncurrentVersionExpiration: { noncurrentDays: number } }[])[0].noncurrentVersionExpiration.noncurrentDays;
-    assert.equal(days(staging), 7);
-    assert.equal(days(production), 90);
-    assert.equal(staging.built.maxUploadBytes, 25 * 1024 * 1024);
-    assert.equal(staging.built.maxUploadBytes, production.built.maxUploadBytes);
+    assert.equal(days(stacks.staging), 7);
+    assert.equal(days(stacks.production), 90);
+    assert.equal(stacks.staging.built.maxUploadBytes, 25 * 1024 * 1024);
+    assert.equal(stacks.staging.built.maxUploadBytes, stacks.production.built.maxUploadBytes);
   });
 
-  it("protects the production bucket only", () => {
-    const protect = (r: RenderedStack<Storage>) => (r.built.bucket as unknown as { __protect?: boolean }).__protect;
-    assert.equal(protect(production), true);
-    assert.equal(protect(staging), false);
+  it("protects the stacks.production bucket only", () => {
+    const protect = (r: RenderedStack<Storage>) => isProtected(r.built.bucket);
+    assert.equal(protect(stacks.production), true);
+    assert.equal(protect(stacks.staging), false);
   });
 
   it("omits CORS for a bucket browsers never use and rejects a non-https origin", async () => {
