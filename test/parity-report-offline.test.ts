@@ -4,12 +4,12 @@ import * as path from "node:path";
 import { resourceKey } from "../policy/contract";
 import { loadKnownDifferences } from "../policy/known-differences";
 import { isSecretValue, reveal } from "../tools/offline/snapshot";
-import { programReport } from "../tools/parity/cli";
 import { OfflinePair, REPO_ROOT, collectPair } from "../tools/parity/offline-stacks";
 import type { ParityReport } from "../tools/parity/report-model";
 import { renderJson } from "../tools/parity/render-json";
 import { COMMENT_LIMIT, renderMarkdown } from "../tools/parity/render-markdown";
 import { renderTerminal } from "../tools/parity/render-terminal";
+import { programReport } from "../tools/parity/sources";
 import { NOTES_PATH, renderStagingNotes, sizingRows } from "../tools/parity/staging-notes";
 
 /**

@@ -1,37 +1,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { compareStacks } from "../../policy/compare";
-import { KnownDifference, loadKnownDifferences } from "../../policy/known-differences";
 import { ParityInputError } from "./errors";
-import { OfflinePair, REPO_ROOT, assertKnownStack, collectPair, toComparable } from "./offline-stacks";
-import { ParityReport, ReportSource, buildReport, resourcesInBoth } from "./report-model";
+import { REPO_ROOT } from "./offline-stacks";
+import { Options, USAGE, parseOptions } from "./options";
+import type { ParityReport } from "./report-model";
 import { renderJson } from "./render-json";
 import { renderMarkdown } from "./render-markdown";
 import { renderTerminal, terminalWidth, wantsColor } from "./render-terminal";
-import { SecretMasker } from "./secrets";
-import { readStackExport } from "./stack-export";
+import { buildParityReport, loadKnown } from "./sources";
 import { NOTES_PATH, renderStagingNotes } from "./staging-notes";
 
-export const USAGE = `Usage: npm run parity -- [options]
-
-Compares staging with production: every resource and property side by side, classified by the
-parity contract (policy/contract.ts), divergent first.
-
-Sources (default: this repo's program, both stacks run offline):
-  --staging FILE            staging's \`pulumi stack export\` file   } give both to compare
-  --production FILE         production's \`pulumi stack export\` file } deployed stacks
-  --staging-stack NAME      offline stack to treat as staging (default: staging)
-  --production-stack NAME   offline stack to treat as production (default: production)
-  --known-differences FILE  declared differences (default: known-differences.yaml)
-
-Output:
-  --format terminal|markdown|json   (default: terminal; markdown is a pull-request comment)
-  --width N                 terminal columns (default: the terminal's, or 100)
-  --write-notes             write ${NOTES_PATH} from the offline programs (npm run notes)
-  --check-notes             exit 1 when ${NOTES_PATH} is stale
-
-Exit: 0 no divergence · 1 something divergent (or stale notes) · 2 bad input`;
+/** `npm run parity` / `npm run notes`: options in, report or notes out, exit code back. */
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; columns?: number; isTTY?: boolean };
@@ -39,140 +18,6 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** The repository the offline stacks, the notes and known-differences.yaml live in. */
   readonly root?: string;
-}
-
-type Format = "terminal" | "markdown" | "json";
-
-interface Options {
-  readonly stagingFile?: string;
-  readonly productionFile?: string;
-  readonly stagingStack: string;
-  readonly productionStack: string;
-  readonly knownFile?: string;
-  readonly format: Format;
-  readonly width?: number;
-  readonly writeNotes: boolean;
-  readonly checkNotes: boolean;
-  readonly help: boolean;
-}
-
-export function parseOptions(argv: readonly string[]): Options {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        staging: { type: "string" },
-        production: { type: "string" },
-        "staging-stack": { type: "string" },
-        "production-stack": { type: "string" },
-        "known-differences": { type: "string" },
-        format: { type: "string" },
-        width: { type: "string" },
-        "write-notes": { type: "boolean" },
-        "check-notes": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    throw new ParityInputError(`${(err as Error).message}\nFix: see \`npm run parity -- --help\`.`);
-  }
-  const str = (k: string) => values[k] as string | undefined;
-  const format = str("format") ?? "terminal";
-  if (format !== "terminal" && format !== "markdown" && format !== "json") {
-    throw new ParityInputError(`Unknown --format \`${format}\`.\nFix: use --format terminal, --format markdown or --format json.`);
-  }
-  const widthText = str("width");
-  const width = widthText === undefined ? undefined : Number(widthText);
-  if (width !== undefined && (!Number.isInteger(width) || width < 1)) {
-    throw new ParityInputError(`--width \`${widthText}\` is not a positive whole number of columns.\nFix: e.g. --width 100.`);
-  }
-  const options: Options = {
-    stagingFile: str("staging"),
-    productionFile: str("production"),
-    stagingStack: str("staging-stack") ?? "staging",
-    productionStack: str("production-stack") ?? "production",
-    knownFile: str("known-differences"),
-    format,
-    width,
-    writeNotes: values["write-notes"] === true,
-    checkNotes: values["check-notes"] === true,
-    help: values["help"] === true,
-  };
-  const exportMode = options.stagingFile !== undefined || options.productionFile !== undefined;
-  if (exportMode && (options.stagingFile === undefined || options.productionFile === undefined)) {
-    const missing = options.stagingFile === undefined ? "--staging" : "--production";
-    throw new ParityInputError(`${missing} is missing: export files are compared in pairs.\nFix: pass both --staging <staging export> and --production <production export>, or neither to compare this repo's programs.`);
-  }
-  if (exportMode && (options.writeNotes || options.checkNotes)) {
-    throw new ParityInputError(
-      `--write-notes/--check-notes describe this repo's programs, not export files.\nFix: run \`npm run notes\` without --staging/--production.`,
-    );
-  }
-  if (exportMode && (values["staging-stack"] !== undefined || values["production-stack"] !== undefined)) {
-    throw new ParityInputError("--staging-stack/--production-stack name offline stacks; export files name their own.\nFix: drop them when comparing export files.");
-  }
-  if (!exportMode && options.stagingStack === options.productionStack) {
-    throw new ParityInputError(`--staging-stack and --production-stack are both \`${options.stagingStack}\`: a stack compared with itself shows nothing.\nFix: name two different stacks.`);
-  }
-  return options;
-}
-
-/** Builds the report from whichever source the options name. */
-export async function buildParityReport(options: Options, root: string): Promise<ParityReport> {
-  const masker = new SecretMasker();
-  if (options.stagingFile === undefined) {
-    // Cheap checks first: a typo in a stack name should not wait for anything else.
-    assertKnownStack(options.stagingStack, "--staging-stack", root);
-    assertKnownStack(options.productionStack, "--production-stack", root);
-  }
-  const known = loadKnown(options, root);
-  if (options.stagingFile !== undefined && options.productionFile !== undefined) {
-    const staging = readStackExport(options.stagingFile, "staging", masker);
-    const production = readStackExport(options.productionFile, "production", masker);
-    if (staging.project !== production.project) {
-      throw new ParityInputError(
-        `The exports belong to different projects: \`${options.stagingFile}\` to \`${staging.project}\`, \`${options.productionFile}\` to \`${production.project}\`.\nFix: export two stacks of the same project.`,
-      );
-    }
-    if (staging.stack === production.stack) {
-      throw new ParityInputError(
-        `Both exports are of stack \`${staging.stack}\` (\`${options.stagingFile}\`, \`${options.productionFile}\`).\nFix: export staging and production separately: \`pulumi stack export --stack <name> --file <file>\`.`,
-      );
-    }
-    const source: ReportSource = {
-      kind: "export",
-      project: staging.project,
-      staging: { stack: staging.stack, file: options.stagingFile },
-      production: { stack: production.stack, file: options.productionFile },
-    };
-    return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources));
-  }
-  return programReport(await collectPair(options.stagingStack, options.productionStack, root), known);
-}
-
-/** The report on two offline snapshots of this repo's program. */
-export function programReport(pair: OfflinePair, known: KnownDifference[], masker = new SecretMasker()): ParityReport {
-  const source: ReportSource = {
-    kind: "program",
-    project: pair.production.project,
-    staging: { stack: pair.staging.stack },
-    production: { stack: pair.production.stack },
-  };
-  const staging = toComparable(pair.staging, masker);
-  const production = toComparable(pair.production, masker);
-  return buildReport(source, compareStacks(staging, production, known), resourcesInBoth(staging, production));
-}
-
-/** The pack's loader names the file, the entry and the fix; as a user error it exits 2. */
-function loadKnown(options: Options, root: string): KnownDifference[] {
-  try {
-    return loadKnownDifferences(options.knownFile ?? path.join(root, "known-differences.yaml"));
-  } catch (err) {
-    throw new ParityInputError((err as Error).message);
-  }
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,0 +1,69 @@
+import * as path from "node:path";
+import { compareStacks } from "../../policy/compare";
+import { KnownDifference, loadKnownDifferences } from "../../policy/known-differences";
+import { ParityInputError } from "./errors";
+import { OfflinePair, assertKnownStack, collectPair, toComparable } from "./offline-stacks";
+import type { Options } from "./options";
+import { ParityReport, ReportSource, buildReport, resourcesInBoth } from "./report-model";
+import { SecretMasker } from "./secrets";
+import { readStackExport } from "./stack-export";
+
+/**
+ * Where the two stacks come from (this repo's programs run offline, or two export files) and the
+ * one comparison both feed: the policy pack's compareStacks with the declared differences.
+ */
+
+/** Builds the report from whichever source the options name. */
+export async function buildParityReport(options: Options, root: string): Promise<ParityReport> {
+  const masker = new SecretMasker();
+  if (options.stagingFile === undefined) {
+    // Cheap checks first: a typo in a stack name should not wait for anything else.
+    assertKnownStack(options.stagingStack, "--staging-stack", root);
+    assertKnownStack(options.productionStack, "--production-stack", root);
+  }
+  const known = loadKnown(options, root);
+  if (options.stagingFile !== undefined && options.productionFile !== undefined) {
+    const staging = readStackExport(options.stagingFile, "staging", masker);
+    const production = readStackExport(options.productionFile, "production", masker);
+    if (staging.project !== production.project) {
+      throw new ParityInputError(
+        `The exports belong to different projects: \`${options.stagingFile}\` to \`${staging.project}\`, \`${options.productionFile}\` to \`${production.project}\`.\nFix: export two stacks of the same project.`,
+      );
+    }
+    if (staging.stack === production.stack) {
+      throw new ParityInputError(
+        `Both exports are of stack \`${staging.stack}\` (\`${options.stagingFile}\`, \`${options.productionFile}\`).\nFix: export staging and production separately: \`pulumi stack export --stack <name> --file <file>\`.`,
+      );
+    }
+    const source: ReportSource = {
+      kind: "export",
+      project: staging.project,
+      staging: { stack: staging.stack, file: options.stagingFile },
+      production: { stack: production.stack, file: options.productionFile },
+    };
+    return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources));
+  }
+  return programReport(await collectPair(options.stagingStack, options.productionStack, root), known);
+}
+
+/** The report on two offline snapshots of this repo's program. */
+export function programReport(pair: OfflinePair, known: KnownDifference[], masker = new SecretMasker()): ParityReport {
+  const source: ReportSource = {
+    kind: "program",
+    project: pair.production.project,
+    staging: { stack: pair.staging.stack },
+    production: { stack: pair.production.stack },
+  };
+  const staging = toComparable(pair.staging, masker);
+  const production = toComparable(pair.production, masker);
+  return buildReport(source, compareStacks(staging, production, known), resourcesInBoth(staging, production));
+}
+
+/** The pack's loader names the file, the entry and the fix; as a user error it exits 2. */
+export function loadKnown(options: Options, root: string): KnownDifference[] {
+  try {
+    return loadKnownDifferences(options.knownFile ?? path.join(root, "known-differences.yaml"));
+  } catch (err) {
+    throw new ParityInputError((err as Error).message);
+  }
+}
