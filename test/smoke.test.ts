@@ -6,7 +6,12 @@ import * as path from "node:path";
 import { CHECK_NAMES, type CheckName } from "../tools/smoke/checks";
 import { parseSmokeArgs } from "../tools/smoke/options";
 import { runSmoke, runSmokeUntilPass } from "../tools/smoke/run";
-import { correctApp, startApp, type AppBehaviour, type RunningApp } from "./fixtures/smoke/app-server";
+import {
+  correctApp,
+  startApp,
+  type AppBehaviour,
+  type RunningApp,
+} from "./fixtures/smoke/app-server";
 import { makeTestCertificates, type TestCertificates } from "./fixtures/smoke/certificates";
 
 const host = "staging.app.example.com";
@@ -26,11 +31,16 @@ describe("smoke test against a local deployment", () => {
   });
 
   const args = (...extra: string[]) => [
-    "--base-url", `https://${host}`,
-    "--ca", certs.caFile,
-    "--timeout", "5000",
-    "--connect-to", `${host}:80:127.0.0.1:${app.httpPort}`,
-    "--connect-to", `${host}:443:127.0.0.1:${app.httpsPort}`,
+    "--base-url",
+    `https://${host}`,
+    "--ca",
+    certs.caFile,
+    "--timeout",
+    "5000",
+    "--connect-to",
+    `${host}:80:127.0.0.1:${app.httpPort}`,
+    "--connect-to",
+    `${host}:443:127.0.0.1:${app.httpsPort}`,
     ...extra,
   ];
   const failedChecks = async (behaviour: AppBehaviour, ...extra: string[]) => {
@@ -42,25 +52,51 @@ describe("smoke test against a local deployment", () => {
   it("passes every check against a correct deployment", async () => {
     const { failed, results } = await failedChecks(correctApp);
     assert.deepEqual(failed, [], JSON.stringify(results, null, 2));
-    assert.deepEqual(results.map((r) => r.name), [...CHECK_NAMES]);
-    assert.match(results.find((r) => r.name === "https-redirect")?.detail ?? "", /301 https:\/\/staging\.app\.example\.com\/healthz$/);
+    assert.deepEqual(
+      results.map((r) => r.name),
+      [...CHECK_NAMES],
+    );
+    assert.match(
+      results.find((r) => r.name === "https-redirect")?.detail ?? "",
+      /301 https:\/\/staging\.app\.example\.com\/healthz$/,
+    );
   });
 
   const variants: [string, Partial<AppBehaviour>, CheckName[]][] = [
-    ["plain HTTP serves the app instead of redirecting", { redirectStatus: null }, ["https-redirect"]],
+    [
+      "plain HTTP serves the app instead of redirecting",
+      { redirectStatus: null },
+      ["https-redirect"],
+    ],
     ["a temporary 302 redirect", { redirectStatus: 302 }, ["https-redirect"]],
     ["no Strict-Transport-Security header", { hsts: null }, ["hsts"]],
     ["HSTS with a max-age other than the configured one", { hsts: "max-age=300" }, ["hsts"]],
     ["a certificate for another host", { certificate: "wrong-host" }, ["tls-certificate"]],
     ["the auth callback answering 404", { callbackStatus: 404 }, ["auth-callback"]],
     ["the auth callback answering 502", { callbackStatus: 502 }, ["auth-callback"]],
-    ["a session cookie without Secure", { setCookie: ["session=s; Path=/; HttpOnly; SameSite=Lax"] }, ["session-cookies"]],
-    ["a session cookie with the wrong SameSite", { setCookie: ["session=s; Path=/; Secure; SameSite=None"] }, ["session-cookies"]],
-    ["a session cookie without SameSite", { setCookie: ["session=s; Path=/; Secure"] }, ["session-cookies"]],
+    [
+      "a session cookie without Secure",
+      { setCookie: ["session=s; Path=/; HttpOnly; SameSite=Lax"] },
+      ["session-cookies"],
+    ],
+    [
+      "a session cookie with the wrong SameSite",
+      { setCookie: ["session=s; Path=/; Secure; SameSite=None"] },
+      ["session-cookies"],
+    ],
+    [
+      "a session cookie without SameSite",
+      { setCookie: ["session=s; Path=/; Secure"] },
+      ["session-cookies"],
+    ],
     ["no cookie at all", { setCookie: [] }, ["session-cookies"]],
     ["CORS reflecting any origin", { cors: "reflect-any" }, ["cors-refused"]],
     ["CORS answering with a wildcard", { cors: "wildcard" }, ["cors-allowed", "cors-refused"]],
-    ["CORS refusing the configured origin", { allowedOrigins: ["https://app.example.com"] }, ["cors-allowed"]],
+    [
+      "CORS refusing the configured origin",
+      { allowedOrigins: ["https://app.example.com"] },
+      ["cors-allowed"],
+    ],
     ["/healthz answering 500", { healthStatus: 500 }, ["healthz"]],
   ];
   for (const [title, change, expected] of variants) {
@@ -75,20 +111,31 @@ describe("smoke test against a local deployment", () => {
     const detail = results.find((r) => r.name === "tls-certificate")?.detail ?? "";
     assert.match(detail, /staging\.app\.example\.com/);
     assert.match(detail, /DNS:other\.example\.net/);
-    const caveated = results.filter((r) => r.detail.includes("TLS not verified")).map((r) => r.name);
-    assert.deepEqual(caveated, CHECK_NAMES.filter((n) => n !== "tls-certificate" && n !== "https-redirect"));
+    const caveated = results
+      .filter((r) => r.detail.includes("TLS not verified"))
+      .map((r) => r.name);
+    assert.deepEqual(
+      caveated,
+      CHECK_NAMES.filter((n) => n !== "tls-certificate" && n !== "https-redirect"),
+    );
   });
 
   it("fails the certificate check when the CA is not trusted (system CAs only)", async () => {
     app.use(correctApp);
-    const options = parseSmokeArgs(args().filter((arg, i, all) => arg !== "--ca" && all[i - 1] !== "--ca"));
+    const options = parseSmokeArgs(
+      args().filter((arg, i, all) => arg !== "--ca" && all[i - 1] !== "--ca"),
+    );
     const failed = (await runSmoke(options)).filter((r) => !r.ok).map((r) => r.name);
     assert.deepEqual(failed, ["tls-certificate"]);
   });
 
   it("fails the redirect check when nothing listens on plain HTTP", async () => {
     const closedPort = await freePort();
-    const { results } = await failedChecks(correctApp, "--connect-to", `${host}:80:127.0.0.1:${closedPort}`);
+    const { results } = await failedChecks(
+      correctApp,
+      "--connect-to",
+      `${host}:80:127.0.0.1:${closedPort}`,
+    );
     const redirect = results.find((r) => r.name === "https-redirect");
     assert.equal(redirect?.ok, false);
     assert.match(redirect?.detail ?? "", /connection refused/);
@@ -100,7 +147,13 @@ describe("smoke test against a local deployment", () => {
   });
 
   it("checks every --cors-origin it is given", async () => {
-    const { failed } = await failedChecks(correctApp, "--cors-origin", `https://${host}`, "--cors-origin", "https://admin.example.com");
+    const { failed } = await failedChecks(
+      correctApp,
+      "--cors-origin",
+      `https://${host}`,
+      "--cors-origin",
+      "https://admin.example.com",
+    );
     assert.deepEqual(failed, ["cors-allowed"]);
   });
 
@@ -108,20 +161,30 @@ describe("smoke test against a local deployment", () => {
     app.use({ ...correctApp, healthStatus: 503 });
     const rollout = setTimeout(() => app.use(correctApp), 300);
     const retried: string[][] = [];
-    const results = await runSmokeUntilPass(parseSmokeArgs(args("--wait", "10", "--retry-every", "1")), (failed) =>
-      retried.push(failed.map((r) => r.name)),
+    const results = await runSmokeUntilPass(
+      parseSmokeArgs(args("--wait", "10", "--retry-every", "1")),
+      (failed) => retried.push(failed.map((r) => r.name)),
     );
     clearTimeout(rollout);
-    assert.deepEqual(results.filter((r) => !r.ok), []);
+    assert.deepEqual(
+      results.filter((r) => !r.ok),
+      [],
+    );
     assert.deepEqual(retried, [["healthz"]]);
   });
 
   it("with --wait, gives up when time runs out and reports the last attempt", async () => {
     app.use({ ...correctApp, healthStatus: 503 });
     let attempts = 1;
-    const results = await runSmokeUntilPass(parseSmokeArgs(args("--wait", "2", "--retry-every", "1")), () => attempts++);
+    const results = await runSmokeUntilPass(
+      parseSmokeArgs(args("--wait", "2", "--retry-every", "1")),
+      () => attempts++,
+    );
     assert.equal(attempts, 2);
-    assert.deepEqual(results.filter((r) => !r.ok).map((r) => r.name), ["healthz"]);
+    assert.deepEqual(
+      results.filter((r) => !r.ok).map((r) => r.name),
+      ["healthz"],
+    );
   });
 
   describe("the npm run smoke command", () => {
@@ -141,7 +204,10 @@ describe("smoke test against a local deployment", () => {
       const run = await smoke(args());
       assert.equal(run.status, 0, run.stdout + run.stderr);
       const lines = run.stdout.trim().split("\n");
-      assert.deepEqual(lines.slice(0, -1).map((l) => l.split(/\s+/).slice(0, 2).join(" ")), CHECK_NAMES.map((n) => `ok ${n}`));
+      assert.deepEqual(
+        lines.slice(0, -1).map((l) => l.split(/\s+/).slice(0, 2).join(" ")),
+        CHECK_NAMES.map((n) => `ok ${n}`),
+      );
       assert.match(lines[lines.length - 1], /all 8 checks ok/);
     });
 
@@ -149,7 +215,10 @@ describe("smoke test against a local deployment", () => {
       app.use({ ...correctApp, healthStatus: 500 });
       const run = await smoke(args());
       assert.equal(run.status, 1, run.stdout + run.stderr);
-      assert.match(run.stdout, /^FAIL healthz +https:\/\/staging\.app\.example\.com\/healthz answered 500/m);
+      assert.match(
+        run.stdout,
+        /^FAIL healthz +https:\/\/staging\.app\.example\.com\/healthz answered 500/m,
+      );
       assert.equal(run.stdout.match(/^FAIL/gm)?.length, 1);
     });
 
@@ -178,19 +247,54 @@ describe("smoke test options", () => {
 
   const rejects: [string, string[], RegExp][] = [
     ["a missing --base-url", [], /--base-url is required.*pulumi stack output baseUrl/],
-    ["a base URL with a path", ["--base-url", "https://staging.app.example.com/app"], /origin only/],
-    ["an unknown SameSite", [...base, "--expect-samesite", "loose"], /--expect-samesite is "loose": it must be lax, strict or none/],
-    ["a non-numeric max-age", [...base, "--hsts-max-age", "1y"], /--hsts-max-age "1y" must be a positive whole number/],
-    ["a --wait that is not a number of seconds", [...base, "--wait", "5m"], /--wait "5m" must be a positive whole number/],
-    ["an unreadable CA file", [...base, "--ca", "/nonexistent/ca.pem"], /--ca \/nonexistent\/ca\.pem cannot be read \(ENOENT\)/],
-    ["a malformed --connect-to", [...base, "--connect-to", "staging:443"], /HOST:PORT:ADDRESS:PORT/],
-    ["a CORS origin with a path", [...base, "--cors-origin", "https://app.example.com/x"], /--cors-origin .* is not an origin/],
-    ["a refused origin that is also allowed", [...base, "--refused-origin", "https://staging.app.example.com"], /also a --cors-origin/],
+    [
+      "a base URL with a path",
+      ["--base-url", "https://staging.app.example.com/app"],
+      /origin only/,
+    ],
+    [
+      "an unknown SameSite",
+      [...base, "--expect-samesite", "loose"],
+      /--expect-samesite is "loose": it must be lax, strict or none/,
+    ],
+    [
+      "a non-numeric max-age",
+      [...base, "--hsts-max-age", "1y"],
+      /--hsts-max-age "1y" must be a positive whole number/,
+    ],
+    [
+      "a --wait that is not a number of seconds",
+      [...base, "--wait", "5m"],
+      /--wait "5m" must be a positive whole number/,
+    ],
+    [
+      "an unreadable CA file",
+      [...base, "--ca", "/nonexistent/ca.pem"],
+      /--ca \/nonexistent\/ca\.pem cannot be read \(ENOENT\)/,
+    ],
+    [
+      "a malformed --connect-to",
+      [...base, "--connect-to", "staging:443"],
+      /HOST:PORT:ADDRESS:PORT/,
+    ],
+    [
+      "a CORS origin with a path",
+      [...base, "--cors-origin", "https://app.example.com/x"],
+      /--cors-origin .* is not an origin/,
+    ],
+    [
+      "a refused origin that is also allowed",
+      [...base, "--refused-origin", "https://staging.app.example.com"],
+      /also a --cors-origin/,
+    ],
     ["an unknown option", [...base, "--insecure"], /Unknown option '--insecure'/],
   ];
   for (const [title, argv, message] of rejects) {
     it(`rejects ${title}`, () => {
-      assert.throws(() => parseSmokeArgs(argv), (error: Error) => error.name === "SmokeUsageError" && message.test(error.message));
+      assert.throws(
+        () => parseSmokeArgs(argv),
+        (error: Error) => error.name === "SmokeUsageError" && message.test(error.message),
+      );
     });
   }
 });

@@ -17,7 +17,9 @@ async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   const results = await runSmokeUntilPass(options, (failed, secondsLeft) =>
-    console.error(`smoke: not yet: ${failed.map((r) => r.name).join(", ")}; retrying for up to ${secondsLeft} s`),
+    console.error(
+      `smoke: not yet: ${failed.map((r) => r.name).join(", ")}; retrying for up to ${secondsLeft} s`,
+    ),
   );
   console.log(formatResults(options.baseUrl, results));
   return results.every((r) => r.ok) ? 0 : 1;

@@ -80,15 +80,22 @@ function httpsRedirect(observation: Observation, expected: Expectations): CheckR
   const location = header(observation, "location");
   const want = new URL(expected.healthPath, expected.baseUrl).toString();
   if (status === 302 || status === 303 || status === 307) {
-    return fail(name, `${observation.url} → ${status} ${location ?? ""}: a temporary redirect; browsers keep asking over HTTP. Use 301 or 308 (the listener's HTTP_301).`);
+    return fail(
+      name,
+      `${observation.url} → ${status} ${location ?? ""}: a temporary redirect; browsers keep asking over HTTP. Use 301 or 308 (the listener's HTTP_301).`,
+    );
   }
   if (status !== 301 && status !== 308) {
     return fail(name, `${observation.url} answered ${status} instead of redirecting to ${want}.`);
   }
   // WHATWG URLs drop the default port, so the load balancer's `https://host:443/path` matches `https://host/path`.
-  const resolved = location === undefined ? undefined : new URL(location, observation.url).toString();
+  const resolved =
+    location === undefined ? undefined : new URL(location, observation.url).toString();
   if (resolved !== want) {
-    return fail(name, `${observation.url} → ${status} ${location ?? "(no Location)"}, expected ${want}.`);
+    return fail(
+      name,
+      `${observation.url} → ${status} ${location ?? "(no Location)"}, expected ${want}.`,
+    );
   }
   return pass(name, `${observation.url} → ${status} ${resolved}`);
 }
@@ -98,7 +105,11 @@ function hsts(observation: Observation, maxAge: number): CheckResult {
   const down = unreachable(name, observation);
   if (down) return down;
   const value = header(observation, "strict-transport-security");
-  if (value === undefined) return fail(name, `${observation.url} sent no Strict-Transport-Security header (expected max-age=${maxAge}).`);
+  if (value === undefined)
+    return fail(
+      name,
+      `${observation.url} sent no Strict-Transport-Security header (expected max-age=${maxAge}).`,
+    );
   const seen = /(?:^|;)\s*max-age\s*=\s*"?(\d+)"?/i.exec(value);
   if (!seen || Number(seen[1]) !== maxAge) {
     return fail(name, `Strict-Transport-Security is "${value}", expected max-age=${maxAge}.`);
@@ -112,7 +123,10 @@ function certificate(observation: CertificateObservation): CheckResult {
     const names = observation.altNames ? ` (certificate for ${observation.altNames})` : "";
     return fail(name, `${observation.host}: ${observation.error ?? "not trusted"}${names}`);
   }
-  return pass(name, `${observation.host}: trusted, ${observation.altNames ?? observation.subject ?? ""}, valid to ${observation.validTo ?? "?"}`);
+  return pass(
+    name,
+    `${observation.host}: trusted, ${observation.altNames ?? observation.subject ?? ""}, valid to ${observation.validTo ?? "?"}`,
+  );
 }
 
 function authCallback(observation: Observation): CheckResult {
@@ -121,7 +135,10 @@ function authCallback(observation: Observation): CheckResult {
   if (down) return down;
   const status = observation.status as number;
   if (status === 404 || status >= 500) {
-    return fail(name, `${observation.url} answered ${status}; the OAuth callback must be served (a 4xx for a missing code is fine).`);
+    return fail(
+      name,
+      `${observation.url} answered ${status}; the OAuth callback must be served (a 4xx for a missing code is fine).`,
+    );
   }
   const location = header(observation, "location");
   return pass(name, `${observation.url} answered ${status}${location ? ` → ${location}` : ""}`);
@@ -129,13 +146,23 @@ function authCallback(observation: Observation): CheckResult {
 
 function sessionCookies(probes: Probes, expectSameSite: string): CheckResult {
   const name = "session-cookies";
-  const pages = [probes.home, probes.callback, probes.health, ...(probes.cookiePage ? [probes.cookiePage] : [])];
+  const pages = [
+    probes.home,
+    probes.callback,
+    probes.health,
+    ...(probes.cookiePage ? [probes.cookiePage] : []),
+  ];
   const cookies = pages.flatMap((page) => (page.headers["set-cookie"] ?? []).map(parseSetCookie));
   if (cookies.length === 0) {
     const paths = pages.map((page) => new URL(page.url).pathname).join(", ");
-    return fail(name, `no Set-Cookie on ${paths}; pass --cookie-path with a page that starts a session.`);
+    return fail(
+      name,
+      `no Set-Cookie on ${paths}; pass --cookie-path with a page that starts a session.`,
+    );
   }
-  const problems = cookies.map((cookie) => cookieProblem(cookie, expectSameSite)).filter((p): p is string => p !== undefined);
+  const problems = cookies
+    .map((cookie) => cookieProblem(cookie, expectSameSite))
+    .filter((p): p is string => p !== undefined);
   if (problems.length > 0) return fail(name, problems.join("; "));
   const names = [...new Set(cookies.map((cookie) => cookie.name))].join(", ");
   return pass(name, `${names}: Secure, SameSite=${capitalize(expectSameSite)}`);
@@ -152,7 +179,9 @@ function corsAllowed(preflights: readonly Preflight[]): CheckResult {
     if (status >= 300 || allowed !== origin) {
       // Session cookies make these credentialed requests, which browsers refuse under a `*`.
       const why = allowed === "*" ? " (browsers refuse * for requests that carry cookies)" : "";
-      problems.push(`preflight from ${origin} answered ${status} with Access-Control-Allow-Origin ${allowed ?? "(none)"}${why}`);
+      problems.push(
+        `preflight from ${origin} answered ${status} with Access-Control-Allow-Origin ${allowed ?? "(none)"}${why}`,
+      );
     }
   }
   if (problems.length > 0) return fail(name, problems.join("; "));
@@ -165,15 +194,22 @@ function corsRefused({ origin: refusedOrigin, observation }: Preflight): CheckRe
   if (down) return down;
   const allowed = header(observation, "access-control-allow-origin");
   if (allowed === "*" || allowed === refusedOrigin) {
-    return fail(name, `preflight from ${refusedOrigin} got Access-Control-Allow-Origin ${allowed}: any site could call the API with the user's session.`);
+    return fail(
+      name,
+      `preflight from ${refusedOrigin} got Access-Control-Allow-Origin ${allowed}: any site could call the API with the user's session.`,
+    );
   }
-  return pass(name, `preflight from ${refusedOrigin} refused (${observation.status}, Access-Control-Allow-Origin ${allowed ?? "(none)"})`);
+  return pass(
+    name,
+    `preflight from ${refusedOrigin} refused (${observation.status}, Access-Control-Allow-Origin ${allowed ?? "(none)"})`,
+  );
 }
 
 function healthz(observation: Observation): CheckResult {
   const name = "healthz";
   const down = unreachable(name, observation);
   if (down) return down;
-  if (observation.status !== 200) return fail(name, `${observation.url} answered ${observation.status}, expected 200.`);
+  if (observation.status !== 200)
+    return fail(name, `${observation.url} answered ${observation.status}, expected 200.`);
   return pass(name, `${observation.url} answered 200`);
 }

@@ -28,9 +28,12 @@ export function parseSetCookie(header: string): SetCookie {
 export function cookieProblem(cookie: SetCookie, expectSameSite: string): string | undefined {
   const problems: string[] = [];
   if (!cookie.secure) problems.push("no Secure attribute");
-  if (cookie.sameSite === undefined) problems.push(`no SameSite attribute (expected SameSite=${capitalize(expectSameSite)})`);
+  if (cookie.sameSite === undefined)
+    problems.push(`no SameSite attribute (expected SameSite=${capitalize(expectSameSite)})`);
   else if (cookie.sameSite !== expectSameSite) {
-    problems.push(`SameSite=${capitalize(cookie.sameSite)}, expected SameSite=${capitalize(expectSameSite)}`);
+    problems.push(
+      `SameSite=${capitalize(cookie.sameSite)}, expected SameSite=${capitalize(expectSameSite)}`,
+    );
   }
   return problems.length === 0 ? undefined : `${cookie.name}: ${problems.join(", ")}`;
 }

@@ -94,28 +94,44 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
   }
 
   const baseUrl = parseBaseUrl(values["base-url"]);
-  const expectSameSite = (values["expect-samesite"] ?? structuralDefaults.cookieSameSite).toLowerCase() as SameSite;
+  const expectSameSite = (
+    values["expect-samesite"] ?? structuralDefaults.cookieSameSite
+  ).toLowerCase() as SameSite;
   if (!SAME_SITE.includes(expectSameSite)) {
     throw new SmokeUsageError(
       `--expect-samesite is ${JSON.stringify(values["expect-samesite"])}: it must be lax, strict or none (the stack's cookieSameSite).`,
     );
   }
-  const corsOrigins = (values["cors-origin"] ?? [baseUrl.origin]).map((o) => parseOrigin("--cors-origin", o));
-  const refusedOrigin = parseOrigin("--refused-origin", values["refused-origin"] ?? defaultRefusedOrigin());
+  const corsOrigins = (values["cors-origin"] ?? [baseUrl.origin]).map((o) =>
+    parseOrigin("--cors-origin", o),
+  );
+  const refusedOrigin = parseOrigin(
+    "--refused-origin",
+    values["refused-origin"] ?? defaultRefusedOrigin(),
+  );
   if (corsOrigins.includes(refusedOrigin)) {
-    throw new SmokeUsageError(`--refused-origin ${refusedOrigin} is also a --cors-origin; pick an origin the app must refuse.`);
+    throw new SmokeUsageError(
+      `--refused-origin ${refusedOrigin} is also a --cors-origin; pick an origin the app must refuse.`,
+    );
   }
 
   return {
     baseUrl,
     expectSameSite,
-    hstsMaxAgeSeconds: positiveInteger("--hsts-max-age", values["hsts-max-age"], structuralDefaults.hstsMaxAgeSeconds),
+    hstsMaxAgeSeconds: positiveInteger(
+      "--hsts-max-age",
+      values["hsts-max-age"],
+      structuralDefaults.hstsMaxAgeSeconds,
+    ),
     corsOrigins,
     refusedOrigin,
     corsPath: parsePath("--cors-path", values["cors-path"] ?? "/"),
     callbackPath: parsePath("--callback-path", values["callback-path"] ?? AUTH_CALLBACK_PATH),
     healthPath: parsePath("--health-path", values["health-path"] ?? HEALTH_CHECK_PATH),
-    cookiePath: values["cookie-path"] === undefined ? undefined : parsePath("--cookie-path", values["cookie-path"]),
+    cookiePath:
+      values["cookie-path"] === undefined
+        ? undefined
+        : parsePath("--cookie-path", values["cookie-path"]),
     ca: values.ca === undefined ? undefined : readCa(values.ca),
     timeoutMs: positiveInteger("--timeout", values.timeout, 10_000),
     waitSeconds: values.wait === "0" ? 0 : positiveInteger("--wait", values.wait, 0),
@@ -134,13 +150,19 @@ function parseBaseUrl(raw: string | undefined): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new SmokeUsageError(`--base-url ${JSON.stringify(raw)} is not a URL; pass e.g. https://staging.app.example.com.`);
+    throw new SmokeUsageError(
+      `--base-url ${JSON.stringify(raw)} is not a URL; pass e.g. https://staging.app.example.com.`,
+    );
   }
   if (url.protocol !== "https:") {
-    throw new SmokeUsageError(`--base-url ${raw} must be https:// — the smoke test checks that plain HTTP redirects to it.`);
+    throw new SmokeUsageError(
+      `--base-url ${raw} must be https:// — the smoke test checks that plain HTTP redirects to it.`,
+    );
   }
   if (url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "") {
-    throw new SmokeUsageError(`--base-url ${raw} must be an origin only (no path, query or credentials), e.g. ${url.origin}.`);
+    throw new SmokeUsageError(
+      `--base-url ${raw} must be an origin only (no path, query or credentials), e.g. ${url.origin}.`,
+    );
   }
   return url;
 }
@@ -148,18 +170,26 @@ function parseBaseUrl(raw: string | undefined): URL {
 function parseOrigin(option: string, raw: string): string {
   try {
     const url = new URL(raw);
-    if (url.origin !== "null" && (url.pathname === "/" || url.pathname === "") && raw.replace(/\/$/, "") === url.origin) {
+    if (
+      url.origin !== "null" &&
+      (url.pathname === "/" || url.pathname === "") &&
+      raw.replace(/\/$/, "") === url.origin
+    ) {
       return url.origin;
     }
   } catch {
     // reported below with the same message as a URL that has a path
   }
-  throw new SmokeUsageError(`${option} ${JSON.stringify(raw)} is not an origin; pass scheme://host[:port], e.g. https://app.example.com.`);
+  throw new SmokeUsageError(
+    `${option} ${JSON.stringify(raw)} is not an origin; pass scheme://host[:port], e.g. https://app.example.com.`,
+  );
 }
 
 function parsePath(option: string, raw: string): string {
   if (!raw.startsWith("/") || raw.startsWith("//")) {
-    throw new SmokeUsageError(`${option} ${JSON.stringify(raw)} must be an absolute path such as /auth/callback.`);
+    throw new SmokeUsageError(
+      `${option} ${JSON.stringify(raw)} must be an absolute path such as /auth/callback.`,
+    );
   }
   return raw;
 }
@@ -167,7 +197,9 @@ function parsePath(option: string, raw: string): string {
 function positiveInteger(option: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) <= 0) {
-    throw new SmokeUsageError(`${option} ${JSON.stringify(raw)} must be a positive whole number, e.g. ${option} ${fallback}.`);
+    throw new SmokeUsageError(
+      `${option} ${JSON.stringify(raw)} must be a positive whole number, e.g. ${option} ${fallback}.`,
+    );
   }
   return Number(raw);
 }
@@ -176,7 +208,9 @@ function readCa(file: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (error) {
-    throw new SmokeUsageError(`--ca ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass a PEM CA bundle.`);
+    throw new SmokeUsageError(
+      `--ca ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass a PEM CA bundle.`,
+    );
   }
 }
 

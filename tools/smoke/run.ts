@@ -23,22 +23,27 @@ export async function probe(options: SmokeOptions): Promise<Probes> {
       {
         url: at(options.corsPath),
         method: "OPTIONS",
-        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type",
+        },
         verifyTls,
       },
       transport,
     ),
   });
 
-  const [plainHttp, home, callback, health, cookiePage, corsAllowed, corsRefused] = await Promise.all([
-    request({ url: at(options.healthPath, "http:"), verifyTls }, transport),
-    get("/"),
-    get(options.callbackPath),
-    get(options.healthPath),
-    options.cookiePath === undefined ? Promise.resolve(undefined) : get(options.cookiePath),
-    Promise.all(options.corsOrigins.map(preflight)),
-    preflight(options.refusedOrigin),
-  ]);
+  const [plainHttp, home, callback, health, cookiePage, corsAllowed, corsRefused] =
+    await Promise.all([
+      request({ url: at(options.healthPath, "http:"), verifyTls }, transport),
+      get("/"),
+      get(options.callbackPath),
+      get(options.healthPath),
+      options.cookiePath === undefined ? Promise.resolve(undefined) : get(options.cookiePath),
+      Promise.all(options.corsOrigins.map(preflight)),
+      preflight(options.refusedOrigin),
+    ]);
   return { certificate, plainHttp, home, callback, health, cookiePage, corsAllowed, corsRefused };
 }
 
@@ -47,7 +52,9 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
   if (!results.find((r) => r.name === "tls-certificate")?.ok) {
     // The redirect check speaks plain HTTP, so only the HTTPS checks carry the caveat.
     const overTls = (r: CheckResult) => r.name !== "tls-certificate" && r.name !== "https-redirect";
-    return results.map((r) => (overTls(r) ? { ...r, detail: `${r.detail} (TLS not verified: see tls-certificate)` } : r));
+    return results.map((r) =>
+      overTls(r) ? { ...r, detail: `${r.detail} (TLS not verified: see tls-certificate)` } : r,
+    );
   }
   return results;
 }
@@ -75,8 +82,13 @@ export async function runSmokeUntilPass(
 /** One line per check, `ok`/`FAIL` first so `grep FAIL` finds every failure. */
 export function formatResults(baseUrl: URL, results: readonly CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.name.length));
-  const lines = results.map((r) => `${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(width)}  ${r.detail}`);
+  const lines = results.map(
+    (r) => `${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(width)}  ${r.detail}`,
+  );
   const failed = results.filter((r) => !r.ok).length;
-  const verdict = failed === 0 ? `all ${results.length} checks ok` : `${failed} of ${results.length} checks failed`;
+  const verdict =
+    failed === 0
+      ? `all ${results.length} checks ok`
+      : `${failed} of ${results.length} checks failed`;
   return `${lines.join("\n")}\nsmoke ${baseUrl.origin}: ${verdict}`;
 }

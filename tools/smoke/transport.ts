@@ -29,7 +29,9 @@ export type TransportOptions = Pick<SmokeOptions, "ca" | "timeoutMs" | "connectT
 /** Where to open the socket for `url`: its own host and port unless `--connect-to` maps them. */
 function endpoint(url: URL, options: TransportOptions): { host: string; port: number } {
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  return options.connectTo.get(`${url.hostname.toLowerCase()}:${port}`) ?? { host: url.hostname, port };
+  return (
+    options.connectTo.get(`${url.hostname.toLowerCase()}:${port}`) ?? { host: url.hostname, port }
+  );
 }
 
 export interface RequestSpec {
@@ -53,7 +55,9 @@ export function request(spec: RequestSpec, options: TransportOptions): Promise<O
     // Host and SNI carry the real name even when --connect-to points the socket elsewhere.
     headers: { host: url.host, "user-agent": "parity-smoke/1", ...spec.headers },
     agent: false,
-    ...(secure ? { servername: url.hostname, ca: options.ca, rejectUnauthorized: spec.verifyTls } : {}),
+    ...(secure
+      ? { servername: url.hostname, ca: options.ca, rejectUnauthorized: spec.verifyTls }
+      : {}),
   };
   return new Promise((resolve) => {
     const done = (observation: Omit<Observation, "method" | "url">) =>
@@ -61,29 +65,47 @@ export function request(spec: RequestSpec, options: TransportOptions): Promise<O
     const req = (secure ? https : http).request(requestOptions, (res) => {
       res.resume();
       res.on("end", () => done({ status: res.statusCode, headers: res.headers }));
-      res.on("error", (error) => done({ status: res.statusCode, headers: res.headers, error: error.message }));
+      res.on("error", (error) =>
+        done({ status: res.statusCode, headers: res.headers, error: error.message }),
+      );
     });
-    req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no response within ${options.timeoutMs} ms`)));
+    req.setTimeout(options.timeoutMs, () =>
+      req.destroy(new Error(`no response within ${options.timeoutMs} ms`)),
+    );
     req.on("error", (error) => done({ headers: {}, error: describeError(error, target) }));
     req.end();
   });
 }
 
 /** Handshakes with the host, verifying the chain against `ca` (or the system CAs) and the host name. */
-export function inspectCertificate(url: URL, options: TransportOptions): Promise<CertificateObservation> {
+export function inspectCertificate(
+  url: URL,
+  options: TransportOptions,
+): Promise<CertificateObservation> {
   const target = endpoint(url, options);
   const host = url.hostname;
   return new Promise((resolve) => {
     // rejectUnauthorized:false so the handshake completes and we can say *why* the certificate is bad;
     // Node still runs the chain and host-name checks and records the verdict in `authorized`.
-    const socket = tls.connect({ host: target.host, port: target.port, servername: host, ca: options.ca, rejectUnauthorized: false });
-    socket.setTimeout(options.timeoutMs, () => socket.destroy(new Error(`no TLS handshake within ${options.timeoutMs} ms`)));
+    const socket = tls.connect({
+      host: target.host,
+      port: target.port,
+      servername: host,
+      ca: options.ca,
+      rejectUnauthorized: false,
+    });
+    socket.setTimeout(options.timeoutMs, () =>
+      socket.destroy(new Error(`no TLS handshake within ${options.timeoutMs} ms`)),
+    );
     socket.once("secureConnect", () => {
       const cert = socket.getPeerCertificate();
       // Node reports a host-name mismatch only as a code; ask for the sentence that names the names.
       const hostError = cert.subject ? tls.checkServerIdentity(host, cert)?.message : undefined;
       const chainError = socket.authorizationError ? String(socket.authorizationError) : undefined;
-      const reasons = [chainError === "ERR_TLS_CERT_ALTNAME_INVALID" ? undefined : chainError, hostError];
+      const reasons = [
+        chainError === "ERR_TLS_CERT_ALTNAME_INVALID" ? undefined : chainError,
+        hostError,
+      ];
       resolve({
         host,
         authorized: socket.authorized,
@@ -94,7 +116,9 @@ export function inspectCertificate(url: URL, options: TransportOptions): Promise
       });
       socket.end();
     });
-    socket.once("error", (error) => resolve({ host, authorized: false, error: describeError(error, target) }));
+    socket.once("error", (error) =>
+      resolve({ host, authorized: false, error: describeError(error, target) }),
+    );
   });
 }
 
