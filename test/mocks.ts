@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { AppEnvironmentInput } from "../components/app-environment";
 import { parseSettings, RawConfig, Settings } from "../config/settings";
 import { RealisticMocks } from "../tools/offline/mocks";
 import { isSecretValue, SECRET_SIG } from "../tools/offline/snapshot";
@@ -51,6 +52,29 @@ export function rawConfig(stack: string, overrides: Record<string, string | unde
 
 export function loadStackSettings(stack: string, overrides: Record<string, string | undefined> = {}): Settings {
   return parseSettings(rawConfig(stack, overrides));
+}
+
+/**
+ * Input for `buildAppEnvironment` from a stack's Settings, with plain per-stack stand-ins for other
+ * components' outputs (`<environment>-uploads`, …) and secret references `arn:<environment>-<name>`.
+ */
+export function appEnvironmentInputFor(s: Settings): AppEnvironmentInput {
+  const id = (what: string) => `${s.environment}-${what}`;
+  return {
+    baseUrl: s.baseUrl,
+    cookieSameSite: s.http.cookieSameSite,
+    hstsMaxAgeSeconds: s.http.hstsMaxAgeSeconds,
+    timezone: s.scheduleTimezone,
+    integrations: s.integrations,
+    uploadsBucket: id("uploads"),
+    maxUploadBytes: s.storage.maxUploadMb * 1024 * 1024,
+    queueUrls: Object.fromEntries(s.queues.map((q) => [q, `https://sqs/${id(q)}`])),
+    auth: { userPoolId: id("pool"), clientId: id("client"), domain: id("auth") },
+    database: { host: id("db"), port: 5432, name: "app", user: "app_admin" },
+    email: { from: `no-reply@${s.domain}`, outboxBucket: id("outbox") },
+    workerConcurrency: s.app.worker.concurrency,
+    secrets: { DATABASE_PASSWORD: `arn:${id("db")}:password::`, PAYMENTS_API_KEY: `arn:${id("pay")}`, SIGNING_KEY: `arn:${id("sign")}` },
+  };
 }
 
 /** One `newResource` call as the mock monitor saw it, plus the URN it was given. */

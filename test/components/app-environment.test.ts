@@ -1,33 +1,12 @@
 import * as assert from "node:assert/strict";
-import { AppEnvironmentInput, appEnvironmentKeys, buildAppEnvironment, queueUrlVariable, simulatedIntegrations } from "../../components/app-environment";
-import { loadStackSettings, promiseOf } from "../mocks";
-import { Settings } from "../../config/settings";
-
-/** Plain stand-ins for other components' outputs: this module is pure, so no runtime is needed. */
-function inputFor(s: Settings): AppEnvironmentInput {
-  const id = (what: string) => `${s.environment}-${what}`;
-  return {
-    baseUrl: s.baseUrl,
-    cookieSameSite: s.http.cookieSameSite,
-    hstsMaxAgeSeconds: s.http.hstsMaxAgeSeconds,
-    timezone: s.scheduleTimezone,
-    integrations: s.integrations,
-    uploadsBucket: id("uploads"),
-    maxUploadBytes: s.storage.maxUploadMb * 1024 * 1024,
-    queueUrls: Object.fromEntries(s.queues.map((q) => [q, `https://sqs/${id(q)}`])),
-    auth: { userPoolId: id("pool"), clientId: id("client"), domain: id("auth") },
-    database: { host: id("db"), port: 5432, name: "app", user: "app_admin" },
-    email: { from: `no-reply@${s.domain}`, outboxBucket: id("outbox") },
-    workerConcurrency: s.app.worker.concurrency,
-    secrets: { DATABASE_PASSWORD: id("db-secret"), PAYMENTS_API_KEY: id("pay-secret"), SIGNING_KEY: id("sign-secret") },
-  };
-}
+import { appEnvironmentKeys, buildAppEnvironment, queueUrlVariable, simulatedIntegrations } from "../../components/app-environment";
+import { appEnvironmentInputFor, loadStackSettings, promiseOf } from "../mocks";
 
 describe("components/app-environment", () => {
   const staging = loadStackSettings("staging");
   const production = loadStackSettings("production");
-  const stagingEnv = buildAppEnvironment(inputFor(staging));
-  const productionEnv = buildAppEnvironment(inputFor(production));
+  const stagingEnv = buildAppEnvironment(appEnvironmentInputFor(staging));
+  const productionEnv = buildAppEnvironment(appEnvironmentInputFor(production));
   const value = (env: typeof stagingEnv, name: string) => env.environment.find((e) => e.name === name)?.value;
 
   it("gives both stacks exactly the same keys, with the issue's required ones present", () => {
@@ -51,7 +30,7 @@ describe("components/app-environment", () => {
 
   it("passes secrets only as ECS secrets, never as environment values", async () => {
     assert.deepEqual(stagingEnv.secrets.map((s) => s.name), ["DATABASE_PASSWORD", "PAYMENTS_API_KEY", "SIGNING_KEY"]);
-    assert.equal(stagingEnv.secrets[0].valueFrom, "staging-db-secret");
+    assert.equal(stagingEnv.secrets[0].valueFrom, "arn:staging-db:password::");
     const names = stagingEnv.environment.map((e) => e.name);
     for (const secret of stagingEnv.secrets) assert.ok(!names.includes(secret.name), `${secret.name} leaked into environment`);
     const values = await Promise.all(stagingEnv.environment.map((e) => promiseOf(e.value)));
@@ -60,9 +39,9 @@ describe("components/app-environment", () => {
 
   it("names one queue variable per configured queue and refuses a name that collides", () => {
     assert.equal(queueUrlVariable("mail-out"), "MAIL_OUT_QUEUE_URL");
-    const env = buildAppEnvironment({ ...inputFor(staging), queueUrls: { jobs: "a", reports: "b", "mail-out": "c" } });
+    const env = buildAppEnvironment({ ...appEnvironmentInputFor(staging), queueUrls: { jobs: "a", reports: "b", "mail-out": "c" } });
     assert.deepEqual(env.environment.map((e) => e.name).filter((n) => n.endsWith("_QUEUE_URL")), ["JOBS_QUEUE_URL", "MAIL_OUT_QUEUE_URL", "REPORTS_QUEUE_URL"]);
-    assert.throws(() => buildAppEnvironment({ ...inputFor(staging), queueUrls: { "mail-out": "a", mail_out: "b" } }), /queue `mail_out` maps to `MAIL_OUT_QUEUE_URL`/);
+    assert.throws(() => buildAppEnvironment({ ...appEnvironmentInputFor(staging), queueUrls: { "mail-out": "a", mail_out: "b" } }), /queue `mail_out` maps to `MAIL_OUT_QUEUE_URL`/);
   });
 
   it("marks an integration simulated exactly when it is not in its real mode", () => {

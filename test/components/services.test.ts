@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
-import { AppEnvironment, buildAppEnvironment, JOB_TIMEOUT_SECONDS } from "../../components/app-environment";
+import { buildAppEnvironment, JOB_TIMEOUT_SECONDS } from "../../components/app-environment";
 import { Cluster } from "../../components/cluster";
 import { DataKey } from "../../components/data-key";
 import { FargateService } from "../../components/fargate-service";
 import { Migrations, MIGRATE_COMMAND } from "../../components/migrations";
 import { Settings } from "../../config/settings";
-import { json, named, ofType, parentType, promiseOf, renderStack, isProtected, renderBothStacks } from "../mocks";
+import { appEnvironmentInputFor, json, named, ofType, parentType, promiseOf, renderStack, isProtected, renderBothStacks } from "../mocks";
 
 interface ContainerDefinition {
   image: string;
@@ -17,25 +17,6 @@ interface ContainerDefinition {
   logConfiguration: { options: Record<string, string> };
 }
 
-function environmentFor(s: Settings): AppEnvironment {
-  const id = (what: string) => `${s.environment}-${what}`;
-  return buildAppEnvironment({
-    baseUrl: s.baseUrl,
-    cookieSameSite: s.http.cookieSameSite,
-    hstsMaxAgeSeconds: s.http.hstsMaxAgeSeconds,
-    timezone: s.scheduleTimezone,
-    integrations: s.integrations,
-    uploadsBucket: id("uploads"),
-    maxUploadBytes: 1024,
-    queueUrls: { jobs: id("jobs") },
-    auth: { userPoolId: id("pool"), clientId: id("client"), domain: id("auth") },
-    database: { host: id("db"), port: 5432, name: "app", user: "app_admin" },
-    email: { from: "no-reply@x", outboxBucket: id("outbox") },
-    workerConcurrency: s.app.worker.concurrency,
-    secrets: { DATABASE_PASSWORD: `arn:${id("db")}:password::`, PAYMENTS_API_KEY: `arn:${id("pay")}`, SIGNING_KEY: `arn:${id("sign")}` },
-  });
-}
-
 /** The app's processes as index.ts builds them, on plain inputs. */
 function buildServices(s: Settings) {
   const prefix = `${s.project}-${s.environment}`;
@@ -45,7 +26,7 @@ function buildServices(s: Settings) {
     image: s.app.image,
     cpu: s.app.web.cpu,
     memoryMb: s.app.web.memoryMb,
-    environment: environmentFor(s),
+    environment: buildAppEnvironment(appEnvironmentInputFor(s)),
     executionRoleArn: `arn:aws:iam::${s.accountId}:role/exec`,
     taskRoleArn: `arn:aws:iam::${s.accountId}:role/task`,
     region: s.region,
@@ -123,7 +104,7 @@ describe("components/services (cluster, web, worker, migrations, data key)", () 
   });
 
   it("refuses a load-balanced service without a port and a non-positive count", async () => {
-    const base = (s: Settings) => ({ clusterArn: "c", serviceName: "s", family: "f", image: s.app.image, command: ["web"], cpu: 256, memoryMb: 512, environment: environmentFor(s), executionRoleArn: "e", taskRoleArn: "t", logGroupName: "l", region: s.region, subnetIds: [], securityGroupIds: [] });
+    const base = (s: Settings) => ({ clusterArn: "c", serviceName: "s", family: "f", image: s.app.image, command: ["web"], cpu: 256, memoryMb: 512, environment: buildAppEnvironment(appEnvironmentInputFor(s)), executionRoleArn: "e", taskRoleArn: "t", logGroupName: "l", region: s.region, subnetIds: [], securityGroupIds: [] });
     await assert.rejects(renderStack("staging", (s) => new FargateService("bad", { ...base(s), desiredCount: 1, targetGroupArn: "tg" })), /needs `port`/);
     await assert.rejects(renderStack("staging", (s) => new FargateService("zero", { ...base(s), desiredCount: 0 })), /`desiredCount` must be a positive whole number, got 0/);
   });
