@@ -102,6 +102,9 @@ const RULES: readonly Rule[] = [
   { type: "aws:cognito/userPool:UserPool", path: /^deletionProtection$/, class: "sizing" },
   { type: "aws:kms/key:Key", path: /^deletionWindowInDays$/, class: "sizing" },
   { type: "aws:secretsmanager/secret:Secret", path: /^recoveryWindowInDays$/, class: "sizing" },
+  // Computed by AWS for these types (a schedule's `state` is an input, a group's is not).
+  { type: "aws:scheduler/scheduleGroup:ScheduleGroup", path: /^state$/, class: "identity" },
+  { type: "aws:s3/bucket:Bucket", path: /^region$/, class: "identity" },
   // One NAT per AZ or one shared: the route goes through a NAT either way.
   { type: "aws:ec2/route:Route", path: /^natGatewayId$/, class: "identity" },
   { type: "aws:ec2/routeTable:RouteTable", path: /\.natGatewayId$/, class: "identity" },

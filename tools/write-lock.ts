@@ -11,14 +11,16 @@ import type { StackSnapshot } from "./offline/snapshot";
  */
 
 /**
- * The snapshot's resources as the stack policy will see them: the pack compares the properties the
- * CLI sends in AnalyzeStack, which are each resource's outputs, so the lock records those too.
+ * The snapshot's resources for the lock: what the program asked for (inputs), never what the mocks
+ * made up for computed outputs, which a real preview does not know yet. The stack policy sees
+ * outputs (AnalyzeStack); outputs the program did not set are identity by contract (ids, ARNs,
+ * status), so the two compare like for like. Outputs are passed for the credential list only.
  */
 export function lockInputs(snapshot: StackSnapshot): ComparableResource[] {
   return snapshot.resources.map((r) => ({
     urn: r.urn,
     type: r.type,
-    inputs: r.outputs,
+    inputs: r.inputs,
     outputs: r.outputs,
     ...(r.parent ? { parent: r.parent } : {}),
     options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },

@@ -37,8 +37,8 @@ describe("parity.lock.json and known-differences.yaml", function () {
     const drifted = structuredClone(production) as StackSnapshot;
     const queue = drifted.resources.find((r) => r.name === "jobs-jobs");
     assert.ok(queue);
-    const outputs = queue.outputs as Record<string, unknown>;
-    outputs.redrivePolicy = JSON.stringify({ ...JSON.parse(String(outputs.redrivePolicy)), maxReceiveCount: 2 });
+    const inputs = queue.inputs as Record<string, unknown>;
+    inputs.redrivePolicy = JSON.stringify({ ...JSON.parse(String(inputs.redrivePolicy)), maxReceiveCount: 2 });
     const before = readLock().resources["parity:components:JobQueues$aws:sqs/queue:Queue::jobs-jobs"];
     const after = buildLock(drifted.project, lockInputs(drifted)).resources["parity:components:JobQueues$aws:sqs/queue:Queue::jobs-jobs"];
     assert.equal(before.properties["redrivePolicy.maxReceiveCount"], 5);
