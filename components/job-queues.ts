@@ -111,7 +111,7 @@ export class JobQueues extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.iam.RolePolicy(
+    const sendPolicy = new aws.iam.RolePolicy(
       `${name}-scheduler-send`,
       {
         role: this.schedulerRole.id,
@@ -143,7 +143,8 @@ export class JobQueues extends pulumi.ComponentResource {
               deadLetterConfig: { arn: targetDlq.arn },
             },
           },
-          { parent: this },
+          // The role must be able to send before the first run, or that run lands in the DLQ.
+          { parent: this, dependsOn: [sendPolicy] },
         ),
     );
 

@@ -74,6 +74,7 @@ export class Migrations extends pulumi.ComponentResource {
     );
     const region = args.region;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const policy = new aws.iam.RolePolicy(
       `${name}-runner-policy`,
       {
@@ -82,7 +83,7 @@ export class Migrations extends pulumi.ComponentResource {
           Version: "2012-10-17",
           Statement: [
             { Sid: "RunMigrationTask", Effect: "Allow", Action: "ecs:RunTask", Resource: pulumi.interpolate`${this.taskDefinition.arnWithoutRevision}:*`, Condition: { ArnEquals: { "ecs:cluster": args.clusterArn } } },
-            { Sid: "WatchMigrationTask", Effect: "Allow", Action: "ecs:DescribeTasks", Resource: pulumi.interpolate`arn:aws:ecs:${region}:${accountId}:task/${args.clusterName}/*` },
+            { Sid: "WatchMigrationTask", Effect: "Allow", Action: "ecs:DescribeTasks", Resource: pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${args.clusterName}/*` },
             { Sid: "PassTaskRoles", Effect: "Allow", Action: "iam:PassRole", Resource: [args.executionRoleArn, args.taskRoleArn] },
             { Sid: "RunnerLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
           ],
