@@ -364,7 +364,37 @@ function concurrencyGroup(job: Job): string {
   return isObj(concurrency) ? text(concurrency.group) : text(concurrency);
 }
 
-function loadWorkflows(): { pullRequest: Obj; deploy: Obj; files: string[] } {
+function checkDriftWorkflow(workflow: Obj): Violation[] {
+  const out = checkCommon(workflow);
+  const add = (rule: string, message: string) => out.push({ rule, message });
+  if (!triggers(workflow).includes("schedule"))
+    add("drift-check", "the drift check must run on a schedule.");
+  const jobs = expandJobs(workflow);
+  for (const stack of STACKS) {
+    const checks = jobs
+      .flatMap((j) => pulumiSteps(j, "preview"))
+      .filter((s) => stackOf(s) === stack);
+    const refreshed = checks.filter(
+      (s) =>
+        text(asObj(s.with).refresh) === "true" &&
+        text(asObj(s.with)["expect-no-changes"]) === "true",
+    );
+    if (refreshed.length === 0) {
+      add(
+        "drift-check",
+        `no refreshed preview of ${stack} with expect-no-changes: drift would go unnoticed.`,
+      );
+    }
+  }
+  const mutating = jobs.flatMap((j) =>
+    j.steps.filter((s) => uses(s, "pulumi/actions") && text(asObj(s.with).command) !== "preview"),
+  );
+  if (mutating.length > 0)
+    add("drift-check", "a drift check only previews; it must never change a stack.");
+  return out;
+}
+
+function loadWorkflows(): { pullRequest: Obj; deploy: Obj; drift: Obj; files: string[] } {
   const files = fs
     .readdirSync(workflowsDir)
     .filter((f) => /\.ya?ml$/.test(f))
@@ -381,12 +411,15 @@ function loadWorkflows(): { pullRequest: Obj; deploy: Obj; files: string[] } {
   const pullRequest = parsed.filter((w) => triggers(w).includes("pull_request"));
   const deploy = parsed.filter((w) => asObj(w.on).push !== undefined);
   assert.equal(pullRequest.length, 1, "exactly one workflow runs on pull_request");
+  const drift = parsed.filter((w) => triggers(w).includes("schedule"));
   assert.equal(deploy.length, 1, "exactly one workflow runs on push");
-  return { pullRequest: pullRequest[0], deploy: deploy[0], files };
+  assert.equal(drift.length, 1, "exactly one workflow runs on a schedule");
+  assert.equal(parsed.length, 3, "every workflow is checked by one of the rule sets here");
+  return { pullRequest: pullRequest[0], deploy: deploy[0], drift: drift[0], files };
 }
 
 describe("release workflows", () => {
-  const { pullRequest, deploy, files } = loadWorkflows();
+  const { pullRequest, deploy, drift, files } = loadWorkflows();
   const rules = (violations: Violation[]) => [...new Set(violations.map((v) => v.rule))];
 
   it("the pull-request workflow meets every rule", () => {
@@ -395,6 +428,10 @@ describe("release workflows", () => {
 
   it("the deploy workflow meets every rule", () => {
     assert.deepEqual(checkDeployWorkflow(deploy), []);
+  });
+
+  it("the drift workflow meets every rule", () => {
+    assert.deepEqual(checkDriftWorkflow(drift), []);
   });
 
   // Each rule must be able to fail: break one thing in a copy of the real workflow, expect that rule.
@@ -586,6 +623,39 @@ describe("release workflows", () => {
     ["no top-level permissions", (w) => delete w.permissions, "least-privilege"],
   ];
 
+  const driftMutations: Mutation[] = [
+    [
+      "a drift check of staging only",
+      (w) => (asObj(job(w, "drift").strategy).matrix = { stack: ["staging"] }),
+      "drift-check",
+    ],
+    [
+      "a preview without refresh",
+      (w) => delete asObj(stepUsing(w, "drift", "pulumi/actions").with).refresh,
+      "drift-check",
+    ],
+    [
+      "a drift check that deploys",
+      (w) => (asObj(stepUsing(w, "drift", "pulumi/actions").with).command = "up"),
+      "drift-check",
+    ],
+    ["no schedule", (w) => (w.on = { workflow_dispatch: null }), "drift-check"],
+    [
+      "a drift job with write access",
+      (w) => (asObj(job(w, "drift").permissions).contents = "write"),
+      "least-privilege",
+    ],
+  ];
+  for (const [title, mutate, rule] of driftMutations) {
+    it(`drift: rejects ${title} (${rule})`, () => {
+      const copy = structuredClone(drift);
+      mutate(copy);
+      assert.ok(
+        rules(checkDriftWorkflow(copy)).includes(rule),
+        JSON.stringify(checkDriftWorkflow(copy)),
+      );
+    });
+  }
   for (const [title, mutate, rule] of pullRequestMutations) {
     it(`pull request: rejects ${title} (${rule})`, () => {
       const copy = structuredClone(pullRequest);
