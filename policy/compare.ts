@@ -95,7 +95,7 @@ export function printStack(resources: readonly ComparableResource[], identity: S
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const prints = new Map<string, ResourcePrint>();
   for (const r of resources) {
-    if (SKIPPED_TYPES.has(r.type)) continue;
+    if (SKIPPED_TYPES.has(r.type) || isDefaultProvider(r.urn)) continue;
     const key = resourceKey(r.urn);
     const properties: Record<string, unknown> = {};
     const env: Record<string, Record<string, EnvValue>> = {};
@@ -111,6 +111,14 @@ export function printStack(resources: readonly ComparableResource[], identity: S
     prints.set(key, { key, type: r.type, component: componentOf(r, byUrn), protect: r.options?.protect === true, properties, env });
   }
   return prints;
+}
+
+/**
+ * The CLI registers a default provider per plugin version (`default_4_21_2`) for resources without an
+ * explicit one; its name changes with every plugin upgrade and says nothing about the platform.
+ */
+function isDefaultProvider(urn: string): boolean {
+  return /::pulumi:providers:[^:]+::default(_[\w-]+)?$/.test(urn);
 }
 
 /** The logical name of the top-level component a resource belongs to, or "(stack)". */

@@ -50,7 +50,7 @@ export const stagingIntegrationsSimulated: StackValidationPolicy = {
           report(`${describeResource(r)} sets env var \`${env.key}\` to \`${value}\` in a non-production stack: this stack would reach real customers or money. Fix: set the stack's mode config to ${allowed.map((a) => `\`${a}\``).join(" or ")} (see Pulumi.yaml: paymentsMode/emailMode/smsMode).`, r.urn);
         }
         if (/^tags(\.|\[")[^"]*mode("\])?$/i.test(path) && (value === "live" || value === "send")) {
-          report(`${describeResource(r)} is tagged \`${path.replace(/^tags\.?/, "")}\` = \`${value}\` in a non-production stack: the integration is live. Fix: configure the simulated mode (payments \`test\`, email \`capture\`, SMS \`log\`).`, r.urn);
+          report(`${describeResource(r)} is tagged \`${path.replace(/^tags\.?/, "").replace(/^\["(.*)"\]$/, "$1")}\` = \`${value}\` in a non-production stack: the integration is live. Fix: configure the simulated mode (payments \`test\`, email \`capture\`, SMS \`log\`).`, r.urn);
         }
       }
       // The key is never echoed, only what kind of key it is.

@@ -91,6 +91,13 @@ describe("parity contract", () => {
       assert.equal(cmp.presence.length, 0);
     });
 
+    it("ignores the CLI's versioned default providers", () => {
+      const random = (stack: string, version: string): ComparableResource => ({ urn: `urn:pulumi:${stack}::parity::pulumi:providers:random::default_${version}`, type: "pulumi:providers:random", inputs: { version: version.replace(/_/g, ".") } });
+      const staging = stackOf("staging", "staging", "210987654321", "staging.app.example.com", prodQueue, [random("staging", "4_21_2")]);
+      const cmp = compareStacks(staging, [...production, random("production", "4_20_0")], []);
+      assert.deepEqual(cmp.presence, []);
+    });
+
     it("reports a divergent retry count with both values and the fix", () => {
       const staging = stackOf("staging", "staging", "210987654321", "staging.app.example.com", { ...prodQueue, redrivePolicy: JSON.stringify({ maxReceiveCount: 1 }) });
       const d = compareStacks(staging, production, []).properties.find((x) => x.path === "redrivePolicy.maxReceiveCount");
