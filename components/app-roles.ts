@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy, stackAccountId } from "./trust";
 
 export interface AppRolesArgs {
   /** The app image; pull rights are granted on its ECR repository only. */
@@ -28,16 +29,6 @@ export function ecrRepositoryArn(image: string): string | undefined {
   const [, account, region, repository] = match;
   const partition = region.startsWith("cn-") ? "aws-cn" : region.includes("-gov-") ? "aws-us-gov" : "aws";
   return `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
-}
-
-/** Trust policy for ECS tasks, limited to this account's tasks (confused-deputy guard). */
-export function ecsTasksTrust(accountId: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: [
-      { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } },
-    ],
-  });
 }
 
 /** Execution role permissions: pull the image, write its logs, read exactly its secrets. */
@@ -100,10 +91,10 @@ export class AppRoles extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppRolesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:AppRoles", name, {}, opts);
-    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: ecsTasksTrust(accountId), description: "ECS: pull the app image, write its logs, inject its secrets" }, { parent: this });
+    const accountId = stackAccountId(this);
+    this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId), description: "ECS: pull the app image, write its logs, inject its secrets" }, { parent: this });
     new aws.iam.RolePolicy(`${name}-execution-policy`, { role: this.executionRole.id, policy: executionPolicy(args) }, { parent: this });
-    this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: ecsTasksTrust(accountId), description: "The app: its bucket, queues, key, email identity and user pool" }, { parent: this });
+    this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId), description: "The app: its bucket, queues, key, email identity and user pool" }, { parent: this });
     new aws.iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: taskPolicy(args) }, { parent: this });
     this.registerOutputs({ executionRoleArn: this.executionRole.arn, taskRoleArn: this.taskRole.arn });
   }

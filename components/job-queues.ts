@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { JOB_TIMEOUT_SECONDS } from "./app-environment";
+import { serviceTrustPolicy, stackAccountId } from "./trust";
 
 /** Structural retry rules: a job is tried this many times before it lands in the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 5;
@@ -103,10 +104,7 @@ export class JobQueues extends pulumi.ComponentResource {
     this.schedulerRole = new aws.iam.Role(
       `${name}-scheduler-role`,
       {
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", stackAccountId(this)),
         description: "EventBridge Scheduler: send scheduled jobs to their queue (and undeliverable ones to its dead letters)",
       },
       { parent: this },

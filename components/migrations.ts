@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AppTaskArgs, appTaskDefinition } from "./task-definition";
+import { serviceTrustPolicy, stackAccountId } from "./trust";
 
 /** The command every stack's deploy runs before the new app version serves traffic. */
 export const MIGRATE_COMMAND = ["migrate"];
@@ -64,16 +65,16 @@ export class Migrations extends pulumi.ComponentResource {
 
     const functionName = `${args.namePrefix}-migrate`;
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-runner-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays ?? 30 }, { parent: this });
+    const accountId = stackAccountId(this);
     const role = new aws.iam.Role(
       `${name}-runner-role`,
       {
-        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+        assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", accountId),
         description: "Start the migration task and wait for it",
       },
       { parent: this },
     );
     const region = args.region;
-    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const policy = new aws.iam.RolePolicy(
       `${name}-runner-policy`,

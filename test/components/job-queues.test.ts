@@ -57,6 +57,9 @@ describe("components/job-queues", () => {
     assert.equal(policy.Statement.length, 1);
     assert.equal(policy.Statement[0].Action, "sqs:SendMessage");
     assert.deepEqual(policy.Statement[0].Resource, [await promiseOf(stacks.production.built.queues.jobs.arn), await promiseOf(stacks.production.built.deadLetterQueues.jobs.arn)]);
+    const trust = json<{ Statement: { Principal: { Service: string }; Condition: { StringEquals: Record<string, string> } }[] }>(named(stacks.production.resources, "jobs-scheduler-role").inputs.assumeRolePolicy).Statement[0];
+    assert.equal(trust.Principal.Service, "scheduler.amazonaws.com");
+    assert.equal(trust.Condition.StringEquals["aws:SourceAccount"], "123456789012");
   });
 
   it("follows the queue list from config and a timezone change", async () => {
