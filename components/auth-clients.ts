@@ -22,7 +22,10 @@ export const SEEDED_ACCOUNTS: ReadonlyArray<{ readonly account: string; readonly
 ];
 
 export interface AuthClientsArgs {
-  /** Physical name prefix, e.g. `parity-staging`. */
+  /**
+   * Physical name prefix, e.g. `parity-staging`; the pool is `<prefix>-users`.
+   * Caution: changing it re-creates the user pool, and every user must sign up again.
+   */
   readonly namePrefix: string;
   /** `https://<domain>`; callback and logout URLs are this plus the same paths in every stack. */
   readonly baseUrl: string;

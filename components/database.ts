@@ -28,7 +28,10 @@ export const POSTGRES_PARAMETERS: ReadonlyArray<{ name: string; value: string; a
 ];
 
 export interface DatabaseArgs {
-  /** Physical name prefix, e.g. `parity-staging`. */
+  /**
+   * Physical name prefix, e.g. `parity-staging`; the instance is `<prefix>-db-<reset id>`.
+   * Caution: changing it changes the identifier and so replaces the instance (a new, empty database).
+   */
   readonly namePrefix: string;
   readonly vpcId: pulumi.Input<string>;
   /** Private subnets, one per AZ. */
