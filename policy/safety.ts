@@ -1,4 +1,4 @@
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
   noConfigSchema,
   productionDataDefaults,
@@ -14,7 +14,7 @@ import {
 } from "./config";
 import { envPathOf } from "./contract";
 import { flatten } from "./flatten";
-import { describeResource, isUnknown, jsonValue, raw, stackEnvironment, stringsIn } from "./resources";
+import { describeResource, isUnknown, jsonValue, providerEnvironment, raw, stackEnvironment, stringsIn } from "./resources";
 
 /**
  * Safety: what a staging stack must never do (touch real customers, money or production data) and
@@ -61,18 +61,17 @@ export const stagingIntegrationsSimulated: StackValidationPolicy = {
   },
 };
 
-export const stagingNoProductionData: StackValidationPolicy = {
+// Resource policies (Analyze, the resource's inputs, before its step) where one resource decides.
+export const stagingNoProductionData: ResourceValidationPolicy = {
   name: "staging-no-production-data",
   description: "Outside production, databases start empty and are built by migrations: no snapshot restore, replica or point-in-time copy of another database.",
   enforcementLevel: "mandatory",
   configSchema: noConfigSchema,
-  validateStack: (args, report) => {
-    if (isProductionStack(args.resources)) return;
-    for (const r of args.resources.filter((x) => x.type === RDS_INSTANCE)) {
-      const props = raw(r.props);
-      for (const p of RESTORE_PROPERTIES.filter((k) => set(props[k]))) {
-        report(`${describeResource(r)} sets \`${p}\` in a non-production stack: it would copy another database's data (real customers' data if it is production's) into this stack. Fix: remove \`${p}\`; seed known accounts and let migrations build the schema. If a production bug needs real data, restore a masked, minimal copy by hand and declare it in known-differences.yaml.`, r.urn);
-      }
+  validateResource: (args, report) => {
+    if (args.type !== RDS_INSTANCE || providerEnvironment(args.provider) === "production") return;
+    const props = raw(args.props);
+    for (const p of RESTORE_PROPERTIES.filter((k) => set(props[k]))) {
+      report(`${describeResource(args)} sets \`${p}\` in a non-production stack: it would copy another database's data (real customers' data if it is production's) into this stack. Fix: remove \`${p}\`; seed known accounts and let migrations build the schema. If a production bug needs real data, restore a masked, minimal copy by hand and declare it in known-differences.yaml.`);
     }
   },
 };
@@ -161,17 +160,16 @@ export const queueRetryRules: StackValidationPolicy = {
   },
 };
 
-export const scheduleTimezone: StackValidationPolicy = {
+export const scheduleTimezone: ResourceValidationPolicy = {
   name: "schedule-timezone",
   description: "Every EventBridge Scheduler schedule names its timezone explicitly.",
   enforcementLevel: "mandatory",
   configSchema: noConfigSchema,
-  validateStack: (args, report) => {
-    for (const s of args.resources.filter((r) => r.type === "aws:scheduler/schedule:Schedule")) {
-      const tz = raw(s.props).scheduleExpressionTimezone;
-      if (!isUnknown(tz) && !set(tz)) {
-        report(`${describeResource(s)} has no \`scheduleExpressionTimezone\`: its cron runs in UTC by default, so reports arrive at the wrong hour and trials end early wherever someone assumed local time. Fix: set \`scheduleExpressionTimezone\` from the \`scheduleTimezone\` setting.`, s.urn);
-      }
+  validateResource: (args, report) => {
+    if (args.type !== "aws:scheduler/schedule:Schedule") return;
+    const tz = raw(args.props).scheduleExpressionTimezone;
+    if (!isUnknown(tz) && !set(tz)) {
+      report(`${describeResource(args)} has no \`scheduleExpressionTimezone\`: its cron runs in UTC by default, so reports arrive at the wrong hour and trials end early wherever someone assumed local time. Fix: set \`scheduleExpressionTimezone\` from the \`scheduleTimezone\` setting.`);
     }
   },
 };

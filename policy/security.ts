@@ -1,4 +1,4 @@
-import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
   leastPrivilegeDefaults,
   LeastPrivilegeConfig,
@@ -15,7 +15,7 @@ import { resourceKey } from "./contract";
 import { lockFor } from "./files";
 import { flatten } from "./flatten";
 import { dependsOn } from "./safety";
-import { describeResource, isUnknown, jsonValue, raw, stackEnvironment } from "./resources";
+import { describeResource, isUnknown, jsonValue, providerEnvironment, raw, stackEnvironment } from "./resources";
 
 /**
  * Security: encryption at rest and in transit, nothing public that holds data, least-privilege IAM,
@@ -190,22 +190,19 @@ function checkStatement(r: PolicyResource, prop: string, i: number, s: Statement
   }
 }
 
-export const authHardening: StackValidationPolicy = {
+export const authHardening: ResourceValidationPolicy = {
   name: "auth-hardening",
   description: "Cognito user pools verify email in every stack, and MFA is not OFF in production.",
   enforcementLevel: "mandatory",
   configSchema: noConfigSchema,
-  validateStack: (args, report) => {
-    const production = stackEnvironment(args.resources) === "production";
-    for (const r of args.resources.filter((x) => x.type === "aws:cognito/userPool:UserPool")) {
-      const p = raw(r.props);
-      if (isUnknown(p.autoVerifiedAttributes)) continue;
-      if (!list(p.autoVerifiedAttributes).includes("email")) {
-        report(`${describeResource(r)} does not verify email (\`autoVerifiedAttributes\` lacks \`email\`): flows that need a verified address (plan upgrades, password reset) then behave differently here than in production. Fix: \`autoVerifiedAttributes: ["email"]\` in every stack.`, r.urn);
-      }
-      if (production && (p.mfaConfiguration === undefined || p.mfaConfiguration === "OFF")) {
-        report(`${describeResource(r)} has \`mfaConfiguration\` ${JSON.stringify(p.mfaConfiguration ?? "unset")} in production. Fix: \`mfaConfiguration: "OPTIONAL"\` or \`"ON"\` with software tokens, the same in every stack.`, r.urn);
-      }
+  validateResource: (args, report) => {
+    if (args.type !== "aws:cognito/userPool:UserPool") return;
+    const p = raw(args.props);
+    if (!isUnknown(p.autoVerifiedAttributes) && !list(p.autoVerifiedAttributes).includes("email")) {
+      report(`${describeResource(args)} does not verify email (\`autoVerifiedAttributes\` lacks \`email\`): flows that need a verified address (plan upgrades, password reset) then behave differently here than in production. Fix: \`autoVerifiedAttributes: ["email"]\` in every stack.`);
+    }
+    if (providerEnvironment(args.provider) === "production" && (p.mfaConfiguration === undefined || p.mfaConfiguration === "OFF")) {
+      report(`${describeResource(args)} has \`mfaConfiguration\` ${JSON.stringify(p.mfaConfiguration ?? "unset")} in production. Fix: \`mfaConfiguration: "OPTIONAL"\` or \`"ON"\` with software tokens, the same in every stack.`);
     }
   },
 };
