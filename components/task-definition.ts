@@ -4,6 +4,8 @@ import { AppEnvironment, JOB_TIMEOUT_SECONDS } from "./app-environment";
 
 /** The one container every app task runs. */
 export const CONTAINER_NAME = "app";
+/** Task-local scratch space (Fargate ephemeral storage), mounted at /tmp. */
+export const SCRATCH_VOLUME = "scratch";
 
 export interface AppTaskArgs {
   /** Task definition family (physical), e.g. `parity-staging-web`. */
@@ -37,7 +39,9 @@ export function containerDefinitions(args: AppTaskArgs): pulumi.Output<string> {
       environment: args.environment.environment,
       secrets: args.environment.secrets,
       portMappings: args.port === undefined ? [] : [{ containerPort: args.port, protocol: "tcp" }],
+      // Read-only image; the app writes scratch files (uploads in flight, PDFs) to a task-local /tmp.
       readonlyRootFilesystem: true,
+      mountPoints: [{ sourceVolume: SCRATCH_VOLUME, containerPath: "/tmp", readOnly: false }],
       // A stopping task gets the job timeout to finish what it started before SIGKILL.
       stopTimeout: JOB_TIMEOUT_SECONDS,
       linuxParameters: { initProcessEnabled: true },
@@ -63,6 +67,7 @@ export function appTaskDefinition(name: string, args: AppTaskArgs, parent: pulum
       executionRoleArn: args.executionRoleArn,
       taskRoleArn: args.taskRoleArn,
       containerDefinitions: containerDefinitions(args),
+      volumes: [{ name: SCRATCH_VOLUME }],
     },
     { parent },
   );

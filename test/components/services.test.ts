@@ -14,6 +14,8 @@ interface ContainerDefinition {
   secrets: { name: string; valueFrom: string }[];
   portMappings: { containerPort: number }[];
   stopTimeout: number;
+  readonlyRootFilesystem: boolean;
+  mountPoints: { sourceVolume: string; containerPath: string }[];
   logConfiguration: { options: Record<string, string> };
 }
 
@@ -55,7 +57,10 @@ describe("components/services (cluster, web, worker, migrations, data key)", () 
         assert.deepEqual(d.secrets.map((x) => x.name), ["DATABASE_PASSWORD", "PAYMENTS_API_KEY", "SIGNING_KEY"]);
         assert.ok(!d.environment.some((e) => d.secrets.some((x) => x.name === e.name)));
         assert.equal(d.stopTimeout, JOB_TIMEOUT_SECONDS);
+        assert.equal(d.readonlyRootFilesystem, true);
+        assert.deepEqual(d.mountPoints.map((m) => m.containerPath), ["/tmp"]);
       }
+      assert.deepEqual(named(r.resources, "web-task").inputs.volumes, [{ name: "scratch" }]);
       assert.equal(defs[1].environment.find((e) => e.name === "JOB_TIMEOUT_SECONDS")?.value, "120");
     }
     assert.equal(container(stacks.staging, "web-task").environment.map((e) => e.name).join(), container(stacks.production, "worker-task").environment.map((e) => e.name).join());
