@@ -81,7 +81,7 @@ const RULES: readonly Rule[] = [
   // Secrets handed to containers are references to this stack's own Secrets Manager entries.
   { type: "*", path: /^containerDefinitions\[[^\]]+\]\.image$/, class: "identity" },
   { type: "*", path: /^containerDefinitions\[[^\]]+\]\.(cpu|memory|memoryReservation)$/, class: "sizing" },
-  { type: "*", path: /^containerDefinitions\[[^\]]+\]\.logConfiguration\.options\["awslogs-(group|region)"\]$/, class: "identity" },
+  { type: "*", path: /^containerDefinitions\[[^\]]+\]\.logConfiguration\.options\.awslogs-group$/, class: "identity" },
 
   // Integrations say what they simulate with a tag; its value differs per stack by design.
   { type: "*", path: /^tags(\.|\[")(parity:)?(integration[-:]mode|simulated|mode|[a-z]+[-:]mode)("\])?$/i, class: "simulated" },

@@ -39,7 +39,7 @@ export function stackIdentityOf(resources: readonly IdentitySource[]): StackIden
   };
 }
 
-/** Replaces the stack's own domain, account and environment name in every string of `value`. */
+/** Replaces the stack's own domain, account, region and environment name in every string of `value`. */
 export function normalize(value: unknown, identity: StackIdentity): unknown {
   if (typeof value === "string") return normalizeString(value, identity);
   if (Array.isArray(value)) return value.map((v) => normalize(v, identity));
@@ -51,6 +51,8 @@ function normalizeString(s: string, id: StackIdentity): string {
   // The domain first: staging's `staging.app.example.com` contains production's domain.
   if (id.domain) out = out.split(id.domain).join("{domain}");
   if (id.accountId) out = out.split(id.accountId).join("{account}");
+  // A region is a stack value too (`us-east-1`, inside ARNs, endpoints and AZ names like `us-east-1a`).
+  if (id.region) out = out.replace(new RegExp(`(?<![A-Za-z0-9-])${escapeRegExp(id.region)}(?![0-9])`, "g"), "{region}");
   if (id.environment) {
     out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(id.environment)}(?![A-Za-z0-9])`, "g"), "{environment}");
   }

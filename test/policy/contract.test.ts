@@ -67,9 +67,11 @@ describe("parity contract", () => {
   });
 
   it("normalizes the stack's own domain, account and environment, not production's", () => {
-    const id = { environment: "staging", accountId: "210987654321", domain: "staging.app.example.com" };
+    const id = { environment: "staging", accountId: "210987654321", domain: "staging.app.example.com", region: "us-east-1" };
     assert.equal(normalize("https://staging.app.example.com/auth/callback", id), "https://{domain}/auth/callback");
-    assert.equal(normalize("arn:aws:sqs:us-east-1:210987654321:parity-staging-jobs", id), "arn:aws:sqs:us-east-1:{account}:parity-{environment}-jobs");
+    assert.equal(normalize("arn:aws:sqs:us-east-1:210987654321:parity-staging-jobs", id), "arn:aws:sqs:{region}:{account}:parity-{environment}-jobs");
+    assert.equal(normalize("us-east-1a", id), "{region}a");
+    assert.equal(normalize("us-east-12", id), "us-east-12");
     assert.equal(normalize("https://app.example.com/auth/callback", id), "https://app.example.com/auth/callback");
     assert.equal(normalize("stagingish", id), "stagingish");
   });
