@@ -266,6 +266,16 @@ describe("policy pack (through the analyzer harness)", function () {
       expectViolation(v, "encryption-in-transit", /web-http/, /redirecting to HTTPS/);
     });
 
+    it("rejects an HTTPS listener on an old TLS policy", async () => {
+      const v = await analyze(mutate(staging, "web-https", (p) => void (p.sslPolicy = "ELBSecurityPolicy-2016-08")));
+      expectViolation(v, "encryption-in-transit", /web-https/, /"ELBSecurityPolicy-2016-08", which allows old TLS versions/, /sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06"/);
+    });
+
+    it("rejects a public-read ACL on a bucket", async () => {
+      const v = await analyze(mutate(staging, "integrations-outbox-bucket", (p) => void (p.acl = "public-read")));
+      expectViolation(v, "no-public-data", /integrations-outbox-bucket/, /public ACL `public-read`/);
+    });
+
     it("rejects a public bucket", async () => {
       const v = await analyze(mutate(staging, "uploads-public-access", (p) => void (p.blockPublicPolicy = false)));
       expectViolation(v, "no-public-data", /uploads-bucket/, /`blockPublicPolicy` not true/, /BucketPublicAccessBlock/);
