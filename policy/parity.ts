@@ -3,7 +3,7 @@ import { comparePrints, EnvDiff, PresenceDiff, printStack, PropertyDiff, showVal
 import { declaredDifferencesSchema, DeclaredDifferencesConfig, stackParitySchema, StackParityConfig } from "./config";
 import { knownDifferencesFor, lockFor } from "./files";
 import { lockPrints } from "./lock";
-import { comparable, stackEnvironment } from "./resources";
+import { comparable, describeResource, providerEnvironment, stackEnvironment } from "./resources";
 
 /**
  * Stack parity: this stack against production's fingerprint (parity.lock.json). Every structural
@@ -67,12 +67,28 @@ function reportDivergences(c: Comparison, report: ReportViolation): void {
   for (const d of c.cmp.env) if (d.class === "divergent") report(envMessage(d, c.isProduction));
 }
 
+/**
+ * Every policy tells production from staging by the AWS provider's `parity:environment` default tag;
+ * a stack without it, or an AWS resource on another provider, would be judged as the wrong environment.
+ */
+function reportEnvironmentProblems(resources: PolicyResource[], report: ReportViolation): void {
+  const fix = "Fix: create every AWS resource with the explicit provider from index.ts, whose `defaultTags.tags[\"parity:environment\"]` is the `environment` setting";
+  if (stackEnvironment(resources) === undefined) {
+    report(`No \`pulumi:providers:aws\` resource carries the default tag \`parity:environment\`, so the pack cannot tell whether this stack is production. ${fix}.`);
+    return;
+  }
+  for (const r of resources.filter((x) => x.type.startsWith("aws:") && providerEnvironment(x.provider) === undefined)) {
+    report(`${describeResource(r)} does not use the stack's tagged AWS provider (\`parity:environment\`), so it escapes the environment's rules and its tags. ${fix}.`, r.urn);
+  }
+}
+
 export const stackParity: StackValidationPolicy = {
   name: "stack-parity",
   description: "Every structural property, resource and env var key equals production's (parity.lock.json) unless known-differences.yaml declares the difference.",
   enforcementLevel: "mandatory",
   configSchema: stackParitySchema,
   validateStack: (args, report) => {
+    reportEnvironmentProblems(args.resources, report);
     reportDivergences(compareWithLock(args.resources, args.getConfig<StackParityConfig>()), report);
   },
 };

@@ -138,6 +138,16 @@ describe("policy pack (through the analyzer harness)", function () {
       expectViolation(v, "stack-parity", /jobs-debug` \(aws:sqs\/queue:Queue, component jobs\) exists in this stack but not in production/, /declare it in known-differences\.yaml/);
     });
 
+    it("rejects a stack whose AWS provider does not say which environment it is", async () => {
+      const v = await analyze(mutate(staging, "aws", (p) => void (p.defaultTags = JSON.stringify({ tags: { "parity:project": "parity" } })), "pulumi:providers:aws"));
+      expectViolation(v, "stack-parity", /cannot tell whether this stack is production/, /defaultTags\.tags\["parity:environment"\]/);
+    });
+
+    it("rejects an AWS resource on another provider", async () => {
+      const v = await analyze(mutate(staging, "jobs-jobs", (_p, r) => void delete r.provider));
+      expectViolation(v, "stack-parity", /`jobs-jobs` \(aws:sqs\/queue:Queue\) does not use the stack's tagged AWS provider/);
+    });
+
     it("tells production to regenerate the lock when its structure changed", async () => {
       const v = await analyze(mutate(production, "jobs-jobs", (p) => void (p.receiveWaitTimeSeconds = 5)));
       expectViolation(v, "stack-parity", /receiveWaitTimeSeconds`: this stack has 5, production has 20/, /run `npm run parity:lock` and commit parity\.lock\.json/);
