@@ -82,29 +82,42 @@ function describe<T extends ResourceMessage>(msg: T, r: CollectedResource, prope
   return msg;
 }
 
-export function analyzeRequests(snapshot: StackSnapshot): analyzerpb.AnalyzeRequest[] {
-  const providers = providerIndex(snapshot);
-  return snapshot.resources.map((r) => describe(new analyzerpb.AnalyzeRequest(), r, r.inputs, providers));
-}
+/** Builds the requests for one snapshot; the stack request in slices so Analyze calls keep flowing. */
+export class RequestBuilder {
+  private readonly providers: Map<string, CollectedResource>;
 
-export function analyzeStackRequest(snapshot: StackSnapshot): analyzerpb.AnalyzeStackRequest {
-  const providers = providerIndex(snapshot);
-  const req = new analyzerpb.AnalyzeStackRequest();
-  req.setResourcesList(
-    snapshot.resources.map((r) => {
-      const res = describe(new analyzerpb.AnalyzerResource(), r, r.outputs, providers);
-      if (r.parent) res.setParent(r.parent);
-      res.setDependenciesList([...r.dependencies]);
-      const deps = res.getPropertydependenciesMap();
-      for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-        const d = new analyzerpb.AnalyzerPropertyDependencies();
-        d.setUrnsList([...urns]);
-        deps.set(key, d);
-      }
-      return res;
-    }),
-  );
-  return req;
+  constructor(private readonly snapshot: StackSnapshot) {
+    this.providers = providerIndex(snapshot);
+  }
+
+  analyzeRequest(r: CollectedResource): analyzerpb.AnalyzeRequest {
+    return describe(new analyzerpb.AnalyzeRequest(), r, r.inputs, this.providers);
+  }
+
+  stackResource(r: CollectedResource): analyzerpb.AnalyzerResource {
+    const res = describe(new analyzerpb.AnalyzerResource(), r, r.outputs, this.providers);
+    if (r.parent) res.setParent(r.parent);
+    res.setDependenciesList([...r.dependencies]);
+    const deps = res.getPropertydependenciesMap();
+    for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+      const d = new analyzerpb.AnalyzerPropertyDependencies();
+      d.setUrnsList([...urns]);
+      deps.set(key, d);
+    }
+    return res;
+  }
+
+  /** The AnalyzeStack request, yielding to the event loop every `slice` resources. */
+  async analyzeStackRequest(slice = 50): Promise<analyzerpb.AnalyzeStackRequest> {
+    const resources: analyzerpb.AnalyzerResource[] = [];
+    for (const r of this.snapshot.resources) {
+      resources.push(this.stackResource(r));
+      if (resources.length % slice === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const req = new analyzerpb.AnalyzeStackRequest();
+    req.setResourcesList(resources);
+    return req;
+  }
 }
 
 export function stackConfigureRequest(snapshot: StackSnapshot): analyzerpb.AnalyzerStackConfigureRequest {
