@@ -121,6 +121,12 @@ describe("offline engine: config as the CLI loads it", () => {
     assert.match(err.message, /Pulumi\.nosuch\.yaml does not exist; create it/);
   });
 
+  it("fails the preview on a duplicate URN, as the engine does, though the SDK carries on", async () => {
+    const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:duplicate": "true" } }));
+    assert.equal(err.kind, "program");
+    assert.match(err.message, /Duplicate resource URN 'urn:pulumi:dev::fixture::aws:s3\/bucketV2:BucketV2::twin'; try giving it a unique name/);
+  });
+
   it("reports a program exception with the program's file and line", async () => {
     const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:explode": "true" } }));
     assert.equal(err.kind, "program");

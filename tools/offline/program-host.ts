@@ -35,6 +35,15 @@ if (!job) throw new Error("program-host: PARITY_OFFLINE_JOB is not set; run it t
 process.on("uncaughtException", (e) => void fail(e));
 process.on("unhandledRejection", (e) => void fail(e));
 
+/** What the program logged with `pulumi.log.error` (without an engine the SDK prints it). */
+const loggedErrors: string[] = [];
+const consoleError = console.error.bind(console);
+console.error = (...args: unknown[]) => {
+  const text = args.map(String).join(" ");
+  if (text.startsWith("error: ")) loggedErrors.push(text.replace(/^error: (\[runtime\] )?/, ""));
+  consoleError(...args);
+};
+
 async function main(): Promise<void> {
   deferSourceMapping();
   // The CLI runs the program from the project directory with the stack's config in its environment.
@@ -58,6 +67,12 @@ async function main(): Promise<void> {
   // Outputs resolve on later turns; the SDK counts every outstanding RPC, so wait until none is left.
   await waitForRPCs();
   if (failed) return;
+  // Errors the engine would turn into a failed preview even though the program itself carried on.
+  const reported = [...recorder.refused, ...loggedErrors];
+  if (reported.length > 0 || pulumi.log.hasErrors()) {
+    await fail(new Error(reported.join("\n") || "the program logged an error (see its output)"));
+    return;
+  }
   await send({ kind: "snapshot", snapshot: recorder.snapshot(job.maskedConfig) });
   process.exit(0);
 }

@@ -21,6 +21,8 @@ const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 export interface Recorder {
   snapshot(config: Record<string, string>): StackSnapshot;
+  /** Registrations the engine would refuse (duplicate URNs): each fails the preview. */
+  readonly refused: readonly string[];
 }
 
 export function attachRecorder(project: string, stack: string): Recorder {
@@ -31,6 +33,7 @@ export function attachRecorder(project: string, stack: string): Recorder {
   const recorded: Array<Mutable<CollectedResource> | undefined> = [];
   const byUrn = new Map<string, Mutable<CollectedResource>>();
   const requested = new Set<string>();
+  const refused: string[] = [];
 
   // The engine omits the root stack from qualified types and keeps the whole parent chain; the SDK's
   // mock keeps only the parent's last type and includes the stack. Use the engine's rule so URNs here
@@ -47,7 +50,10 @@ export function attachRecorder(project: string, stack: string): Recorder {
     const slot = recorded.push(undefined) - 1;
     const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
     if (requested.has(urn)) {
-      cb(new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`), undefined as unknown as RegisterResourceResponse);
+      // The engine fails the whole preview here; the SDK alone would only reject this resource's outputs.
+      const message = `Duplicate resource URN '${urn}'; try giving it a unique name`;
+      refused.push(message);
+      cb(new Error(message), undefined as unknown as RegisterResourceResponse);
       return;
     }
     requested.add(urn);
@@ -69,6 +75,7 @@ export function attachRecorder(project: string, stack: string): Recorder {
   };
 
   return {
+    refused,
     snapshot(config) {
       const resources = recorded.filter((r): r is Mutable<CollectedResource> => r !== undefined);
       const root = resources.find((r) => r.type === ROOT_STACK_TYPE && r.parent === undefined);
