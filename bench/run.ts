@@ -1,0 +1,137 @@
+/**
+ * `npm run bench`: the offline preview's speed and memory, written to bench/results.md.
+ *
+ *  1. one stack: `npm run preview -- --stack staging` (program + real pack), wall time and RSS;
+ *  2. both stacks: `npm run preview -- --all` (two programs in parallel, one pack server);
+ *  3. policy throughput: a staging snapshot replicated to ~5,000 resources through the analyzer
+ *     protocol (Configure, Analyze per resource, AnalyzeStack), with the real pack and with the
+ *     fixture pack (protocol overhead alone).
+ *
+ * Targets on a 2-core machine: ≤ 3 s per stack, ≤ 400 MB, ≥ 2,000 resources/s. `--runs N` (default 3).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startPolicyPack } from "../tools/offline/analyzer";
+import { collectStack, REPO_ROOT } from "../tools/offline/engine";
+import { measure, Measurement, median } from "./measure";
+import { replicate } from "./replicate";
+
+const TARGET = { secondsPerStack: 3, rssMb: 400, resourcesPerSecond: 2000 };
+const THROUGHPUT_RESOURCES = 5000;
+const RESULTS = path.join(__dirname, "results.md");
+const FIXTURE_PACK = path.join(REPO_ROOT, "test", "fixtures", "preview", "pack");
+const PREVIEW = ["-r", "./tools/offline/ts-cache.js", "tools/preview.ts"];
+
+interface CliFigures {
+  readonly label: string;
+  readonly command: string;
+  readonly stacks: number;
+  readonly runs: readonly Measurement[];
+}
+
+interface ThroughputFigures {
+  readonly pack: string;
+  readonly resources: number;
+  readonly verdicts: number;
+  readonly totalMs: number;
+  readonly analyzeMs: number;
+  readonly analyzeStackMs: number;
+}
+
+async function cli(label: string, args: string[], stacks: number, runs: number): Promise<CliFigures> {
+  const results: Measurement[] = [];
+  for (let i = 0; i < runs; i++) {
+    const m = await measure(process.execPath, [...PREVIEW, ...args, "--json"], REPO_ROOT);
+    if (m.exitCode !== 0) throw new Error(`${label}: npm run preview -- ${args.join(" ")} exited ${m.exitCode}; fix the preview before benchmarking it.`);
+    results.push(m);
+    process.stderr.write(`${label} run ${i + 1}: ${m.wallSeconds.toFixed(2)} s wall, ${m.cpuSeconds.toFixed(2)} s CPU, ${m.maxProcessRssMb.toFixed(0)} MiB max process\n`);
+  }
+  return { label, command: `npm run preview -- ${args.join(" ")}`, stacks, runs: results };
+}
+
+async function throughput(packDir: string, label: string): Promise<ThroughputFigures> {
+  const snapshot = replicate(await collectStack({ stack: "staging" }), THROUGHPUT_RESOURCES);
+  const server = await startPolicyPack(packDir);
+  try {
+    // One warm-up pass: the pack compiles its policies' code paths on first use, as it would for
+    // the first stack of a real preview.
+    await server.analyzeStack(replicate(snapshot, 200));
+    const started = performance.now();
+    const verdicts = await server.analyzeStack(snapshot);
+    const totalMs = performance.now() - started;
+    const t = server.lastTimings!;
+    process.stderr.write(`${label}: ${snapshot.resources.length} resources in ${totalMs.toFixed(0)} ms\n`);
+    return { pack: label, resources: snapshot.resources.length, verdicts: verdicts.length, totalMs, analyzeMs: t.analyzeMs, analyzeStackMs: t.analyzeStackMs };
+  } finally {
+    await server.close();
+  }
+}
+
+function verdict(ok: boolean): string {
+  return ok ? "meets target" : "**misses target**";
+}
+
+function cliRows(f: CliFigures): string[] {
+  const wall = median(f.runs.map((r) => r.wallSeconds));
+  const cpu = median(f.runs.map((r) => r.cpuSeconds));
+  const maxRss = Math.max(...f.runs.map((r) => r.maxProcessRssMb));
+  const tree = Math.max(...f.runs.map((r) => r.peakTreeRssMb));
+  const perStack = wall / f.stacks;
+  return [
+    `| ${f.label} | \`${f.command}\` | ${wall.toFixed(2)} s (${f.runs.map((r) => r.wallSeconds.toFixed(2)).join(", ")}) | ${perStack.toFixed(2)} s — ${verdict(perStack <= TARGET.secondsPerStack)} | ${cpu.toFixed(2)} s | ${maxRss.toFixed(0)} MiB — ${verdict(maxRss <= TARGET.rssMb)} | ${tree.toFixed(0)} MiB |`,
+  ];
+}
+
+function throughputRow(t: ThroughputFigures): string {
+  const rate = (t.resources / t.totalMs) * 1000;
+  return `| ${t.pack} | ${t.resources} | ${t.verdicts} | ${t.totalMs.toFixed(0)} ms | ${t.analyzeMs.toFixed(0)} ms | ${t.analyzeStackMs.toFixed(0)} ms | ${rate.toFixed(0)}/s — ${verdict(rate >= TARGET.resourcesPerSecond)} |`;
+}
+
+async function main(): Promise<void> {
+  const runsFlag = process.argv.indexOf("--runs");
+  const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 3;
+  const loadBefore = os.loadavg();
+  const one = await cli("one stack", ["--stack", "staging"], 1, runs);
+  const both = await cli("both stacks", ["--all"], 2, runs);
+  const real = await throughput(path.join(REPO_ROOT, "policy"), "policy/ (the real pack)");
+  const fixture = await throughput(FIXTURE_PACK, "fixture pack (protocol only)");
+  const loadAfter = os.loadavg();
+
+  const cpus = os.cpus();
+  const lines = [
+    "# Offline preview benchmark",
+    "",
+    `Command: \`npm run bench\` (\`--runs ${runs}\`), ${new Date().toISOString()}.`,
+    `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}.`,
+    `Load average (1 min) before/after: ${loadBefore[0].toFixed(2)} / ${loadAfter[0].toFixed(2)} — other work on the machine inflates wall times; CPU time is the steadier figure.`,
+    "",
+    `Targets: ≤ ${TARGET.secondsPerStack} s per stack, ≤ ${TARGET.rssMb} MB, ≥ ${TARGET.resourcesPerSecond} resources/s.`,
+    "",
+    "## Preview wall time and memory",
+    "",
+    "Median of the runs (each run listed). Memory: the largest single process's peak RSS (GNU time), and the peak of the whole process tree (CLI + program hosts + pack) summed.",
+    "",
+    "| case | command | wall (median; runs) | per stack | CPU (user+sys, all processes) | largest process peak RSS | tree peak RSS |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...cliRows(one),
+    ...cliRows(both),
+    "",
+    "## Policy evaluation throughput through the analyzer protocol",
+    "",
+    `A staging snapshot replicated to ~${THROUGHPUT_RESOURCES} resources; one Analyze call per resource (32 in flight) then one AnalyzeStack, as the CLI sends them; after a 200-resource warm-up.`,
+    "",
+    "| pack | resources | verdicts | total | Analyze (all) | AnalyzeStack | throughput |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    throughputRow(real),
+    throughputRow(fixture),
+    "",
+  ];
+  fs.writeFileSync(RESULTS, lines.join("\n"));
+  process.stdout.write(`${lines.join("\n")}\nWritten to ${path.relative(process.cwd(), RESULTS)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
