@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startPolicyPack } from "../tools/offline/analyzer";
 import { collectStack, REPO_ROOT } from "../tools/offline/engine";
-import { measure, Measurement, median } from "./measure";
+import { measure, Measurement, median, processCpuSeconds } from "./measure";
 import { replicate } from "./replicate";
 
 const TARGET = { secondsPerStack: 3, rssMb: 400, resourcesPerSecond: 2000 };
@@ -37,6 +37,9 @@ interface ThroughputFigures {
   readonly totalMs: number;
   readonly analyzeMs: number;
   readonly analyzeStackMs: number;
+  /** CPU seconds this process (encoding, gRPC client) and the pack process spent on the run. */
+  readonly clientCpuSeconds: number;
+  readonly packCpuSeconds: number;
 }
 
 async function cli(label: string, args: string[], stacks: number, runs: number): Promise<CliFigures> {
@@ -57,12 +60,24 @@ async function throughput(packDir: string, label: string): Promise<ThroughputFig
     // One warm-up pass: the pack compiles its policies' code paths on first use, as it would for
     // the first stack of a real preview.
     await server.analyzeStack(replicate(snapshot, 200));
+    const packCpu = server.pid ? processCpuSeconds(server.pid) : Number.NaN;
+    const clientCpu = process.cpuUsage();
     const started = performance.now();
     const verdicts = await server.analyzeStack(snapshot);
     const totalMs = performance.now() - started;
+    const used = process.cpuUsage(clientCpu);
     const t = server.lastTimings!;
     process.stderr.write(`${label}: ${snapshot.resources.length} resources in ${totalMs.toFixed(0)} ms\n`);
-    return { pack: label, resources: snapshot.resources.length, verdicts: verdicts.length, totalMs, analyzeMs: t.analyzeMs, analyzeStackMs: t.analyzeStackMs };
+    return {
+      pack: label,
+      resources: snapshot.resources.length,
+      verdicts: verdicts.length,
+      totalMs,
+      analyzeMs: t.analyzeMs,
+      analyzeStackMs: t.analyzeStackMs,
+      clientCpuSeconds: (used.user + used.system) / 1e6,
+      packCpuSeconds: server.pid ? processCpuSeconds(server.pid) - packCpu : Number.NaN,
+    };
   } finally {
     await server.close();
   }
@@ -85,7 +100,8 @@ function cliRows(f: CliFigures): string[] {
 
 function throughputRow(t: ThroughputFigures): string {
   const rate = (t.resources / t.totalMs) * 1000;
-  return `| ${t.pack} | ${t.resources} | ${t.verdicts} | ${t.totalMs.toFixed(0)} ms | ${t.analyzeMs.toFixed(0)} ms | ${t.analyzeStackMs.toFixed(0)} ms | ${rate.toFixed(0)}/s — ${verdict(rate >= TARGET.resourcesPerSecond)} |`;
+  const packBound = t.resources / t.packCpuSeconds;
+  return `| ${t.pack} | ${t.resources} | ${t.verdicts} | ${t.totalMs.toFixed(0)} ms | ${t.analyzeMs.toFixed(0)} ms | ${t.analyzeStackMs.toFixed(0)} ms | ${rate.toFixed(0)}/s — ${verdict(rate >= TARGET.resourcesPerSecond)} | ${t.clientCpuSeconds.toFixed(2)} s | ${t.packCpuSeconds.toFixed(2)} s (≤ ${packBound.toFixed(0)}/s) |`;
 }
 
 async function main(): Promise<void> {
@@ -121,8 +137,10 @@ async function main(): Promise<void> {
     "",
     `A staging snapshot replicated to ~${THROUGHPUT_RESOURCES} resources; one Analyze call per resource (32 in flight) then one AnalyzeStack, as the CLI sends them; after a 200-resource warm-up.`,
     "",
-    "| pack | resources | verdicts | total | Analyze (all) | AnalyzeStack | throughput |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "CPU columns: what the harness process (request encoding, gRPC client) and the pack process (`@pulumi/policy`'s server: decoding, proxies, the policies) each spent. The pack's CPU alone bounds the throughput (resources ÷ pack CPU seconds) however fast the client is.",
+    "",
+    "| pack | resources | verdicts | total | Analyze (all) | AnalyzeStack | throughput | harness CPU | pack CPU (bound) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     throughputRow(real),
     throughputRow(fixture),
     "",

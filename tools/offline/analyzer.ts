@@ -6,7 +6,8 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { RequestBuilder, stackConfigureRequest } from "./analyzer-requests";
+import { stackConfigureRequest } from "./analyzer-requests";
+import { WireEncoder } from "./analyzer-wire";
 import { REPO_ROOT, TS_CACHE } from "./engine";
 import {
   AnalyzerInfo,
@@ -51,6 +52,8 @@ export interface PolicyPackServer {
   readonly stderr: string;
   /** How long the last analyzeStack spent in each phase (for the benchmark). */
   readonly lastTimings?: AnalyzeTimings;
+  /** The pack process's id (for the benchmark's CPU accounting). */
+  readonly pid?: number;
 }
 
 export interface AnalyzeTimings {
@@ -193,8 +196,6 @@ interface AnalyzerRpcs {
   getAnalyzerInfo: analyzerpb.AnalyzerInfo;
   configure: Empty;
   configureStack: analyzerpb.AnalyzerStackConfigureResponse;
-  analyze: analyzerpb.AnalyzeResponse;
-  analyzeStack: analyzerpb.AnalyzeResponse;
 }
 type Unary = (req: unknown, cb: (err: grpc.ServiceError | null, res: unknown) => void) => unknown;
 
@@ -217,16 +218,34 @@ class PackServer implements PolicyPackServer {
     return this.output.stderr;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   private call<M extends keyof AnalyzerRpcs>(method: M, req: unknown, what: string): Promise<AnalyzerRpcs[M]> {
     return new Promise((resolve, reject) => {
       const rpc = this.client[method] as unknown as Unary;
-      rpc.call(this.client, req, (err, res) => {
-        if (!err) return resolve(res as AnalyzerRpcs[M]);
-        const exited = this.child.exitCode !== null || this.child.signalCode !== null;
-        const why = exited ? `the pack process exited (${this.child.signalCode ?? `code ${this.child.exitCode}`})` : err.details || err.message;
-        reject(new PolicyPackError(`Policy pack ${path.basename(this.dir)}: ${what} failed: ${why}`, this.output.stderr));
-      });
+      rpc.call(this.client, req, (err, res) => (err ? reject(this.rpcFailure(err, what)) : resolve(res as AnalyzerRpcs[M])));
     });
+  }
+
+  /** Analyze/AnalyzeStack with a request already encoded to protobuf bytes (analyzer-wire.ts). */
+  private callRaw(method: "Analyze" | "AnalyzeStack", request: Buffer, what: string): Promise<analyzerpb.AnalyzeResponse> {
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        `/pulumirpc.Analyzer/${method}`,
+        (bytes: Buffer) => bytes,
+        (bytes: Buffer) => analyzerpb.AnalyzeResponse.deserializeBinary(bytes),
+        request,
+        (err, res) => (err || !res ? reject(this.rpcFailure(err, what)) : resolve(res)),
+      );
+    });
+  }
+
+  private rpcFailure(err: grpc.ServiceError | null, what: string): PolicyPackError {
+    const exited = this.child.exitCode !== null || this.child.signalCode !== null;
+    const why = exited ? `the pack process exited (${this.child.signalCode ?? `code ${this.child.exitCode}`})` : (err?.details ?? err?.message ?? "no response");
+    return new PolicyPackError(`Policy pack ${path.basename(this.dir)}: ${what} failed: ${why}`, this.output.stderr);
   }
 
   info(): Promise<AnalyzerInfo> {
@@ -251,13 +270,13 @@ class PackServer implements PolicyPackServer {
     const configured = performance.now();
     const byUrn = new Map(snapshot.resources.map((r) => [r.urn, r]));
     const verdicts: PolicyVerdict[] = [];
-    const build = new RequestBuilder(snapshot);
+    const encode = new WireEncoder(snapshot);
     const resources = snapshot.resources;
     let next = 0;
     const worker = async () => {
       while (next < resources.length) {
         const r = resources[next++];
-        const res = await this.call("analyze", build.analyzeRequest(r), `Analyze ${r.urn}`);
+        const res = await this.callRaw("Analyze", encode.analyzeRequest(r), `Analyze ${r.urn}`);
         verdicts.push(...toVerdicts(res, "resource", r.urn, byUrn));
       }
     };
@@ -265,10 +284,10 @@ class PackServer implements PolicyPackServer {
     analyzing.catch(() => undefined); // Awaited below; this only stops an early failure being "unhandled".
     // Encoded between Analyze round trips, so the pack is not left idle while this process works;
     // sent, as the CLI does, only after every Analyze has answered.
-    const stackRequest = await build.analyzeStackRequest();
+    const stackRequest = await encode.analyzeStackRequest();
     await analyzing;
     const analyzed = performance.now();
-    const stackRes = await this.call("analyzeStack", stackRequest, "AnalyzeStack");
+    const stackRes = await this.callRaw("AnalyzeStack", stackRequest, "AnalyzeStack");
     verdicts.push(...toVerdicts(stackRes, "stack", undefined, byUrn));
     this.lastTimings = {
       resources: snapshot.resources.length,
