@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { durationSeconds } from "../tools/offline/analyzer-requests";
 import { AnalyzerInfo, PolicyConfigError, resolvePolicyConfig } from "../tools/offline/policy-config";
+import { Progress } from "../tools/offline/progress";
 import { COLOUR, displayType, PLAIN, styleFor, treeRows } from "../tools/offline/render";
 import type { CollectedResource } from "../tools/offline/snapshot";
 import { exitCode, parseCli, StackResult, UsageError } from "../tools/preview";
@@ -39,6 +40,44 @@ describe("preview: rendering", () => {
     assert.equal(styleFor({ isTTY: true }, {}), COLOUR);
     assert.equal(styleFor({ isTTY: true }, { NO_COLOR: "1" }), PLAIN);
     assert.equal(styleFor({ isTTY: false }, {}), PLAIN);
+  });
+});
+
+describe("preview: progress on stderr", () => {
+  function fakeStream(isTTY: boolean, columns?: number): { stream: NodeJS.WriteStream; written: string[] } {
+    const written: string[] = [];
+    const stream = { isTTY, columns, write: (s: string) => written.push(s) > 0 } as unknown as NodeJS.WriteStream;
+    return { stream, written };
+  }
+
+  it("writes one line per change when not a terminal", () => {
+    const { stream, written } = fakeStream(false);
+    const progress = new Progress(stream);
+    progress.set("staging", "running the program");
+    progress.set("staging", "running the program");
+    progress.set("staging", "122 resources");
+    progress.done("staging");
+    assert.deepEqual(written, ["staging: running the program\n", "staging: 122 resources\n"]);
+  });
+
+  it("redraws one line on a terminal, even one that reports no width, and clears it when done", () => {
+    const { stream, written } = fakeStream(true, 0);
+    const progress = new Progress(stream);
+    progress.set("policy pack", "starting");
+    progress.set("staging", "running the program");
+    progress.done("policy pack");
+    progress.done("staging");
+    assert.ok(written[1].startsWith("\r\u001b[K"), JSON.stringify(written[1]));
+    assert.match(written[1].slice(4), /^. policy pack: starting {2}· {2}staging: running the program$/);
+    assert.equal(written.at(-1), "\r\u001b[K");
+  });
+
+  it("stays silent when quiet", () => {
+    const { stream, written } = fakeStream(true, 80);
+    const progress = new Progress(stream, true);
+    progress.set("staging", "running the program");
+    progress.stop();
+    assert.deepEqual(written, []);
   });
 });
 

@@ -37,7 +37,8 @@ export class Progress {
   private draw(): void {
     const spinner = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"[this.frame++ % 10];
     const text = [...this.states].map(([task, state]) => `${task}: ${state}`).join("  ·  ");
-    const width = this.stream.columns ?? 100;
-    this.stream.write(`\r\u001b[K${spinner} ${text}`.slice(0, width + 4));
+    // A pseudo-terminal may report 0 columns; keep the line short of the edge so it never wraps.
+    const width = this.stream.columns || 100;
+    this.stream.write(`\r\u001b[K${`${spinner} ${text}`.slice(0, width - 1)}`);
   }
 }
