@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { PolicyPackError, PolicyPackServer, PolicyVerdict, startPolicyPack, DEFAULT_PACK_DIR } from "./offline/analyzer";
+import { checkPolicyPack, DEFAULT_PACK_DIR, PolicyPackError, PolicyPackServer, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
 import { collectStack, ProgramError, REPO_ROOT } from "./offline/engine";
 import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./offline/policy-config";
 import { Progress } from "./offline/progress";
@@ -106,6 +106,16 @@ export async function runPreview(opts: CliOptions, progress: Progress): Promise<
   let policyConfig: PolicyConfigInput | undefined;
   if (opts.policy && opts.policyConfigFile) policyConfig = readPolicyConfigFile(opts.policyConfigFile);
   const results: StackResult[] = opts.stacks.map((stack) => ({ stack }));
+
+  if (opts.policy) {
+    try {
+      checkPolicyPack(opts.packDir);
+    } catch (e) {
+      // Not a pack, or not installed: say so at once rather than after running every program.
+      for (const result of results) result.error = describeError(e);
+      return results;
+    }
+  }
 
   let pack: Promise<PolicyPackServer> | undefined;
   if (opts.policy) {

@@ -143,6 +143,14 @@ export async function analyzeStack(
   }
 }
 
+/**
+ * Checks, without starting it, that `packDir` is a pack whose dependencies are installed; throws
+ * the same `PolicyPackError` startPolicyPack would, so a caller can fail before running programs.
+ */
+export function checkPolicyPack(packDir: string = DEFAULT_PACK_DIR): void {
+  locateRunner(path.resolve(packDir));
+}
+
 function locateRunner(dir: string): string {
   if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
     throw new PolicyPackError(`${dir} is not a policy pack: PulumiPolicy.yaml is missing (the CLI requires it; it holds \`runtime: nodejs\`).`);
