@@ -115,9 +115,16 @@ function describe(field: string): string {
   }
 }
 
+// Patterns come from one small file and are matched against every property of every resource.
+const globs = new Map<string, RegExp>();
+
 /** A glob where `*` matches any run of characters; everything else is literal. */
 export function globMatches(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    globs.set(pattern, re);
+  }
   return re.test(text);
 }
 

@@ -41,22 +41,40 @@ export function stackIdentityOf(resources: readonly IdentitySource[]): StackIden
 
 /** Replaces the stack's own domain, account, region and environment name in every string of `value`. */
 export function normalize(value: unknown, identity: StackIdentity): unknown {
-  if (typeof value === "string") return normalizeString(value, identity);
+  if (typeof value === "string") return normalizerFor(identity)(value);
   if (Array.isArray(value)) return value.map((v) => normalize(v, identity));
   return value;
 }
 
-function normalizeString(s: string, id: StackIdentity): string {
-  let out = s;
-  // The domain first: staging's `staging.app.example.com` contains production's domain.
-  if (id.domain) out = out.split(id.domain).join("{domain}");
-  if (id.accountId) out = out.split(id.accountId).join("{account}");
-  // A region is a stack value too (`us-east-1`, inside ARNs, endpoints and AZ names like `us-east-1a`).
-  if (id.region) out = out.replace(new RegExp(`(?<![A-Za-z0-9-])${escapeRegExp(id.region)}(?![0-9])`, "g"), "{region}");
-  if (id.environment) {
-    out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(id.environment)}(?![A-Za-z0-9])`, "g"), "{environment}");
+type StringNormalizer = (s: string) => string;
+
+// A stack's identity is read once per policy run and then applied to every leaf of every resource:
+// building its regular expressions once per identity keeps the comparison linear in the leaves.
+const normalizers = new WeakMap<StackIdentity, StringNormalizer>();
+
+function normalizerFor(id: StackIdentity): StringNormalizer {
+  let fn = normalizers.get(id);
+  if (!fn) {
+    fn = buildNormalizer(id);
+    normalizers.set(id, fn);
   }
-  return out;
+  return fn;
+}
+
+function buildNormalizer(id: StackIdentity): StringNormalizer {
+  const { domain, accountId, region, environment } = id;
+  // A region is a stack value too (`us-east-1`, inside ARNs, endpoints and AZ names like `us-east-1a`).
+  const regionPattern = region ? new RegExp(`(?<![A-Za-z0-9-])${escapeRegExp(region)}(?![0-9])`, "g") : undefined;
+  const environmentPattern = environment ? new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(environment)}(?![A-Za-z0-9])`, "g") : undefined;
+  return (s) => {
+    let out = s;
+    // The domain first: staging's `staging.app.example.com` contains production's domain.
+    if (domain && out.includes(domain)) out = out.split(domain).join("{domain}");
+    if (accountId && out.includes(accountId)) out = out.split(accountId).join("{account}");
+    if (regionPattern && region && out.includes(region)) out = out.replace(regionPattern, "{region}");
+    if (environmentPattern && environment && out.includes(environment)) out = out.replace(environmentPattern, "{environment}");
+    return out;
+  };
 }
 
 function escapeRegExp(s: string): string {
