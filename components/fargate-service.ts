@@ -51,7 +51,11 @@ export class FargateService extends pulumi.ComponentResource {
         healthCheckGracePeriodSeconds: args.targetGroupArn === undefined ? undefined : 60,
         propagateTags: "SERVICE",
         enableExecuteCommand: false,
-        waitForSteadyState: false,
+        // `pulumi up` returns only once the new tasks run (and pass the target group's health check):
+        // the smoke test then checks the new version, and tasks that never get healthy fail the
+        // update at the provider's timeout instead of passing unnoticed. A circuit-breaker rollback
+        // also ends in a steady state, on the previous version: RELEASING.md says how that is caught.
+        waitForSteadyState: true,
       },
       { parent: this },
     );

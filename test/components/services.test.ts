@@ -71,8 +71,12 @@ describe("components/services (cluster, web, worker, migrations, data key)", () 
     assert.equal(service(stacks.staging, "web-service").desiredCount, 1);
     assert.equal(service(stacks.production, "web-service").desiredCount, 3);
     assert.ok(Number(service(stacks.staging, "worker-service").desiredCount) <= Number(service(stacks.production, "worker-service").desiredCount));
-    for (const key of ["launchType", "deploymentCircuitBreaker", "deploymentMinimumHealthyPercent", "propagateTags"]) {
+    for (const key of ["launchType", "deploymentCircuitBreaker", "deploymentMinimumHealthyPercent", "propagateTags", "waitForSteadyState"]) {
       assert.deepEqual(service(stacks.staging, "web-service")[key], service(stacks.production, "web-service")[key], key);
+    }
+    // A deploy returns only once the new tasks run, so tasks that never get healthy fail it.
+    for (const r of [stacks.staging, stacks.production]) {
+      for (const name of ["web-service", "worker-service"]) assert.equal(service(r, name).waitForSteadyState, true, `${r.stack} ${name}`);
     }
     assert.deepEqual(service(stacks.production, "web-service").loadBalancers, [{ targetGroupArn: "arn:tg", containerName: "app", containerPort: 8080 }]);
     assert.deepEqual(service(stacks.production, "worker-service").loadBalancers, []);
