@@ -183,6 +183,7 @@ export function toJson(results: readonly StackResult[]): unknown {
         project: r.snapshot?.project,
         resources: r.snapshot?.resources ?? [],
         outputs: r.snapshot?.outputs ?? {},
+        notes: r.snapshot?.notes ?? [],
         verdicts: r.verdicts ?? [],
         summary: {
           resources: r.snapshot?.resources.length ?? 0,
@@ -204,6 +205,8 @@ export function toText(results: readonly StackResult[], stdout: { isTTY?: boolea
   const blocks: string[] = [];
   for (const r of results) {
     if (r.snapshot) blocks.push(renderPlan(r.snapshot, style));
+    // E.g. how `secure:` values were handled: worth one dim line, never a warning.
+    for (const note of r.snapshot?.notes ?? []) blocks.push(style.dim(`note: ${note}`));
     if (r.verdicts) {
       const verdicts = renderVerdicts(r.verdicts, style);
       if (verdicts) blocks.push(verdicts);

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { HostJob, HostMessage } from "./host-protocol";
 import type { StackSnapshot } from "./snapshot";
-import { loadStackConfig, maskedConfig, StackConfig, StackConfigError } from "./stack-config";
+import { loadStackConfigWithSecrets, maskedConfig, StackConfig, StackConfigError } from "./stack-config";
 
 /**
  * The offline preview engine: loads a stack's config the way the Pulumi CLI does, runs the program in
@@ -48,16 +48,18 @@ const HOST = path.join(__dirname, "program-host.ts");
 export const TS_CACHE = path.join(__dirname, "ts-cache.js");
 const DEFAULT_TIMEOUT_MS = 120_000;
 
-export function collectStack(opts: CollectOptions): Promise<StackSnapshot> {
+export async function collectStack(opts: CollectOptions): Promise<StackSnapshot> {
   const root = path.resolve(opts.root ?? REPO_ROOT);
   let config: StackConfig;
   try {
-    config = loadStackConfig({ root, stack: opts.stack, stackFile: opts.stackFile, configOverrides: opts.configOverrides });
+    // As the CLI: a passphrase stack's `secure:` values are decrypted when PULUMI_CONFIG_PASSPHRASE(_FILE) is set.
+    config = await loadStackConfigWithSecrets({ root, stack: opts.stack, stackFile: opts.stackFile, configOverrides: opts.configOverrides });
   } catch (e) {
-    if (e instanceof StackConfigError) return Promise.reject(new ProgramError("config", opts.stack, e.message, e.problems));
+    if (e instanceof StackConfigError) throw new ProgramError("config", opts.stack, e.message, e.problems);
     throw e;
   }
-  return runHost(hostJob(root, config), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const snapshot = await runHost(hostJob(root, config), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  return config.notes.length > 0 ? { ...snapshot, notes: config.notes } : snapshot;
 }
 
 function hostJob(root: string, config: StackConfig): HostJob {

@@ -54,6 +54,8 @@ export interface StackSnapshot {
   readonly resources: readonly CollectedResource[];
   /** The stack's exported outputs. */
   readonly outputs: Record<string, unknown>;
+  /** Lines for people about how the config was loaded (e.g. `secure:` values decrypted or placeholders). */
+  readonly notes?: readonly string[];
 }
 
 export function isSecretValue(v: unknown): v is SecretValue {

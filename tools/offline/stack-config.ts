@@ -1,15 +1,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { placeholderResolution, resolveSecureValues, SecureValue, SecureValueInput, SecureValueResolution } from "./stack-secrets";
 
 /**
  * Stack configuration as the Pulumi CLI hands it to a program: the project's `config:` declarations
  * (types, defaults, `secret: true`) overlaid with the stack file's values, every value a string
  * (numbers and booleans as text, lists and objects as JSON), secret keys listed separately.
  *
- * There is no secrets provider offline, so a `secure:` value and a declared secret the stack does not
- * set both become a placeholder that is still marked secret: validation then sees a secret of the
- * right kind (not a live key, not clear text) and the preview never holds a real credential.
+ * `secure:` values are decrypted when the stack uses the passphrase provider and PULUMI_CONFIG_PASSPHRASE
+ * (or _FILE) is set (loadStackConfigWithSecrets; see stack-secrets.ts). Otherwise, and for a declared
+ * secret the stack does not set, the value is a placeholder that is still marked secret: validation
+ * then sees a secret of the right kind (not a live key, not clear text) and the preview never holds a
+ * real credential it was not given.
  */
 
 /** Shaped like a test-mode API key so validators that reject live keys accept it; never a real secret. */
@@ -21,11 +24,13 @@ export interface StackConfig {
   /** Full key (`parity:domain`, `aws:region`) → the raw string the program receives. */
   readonly values: Readonly<Record<string, string>>;
   readonly secretKeys: readonly string[];
-  /** Keys whose value is an offline placeholder (a `secure:` value or an unset declared secret). */
+  /** Keys whose value is (or holds) an offline placeholder: an undecrypted `secure:` value or an unset declared secret. */
   readonly placeholders: readonly string[];
   /** The program entry point named by `main:` in Pulumi.yaml, relative to the project root. */
   readonly main: string;
   readonly stackFile: string;
+  /** For people: how the stack file's `secure:` values were handled (empty when it has none). */
+  readonly notes: readonly string[];
 }
 
 export interface StackConfigOptions {
@@ -33,6 +38,8 @@ export interface StackConfigOptions {
   readonly stack: string;
   readonly stackFile?: string;
   readonly configOverrides?: Readonly<Record<string, string>>;
+  /** Where PULUMI_CONFIG_PASSPHRASE(_FILE) are looked up; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A problem with the project or stack file itself: which file, what is wrong, how to fix it. */
@@ -49,10 +56,35 @@ export class StackConfigError extends Error {
 type Declared = { type?: string; default?: unknown; secret?: boolean; items?: unknown };
 const CONFIG_TYPES = new Set(["string", "integer", "boolean", "array", "object"]);
 
+/** The project and stack files, read and parsed, before any value is resolved. */
+interface StackFiles {
+  readonly projectFile: string;
+  readonly stackFile: string;
+  readonly projectName: string;
+  readonly project: Record<string, unknown>;
+  readonly stackDoc: Record<string, unknown>;
+  readonly stackConfig: Record<string, unknown>;
+}
+
+/** Synchronous, and never decrypts: every `secure:` value is a placeholder. */
 export function loadStackConfig(opts: StackConfigOptions): StackConfig {
+  const files = readStackFiles(opts);
+  return assemble(files, opts, placeholderResolution(secureInput(files, opts)));
+}
+
+/**
+ * As loadStackConfig, but a passphrase stack's `secure:` values are decrypted when a passphrase is set
+ * (about a second per stack for the key derivation, off the event loop). A wrong passphrase or a
+ * corrupt value is a StackConfigError.
+ */
+export async function loadStackConfigWithSecrets(opts: StackConfigOptions): Promise<StackConfig> {
+  const files = readStackFiles(opts);
+  return assemble(files, opts, await resolveSecureValues(secureInput(files, opts), opts.env ?? process.env));
+}
+
+function readStackFiles(opts: StackConfigOptions): StackFiles {
   const projectFile = path.join(opts.root, "Pulumi.yaml");
   const stackFile = path.resolve(opts.root, opts.stackFile ?? `Pulumi.${opts.stack}.yaml`);
-  const problems: string[] = [];
   const project = readYamlObject(projectFile, opts.stack, `create ${projectFile} with \`name:\` and \`runtime:\``);
   const projectName = typeof project["name"] === "string" ? project["name"] : "";
   if (!projectName) throw new StackConfigError(opts.stack, [`${projectFile} has no \`name:\`; add \`name: <project>\`.`]);
@@ -61,8 +93,67 @@ export function loadStackConfig(opts: StackConfigOptions): StackConfig {
     opts.stack,
     `create it with the same keys as the other stacks' files (\`pulumi stack init ${opts.stack}\` then \`pulumi config set\`)`,
   );
+  const stackConfig = stackDoc["config"] ?? {};
+  if (!isPlainObject(stackConfig)) {
+    throw new StackConfigError(opts.stack, [`${stackFile}: \`config:\` must be a map of key → value.`]);
+  }
+  return { projectFile, stackFile, projectName, project, stackDoc, stackConfig };
+}
 
-  const fullKey = (key: string) => (key.includes(":") ? key : `${projectName}:${key}`);
+function fullKeyIn(projectName: string): (key: string) => string {
+  return (key) => (key.includes(":") ? key : `${projectName}:${key}`);
+}
+
+/** Every `secure:` value in the stack file, nested ones included, in file order. */
+function secureInput(files: StackFiles, opts: StackConfigOptions): SecureValueInput {
+  const fullKey = fullKeyIn(files.projectName);
+  const values: SecureValue[] = [];
+  for (const [key, value] of Object.entries(files.stackConfig)) {
+    walkSecure(value, fullKey(key), (at, secure) => values.push({ key: at, secure }));
+  }
+  return {
+    stack: opts.stack,
+    stackFile: files.stackFile,
+    encryptionsalt: files.stackDoc["encryptionsalt"],
+    secretsprovider: files.stackDoc["secretsprovider"],
+    values,
+  };
+}
+
+/** A `{ secure: "v1:…" }` map is one secret value wherever it sits (`pulumi config set --path --secret`). */
+function isSecure(value: unknown): value is { secure: string } {
+  return isPlainObject(value) && typeof value["secure"] === "string" && Object.keys(value).length === 1;
+}
+
+function walkSecure(value: unknown, at: string, found: (at: string, secure: string) => void): void {
+  if (isSecure(value)) return found(at, value.secure);
+  if (Array.isArray(value)) value.forEach((v, i) => walkSecure(v, `${at}[${i}]`, found));
+  else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) walkSecure(v, `${at}.${k}`, found);
+}
+
+function holdsSecure(value: unknown): boolean {
+  let found = false;
+  walkSecure(value, "", () => (found = true));
+  return found;
+}
+
+/** The value with each `secure:` leaf replaced by its plaintext, or a placeholder when there is none. */
+function revealSecure(value: unknown, secrets: SecureValueResolution, placeholder: () => void): unknown {
+  if (isSecure(value)) {
+    const plaintext = secrets.plaintexts.get(value.secure);
+    if (plaintext !== undefined) return plaintext;
+    placeholder();
+    return OFFLINE_SECRET_PLACEHOLDER;
+  }
+  if (Array.isArray(value)) return value.map((v) => revealSecure(v, secrets, placeholder));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealSecure(v, secrets, placeholder)]));
+  return value;
+}
+
+function assemble(files: StackFiles, opts: StackConfigOptions, secrets: SecureValueResolution): StackConfig {
+  const { projectFile, stackFile, project, projectName } = files;
+  const problems: string[] = [...secrets.problems];
+  const fullKey = fullKeyIn(projectName);
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
   const placeholders = new Set<string>();
@@ -85,25 +176,16 @@ export function loadStackConfig(opts: StackConfigOptions): StackConfig {
     if (declaration.secret === true) secretKeys.add(fullKey(key));
   }
 
-  const stackConfig = stackDoc["config"] ?? {};
-  if (!isPlainObject(stackConfig)) {
-    throw new StackConfigError(opts.stack, [`${stackFile}: \`config:\` must be a map of key → value.`]);
-  }
-  for (const [key, value] of Object.entries(stackConfig)) {
+  for (const [key, value] of Object.entries(files.stackConfig)) {
     const k = fullKey(key);
-    if (isPlainObject(value) && typeof value["secure"] === "string") {
-      values[k] = OFFLINE_SECRET_PLACEHOLDER;
-      secretKeys.add(k);
-      placeholders.add(k);
-      continue;
-    }
     if (value === null || value === undefined) {
       problems.push(`${stackFile}: \`${key}\` has no value; set one or remove the line.`);
       continue;
     }
-    values[k] = toConfigString(value);
+    // Like the CLI: a value holding any secret is a secret as a whole.
+    if (holdsSecure(value)) secretKeys.add(k);
+    values[k] = toConfigString(revealSecure(value, secrets, () => placeholders.add(k)));
   }
-
   for (const [key, value] of Object.entries(opts.configOverrides ?? {})) values[fullKey(key)] = value;
 
   for (const [key, declaration] of declarations) {
@@ -123,7 +205,16 @@ export function loadStackConfig(opts: StackConfigOptions): StackConfig {
 
   if (problems.length > 0) throw new StackConfigError(opts.stack, problems);
   const main = typeof project["main"] === "string" ? project["main"] : "index.ts";
-  return { project: projectName, stack: opts.stack, values, secretKeys: [...secretKeys].sort(), placeholders: [...placeholders].sort(), main, stackFile };
+  return {
+    project: projectName,
+    stack: opts.stack,
+    values,
+    secretKeys: [...secretKeys].sort(),
+    placeholders: [...placeholders].sort(),
+    main,
+    stackFile,
+    notes: secrets.notes,
+  };
 }
 
 /** The config as a person may see it: secrets masked, the way `pulumi config` prints them. */
