@@ -214,6 +214,7 @@ export const loadBalancerDns = endpoint.loadBalancer.dnsName;
 export const appEnvironment = appEnvironmentKeys(environment);
 export const simulatedIntegrations = integrations.simulated;
 export const signingPublicKey = integrations.signingPublicKeyPem;
+export const clusterName = cluster.name;
 export const webService = web.service.name;
 export const workerService = worker.service.name;
 export const migrationTask = migrations.taskDefinition.family;

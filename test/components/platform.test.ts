@@ -1,7 +1,11 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { collectStack } from "../../tools/offline/engine";
 import { CollectedResource, reveal, StackSnapshot } from "../../tools/offline/snapshot";
-import { loadStackSettings } from "../mocks";
+import { loadStackSettings, ROOT } from "../mocks";
+
+const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 
 /**
  * The whole program (index.ts) on the offline engine, one child process per stack: what `pulumi up`
@@ -97,5 +101,22 @@ describe("platform (index.ts, both stacks)", function () {
     assert.equal(reveal(staging.outputs.simulatedIntegrations), "email,payments,sms");
     assert.equal(reveal(production.outputs.simulatedIntegrations), "");
     assert.equal(reveal(staging.outputs.baseUrl), "https://staging.app.example.com");
+  });
+
+  it("exports every stack output RELEASING.md, the workflows and the rollout check read", () => {
+    const readers = [path.join(ROOT, "RELEASING.md"), path.join(ROOT, "tools", "release", "check-rollout.sh"), ...fs.readdirSync(WORKFLOWS).map((f) => path.join(WORKFLOWS, f))];
+    // `pulumi stack output X`, `steps.up.outputs.X`, the script's `$(output X)`, RELEASING's `for service in X Y;`.
+    const reference = /pulumi stack output ([A-Za-z]+)|steps\.up\.outputs\.([A-Za-z]+)|\$\(output ([A-Za-z]+)\)|for service in ([A-Za-z ]+);/g;
+    const read = new Set<string>();
+    for (const file of readers) {
+      for (const m of fs.readFileSync(file, "utf8").matchAll(reference)) {
+        for (const name of (m[1] ?? m[2] ?? m[3] ?? m[4]).split(" ")) read.add(name);
+      }
+    }
+    for (const name of ["baseUrl", "clusterName", "webService", "workerService", "databaseIdentifier"]) assert.ok(read.has(name), `nothing reads ${name}; found ${[...read].join(", ")}`);
+    for (const s of [staging, production]) {
+      for (const name of read) assert.ok(reveal(s.outputs[name]) !== undefined, `${s.stack} does not export \`${name}\``);
+    }
+    assert.deepEqual([reveal(staging.outputs.clusterName), reveal(production.outputs.clusterName)], ["parity-staging", "parity-production"]);
   });
 });
