@@ -1,4 +1,6 @@
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { Instance as RdsInstance } from "@pulumi/aws/rds/instance";
+import { Schedule } from "@pulumi/aws/scheduler/schedule";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import {
   noConfigSchema,
   productionDataDefaults,
@@ -62,18 +64,21 @@ export const stagingIntegrationsSimulated: StackValidationPolicy = {
 };
 
 // Resource policies (Analyze, the resource's inputs, before its step) where one resource decides.
+// Each is bound to its resource class with validateResourceOfType: the SDK then skips every other
+// resource without decoding its properties (it decodes them once per policy otherwise). The classes
+// are imported one module deep so the pack does not load the whole AWS SDK at start.
 export const stagingNoProductionData: ResourceValidationPolicy = {
   name: "staging-no-production-data",
   description: "Outside production, databases start empty and are built by migrations: no snapshot restore, replica or point-in-time copy of another database.",
   enforcementLevel: "mandatory",
   configSchema: noConfigSchema,
-  validateResource: (args, report) => {
-    if (args.type !== RDS_INSTANCE || providerEnvironment(args.provider) === "production") return;
+  validateResource: validateResourceOfType(RdsInstance, (_props, args, report) => {
+    if (providerEnvironment(args.provider) === "production") return;
     const props = raw(args.props);
     for (const p of RESTORE_PROPERTIES.filter((k) => set(props[k]))) {
       report(`${describeResource(args)} sets \`${p}\` in a non-production stack: it would copy another database's data (real customers' data if it is production's) into this stack. Fix: remove \`${p}\`; seed known accounts and let migrations build the schema. If a production bug needs real data, restore a masked, minimal copy by hand and declare it in known-differences.yaml.`);
     }
-  },
+  }),
 };
 
 export const productionDataProtected: StackValidationPolicy = {
@@ -165,13 +170,12 @@ export const scheduleTimezone: ResourceValidationPolicy = {
   description: "Every EventBridge Scheduler schedule names its timezone explicitly.",
   enforcementLevel: "mandatory",
   configSchema: noConfigSchema,
-  validateResource: (args, report) => {
-    if (args.type !== "aws:scheduler/schedule:Schedule") return;
+  validateResource: validateResourceOfType(Schedule, (_props, args, report) => {
     const tz = raw(args.props).scheduleExpressionTimezone;
     if (!isUnknown(tz) && !set(tz)) {
       report(`${describeResource(args)} has no \`scheduleExpressionTimezone\`: its cron runs in UTC by default, so reports arrive at the wrong hour and trials end early wherever someone assumed local time. Fix: set \`scheduleExpressionTimezone\` from the \`scheduleTimezone\` setting.`);
     }
-  },
+  }),
 };
 
 export const noResetInProduction: StackValidationPolicy = {

@@ -1,4 +1,5 @@
-import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { UserPool } from "@pulumi/aws/cognito/userPool";
+import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import {
   leastPrivilegeDefaults,
   LeastPrivilegeConfig,
@@ -195,8 +196,8 @@ export const authHardening: ResourceValidationPolicy = {
   description: "Cognito user pools verify email in every stack, and MFA is not OFF in production.",
   enforcementLevel: "mandatory",
   configSchema: noConfigSchema,
-  validateResource: (args, report) => {
-    if (args.type !== "aws:cognito/userPool:UserPool") return;
+  // Bound to the class so the SDK skips other resources undecoded (see safety.ts).
+  validateResource: validateResourceOfType(UserPool, (_props, args, report) => {
     const p = raw(args.props);
     if (!isUnknown(p.autoVerifiedAttributes) && !list(p.autoVerifiedAttributes).includes("email")) {
       report(`${describeResource(args)} does not verify email (\`autoVerifiedAttributes\` lacks \`email\`): flows that need a verified address (plan upgrades, password reset) then behave differently here than in production. Fix: \`autoVerifiedAttributes: ["email"]\` in every stack.`);
@@ -204,7 +205,7 @@ export const authHardening: ResourceValidationPolicy = {
     if (providerEnvironment(args.provider) === "production" && (p.mfaConfiguration === undefined || p.mfaConfiguration === "OFF")) {
       report(`${describeResource(args)} has \`mfaConfiguration\` ${JSON.stringify(p.mfaConfiguration ?? "unset")} in production. Fix: \`mfaConfiguration: "OPTIONAL"\` or \`"ON"\` with software tokens, the same in every stack.`);
     }
-  },
+  }),
 };
 
 export const noSharedCredentials: StackValidationPolicy = {
@@ -218,12 +219,13 @@ export const noSharedCredentials: StackValidationPolicy = {
     if (environment === undefined || environment === lock.production.environment) return;
     const owners = new Map<string, string>();
     for (const [key, ids] of Object.entries(lock.credentials)) for (const id of ids) owners.set(id, key);
+    const ids = [...owners.keys()];
     const account = lock.production.accountId;
     for (const r of args.resources) {
       const key = resourceKey(r.urn);
       for (const [path, value] of flatten(raw(r.props))) {
         for (const s of (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string")) {
-          const owner = [...owners.keys()].find((id) => s.includes(id));
+          const owner = ids.find((id) => s.includes(id));
           if (owner) {
             report(`\`${key}\` (${r.type}) \`${path}\` references production's \`${owners.get(owner)}\` (${owner}): a leaked staging credential must never unlock production. Fix: use this stack's own resource (each stack creates its own KMS key, roles, secrets and OAuth clients).`, r.urn);
           } else if (account && s.includes(`:${account}:`)) {
