@@ -144,7 +144,8 @@ const roles = new AppRoles(
   withAws,
 );
 
-// Web, worker and migrations: the same image, environment keys and roles; only command and size differ.
+// Web, worker and migrations: the same image, environment keys and roles; only command and size
+// differ. Migrations run at the web's size; the worker has its own.
 const task = {
   image: settings.app.image,
   cpu: settings.app.web.cpu,
@@ -194,6 +195,8 @@ const worker = new FargateService(
     family: `${namePrefix}-worker`,
     serviceName: `${namePrefix}-worker`,
     command: ["worker"],
+    cpu: settings.app.worker.cpu,
+    memoryMb: settings.app.worker.memoryMb,
     desiredCount: settings.app.worker.desiredCount,
     logGroupName: cluster.logGroups.worker.name,
   },

@@ -39,7 +39,7 @@ export interface Settings {
   readonly app: {
     readonly image: string;
     readonly web: { readonly desiredCount: number; readonly cpu: number; readonly memoryMb: number };
-    readonly worker: { readonly desiredCount: number; readonly concurrency: number };
+    readonly worker: { readonly desiredCount: number; readonly concurrency: number; readonly cpu: number; readonly memoryMb: number };
     readonly logRetentionDays: number;
   };
   readonly storage: { readonly maxUploadMb: number; readonly noncurrentVersionDays: number };
@@ -253,14 +253,21 @@ export function parseSettings(raw: RawConfig): Settings {
   if (!/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/.test(image)) {
     report("appImage", image, "it must be a registry image with an explicit tag or digest (`<registry>/<repo>:<tag>`), never an implicit `latest`.", setCmd("appImage", "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0.0"));
   }
-  const webCpu = integer("webCpu", 256, 4096, 256);
-  const webMemoryMb = integer("webMemoryMb", 512, 30720, 512);
-  const memoryRange = FARGATE_MEMORY[webCpu];
-  if (!memoryRange) {
-    report("webCpu", String(webCpu), "Fargate accepts 256, 512, 1024, 2048 or 4096 CPU units.", setCmd("webCpu", "256"));
-  } else if (webMemoryMb < memoryRange[0] || webMemoryMb > memoryRange[1]) {
-    report("webMemoryMb", String(webMemoryMb), `Fargate accepts ${memoryRange[0]}–${memoryRange[1]} MiB for ${webCpu} CPU units.`, setCmd("webMemoryMb", String(memoryRange[0])));
-  }
+  // One Fargate task size per process kind (`web`, `worker`): CPU units and memory Fargate accepts together.
+  const fargateSize = (process: "web" | "worker") => {
+    const [cpuKey, memoryKey] = [`${process}Cpu`, `${process}MemoryMb`];
+    const cpu = integer(cpuKey, 256, 4096, 256);
+    const memoryMb = integer(memoryKey, 512, 30720, 512);
+    const memoryRange = FARGATE_MEMORY[cpu];
+    if (!memoryRange) {
+      report(cpuKey, String(cpu), "Fargate accepts 256, 512, 1024, 2048 or 4096 CPU units.", setCmd(cpuKey, "256"));
+    } else if (memoryMb < memoryRange[0] || memoryMb > memoryRange[1]) {
+      report(memoryKey, String(memoryMb), `Fargate accepts ${memoryRange[0]}–${memoryRange[1]} MiB for ${cpu} CPU units (\`${cpuKey}\`).`, setCmd(memoryKey, String(memoryRange[0])));
+    }
+    return { cpu, memoryMb };
+  };
+  const webSize = fargateSize("web");
+  const workerSize = fargateSize("worker");
   const webDesiredCount = integer("webDesiredCount", 1, 50, 1);
   const workerDesiredCount = integer("workerDesiredCount", 1, 50, 1);
   const workerConcurrency = integer("workerConcurrency", 1, 64, 2);
@@ -328,8 +335,8 @@ export function parseSettings(raw: RawConfig): Settings {
     protectData,
     app: {
       image,
-      web: { desiredCount: webDesiredCount, cpu: webCpu, memoryMb: webMemoryMb },
-      worker: { desiredCount: workerDesiredCount, concurrency: workerConcurrency },
+      web: { desiredCount: webDesiredCount, ...webSize },
+      worker: { desiredCount: workerDesiredCount, concurrency: workerConcurrency, ...workerSize },
       logRetentionDays,
     },
     storage: { maxUploadMb, noncurrentVersionDays },

@@ -22,6 +22,8 @@ const staging: Record<string, string> = {
   "parity:webMemoryMb": "512",
   "parity:workerDesiredCount": "1",
   "parity:workerConcurrency": "2",
+  "parity:workerCpu": "256",
+  "parity:workerMemoryMb": "512",
   "parity:logRetentionDays": "14",
   "parity:uploadsNoncurrentVersionDays": "7",
   "parity:paymentsMode": "test",
@@ -114,6 +116,19 @@ describe("settings", () => {
     expectProblem("staging", { ...staging, "parity:dbAllocatedStorageGb": "900000" }, "parity:dbAllocatedStorageGb", /between 20 and 16384/);
     expectProblem("staging", { ...staging, "parity:dbInstanceClass": "db.x9.huge" }, "parity:dbInstanceClass", /allowed families/);
     expectProblem("staging", { ...staging, "parity:webMemoryMb": "8192" }, "parity:webMemoryMb", /512–2048 MiB/);
+  });
+
+  it("sizes the worker with its own Fargate CPU and memory, validated like the web's", () => {
+    const s = parseSettings(raw("staging", { ...staging, "parity:workerCpu": "1024", "parity:workerMemoryMb": "3072" }));
+    assert.deepEqual([s.app.worker.cpu, s.app.worker.memoryMb], [1024, 3072]);
+    assert.deepEqual([s.app.web.cpu, s.app.web.memoryMb], [256, 512], "the worker's size leaked into the web's");
+    const memory = expectProblem("staging", { ...staging, "parity:workerCpu": "512", "parity:workerMemoryMb": "512" }, "parity:workerMemoryMb", /1024–4096 MiB for 512 CPU units \(`workerCpu`\)/);
+    assert.equal(memory.value, "512");
+    assert.match(memory.fix, /pulumi config set --stack staging parity:workerMemoryMb 1024$/);
+    const cpu = expectProblem("staging", { ...staging, "parity:workerCpu": "768" }, "parity:workerCpu", /256, 512, 1024, 2048 or 4096 CPU units/);
+    assert.equal(cpu.value, "768");
+    expectProblem("staging", { ...staging, "parity:workerMemoryMb": undefined }, "parity:workerMemoryMb", /required/);
+    expectProblem("production", { ...production, "parity:workerCpu": "lots" }, "parity:workerCpu", /whole number/);
   });
 
   it("rejects live integrations in staging", () => {

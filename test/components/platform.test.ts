@@ -92,8 +92,21 @@ describe("platform (index.ts, both stacks)", function () {
     assert.ok(s.database.allocatedStorageGb <= p.database.allocatedStorageGb);
     assert.ok(s.app.web.desiredCount <= p.app.web.desiredCount && s.app.web.cpu <= p.app.web.cpu && s.app.web.memoryMb <= p.app.web.memoryMb);
     assert.ok(s.app.worker.desiredCount <= p.app.worker.desiredCount && s.app.worker.concurrency <= p.app.worker.concurrency);
+    assert.ok(s.app.worker.cpu <= p.app.worker.cpu && s.app.worker.memoryMb <= p.app.worker.memoryMb);
     assert.ok(s.app.logRetentionDays <= p.app.logRetentionDays);
     assert.notEqual(s.domain, p.domain);
+  });
+
+  it("sizes the worker's task by the worker keys, and web and migrations by the web keys", async () => {
+    const resized = await collectStack({ stack: "staging", configOverrides: { "parity:workerCpu": "1024", "parity:workerMemoryMb": "3072" } });
+    const size = (name: string) => {
+      const task = resized.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.name === name);
+      assert.ok(task, `no task definition ${name}`);
+      return [reveal(task.inputs.cpu), reveal(task.inputs.memory)];
+    };
+    assert.deepEqual(size("worker-task"), ["1024", "3072"]);
+    assert.deepEqual(size("web-task"), ["256", "512"]);
+    assert.deepEqual(size("migrations-task"), ["256", "512"]);
   });
 
   it("exports the same environment keys for both stacks, and simulated state for staging only", () => {

@@ -38,7 +38,7 @@ function buildServices(s: Settings) {
   };
   const migrations = new Migrations("migrations", { ...task, namePrefix: prefix, family: `${prefix}-migrate`, clusterName: cluster.name, logGroupName: cluster.logGroups.migrate.name, databaseIdentifier: `${prefix}-db-0123abcd` });
   const web = new FargateService("web", { ...task, family: `${prefix}-web`, serviceName: `${prefix}-web`, command: ["web"], port: 8080, desiredCount: s.app.web.desiredCount, logGroupName: cluster.logGroups.web.name, targetGroupArn: "arn:tg" });
-  const worker = new FargateService("worker", { ...task, family: `${prefix}-worker`, serviceName: `${prefix}-worker`, command: ["worker"], desiredCount: s.app.worker.desiredCount, logGroupName: cluster.logGroups.worker.name });
+  const worker = new FargateService("worker", { ...task, family: `${prefix}-worker`, serviceName: `${prefix}-worker`, command: ["worker"], cpu: s.app.worker.cpu, memoryMb: s.app.worker.memoryMb, desiredCount: s.app.worker.desiredCount, logGroupName: cluster.logGroups.worker.name });
   return { key, cluster, migrations, web, worker };
 }
 
