@@ -1,5 +1,7 @@
-// Flat config: typescript-eslint's recommended rules over every TypeScript file in the repo.
+// Flat config: typescript-eslint's recommended rules over every TypeScript file in the repo, and
+// Pulumi's rules over the program itself.
 import js from "@eslint/js";
+import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -12,6 +14,19 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       eqeqeq: ["error", "always"],
       "no-console": "off",
+    },
+  },
+  {
+    // An Output in a plain template literal becomes "Calling [toString] on an [Output<T>] is not
+    // supported" in a resource name, URL or policy document, silently. The rules need type
+    // information, so they run on the program's files only (typed linting of the whole repo
+    // would cost a full type-check).
+    files: ["index.ts", "components/**/*.ts", "config/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { "@pulumi": pulumi },
+    rules: {
+      "@pulumi/no-output-in-template-literal": "error",
+      "@pulumi/no-output-instance-in-template-literal": "error",
     },
   },
 );
