@@ -10,6 +10,7 @@ import { FargateService } from "./components/fargate-service";
 import { HttpsEndpoint } from "./components/https-endpoint";
 import { Integrations } from "./components/integrations";
 import { JobQueues } from "./components/job-queues";
+import { LogsKey } from "./components/logs-key";
 import { Migrations } from "./components/migrations";
 import { Network } from "./components/network";
 import { Storage } from "./components/storage";
@@ -105,7 +106,8 @@ const auth = new AuthClients(
   },
   withAws,
 );
-const cluster = new Cluster("app", { namePrefix, logRetentionDays: settings.app.logRetentionDays }, withAws);
+const logsKey = new LogsKey("logs", { namePrefix, region: settings.region, protectData }, withAws);
+const cluster = new Cluster("app", { namePrefix, logRetentionDays: settings.app.logRetentionDays, kmsKeyArn: logsKey.arn }, withAws);
 
 const environment = buildAppEnvironment({
   baseUrl: settings.baseUrl,
@@ -168,6 +170,7 @@ const migrations = new Migrations(
     logGroupName: cluster.logGroups.migrate.name,
     databaseIdentifier: database.identifier,
     logRetentionDays: settings.app.logRetentionDays,
+    logsKmsKeyArn: logsKey.arn,
   },
   withAws,
 );

@@ -10,6 +10,11 @@ export interface ClusterArgs {
   readonly namePrefix: string;
   /** CloudWatch log retention in days (sizing: retention). @default 30 */
   readonly logRetentionDays?: number;
+  /**
+   * The KMS key that encrypts every log group (`LogsKey`): its policy must let the region's logs
+   * service use it for these groups, or creating them fails.
+   */
+  readonly kmsKeyArn: pulumi.Input<string>;
 }
 
 /**
@@ -35,7 +40,7 @@ export class Cluster extends pulumi.ComponentResource {
     for (const process of APP_PROCESSES) {
       logGroups[process] = new aws.cloudwatch.LogGroup(
         `${name}-${process}-logs`,
-        { name: `/${args.namePrefix}/${process}`, retentionInDays: args.logRetentionDays ?? 30 },
+        { name: `/${args.namePrefix}/${process}`, retentionInDays: args.logRetentionDays ?? 30, kmsKeyId: args.kmsKeyArn },
         { parent: this },
       );
     }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { dataProtection } from "./stateful";
+import { stackKey } from "./kms-key";
 
 export interface DataKeyArgs {
   /** Physical name prefix, e.g. `parity-staging`; the alias becomes `alias/<prefix>-data`. */
@@ -26,17 +26,11 @@ export class DataKey extends pulumi.ComponentResource {
     super("parity:components:DataKey", name, {}, opts);
     const protectData = args.protectData ?? true;
 
-    this.key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        description: `${args.namePrefix}: data at rest (database, buckets, secrets)`,
-        enableKeyRotation: true,
-        // The longest window: a scheduled deletion can be cancelled for a month.
-        deletionWindowInDays: 30,
-      },
-      { parent: this, ...dataProtection(protectData) },
-    );
-    this.alias = new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.namePrefix}-data`, targetKeyId: this.key.keyId }, { parent: this });
+    ({ key: this.key, alias: this.alias } = stackKey(
+      name,
+      { namePrefix: args.namePrefix, purpose: "data", description: `${args.namePrefix}: data at rest (database, buckets, secrets)`, protectData },
+      this,
+    ));
     this.arn = this.key.arn;
     this.registerOutputs({ arn: this.arn, alias: this.alias.name });
   }

@@ -46,6 +46,8 @@ export interface MigrationsArgs extends Omit<AppTaskArgs, "command" | "port"> {
   readonly databaseIdentifier: pulumi.Input<string>;
   /** Retention for the runner's own log group. @default 30 */
   readonly logRetentionDays?: number;
+  /** The KMS key (`LogsKey`) that encrypts the runner's log group, like the app's. */
+  readonly logsKmsKeyArn: pulumi.Input<string>;
 }
 
 /**
@@ -64,7 +66,7 @@ export class Migrations extends pulumi.ComponentResource {
     this.taskDefinition = appTaskDefinition(`${name}-task`, { ...args, command: MIGRATE_COMMAND }, this);
 
     const functionName = `${args.namePrefix}-migrate`;
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-runner-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays ?? 30 }, { parent: this });
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-runner-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays ?? 30, kmsKeyId: args.logsKmsKeyArn }, { parent: this });
     const accountId = stackAccountId(this);
     const role = new aws.iam.Role(
       `${name}-runner-role`,

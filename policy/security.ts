@@ -36,7 +36,7 @@ function attached(resources: readonly PolicyResource[], target: PolicyResource, 
 
 export const encryptionAtRest: StackValidationPolicy = {
   name: "encryption-at-rest",
-  description: "RDS storage, S3 buckets, SQS queues and Secrets Manager secrets are encrypted at rest (secrets with the stack's own KMS key).",
+  description: "RDS storage, S3 buckets, SQS queues, Secrets Manager secrets and CloudWatch log groups are encrypted at rest (secrets and log groups with the stack's own KMS key).",
   enforcementLevel: "mandatory",
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
@@ -50,6 +50,9 @@ export const encryptionAtRest: StackValidationPolicy = {
       }
       if (r.type === "aws:secretsmanager/secret:Secret" && !p.kmsKeyId) {
         report(`${describeResource(r)} has no \`kmsKeyId\`: it is encrypted with the account's shared default key, so anyone allowed to use that key in this account can read it. Fix: pass the stack's data key (\`kmsKeyId: key.arn\`).`, r.urn);
+      }
+      if (r.type === "aws:cloudwatch/logGroup:LogGroup" && !p.kmsKeyId) {
+        report(`${describeResource(r)} has no \`kmsKeyId\`: the app's logs (request data, errors, job payloads) are encrypted only with a key CloudWatch manages, so access to them cannot be cut off or audited through KMS. Fix: \`kmsKeyId: logsKey.arn\`, the stack's \`LogsKey\` (components/logs-key.ts), whose policy lets the region's logs service use it for this log group.`, r.urn);
       }
     }
     for (const b of buckets(args.resources)) {

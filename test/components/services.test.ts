@@ -3,6 +3,7 @@ import { buildAppEnvironment, JOB_TIMEOUT_SECONDS } from "../../components/app-e
 import { Cluster } from "../../components/cluster";
 import { DataKey } from "../../components/data-key";
 import { FargateService } from "../../components/fargate-service";
+import { LogsKey, logsKeyPolicy } from "../../components/logs-key";
 import { Migrations, MIGRATE_COMMAND } from "../../components/migrations";
 import { Settings } from "../../config/settings";
 import { appEnvironmentInputFor, json, named, ofType, parentType, promiseOf, renderStack, isProtected, renderBothStacks } from "../mocks";
@@ -23,7 +24,8 @@ interface ContainerDefinition {
 function buildServices(s: Settings) {
   const prefix = `${s.project}-${s.environment}`;
   const key = new DataKey("data", { namePrefix: prefix, protectData: s.protectData });
-  const cluster = new Cluster("app", { namePrefix: prefix, logRetentionDays: s.app.logRetentionDays });
+  const logsKey = new LogsKey("logs", { namePrefix: prefix, region: s.region, protectData: s.protectData });
+  const cluster = new Cluster("app", { namePrefix: prefix, logRetentionDays: s.app.logRetentionDays, kmsKeyArn: logsKey.arn });
   const task = {
     image: s.app.image,
     cpu: s.app.web.cpu,
@@ -36,10 +38,10 @@ function buildServices(s: Settings) {
     subnetIds: ["subnet-a", "subnet-b"],
     securityGroupIds: ["sg-app"],
   };
-  const migrations = new Migrations("migrations", { ...task, namePrefix: prefix, family: `${prefix}-migrate`, clusterName: cluster.name, logGroupName: cluster.logGroups.migrate.name, databaseIdentifier: `${prefix}-db-0123abcd` });
+  const migrations = new Migrations("migrations", { ...task, namePrefix: prefix, family: `${prefix}-migrate`, clusterName: cluster.name, logGroupName: cluster.logGroups.migrate.name, databaseIdentifier: `${prefix}-db-0123abcd`, logsKmsKeyArn: logsKey.arn });
   const web = new FargateService("web", { ...task, family: `${prefix}-web`, serviceName: `${prefix}-web`, command: ["web"], port: 8080, desiredCount: s.app.web.desiredCount, logGroupName: cluster.logGroups.web.name, targetGroupArn: "arn:tg" });
   const worker = new FargateService("worker", { ...task, family: `${prefix}-worker`, serviceName: `${prefix}-worker`, command: ["worker"], cpu: s.app.worker.cpu, memoryMb: s.app.worker.memoryMb, desiredCount: s.app.worker.desiredCount, logGroupName: cluster.logGroups.worker.name });
-  return { key, cluster, migrations, web, worker };
+  return { key, logsKey, cluster, migrations, web, worker };
 }
 
 describe("components/services (cluster, web, worker, migrations, data key)", () => {
@@ -111,6 +113,37 @@ describe("components/services (cluster, web, worker, migrations, data key)", () 
         assert.equal(parentType(named(r.resources, name)), `parity:components:${parent}`);
       }
     }
+  });
+
+  it("encrypts every log group with the stack's own logs key, which only its log groups may use", async () => {
+    for (const r of [stacks.staging, stacks.production]) {
+      const keyArn = await promiseOf(r.built.logsKey.arn);
+      const groups = ofType(r.resources, "aws:cloudwatch/logGroup:LogGroup");
+      assert.equal(groups.length, 4);
+      for (const g of groups) assert.equal(g.inputs.kmsKeyId, keyArn, `${r.stack} ${String(g.inputs.name)}`);
+      const key = named(r.resources, "logs-key").inputs;
+      assert.equal(key.enableKeyRotation, true);
+      const policy = json<{ Statement: { Sid: string; Principal: Record<string, string>; Action: string | string[]; Condition?: { ArnLike: Record<string, string[]> } }[] }>(key.policy);
+      const account = r.settings.accountId;
+      assert.deepEqual(policy.Statement[0].Principal, { AWS: `arn:aws:iam::${account}:root` });
+      const logs = policy.Statement[1];
+      assert.deepEqual(logs.Principal, { Service: "logs.us-east-1.amazonaws.com" });
+      assert.ok(Array.isArray(logs.Action) && logs.Action.includes("kms:GenerateDataKey*") && !logs.Action.includes("kms:*"));
+      const prefix = `parity-${r.settings.environment}`;
+      assert.deepEqual(logs.Condition?.ArnLike["kms:EncryptionContext:aws:logs:arn"], [
+        `arn:aws:logs:us-east-1:${account}:log-group:/${prefix}/*`,
+        `arn:aws:logs:us-east-1:${account}:log-group:/aws/lambda/${prefix}-*`,
+      ]);
+      // Every log group the stack creates falls under the condition, or AWS refuses to create it.
+      const patterns = logs.Condition?.ArnLike["kms:EncryptionContext:aws:logs:arn"] ?? [];
+      const matches = (arn: string) => patterns.some((p) => new RegExp(`^${p.replace(/[.]/g, "\\.").replace(/\*/g, ".*")}$`).test(arn));
+      for (const g of groups) assert.ok(matches(`arn:aws:logs:us-east-1:${account}:log-group:${String(g.inputs.name)}`), String(g.inputs.name));
+      assert.equal(named(r.resources, "logs-alias").inputs.name, `alias/${prefix}-logs`);
+      assert.equal(isProtected(r.built.logsKey.key), r.settings.protectData);
+    }
+    assert.notEqual(await promiseOf(stacks.staging.built.logsKey.arn), await promiseOf(stacks.production.built.logsKey.arn));
+    const other = JSON.parse(logsKeyPolicy({ partition: "aws-us-gov", accountId: "111122223333", region: "us-gov-west-1", namePrefix: "x-y" })) as { Statement: { Principal: Record<string, string> }[] };
+    assert.deepEqual(other.Statement.map((s) => s.Principal), [{ AWS: "arn:aws-us-gov:iam::111122223333:root" }, { Service: "logs.us-gov-west-1.amazonaws.com" }]);
   });
 
   it("refuses a load-balanced service without a port and a non-positive count", async () => {

@@ -324,6 +324,18 @@ describe("policy pack (through the analyzer harness)", function () {
       expectViolation(v, "encryption-at-rest", /db-master.*no `kmsKeyId`/);
     });
 
+    it("accepts log groups encrypted with the stack's logs key, and rejects one without a key", async () => {
+      const groups = staging.resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup");
+      assert.equal(groups.length, 4);
+      assert.ok(groups.every((g) => typeof g.inputs.kmsKeyId === "string" && g.inputs.kmsKeyId !== ""), "a log group lost its key");
+      const passing = mandatory(await analyze(staging)).filter((v) => v.policyName === "encryption-at-rest");
+      assert.deepEqual(passing.map((v) => v.message), []);
+      for (const name of ["app-worker-logs", "migrations-runner-logs"]) {
+        const v = await analyze(mutate(staging, name, (p) => void delete p.kmsKeyId));
+        expectViolation(v, "encryption-at-rest", new RegExp(`${name}.*no \`kmsKeyId\``), /kmsKeyId: logsKey\.arn/);
+      }
+    });
+
     it("rejects email verification turned off", async () => {
       const v = await analyze(mutate(staging, "auth-users", (p) => void (p.autoVerifiedAttributes = [])));
       expectViolation(v, "auth-hardening", /does not verify email/, /autoVerifiedAttributes: \["email"\]/);
