@@ -261,6 +261,20 @@ describe("release workflows", () => {
       "smoke-after-up",
     ],
     [
+      "no rollout check after production's pulumi up",
+      (w) => dropStep(w, "production", (s) => runs(s, /check-rollout/)),
+      "rollout-checked",
+    ],
+    [
+      "rollout check after the smoke test",
+      (w) =>
+        (job(w, "staging").steps = [
+          ...steps(w, "staging").filter((s) => !runs(s, /check-rollout/)),
+          ...steps(w, "staging").filter((s) => runs(s, /check-rollout/)),
+        ]),
+      "rollout-checked",
+    ],
+    [
       "up without the policy pack",
       (w) => delete asObj(stepUsing(w, "production", "pulumi/actions").with).policyPacks,
       "up-with-policies",

@@ -130,5 +130,16 @@ function checkDeployJob(stack: string, job: Job): Violation[] {
       `${stack} job must run npm run smoke after pulumi up, against steps.<up id>.outputs.baseUrl.`,
     );
   }
+  // A circuit-breaker rollback leaves the service steady on the old tasks: pulumi up succeeds and
+  // the smoke test passes against the old version, so the rollout check must sit between them.
+  const rollout = job.steps.findIndex(
+    (s, i) => i > upIndex && runs(s, /tools\/release\/check-rollout\.sh\b/),
+  );
+  if (rollout < 0 || (smoke >= 0 && rollout > smoke)) {
+    add(
+      "rollout-checked",
+      `${stack} job must run tools/release/check-rollout.sh after pulumi up and before the smoke test (a rolled-back deploy otherwise passes as a success).`,
+    );
+  }
   return out;
 }
