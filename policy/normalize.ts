@@ -62,17 +62,17 @@ function normalizerFor(id: StackIdentity): StringNormalizer {
 }
 
 function buildNormalizer(id: StackIdentity): StringNormalizer {
-  const { domain, accountId, region, environment } = id;
+  // What to look for (a cheap `includes` test that skips most strings), what to replace, and with what.
+  const steps: [needle: string, pattern: string | RegExp, placeholder: string][] = [];
+  // The domain first: staging's `staging.app.example.com` contains production's domain.
+  if (id.domain) steps.push([id.domain, id.domain, "{domain}"]);
+  if (id.accountId) steps.push([id.accountId, id.accountId, "{account}"]);
   // A region is a stack value too (`us-east-1`, inside ARNs, endpoints and AZ names like `us-east-1a`).
-  const regionPattern = region ? new RegExp(`(?<![A-Za-z0-9-])${escapeRegExp(region)}(?![0-9])`, "g") : undefined;
-  const environmentPattern = environment ? new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(environment)}(?![A-Za-z0-9])`, "g") : undefined;
+  if (id.region) steps.push([id.region, new RegExp(`(?<![A-Za-z0-9-])${escapeRegExp(id.region)}(?![0-9])`, "g"), "{region}"]);
+  if (id.environment) steps.push([id.environment, new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(id.environment)}(?![A-Za-z0-9])`, "g"), "{environment}"]);
   return (s) => {
     let out = s;
-    // The domain first: staging's `staging.app.example.com` contains production's domain.
-    if (domain && out.includes(domain)) out = out.split(domain).join("{domain}");
-    if (accountId && out.includes(accountId)) out = out.split(accountId).join("{account}");
-    if (regionPattern && region && out.includes(region)) out = out.replace(regionPattern, "{region}");
-    if (environmentPattern && environment && out.includes(environment)) out = out.replace(environmentPattern, "{environment}");
+    for (const [needle, pattern, placeholder] of steps) if (out.includes(needle)) out = out.replaceAll(pattern, placeholder);
     return out;
   };
 }
