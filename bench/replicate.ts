@@ -1,13 +1,23 @@
 import type { CollectedResource, StackSnapshot } from "../tools/offline/snapshot";
 
-/**
- * A snapshot grown to about `target` resources by copying every resource but the root stack under a
- * suffixed name, with parents and dependencies pointing at the same copy, so the pack sees a
- * consistent (if repetitive) stack of realistic resources.
- */
+/** How many copies of the snapshot's resources (all but the root stack) make about `target` resources. */
+export function copiesFor(snapshot: StackSnapshot, target: number): number {
+  return Math.max(1, Math.ceil((target - 1) / (snapshot.resources.length - 1)));
+}
+
+/** A snapshot grown to about `target` resources (see `replicateTimes`). */
 export function replicate(snapshot: StackSnapshot, target: number): StackSnapshot {
+  return replicateTimes(snapshot, copiesFor(snapshot, target));
+}
+
+/**
+ * A snapshot with every resource but the root stack copied `copies` times under a suffixed name,
+ * with parents and dependencies pointing at the same copy, so the pack sees a consistent (if
+ * repetitive) stack of realistic resources. Two stacks replicated the same number of times keep
+ * matching resource keys.
+ */
+export function replicateTimes(snapshot: StackSnapshot, copies: number): StackSnapshot {
   const [root, ...rest] = snapshot.resources;
-  const copies = Math.max(1, Math.ceil((target - 1) / rest.length));
   const resources: CollectedResource[] = [root];
   for (let k = 0; k < copies; k++) {
     const rename = (urn: string) => (urn === root.urn || k === 0 ? urn : `${urn}-x${k}`);

@@ -18,7 +18,7 @@ import { collectStack, REPO_ROOT } from "../tools/offline/engine";
 import type { StackSnapshot } from "../tools/offline/snapshot";
 import { lockInputs } from "../tools/write-lock";
 import { measure, Measurement, median, processCpuSeconds } from "./measure";
-import { replicate } from "./replicate";
+import { copiesFor, replicate, replicateTimes } from "./replicate";
 
 const TARGET = { secondsPerStack: 3, rssMb: 400, resourcesPerSecond: 2000 };
 const THROUGHPUT_RESOURCES = 5000;
@@ -104,9 +104,9 @@ async function throughput(c: ThroughputCase): Promise<ThroughputFigures> {
 async function throughputCases(): Promise<ThroughputCase[]> {
   const staging = await collectStack({ stack: "staging" });
   const production = await collectStack({ stack: "production" });
-  const copies = Math.ceil((THROUGHPUT_RESOURCES - 1) / (staging.resources.length - 1));
-  const snapshot = replicate(staging, THROUGHPUT_RESOURCES);
-  const bigProduction = replicate(production, copies * (production.resources.length - 1) + 1);
+  const copies = copiesFor(staging, THROUGHPUT_RESOURCES);
+  const snapshot = replicateTimes(staging, copies);
+  const bigProduction = replicateTimes(production, copies);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parity-bench-"));
   process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   const lockFile = path.join(dir, "parity.lock.json");
