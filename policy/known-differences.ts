@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { escapeRegExp } from "./normalize";
 
 /**
  * One deliberate difference between staging and production, declared in known-differences.yaml:
@@ -122,7 +123,7 @@ const globs = new Map<string, RegExp>();
 export function globMatches(pattern: string, text: string): boolean {
   let re = globs.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    re = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
     globs.set(pattern, re);
   }
   return re.test(text);

@@ -77,7 +77,8 @@ function buildNormalizer(id: StackIdentity): StringNormalizer {
   };
 }
 
-function escapeRegExp(s: string): string {
+/** `s` as a regular expression that matches it literally. */
+export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
