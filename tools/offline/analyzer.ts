@@ -252,7 +252,7 @@ class PackServer implements PolicyPackServer {
 
   private rpcFailure(err: grpc.ServiceError | null, what: string): PolicyPackError {
     const exited = this.child.exitCode !== null || this.child.signalCode !== null;
-    const why = exited ? `the pack process exited (${this.child.signalCode ?? `code ${this.child.exitCode}`})` : (err?.details ?? err?.message ?? "no response");
+    const why = exited ? `the pack process exited (${this.child.signalCode ?? `code ${this.child.exitCode}`})` : (err?.details || err?.message || "no response");
     return new PolicyPackError(`Policy pack ${path.basename(this.dir)}: ${what} failed: ${why}`, this.output.stderr);
   }
 
