@@ -62,6 +62,12 @@ export interface ComparableResource {
   /** Provider state (ids, ARNs), when known; only the lock's credential list reads it. */
   outputs?: Record<string, unknown>;
   /**
+   * Only the provider's outputs are known, not what the program declared (a resource `Analyze` never
+   * saw, an export without inputs): outputs hold every default the provider filled in, so only the
+   * properties production declares are compared. @default false
+   */
+  outputsOnly?: boolean;
+  /**
    * False for component resources: their properties are outputs derived from their children, which
    * are compared themselves, so only their presence counts. @default true
    */
@@ -85,6 +91,8 @@ export interface ResourcePrint {
   readonly properties: Readonly<Record<string, unknown>>;
   /** Service → env key → value. */
   readonly env: Readonly<Record<string, Readonly<Record<string, EnvValue>>>>;
+  /** Built from outputs (see ComparableResource.outputsOnly): compared at production's paths only. */
+  readonly outputsOnly?: boolean;
 }
 
 /** Types that are bookkeeping, not infrastructure. */
@@ -108,7 +116,7 @@ export function printStack(resources: readonly ComparableResource[], identity: S
       const service = envPath.container === undefined ? key.split("::").pop() ?? key : `${key.split("::").pop()}/${envPath.container}`;
       (env[service] ??= {})[envPath.key] = { value: envPath.secret ? SECRET_SHOWN : normalize(leaf, identity), secret: envPath.secret };
     }
-    prints.set(key, { key, type: r.type, component: componentOf(r, byUrn), protect: r.options?.protect === true, properties, env });
+    prints.set(key, { key, type: r.type, component: componentOf(r, byUrn), protect: r.options?.protect === true, properties, env, ...(r.outputsOnly ? { outputsOnly: true } : {}) });
   }
   return prints;
 }
@@ -154,7 +162,7 @@ export function comparePrints(staging: ReadonlyMap<string, ResourcePrint>, produ
       result.presence.push({ resourceKey: key, resourceType: only.type, component: only.component, onlyIn, class: d ? "declared" : "divergent", ...(d ? { declaredBy: d.id } : {}) });
       continue;
     }
-    const paths = [...new Set([...Object.keys(s.properties), ...Object.keys(p.properties)])].sort();
+    const paths = [...new Set([...(s.outputsOnly ? [] : Object.keys(s.properties)), ...Object.keys(p.properties)])].sort();
     for (const path of paths) result.properties.push(diffProperty(s, p, path, known));
     result.env.push(...diffEnv(s, p, known));
   }

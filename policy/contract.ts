@@ -102,6 +102,8 @@ const RULES: readonly Rule[] = [
   { type: "aws:cognito/userPool:UserPool", path: /^deletionProtection$/, class: "sizing" },
   { type: "aws:kms/key:Key", path: /^deletionWindowInDays$/, class: "sizing" },
   { type: "aws:secretsmanager/secret:Secret", path: /^recoveryWindowInDays$/, class: "sizing" },
+  // The region is a stack value (provider config); AWS provider v7 reports it on every regional resource.
+  { type: "*", path: /^region$/, class: "identity" },
   // Computed by AWS for these types (a schedule's `state` is an input, a group's is not).
   { type: "aws:scheduler/scheduleGroup:ScheduleGroup", path: /^state$/, class: "identity" },
   { type: "aws:s3/bucket:Bucket", path: /^region$/, class: "identity" },
@@ -128,6 +130,7 @@ const RULES: readonly Rule[] = [
 ];
 
 const COMPUTED_SET = new Set(COMPUTED);
+const ENGINE_PROVIDER_INPUTS = new Set(["version", "pluginDownloadURL"]);
 
 /**
  * The class of one property of one resource type. `propertyPath` is a path as flatten.ts writes
@@ -136,6 +139,8 @@ const COMPUTED_SET = new Set(COMPUTED);
 export function classify(resourceType: string, propertyPath: string): PropertyClass {
   const top = /^[^.[]+/.exec(propertyPath)?.[0] ?? propertyPath;
   if (COMPUTED_SET.has(top)) return "identity";
+  // The engine adds the plugin's version (and download URL) to every provider's inputs.
+  if (resourceType.startsWith("pulumi:providers:") && ENGINE_PROVIDER_INPUTS.has(top)) return "identity";
   const env = envPathOf(propertyPath);
   if (env) return classifyEnv(env);
   for (const rule of RULES) {

@@ -13,7 +13,7 @@
 
 /** Pulumi's sentinel for a value not known until the resource exists. */
 export const PULUMI_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 /** How an unknown value is recorded and shown: never equal to any real value. */

@@ -1,4 +1,5 @@
 import { PolicyPack } from "@pulumi/policy";
+import { declaredInputs } from "./declared";
 import { parityNotes, stackParity } from "./parity";
 import { replacementHazards } from "./replacement-hazards";
 import {
@@ -15,6 +16,8 @@ import { authHardening, encryptionAtRest, encryptionInTransit, leastPrivilegeIam
 new PolicyPack("parity", {
   enforcementLevel: "mandatory",
   policies: [
+    // first: records what each resource declares (Analyze) for the stack policies below
+    declaredInputs,
     // parity with production
     stackParity,
     parityNotes,

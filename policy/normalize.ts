@@ -27,8 +27,12 @@ const CERTIFICATE_TYPE = "aws:acm/certificate:Certificate";
  * provider (its default tags and allowed account IDs), the domain from the web certificate.
  */
 export function stackIdentityOf(resources: readonly IdentitySource[]): StackIdentity {
-  const provider = resources.find((r) => r.type === AWS_PROVIDER_TYPE);
-  const tags = asRecord(asRecord(jsonOrValue(provider?.inputs.defaultTags))?.tags);
+  // The stack's explicit provider is the one whose default tags name the environment; a default
+  // provider the engine added for a stray resource has none.
+  const providers = resources.filter((r) => r.type === AWS_PROVIDER_TYPE);
+  const tagsOf = (r: IdentitySource | undefined) => asRecord(asRecord(jsonOrValue(r?.inputs.defaultTags))?.tags);
+  const provider = providers.find((r) => tagsOf(r)?.[ENVIRONMENT_TAG] !== undefined) ?? providers[0];
+  const tags = tagsOf(provider);
   const accounts = jsonOrValue(provider?.inputs.allowedAccountIds);
   const certificate = resources.find((r) => r.type === CERTIFICATE_TYPE);
   return {

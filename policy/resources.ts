@@ -1,48 +1,98 @@
 import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
-import { AWS_PROVIDER_TYPE, ENVIRONMENT_TAG } from "./contract";
 import { ComparableResource } from "./compare";
-import { parseJsonString, PULUMI_UNKNOWN } from "./flatten";
+import { AWS_PROVIDER_TYPE, ENVIRONMENT_TAG, resourceKey } from "./contract";
+import { declaredInputsOf, withoutProviderDefaults } from "./declared";
+import { parseJsonString } from "./flatten";
+import { raw } from "./raw";
+import { buildReferenceIndex } from "./references";
 
 /**
- * How policies read what the policy SDK hands them. The SDK wraps properties in a proxy that throws
- * on the first unknown value, which would silently skip a whole stack policy in a preview; these
- * helpers read the raw values instead, so an unknown is seen (and reported as unknown) rather than
- * turning the check off.
+ * How policies read what the policy SDK hands them: raw values (raw.ts), each resource's declared
+ * inputs (declared.ts) with references to the stack's own resources rewritten (references.ts), and
+ * the environment a resource belongs to, from the provider it uses.
  */
 
-/** The raw object behind the SDK's unknown-checking proxy. */
-export function raw(props: unknown): Record<string, unknown> {
-  if (typeof props !== "object" || props === null) return {};
-  const target = (props as Record<string, unknown>)["__getSpecialProxyTarget"];
-  return (target ?? props) as Record<string, unknown>;
-}
-
-export function isUnknown(v: unknown): boolean {
-  return v === PULUMI_UNKNOWN;
-}
+export { isUnknown, raw } from "./raw";
 
 /** A JSON-in-string property parsed, an object property as is, anything else undefined. */
 export function jsonValue(v: unknown): unknown {
   return parseJsonString(v) ?? (typeof v === "object" && v !== null ? v : undefined);
 }
 
-/** The stack's resources in the shape the contract compares. */
+/**
+ * The stack's resources in the shape the contract compares: what each declares (its `Analyze`
+ * inputs without provider defaults; its outputs, compared only where production declares a value,
+ * when `Analyze` never saw it), with references to the stack's own resources rewritten by
+ * provenance. The providers the resources use are included even when the engine leaves provider
+ * resources out of the stack (their inputs arrive with every resource).
+ */
 export function comparable(resources: readonly PolicyResource[]): ComparableResource[] {
+  return comparableFrom(withProviders(resources));
+}
+
+/** One resource as any caller knows it: the pack (from the SDK), the lock writer (from a snapshot). */
+export interface ComparableSource {
+  readonly urn: string;
+  readonly type: string;
+  /** What the program declared, if known (checked inputs; provider defaults are dropped here). */
+  readonly declared?: Record<string, unknown>;
+  readonly outputs: Record<string, unknown>;
+  readonly parent?: string;
+  readonly protect?: boolean;
+  readonly custom: boolean;
+}
+
+/** The contract's view of a stack: declared values, references rewritten by provenance. */
+export function comparableFrom(sources: readonly ComparableSource[]): ComparableResource[] {
+  const declared = sources.map((r) => (r.declared ? withoutProviderDefaults(r.declared) : undefined));
+  // Components re-export their children's outputs: the child is what a reference points at.
+  const index = buildReferenceIndex(
+    sources.flatMap((r, i) => (r.custom ? [{ key: resourceKey(r.urn), type: r.type, outputs: r.outputs, declared: declared[i] }] : [])),
+  );
+  return sources.map((r, i) => {
+    const inputs = declared[i];
+    return {
+      urn: r.urn,
+      type: r.type,
+      inputs: index.rewrite(inputs ?? r.outputs) as Record<string, unknown>,
+      outputs: r.outputs,
+      ...(r.parent ? { parent: r.parent } : {}),
+      options: { protect: r.protect === true },
+      custom: r.custom,
+      ...(inputs === undefined ? { outputsOnly: true } : {}),
+    };
+  });
+}
+
+/**
+ * The stack's resources plus every provider they reference that the stack itself does not list.
+ * A provider's inputs are its declaration (the engine sends them with every resource).
+ */
+function withProviders(resources: readonly PolicyResource[]): ComparableSource[] {
   const parents = new Set(resources.map((r) => r.parent?.urn ?? r.opts.parent).filter((u): u is string => u !== undefined));
-  return resources.map((r) => {
+  const entries: ComparableSource[] = resources.map((r) => {
+    const isProvider = r.type.startsWith("pulumi:providers:");
     const props = raw(r.props);
     return {
       urn: r.urn,
       type: r.type,
-      inputs: props,
+      declared: declaredInputsOf(r.urn) ?? (isProvider ? props : undefined),
       outputs: props,
       parent: r.parent?.urn ?? r.opts.parent,
-      options: { protect: r.opts.protect },
+      protect: r.opts.protect,
       // The SDK does not say which resources are components; a component is a parent with no
       // provider (resources on default providers, e.g. random's, may arrive without one).
-      custom: r.provider !== undefined || r.type.startsWith("pulumi:providers:") || !parents.has(r.urn),
+      custom: r.provider !== undefined || isProvider || !parents.has(r.urn),
     };
   });
+  const listed = new Set(entries.map((e) => e.urn));
+  for (const r of resources) {
+    const p = r.provider;
+    if (!p || listed.has(p.urn)) continue;
+    listed.add(p.urn);
+    entries.push({ urn: p.urn, type: p.type, declared: raw(p.props), outputs: raw(p.props), custom: true });
+  }
+  return entries;
 }
 
 /** `production`, `staging` or undefined: the AWS provider's `parity:environment` default tag. */
@@ -53,10 +103,13 @@ export function providerEnvironment(provider: PolicyProviderResource | PolicyRes
   return typeof env === "string" ? env : undefined;
 }
 
-/** The stack's environment, from its AWS provider resource. */
+/**
+ * The stack's environment: from an AWS provider resource in the stack, or from the provider any
+ * resource references (`pulumi policy analyze` may send a stack without its provider resources).
+ */
 export function stackEnvironment(resources: readonly PolicyResource[]): string | undefined {
   for (const r of resources) {
-    const env = providerEnvironment(r);
+    const env = providerEnvironment(r) ?? providerEnvironment(r.provider);
     if (env) return env;
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { UserPool } from "@pulumi/aws/cognito/userPool";
-import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { PolicyProviderResource, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import {
   leastPrivilegeDefaults,
   LeastPrivilegeConfig,
@@ -12,11 +12,11 @@ import {
   tlsSchema,
   withDefaults,
 } from "./config";
-import { resourceKey } from "./contract";
+import { AWS_PROVIDER_TYPE, resourceKey } from "./contract";
 import { lockFor } from "./files";
 import { flatten } from "./flatten";
 import { dependsOn } from "./safety";
-import { describeResource, isUnknown, jsonValue, providerEnvironment, raw, stackEnvironment } from "./resources";
+import { describeResource, isUnknown, jsonValue, providerEnvironment, raw, stackEnvironment, stringsIn } from "./resources";
 
 /**
  * Security: encryption at rest and in transit, nothing public that holds data, least-privilege IAM,
@@ -213,26 +213,33 @@ export const authHardening: ResourceValidationPolicy = {
 
 export const noSharedCredentials: StackValidationPolicy = {
   name: "no-shared-credentials",
-  description: "A non-production stack references none of production's KMS keys, roles, secrets, user pools, OAuth clients or signing keys, and nothing in production's AWS account.",
+  description: "A non-production stack references nothing in production's AWS account (KMS keys, roles, secrets, user pools, OAuth clients) and runs in an account of its own.",
   enforcementLevel: "mandatory",
   configSchema: noSharedCredentialsSchema,
   validateStack: (args, report) => {
     const lock = lockFor(args.getConfig<NoSharedCredentialsConfig>());
     const environment = stackEnvironment(args.resources);
-    if (environment === undefined || environment === lock.production.environment) return;
-    const owners = new Map<string, string>();
-    for (const [key, ids] of Object.entries(lock.credentials)) for (const id of ids) owners.set(id, key);
-    const ids = [...owners.keys()];
     const account = lock.production.accountId;
+    if (environment === undefined || environment === lock.production.environment || !account) return;
+    // Every AWS credential lives in an account: one of production's, whatever AWS generated for it,
+    // is named by an ARN in production's account, or reached through a provider allowed into it.
+    const providers = new Map<string, PolicyProviderResource | PolicyResource>();
     for (const r of args.resources) {
+      if (r.type === AWS_PROVIDER_TYPE) providers.set(r.urn, r);
+      else if (r.provider?.type === AWS_PROVIDER_TYPE) providers.set(r.provider.urn, r.provider);
+    }
+    for (const p of providers.values()) {
+      if (stringsIn(raw(p.props).allowedAccountIds).includes(account)) {
+        report(`\`${resourceKey(p.urn)}\` (${p.type}) may deploy into production's AWS account ${account} (\`allowedAccountIds\`). Fix: give this stack its own account (\`parity:awsAccountId\` in its stack file); nothing of staging may be able to touch production.`, p.urn);
+      }
+    }
+    for (const r of args.resources) {
+      if (r.type === AWS_PROVIDER_TYPE) continue;
       const key = resourceKey(r.urn);
       for (const [path, value] of flatten(raw(r.props))) {
         for (const s of (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string")) {
-          const owner = ids.find((id) => s.includes(id));
-          if (owner) {
-            report(`\`${key}\` (${r.type}) \`${path}\` references production's \`${owners.get(owner)}\` (${owner}): a leaked staging credential must never unlock production. Fix: use this stack's own resource (each stack creates its own KMS key, roles, secrets and OAuth clients).`, r.urn);
-          } else if (account && s.includes(`:${account}:`)) {
-            report(`\`${key}\` (${r.type}) \`${path}\` points into production's AWS account ${account} (${s}). Fix: reference this stack's own resources, in this stack's account.`, r.urn);
+          if (s.includes(`:${account}:`)) {
+            report(`\`${key}\` (${r.type}) \`${path}\` points into production's AWS account ${account} (${s}): a leaked staging credential must never unlock production. Fix: reference this stack's own resource, in this stack's account (each stack creates its own KMS keys, roles, secrets and OAuth clients).`, r.urn);
           }
         }
       }

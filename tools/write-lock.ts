@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { ComparableResource } from "../policy/compare";
 import { buildLock, DEFAULT_LOCK_FILE, ParityLock, serializeLock } from "../policy/lock";
+import { comparableFrom } from "../policy/resources";
 import { collectStack } from "./offline/engine";
 import type { StackSnapshot } from "./offline/snapshot";
 
@@ -11,21 +12,23 @@ import type { StackSnapshot } from "./offline/snapshot";
  */
 
 /**
- * The snapshot's resources for the lock: what the program asked for (inputs), never what the mocks
- * made up for computed outputs, which a real preview does not know yet. The stack policy sees
- * outputs (AnalyzeStack); outputs the program did not set are identity by contract (ids, ARNs,
- * status), so the two compare like for like. Outputs are passed for the credential list only.
+ * The snapshot's resources for the lock, read exactly as the pack reads a stack (policy/resources.ts):
+ * what the program declared (the checked inputs `Analyze` gets, provider defaults dropped), with
+ * references to the stack's own resources rewritten by provenance from the outputs. Nothing the
+ * mocks generated survives, so the lock is the same under any seed.
  */
 export function lockInputs(snapshot: StackSnapshot): ComparableResource[] {
-  return snapshot.resources.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    inputs: r.inputs,
-    outputs: r.outputs,
-    ...(r.parent ? { parent: r.parent } : {}),
-    options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
-    custom: r.custom,
-  }));
+  return comparableFrom(
+    snapshot.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      declared: r.checkedInputs ?? r.inputs,
+      outputs: r.outputs,
+      parent: r.parent,
+      protect: r.options.protect,
+      custom: r.custom,
+    })),
+  );
 }
 
 export async function generateLock(stack = "production"): Promise<ParityLock> {

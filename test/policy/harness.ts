@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { PolicyConfigInput, PolicyPackServer, PolicyVerdict, startPolicyPack } from "../../tools/offline/analyzer";
+import { AnalyzeOptions, PolicyConfigInput, PolicyPackServer, PolicyVerdict, startPolicyPack } from "../../tools/offline/analyzer";
 import { collectStack } from "../../tools/offline/engine";
 import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
 
@@ -26,8 +26,8 @@ export async function closePack(): Promise<void> {
   server = undefined;
 }
 
-export async function analyze(snapshot: StackSnapshot, config?: PolicyConfigInput): Promise<PolicyVerdict[]> {
-  return (await pack()).analyzeStack(snapshot, config);
+export async function analyze(snapshot: StackSnapshot, config?: PolicyConfigInput, options?: AnalyzeOptions): Promise<PolicyVerdict[]> {
+  return (await pack()).analyzeStack(snapshot, config, options);
 }
 
 /** A deep copy with one change; `change` sees the resource (inputs and outputs changed alike). */
@@ -37,6 +37,7 @@ export function mutate(snapshot: StackSnapshot, name: string, change: (props: Re
   assert.equal(matches.length, 1, `expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${matches.length}`);
   const r = matches[0];
   change(r.inputs, r);
+  if (r.checkedInputs) change(r.checkedInputs, r);
   change(r.outputs, r);
   return copy;
 }

@@ -2,8 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { PolicyVerdict } from "../../tools/offline/analyzer";
+import type { PolicyConfigInput, PolicyVerdict } from "../../tools/offline/analyzer";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
+import { asDeployedState } from "./deployed-state";
 import { analyze, changeContainers, closePack, expectViolation, mandatory, mutate, snapshotOf } from "./harness";
 
 /**
@@ -28,6 +29,20 @@ const POLICIES = [
   "least-privilege-iam",
   "auth-hardening",
   "no-shared-credentials",
+];
+
+/**
+ * The two ways a stack reaches the pack: a preview of the program (Analyze gets inputs, AnalyzeStack
+ * outputs), and a deployed stack's state as `pulumi policy analyze` sends it (checked inputs with
+ * provider defaults, outputs full of provider-filled values and other generated ids, no provider
+ * resources in the stack). Every rejection below must hold on both.
+ */
+const SHAPES = [
+  { name: "preview", analyze: (s: StackSnapshot, config?: PolicyConfigInput) => analyze(s, config) },
+  {
+    name: "deployed state",
+    analyze: (s: StackSnapshot, config?: PolicyConfigInput) => analyze(asDeployedState(s, { seed: "drift-check" }), config, { providersInStack: false }),
+  },
 ];
 
 describe("policy pack (through the analyzer harness)", function () {
@@ -64,9 +79,16 @@ describe("policy pack (through the analyzer harness)", function () {
 
     it("every policy in the pack is one this suite exercises", async () => {
       const { policies } = await (await import("./harness")).pack().then((p) => p.info());
-      const names = policies.map((p) => p.name).filter((n) => n !== "parity-notes");
+      const advisory = ["parity-notes", "declared-inputs"];
+      const names = policies.map((p) => p.name).filter((n) => !advisory.includes(n));
       assert.deepEqual([...names].sort(), [...POLICIES].sort());
-      for (const p of policies) assert.equal(p.enforcementLevel, p.name === "parity-notes" ? "advisory" : "mandatory", p.name);
+      for (const p of policies) assert.equal(p.enforcementLevel, advisory.includes(p.name) ? "advisory" : "mandatory", p.name);
+    });
+
+    it("declared-inputs records and never reports", async () => {
+      for (const stack of ["staging", "production"] as const) {
+        assert.deepEqual((await verdictsOf(stack)).filter((v) => v.policyName === "declared-inputs"), []);
+      }
     });
 
     it("staging's declared differences are reported as advisory notes, not rejected", async () => {
@@ -77,55 +99,56 @@ describe("policy pack (through the analyzer harness)", function () {
     });
   });
 
-  describe("stack-parity", () => {
+  for (const shape of SHAPES) {
+  describe(`stack-parity (${shape.name})`, () => {
     it("rejects a changed database parameter", async () => {
-      const v = await analyze(mutate(staging, "db-params", (p) => {
+      const v = await shape.analyze(mutate(staging, "db-params", (p) => {
         p.parameters = (p.parameters as { name: string; value: string }[]).map((x) => (x.name === "timezone" ? { ...x, value: "Europe/Paris" } : x));
       }));
       expectViolation(v, "stack-parity", /db-params/, /parameters\[name=timezone\]\.value/, /this stack has "Europe\/Paris", production has "UTC"/, /known-differences\.yaml/);
     });
 
     it("rejects another engine version", async () => {
-      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.engineVersion = "15.4")));
+      const v = await shape.analyze(mutate(staging, "db-instance", (p) => void (p.engineVersion = "15.4")));
       expectViolation(v, "stack-parity", /db-instance/, /`engineVersion`: this stack has "15\.4", production has "16\.\d+"/, /Fix: make this stack build it the way production does/);
     });
 
     it("rejects a queue retried once", async () => {
-      const v = await analyze(mutate(staging, "jobs-jobs", (p) => void (p.redrivePolicy = JSON.stringify({ ...JSON.parse(String(p.redrivePolicy)), maxReceiveCount: 1 }))));
+      const v = await shape.analyze(mutate(staging, "jobs-jobs", (p) => void (p.redrivePolicy = JSON.stringify({ ...JSON.parse(String(p.redrivePolicy)), maxReceiveCount: 1 }))));
       expectViolation(v, "stack-parity", /redrivePolicy\.maxReceiveCount`: this stack has 1, production has 5/);
       expectViolation(v, "queue-retry-rules", /jobs-jobs/, /after 1 receive/, /MAX_RECEIVE_COUNT/);
     });
 
     it("rejects another schedule timezone", async () => {
-      const v = await analyze(mutate(staging, "jobs-daily-report", (p) => void (p.scheduleExpressionTimezone = "America/New_York")));
+      const v = await shape.analyze(mutate(staging, "jobs-daily-report", (p) => void (p.scheduleExpressionTimezone = "America/New_York")));
       expectViolation(v, "stack-parity", /jobs-daily-report/, /scheduleExpressionTimezone`: this stack has "America\/New_York", production has "UTC"/);
     });
 
     it("rejects a changed callback path (compared with the domain as a placeholder)", async () => {
-      const v = await analyze(mutate(staging, "auth-web-client", (p) => void (p.callbackUrls = ["https://staging.app.example.com/callback"])));
+      const v = await shape.analyze(mutate(staging, "auth-web-client", (p) => void (p.callbackUrls = ["https://staging.app.example.com/callback"])));
       expectViolation(v, "stack-parity", /callbackUrls`: this stack has \["https:\/\/\{domain\}\/callback"\], production has \["https:\/\/\{domain\}\/auth\/callback"\]/);
     });
 
     it("rejects a changed SameSite cookie rule in the environment", async () => {
-      const v = await analyze(mutate(staging, "web-task", changeContainers((c) => {
+      const v = await shape.analyze(mutate(staging, "web-task", changeContainers((c) => {
         c[0].environment = c[0].environment.map((e) => (e.name === "COOKIE_SAMESITE" ? { ...e, value: "none" } : e));
       })));
       expectViolation(v, "stack-parity", /Env var `COOKIE_SAMESITE` of service `web-task\/app`: this stack has "none", production has "lax"/);
     });
 
     it("rejects an env var key only staging has", async () => {
-      const v = await analyze(mutate(staging, "worker-task", changeContainers((c) => void c[0].environment.push({ name: "DEBUG_SQL", value: "1" }))));
+      const v = await shape.analyze(mutate(staging, "worker-task", changeContainers((c) => void c[0].environment.push({ name: "DEBUG_SQL", value: "1" }))));
       expectViolation(v, "stack-parity", /`DEBUG_SQL` of service `worker-task\/app`: this stack sets it and production does not; every environment gets the same keys/);
     });
 
     it("rejects a missing job timeout env var", async () => {
-      const v = await analyze(mutate(staging, "worker-task", changeContainers((c) => void (c[0].environment = c[0].environment.filter((e) => e.name !== "JOB_TIMEOUT_SECONDS")))));
+      const v = await shape.analyze(mutate(staging, "worker-task", changeContainers((c) => void (c[0].environment = c[0].environment.filter((e) => e.name !== "JOB_TIMEOUT_SECONDS")))));
       expectViolation(v, "stack-parity", /`JOB_TIMEOUT_SECONDS` of service `worker-task\/app`: production sets it and this stack does not/);
     });
 
     it("rejects a removed resource", async () => {
       const copy = structuredClone(staging) as StackSnapshot;
-      const v = await analyze({ ...copy, resources: copy.resources.filter((r) => r.name !== "jobs-cleanup") });
+      const v = await shape.analyze({ ...copy, resources: copy.resources.filter((r) => r.name !== "jobs-cleanup") });
       expectViolation(v, "stack-parity", /jobs-cleanup` \(aws:scheduler\/schedule:Schedule, component jobs\) exists in production .* but this stack does not create it/);
     });
 
@@ -134,35 +157,35 @@ describe("policy pack (through the analyzer harness)", function () {
       const queue = copy.resources.find((r) => r.name === "jobs-mail");
       assert.ok(queue);
       const extra = { ...structuredClone(queue), urn: queue.urn.replace(/jobs-mail$/, "jobs-debug"), name: "jobs-debug" };
-      const v = await analyze({ ...copy, resources: [...copy.resources, extra] });
+      const v = await shape.analyze({ ...copy, resources: [...copy.resources, extra] });
       expectViolation(v, "stack-parity", /jobs-debug` \(aws:sqs\/queue:Queue, component jobs\) exists in this stack but not in production/, /declare it in known-differences\.yaml/);
     });
 
     it("rejects a stack whose AWS provider does not say which environment it is", async () => {
-      const v = await analyze(mutate(staging, "aws", (p) => void (p.defaultTags = JSON.stringify({ tags: { "parity:project": "parity" } })), "pulumi:providers:aws"));
+      const v = await shape.analyze(mutate(staging, "aws", (p) => void (p.defaultTags = JSON.stringify({ tags: { "parity:project": "parity" } })), "pulumi:providers:aws"));
       expectViolation(v, "stack-parity", /cannot tell whether this stack is production/, /defaultTags\.tags\["parity:environment"\]/);
     });
 
     it("rejects an AWS resource on another provider", async () => {
-      const v = await analyze(mutate(staging, "jobs-jobs", (_p, r) => void delete r.provider));
+      const v = await shape.analyze(mutate(staging, "jobs-jobs", (_p, r) => void delete r.provider));
       expectViolation(v, "stack-parity", /`jobs-jobs` \(aws:sqs\/queue:Queue\) does not use the stack's tagged AWS provider/);
     });
 
     it("tells production to regenerate the lock when its structure changed", async () => {
-      const v = await analyze(mutate(production, "jobs-jobs", (p) => void (p.receiveWaitTimeSeconds = 5)));
+      const v = await shape.analyze(mutate(production, "jobs-jobs", (p) => void (p.receiveWaitTimeSeconds = 5)));
       expectViolation(v, "stack-parity", /receiveWaitTimeSeconds`: this stack has 5, production has 20/, /run `npm run parity:lock` and commit parity\.lock\.json/);
     });
 
     it("reports a value unknown until deployment as a note, never as a match or a violation", async () => {
-      const v = await analyze(mutate(staging, "jobs-jobs", (p) => void (p.visibilityTimeoutSeconds = UNKNOWN)));
+      const v = await shape.analyze(mutate(staging, "jobs-jobs", (p) => void (p.visibilityTimeoutSeconds = UNKNOWN)));
       assert.ok(!mandatory(v).some((x) => x.policyName === "stack-parity"), "an unknown value is not a divergence");
       assert.ok(v.some((x) => x.policyName === "parity-notes" && /visibilityTimeoutSeconds` is unknown until deployment/.test(x.message)));
     });
 
     it("passes with the example policy config, and a stricter config rejects the real stack", async () => {
       const example = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../policy/config.example.json"), "utf8"));
-      assert.deepEqual(mandatory(await analyze(staging, example)).map((v) => v.policyName), []);
-      const strict = await analyze(staging, { "queue-retry-rules": { minMaxReceiveCount: 6 } });
+      assert.deepEqual(mandatory(await shape.analyze(staging, example)).map((v) => v.policyName), []);
+      const strict = await shape.analyze(staging, { "queue-retry-rules": { minMaxReceiveCount: 6 } });
       expectViolation(strict, "queue-retry-rules", /after 5 receive\(s\); at least 6 are required/);
     });
 
@@ -171,133 +194,133 @@ describe("policy pack (through the analyzer harness)", function () {
       const lock = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../parity.lock.json"), "utf8"));
       lock.resources["parity:components:Database$aws:rds/instance:Instance::db-instance"].properties.engine = "mysql";
       fs.writeFileSync(path.join(dir, "lock.json"), JSON.stringify(lock));
-      const v = await analyze(staging, { "stack-parity": { lockFile: path.relative(path.resolve(__dirname, "../.."), path.join(dir, "lock.json")) } });
+      const v = await shape.analyze(staging, { "stack-parity": { lockFile: path.relative(path.resolve(__dirname, "../.."), path.join(dir, "lock.json")) } });
       expectViolation(v, "stack-parity", /`engine`: this stack has "postgres", production has "mysql"/);
     });
 
     it("is switched off through policy config", async () => {
       const drifted = mutate(staging, "db-instance", (p) => void (p.engineVersion = "15.4"));
-      const v = await analyze(drifted, { "stack-parity": "disabled" });
+      const v = await shape.analyze(drifted, { "stack-parity": "disabled" });
       assert.ok(!v.some((x) => x.policyName === "stack-parity"));
     });
   });
 
-  describe("safety", () => {
+  describe(`safety (${shape.name})`, () => {
     it("rejects live payments in staging", async () => {
-      const v = await analyze(mutate(staging, "web-task", changeContainers((c) => {
+      const v = await shape.analyze(mutate(staging, "web-task", changeContainers((c) => {
         c[0].environment = c[0].environment.map((e) => (e.name === "PAYMENTS_MODE" ? { ...e, value: "live" } : e));
       })));
       expectViolation(v, "staging-integrations-simulated", /web-task/, /`PAYMENTS_MODE` to `live` in a non-production stack/, /`test`/);
     });
 
     it("rejects an integration tagged live in staging", async () => {
-      const v = await analyze(mutate(staging, "integrations-payments-key", (p) => void (p.tags = { ...(p.tags as object), "parity:mode": "live" })));
+      const v = await shape.analyze(mutate(staging, "integrations-payments-key", (p) => void (p.tags = { ...(p.tags as object), "parity:mode": "live" })));
       expectViolation(v, "staging-integrations-simulated", /integrations-payments-key/, /tagged `parity:mode` = `live`/, /payments `test`/);
     });
 
     it("rejects a live payment key in staging without printing it", async () => {
       const key = "sk_live_51HxSECRETvalue";
-      const v = await analyze(mutate(staging, "integrations-payments-key-value", (p) => void (p.secretString = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: key })));
+      const v = await shape.analyze(mutate(staging, "integrations-payments-key-value", (p) => void (p.secretString = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: key })));
       const hit = expectViolation(v, "staging-integrations-simulated", /holds a live payment key/, /pulumi config set --secret paymentsApiKey/);
       assert.ok(!hit.message.includes(key) && !v.some((x) => x.message.includes("SECRETvalue")), "the key must never be printed");
     });
 
     it("rejects a restore from a snapshot in staging", async () => {
-      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.snapshotIdentifier = "arn:aws:rds:us-east-1:123456789012:snapshot:parity-production-nightly")));
+      const v = await shape.analyze(mutate(staging, "db-instance", (p) => void (p.snapshotIdentifier = "arn:aws:rds:us-east-1:123456789012:snapshot:parity-production-nightly")));
       expectViolation(v, "staging-no-production-data", /`snapshotIdentifier`/, /Fix: remove `snapshotIdentifier`/);
     });
 
     it("rejects production without deletion protection", async () => {
-      const v = await analyze(mutate(production, "db-instance", (p) => void (p.deletionProtection = false)));
+      const v = await shape.analyze(mutate(production, "db-instance", (p) => void (p.deletionProtection = false)));
       expectViolation(v, "production-data-protected", /db-instance/, /deletionProtection/, /protectData: true/);
     });
 
     it("rejects a production database without `protect`", async () => {
-      const v = await analyze(mutate(production, "db-instance", (_p, r) => void (r.options.protect = false)));
+      const v = await shape.analyze(mutate(production, "db-instance", (_p, r) => void (r.options.protect = false)));
       expectViolation(v, "production-data-protected", /db-instance.*is not `protect`ed in production/);
     });
 
     it("rejects production with short backups", async () => {
-      const v = await analyze(mutate(production, "db-instance", (p) => void (p.backupRetentionPeriod = 3)));
+      const v = await shape.analyze(mutate(production, "db-instance", (p) => void (p.backupRetentionPeriod = 3)));
       expectViolation(v, "production-data-protected", /keeps 3 days of backups in production; at least 7/);
     });
 
     it("accepts the real queues and rejects a queue without a dead-letter queue", async () => {
-      assert.ok(!mandatory(await analyze(staging)).some((x) => x.policyName === "queue-retry-rules"));
-      const v = await analyze(mutate(staging, "jobs-mail", (p) => void delete p.redrivePolicy));
+      assert.ok(!mandatory(await shape.analyze(staging)).some((x) => x.policyName === "queue-retry-rules"));
+      const v = await shape.analyze(mutate(staging, "jobs-mail", (p) => void delete p.redrivePolicy));
       expectViolation(v, "queue-retry-rules", /jobs-mail.*has no dead-letter queue/, /redrivePolicy/);
     });
 
     it("rejects a queue without a visibility timeout", async () => {
-      const v = await analyze(mutate(staging, "jobs-jobs", (p) => void delete p.visibilityTimeoutSeconds));
+      const v = await shape.analyze(mutate(staging, "jobs-jobs", (p) => void delete p.visibilityTimeoutSeconds));
       expectViolation(v, "queue-retry-rules", /no explicit `visibilityTimeoutSeconds`/, /VISIBILITY_TIMEOUT_SECONDS/);
     });
 
     it("rejects a schedule without an explicit timezone", async () => {
-      const v = await analyze(mutate(staging, "jobs-cleanup", (p) => void delete p.scheduleExpressionTimezone));
+      const v = await shape.analyze(mutate(staging, "jobs-cleanup", (p) => void delete p.scheduleExpressionTimezone));
       expectViolation(v, "schedule-timezone", /jobs-cleanup/, /Fix: set `scheduleExpressionTimezone`/);
     });
 
     it("rejects a reset token in production", async () => {
-      const v = await analyze(mutate(production, "db-reset", (p) => void (p.keepers = { resetToken: "2026-11-01" })));
+      const v = await shape.analyze(mutate(production, "db-reset", (p) => void (p.keepers = { resetToken: "2026-11-01" })));
       expectViolation(v, "no-reset-in-production", /db-reset/, /dbResetToken ""/);
     });
   });
 
-  describe("replacement-hazards", () => {
+  describe(`replacement-hazards (${shape.name})`, () => {
     it("names what an engine change in production destroys", async () => {
-      const v = await analyze(mutate(production, "db-instance", (p) => void (p.engine = "aurora-postgresql")));
+      const v = await shape.analyze(mutate(production, "db-instance", (p) => void (p.engine = "aurora-postgresql")));
       expectViolation(v, "replacement-hazards", /`engine` changes from "postgres" \(parity\.lock\.json\) to "aurora-postgresql"/, /destroying the database instance and every row/, /plan it as a migration/);
     });
 
     it("rejects a KMS alias ARN as the database key", async () => {
-      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.kmsKeyId = "arn:aws:kms:us-east-1:210987654321:alias/parity-staging-data")));
+      const v = await shape.analyze(mutate(staging, "db-instance", (p) => void (p.kmsKeyId = "arn:aws:kms:us-east-1:210987654321:alias/parity-staging-data")));
       expectViolation(v, "replacement-hazards", /KMS alias ARN as `kmsKeyId`/, /pass the key's ARN/);
     });
 
     it("rejects a Cognito string attribute without length constraints", async () => {
-      const v = await analyze(mutate(staging, "auth-users", (p) => {
+      const v = await shape.analyze(mutate(staging, "auth-users", (p) => {
         p.schemas = (p.schemas as Record<string, unknown>[]).map((s) => (s.name === "name" ? { ...s, stringAttributeConstraints: undefined } : s)).map((s) => JSON.parse(JSON.stringify(s)));
       }));
       expectViolation(v, "replacement-hazards", /schema attribute `name` is a String without `stringAttributeConstraints`/, /every account in it/);
     });
   });
 
-  describe("security", () => {
+  describe(`security (${shape.name})`, () => {
     it("rejects a database without forced TLS (rds.force_ssl=0)", async () => {
-      const v = await analyze(mutate(staging, "db-params", (p) => {
+      const v = await shape.analyze(mutate(staging, "db-params", (p) => {
         p.parameters = (p.parameters as { name: string; value: string }[]).map((x) => (x.name === "rds.force_ssl" ? { ...x, value: "0" } : x));
       }));
       expectViolation(v, "encryption-in-transit", /`rds\.force_ssl` = "0"/, /set the parameter `rds\.force_ssl` to "1"/);
     });
 
     it("rejects an HTTP listener that does not redirect", async () => {
-      const v = await analyze(mutate(staging, "web-http", (p) => void (p.defaultActions = [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:210987654321:targetgroup/x/1" }])));
+      const v = await shape.analyze(mutate(staging, "web-http", (p) => void (p.defaultActions = [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:210987654321:targetgroup/x/1" }])));
       expectViolation(v, "encryption-in-transit", /web-http/, /redirecting to HTTPS/);
     });
 
     it("rejects an HTTPS listener on an old TLS policy", async () => {
-      const v = await analyze(mutate(staging, "web-https", (p) => void (p.sslPolicy = "ELBSecurityPolicy-2016-08")));
+      const v = await shape.analyze(mutate(staging, "web-https", (p) => void (p.sslPolicy = "ELBSecurityPolicy-2016-08")));
       expectViolation(v, "encryption-in-transit", /web-https/, /"ELBSecurityPolicy-2016-08", which allows old TLS versions/, /sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06"/);
     });
 
     it("rejects a public-read ACL on a bucket", async () => {
-      const v = await analyze(mutate(staging, "integrations-outbox-bucket", (p) => void (p.acl = "public-read")));
+      const v = await shape.analyze(mutate(staging, "integrations-outbox-bucket", (p) => void (p.acl = "public-read")));
       expectViolation(v, "no-public-data", /integrations-outbox-bucket/, /public ACL `public-read`/);
     });
 
     it("rejects a public bucket", async () => {
-      const v = await analyze(mutate(staging, "uploads-public-access", (p) => void (p.blockPublicPolicy = false)));
+      const v = await shape.analyze(mutate(staging, "uploads-public-access", (p) => void (p.blockPublicPolicy = false)));
       expectViolation(v, "no-public-data", /uploads-bucket/, /`blockPublicPolicy` not true/, /BucketPublicAccessBlock/);
     });
 
     it("rejects a publicly accessible database", async () => {
-      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.publiclyAccessible = true)));
+      const v = await shape.analyze(mutate(staging, "db-instance", (p) => void (p.publiclyAccessible = true)));
       expectViolation(v, "no-public-data", /db-instance.*publiclyAccessible/, /publiclyAccessible: false/);
     });
 
     it("rejects a `*` IAM action", async () => {
-      const v = await analyze(mutate(staging, "app-task-policy", (p) => {
+      const v = await shape.analyze(mutate(staging, "app-task-policy", (p) => {
         const doc = JSON.parse(String(p.policy));
         doc.Statement[0].Action = "*";
         p.policy = JSON.stringify(doc);
@@ -306,7 +329,7 @@ describe("policy pack (through the analyzer harness)", function () {
     });
 
     it("rejects a data-service action on every resource", async () => {
-      const v = await analyze(mutate(staging, "app-task-policy", (p) => {
+      const v = await shape.analyze(mutate(staging, "app-task-policy", (p) => {
         const doc = JSON.parse(String(p.policy));
         doc.Statement[0].Resource = "*";
         p.policy = JSON.stringify(doc);
@@ -315,12 +338,12 @@ describe("policy pack (through the analyzer harness)", function () {
     });
 
     it("rejects an unencrypted database", async () => {
-      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.storageEncrypted = false)));
+      const v = await shape.analyze(mutate(staging, "db-instance", (p) => void (p.storageEncrypted = false)));
       expectViolation(v, "encryption-at-rest", /db-instance.*storageEncrypted/);
     });
 
     it("rejects a secret without the stack's own KMS key", async () => {
-      const v = await analyze(mutate(staging, "db-master", (p) => void delete p.kmsKeyId));
+      const v = await shape.analyze(mutate(staging, "db-master", (p) => void delete p.kmsKeyId));
       expectViolation(v, "encryption-at-rest", /db-master.*no `kmsKeyId`/);
     });
 
@@ -328,32 +351,43 @@ describe("policy pack (through the analyzer harness)", function () {
       const groups = staging.resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup");
       assert.equal(groups.length, 4);
       assert.ok(groups.every((g) => typeof g.inputs.kmsKeyId === "string" && g.inputs.kmsKeyId !== ""), "a log group lost its key");
-      const passing = mandatory(await analyze(staging)).filter((v) => v.policyName === "encryption-at-rest");
+      const passing = mandatory(await shape.analyze(staging)).filter((v) => v.policyName === "encryption-at-rest");
       assert.deepEqual(passing.map((v) => v.message), []);
       for (const name of ["app-worker-logs", "migrations-runner-logs"]) {
-        const v = await analyze(mutate(staging, name, (p) => void delete p.kmsKeyId));
+        const v = await shape.analyze(mutate(staging, name, (p) => void delete p.kmsKeyId));
         expectViolation(v, "encryption-at-rest", new RegExp(`${name}.*no \`kmsKeyId\``), /kmsKeyId: logsKey\.arn/);
       }
     });
 
     it("rejects email verification turned off", async () => {
-      const v = await analyze(mutate(staging, "auth-users", (p) => void (p.autoVerifiedAttributes = [])));
+      const v = await shape.analyze(mutate(staging, "auth-users", (p) => void (p.autoVerifiedAttributes = [])));
       expectViolation(v, "auth-hardening", /does not verify email/, /autoVerifiedAttributes: \["email"\]/);
       expectViolation(v, "stack-parity", /autoVerifiedAttributes/);
     });
 
     it("rejects MFA off in production", async () => {
-      const v = await analyze(mutate(production, "auth-users", (p) => void (p.mfaConfiguration = "OFF")));
+      const v = await shape.analyze(mutate(production, "auth-users", (p) => void (p.mfaConfiguration = "OFF")));
       expectViolation(v, "auth-hardening", /mfaConfiguration` "OFF" in production/);
     });
 
-    it("rejects a staging task reading production's secret", async () => {
-      const prodSecret = production.resources.find((r) => r.name === "db-master")?.outputs.arn;
-      assert.equal(typeof prodSecret, "string");
-      const v = await analyze(mutate(staging, "web-task", changeContainers((c) => {
-        c[0].secrets = c[0].secrets.map((s) => (s.name === "DATABASE_PASSWORD" ? { ...s, valueFrom: String(prodSecret) } : s));
+    it("rejects a staging task reading production's secret, whatever suffix AWS gave its ARN", async () => {
+      // An ARN the mocks never produced: production's account, a deploy-generated suffix.
+      const prodSecret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:parity-production/database/master-Zq81xY";
+      const v = await shape.analyze(mutate(staging, "web-task", changeContainers((c) => {
+        c[0].secrets = c[0].secrets.map((s) => (s.name === "DATABASE_PASSWORD" ? { ...s, valueFrom: prodSecret } : s));
       })));
-      expectViolation(v, "no-shared-credentials", /web-task/, /references production's `parity:components:Database\$aws:secretsmanager\/secret:Secret::db-master`/, /use this stack's own resource/);
+      expectViolation(v, "no-shared-credentials", /web-task/, /secrets\[DATABASE_PASSWORD\]` points into production's AWS account 123456789012/, /reference this stack's own resource/);
+    });
+
+    it("rejects a staging provider allowed into production's account", async () => {
+      const v = await shape.analyze(mutate(staging, "aws", (p) => void (p.allowedAccountIds = JSON.stringify(["210987654321", "123456789012"])), "pulumi:providers:aws"));
+      expectViolation(v, "no-shared-credentials", /pulumi:providers:aws::aws/, /may deploy into production's AWS account 123456789012/, /its own account/);
+    });
+
+    it("leaves production's own references to its account alone", async () => {
+      const v = await shape.analyze(production);
+      assert.deepEqual(v.filter((x) => x.policyName === "no-shared-credentials").map((x) => x.message), []);
     });
   });
+  }
 });

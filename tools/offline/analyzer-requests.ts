@@ -57,7 +57,7 @@ function providerOf(provider: CollectedResource | undefined): analyzerpb.Analyze
   p.setType(provider.type);
   p.setName(provider.name);
   p.setUrn(provider.urn);
-  p.setProperties(struct(provider.inputs));
+  p.setProperties(struct(provider.checkedInputs ?? provider.inputs));
   return p;
 }
 
@@ -94,7 +94,7 @@ export class RequestBuilder {
   }
 
   analyzeRequest(r: CollectedResource): analyzerpb.AnalyzeRequest {
-    return describe(new analyzerpb.AnalyzeRequest(), r, r.inputs, this.providers);
+    return describe(new analyzerpb.AnalyzeRequest(), r, r.checkedInputs ?? r.inputs, this.providers);
   }
 
   stackResource(r: CollectedResource): analyzerpb.AnalyzerResource {

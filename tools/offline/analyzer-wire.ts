@@ -168,7 +168,7 @@ function common(w: Writer, r: CollectedResource, properties: Record<string, unkn
     const prov = w.begin(6);
     w.string(1, p.type);
     const pprops = w.begin(2);
-    struct(w, p.inputs);
+    struct(w, p.checkedInputs ?? p.inputs);
     w.end(pprops);
     w.string(3, p.urn);
     w.string(4, p.name);
@@ -200,7 +200,7 @@ export class WireEncoder {
   /** pulumirpc.AnalyzeRequest for one resource, with its inputs. */
   analyzeRequest(r: CollectedResource): Buffer {
     const w = new Writer();
-    common(w, r, r.inputs, this.providers);
+    common(w, r, r.checkedInputs ?? r.inputs, this.providers);
     return w.bytes();
   }
 
@@ -211,11 +211,15 @@ export class WireEncoder {
     return w.bytes();
   }
 
-  /** pulumirpc.AnalyzeStackRequest (`repeated AnalyzerResource resources = 1`), yielding every `slice` resources. */
-  async analyzeStackRequest(slice = 100): Promise<Buffer> {
+  /**
+   * pulumirpc.AnalyzeStackRequest (`repeated AnalyzerResource resources = 1`), yielding every `slice`
+   * resources; `include` leaves resources out (each resource still carries its provider's inputs).
+   */
+  async analyzeStackRequest(slice = 100, include: (r: CollectedResource) => boolean = () => true): Promise<Buffer> {
     const w = new Writer();
     let count = 0;
     for (const r of this.snapshot.resources) {
+      if (!include(r)) continue;
       const entry = w.begin(1);
       stackResource(w, r, this.providers);
       w.end(entry);

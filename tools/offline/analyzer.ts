@@ -44,8 +44,19 @@ export interface PolicyVerdict {
   policyPackVersion?: string;
 }
 
+/** How the requests are shaped, for the ways the CLI can drive a pack. */
+export interface AnalyzeOptions {
+  /**
+   * Send `Analyze` for every resource before `AnalyzeStack`, as `pulumi preview`/`up` and
+   * `pulumi policy analyze` do. @default true
+   */
+  readonly analyzeResources?: boolean;
+  /** Leave provider resources out of `AnalyzeStack` (each resource still names its provider). @default true */
+  readonly providersInStack?: boolean;
+}
+
 export interface PolicyPackServer {
-  analyzeStack(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput): Promise<PolicyVerdict[]>;
+  analyzeStack(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput, options?: AnalyzeOptions): Promise<PolicyVerdict[]>;
   info(): Promise<AnalyzerInfo>;
   close(): Promise<void>;
   /** The pack process's stderr so far (what it logged, or why it failed). */
@@ -261,13 +272,13 @@ class PackServer implements PolicyPackServer {
     return this.cachedInfo;
   }
 
-  analyzeStack(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput): Promise<PolicyVerdict[]> {
-    const run = this.queue.then(() => this.analyzeOne(snapshot, policyConfig));
+  analyzeStack(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput, options: AnalyzeOptions = {}): Promise<PolicyVerdict[]> {
+    const run = this.queue.then(() => this.analyzeOne(snapshot, policyConfig, options));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async analyzeOne(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput): Promise<PolicyVerdict[]> {
+  private async analyzeOne(snapshot: StackSnapshot, policyConfig: PolicyConfigInput | undefined, options: AnalyzeOptions): Promise<PolicyVerdict[]> {
     const started = performance.now();
     const info = await this.info();
     await this.configure(resolvePolicyConfig(info, policyConfig));
@@ -279,7 +290,7 @@ class PackServer implements PolicyPackServer {
     const byUrn = new Map(snapshot.resources.map((r) => [r.urn, r]));
     const verdicts: PolicyVerdict[] = [];
     const encode = new WireEncoder(snapshot);
-    const resources = snapshot.resources;
+    const resources = options.analyzeResources === false ? [] : snapshot.resources;
     let next = 0;
     const worker = async () => {
       while (next < resources.length) {
@@ -292,7 +303,8 @@ class PackServer implements PolicyPackServer {
     analyzing.catch(() => undefined); // Awaited below; this only stops an early failure being "unhandled".
     // Encoded between Analyze round trips, so the pack is not left idle while this process works;
     // sent, as the CLI does, only after every Analyze has answered.
-    const stackRequest = await encode.analyzeStackRequest();
+    const withProviders = options.providersInStack !== false;
+    const stackRequest = await encode.analyzeStackRequest(100, (r) => withProviders || !r.type.startsWith("pulumi:providers:"));
     await analyzing;
     const analyzed = performance.now();
     const stackRes = await this.callRaw("AnalyzeStack", stackRequest, "AnalyzeStack");

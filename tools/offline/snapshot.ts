@@ -39,6 +39,11 @@ export interface CollectedResource {
   /** Provider reference as the engine writes it: `<provider urn>::<provider id>`. */
   readonly provider?: string;
   readonly inputs: Record<string, unknown>;
+  /**
+   * What the provider's `Check` returns and `Analyze` receives: the inputs plus autonames and schema
+   * defaults, with `__defaults` naming the keys the provider filled in. Undefined: same as `inputs`.
+   */
+  readonly checkedInputs?: Record<string, unknown>;
   /** Mocked provider state (inputs plus computed outputs); for components, their registered outputs. */
   readonly outputs: Record<string, unknown>;
   readonly options: CollectedOptions;

@@ -1,0 +1,78 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { SECRET_SIG } from "./flatten";
+import { raw } from "./raw";
+
+/**
+ * What the program declared for each resource, as opposed to what its provider filled in.
+ *
+ * The engine sends a pack two views of a resource (pulumi/pulumi pkg/resource/deploy/step_generator.go):
+ * - `Analyze`, once per resource before its step, gets the provider-*checked inputs*: the program's
+ *   inputs plus what `Check` added. A Terraform-bridged provider (aws, random, tls) lists the keys it
+ *   filled in, at every object level, in a `__defaults` array (autonames, schema defaults), so the
+ *   declared part can be told apart exactly.
+ * - `AnalyzeStack`, once after the whole preview or update, gets each resource's *outputs*: the
+ *   provider's state, with `region`, `tagsAll`, ids, ARNs and every schema default, which no program
+ *   declared and which differ on every deploy.
+ * `pulumi policy analyze` sends the same two views from a deployed stack's state (state inputs to
+ * `Analyze`, outputs to `AnalyzeStack`; pkg/resource/deploy/analyze_snapshot.go).
+ *
+ * The stack policies compare what the program declares, so they read each resource's `Analyze`
+ * inputs, recorded here by the `declared-inputs` policy as the engine sends them, in the same pack
+ * process, before it calls `AnalyzeStack`. A resource never analyzed (read with `.get`, or a
+ * caller that skips `Analyze`) falls back to its outputs, compared only where production declares
+ * a value (see compare.ts).
+ */
+
+/** Keys a bridged provider adds to a property map: which keys it defaulted, and its own metadata. */
+const BRIDGE_KEYS = new Set(["__defaults", "__meta"]);
+
+const recorded = new Map<string, Record<string, unknown>>();
+
+/**
+ * Records every resource's inputs as `Analyze` delivers them, without the values the provider's
+ * `Check` defaulted. It never reports: a policy is the only hook the SDK gives a pack into `Analyze`.
+ * Disabling it through policy config makes the stack policies fall back to outputs.
+ */
+export const declaredInputs: ResourceValidationPolicy = {
+  name: "declared-inputs",
+  description: "Records what the program declares for each resource (the checked inputs of Analyze, minus provider defaults) so the stack policies compare declarations, not provider-filled outputs. Never reports.",
+  enforcementLevel: "advisory",
+  validateResource: (args) => {
+    // Kept as delivered; provider defaults are dropped where the declaration is read (resources.ts).
+    recorded.set(args.urn, raw(args.props));
+  },
+};
+
+/** The checked inputs `Analyze` delivered for `urn` in this process, if it did. */
+export function declaredInputsOf(urn: string): Record<string, unknown> | undefined {
+  return recorded.get(urn);
+}
+
+/**
+ * A property map without the keys a bridged provider's `Check` filled in: each object's
+ * `__defaults` names its defaulted keys (`{"__defaults": ["forceDestroy"], "forceDestroy": false}`
+ * declares nothing). Applied at every level, since nested objects carry their own list.
+ */
+export function withoutProviderDefaults(props: Record<string, unknown>): Record<string, unknown> {
+  return strip(props) as Record<string, unknown>;
+}
+
+function strip(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(strip);
+  if (typeof value !== "object" || value === null) return value;
+  const o = value as Record<string, unknown>;
+  const defaulted = Array.isArray(o.__defaults) ? new Set(o.__defaults.filter((k): k is string => typeof k === "string")) : undefined;
+  // Not a property map at all (an asset, an archive, a secret marker): keep as is.
+  if (!defaulted && !Object.keys(o).some((k) => BRIDGE_KEYS.has(k)) && isSpecial(o)) return o;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (BRIDGE_KEYS.has(k) || defaulted?.has(k)) continue;
+    out[k] = strip(v);
+  }
+  return out;
+}
+
+/** A secret, asset or archive in the wire encoding: a value, not a property map. */
+function isSpecial(o: Record<string, unknown>): boolean {
+  return SECRET_SIG in o;
+}
