@@ -1,4 +1,4 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { SECRET_SIG } from "./flatten";
 import { raw } from "./raw";
 
@@ -29,19 +29,24 @@ const BRIDGE_KEYS = new Set(["__defaults", "__meta"]);
 const recorded = new Map<string, Record<string, unknown>>();
 
 /**
- * Records every resource's inputs as `Analyze` delivers them, without the values the provider's
- * `Check` defaulted. It never reports: a policy is the only hook the SDK gives a pack into `Analyze`.
- * Disabling it through policy config makes the stack policies fall back to outputs.
+ * Records every resource's inputs as `Analyze` delivers them. It never reports: a policy is the only
+ * hook the SDK gives a pack into `Analyze`. It is also a stack policy, listed last in the pack, so it
+ * runs after every other stack policy of an `AnalyzeStack` call and forgets that run's
+ * declarations: a later run in the same process that sends no `Analyze` (a long-lived analyzer, the
+ * offline harness) falls back to outputs instead of reading another run's inputs. Disabling it
+ * through policy config makes the stack policies compare outputs only.
  */
-export const declaredInputs: ResourceValidationPolicy = {
+export const declaredInputs = {
   name: "declared-inputs",
-  description: "Records what the program declares for each resource (the checked inputs of Analyze, minus provider defaults) so the stack policies compare declarations, not provider-filled outputs. Never reports.",
+  description: "Records what the program declares for each resource (Analyze's checked inputs; provider defaults are dropped where they are read) so the stack policies compare declarations, not provider-filled outputs. Never reports.",
   enforcementLevel: "advisory",
   validateResource: (args) => {
-    // Kept as delivered; provider defaults are dropped where the declaration is read (resources.ts).
     recorded.set(args.urn, raw(args.props));
   },
-};
+  validateStack: () => {
+    recorded.clear();
+  },
+} as ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack">;
 
 /** The checked inputs `Analyze` delivered for `urn` in this process, if it did. */
 export function declaredInputsOf(urn: string): Record<string, unknown> | undefined {

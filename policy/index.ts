@@ -16,8 +16,6 @@ import { authHardening, encryptionAtRest, encryptionInTransit, leastPrivilegeIam
 new PolicyPack("parity", {
   enforcementLevel: "mandatory",
   policies: [
-    // first: records what each resource declares (Analyze) for the stack policies below
-    declaredInputs,
     // parity with production
     stackParity,
     parityNotes,
@@ -36,5 +34,8 @@ new PolicyPack("parity", {
     leastPrivilegeIam,
     authHardening,
     noSharedCredentials,
+    // Last: records what each resource declares (Analyze) for the stack policies above, and forgets
+    // it once they have all run (AnalyzeStack runs stack policies in this order).
+    declaredInputs,
   ],
 });

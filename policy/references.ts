@@ -29,13 +29,21 @@ export interface ReferenceSource {
 
 /**
  * Outputs that name a resource instance, in order of preference when two resources (or two outputs)
- * hold the same value: a KMS key's `arn` wins over an alias's `targetKeyArn`.
+ * hold the same value: a KMS key's `arn` wins over an alias's `targetKeyArn`. These are always the
+ * provider's (or AWS's) doing.
  */
-const REFERENCE_OUTPUTS = [
+const GENERATED_OUTPUTS = [
   "arn", "id", "arnWithoutRevision", "qualifiedArn", "invokeArn", "arnSuffix", "keyId", "url", "endpoint", "address",
   "dnsName", "bucketRegionalDomainName", "bucketDomainName", "uniqueId", "hex", "b64Url", "b64Std", "dec",
-  "publicKeyFingerprintSha256", "name", "bucket", "identifier", "family",
+  "publicKeyFingerprintSha256",
 ];
+/**
+ * Names the program may declare or leave to autonaming: a reference only when the declaration is
+ * known and does not set it (an outputs-only resource cannot tell, so they are left as text; a
+ * resource whose id is its name is still found through `id`).
+ */
+const NAME_OUTPUTS = ["name", "bucket", "identifier", "family"];
+const REFERENCE_OUTPUTS = [...GENERATED_OUTPUTS, ...NAME_OUTPUTS];
 const RANK = new Map(REFERENCE_OUTPUTS.map((p, i) => [p, i]));
 
 /** Shorter values (`none`, `vpc`, port numbers) are too likely to occur by chance inside other text. */
@@ -57,9 +65,7 @@ export function buildReferenceIndex(resources: readonly ReferenceSource[], exclu
     for (const prop of REFERENCE_OUTPUTS) {
       const v = r.outputs[prop];
       if (typeof v !== "string" || v.length < MIN_LENGTH || v === PULUMI_UNKNOWN || skip.has(v)) continue;
-      // A name the program chose is a declaration, not something the deploy generated; ids and ARNs
-      // always come from the provider, even when they embed a declared name.
-      if (prop !== "id" && prop !== "arn" && r.declared && r.declared[prop] === v) continue;
+      if (NAME_OUTPUTS.includes(prop) && (r.declared === undefined || r.declared[prop] === v)) continue;
       const rank = RANK.get(prop) ?? REFERENCE_OUTPUTS.length;
       const current = owner.get(v);
       if (current && (current.rank < rank || (current.rank === rank && current.key <= r.key))) continue;

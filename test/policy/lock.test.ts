@@ -5,6 +5,7 @@ import { loadKnownDifferences } from "../../policy/known-differences";
 import { buildLock, DEFAULT_LOCK_FILE, readLock, serializeLock } from "../../policy/lock";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { lockInputs } from "../../tools/write-lock";
+import { asDeployedState } from "./deployed-state";
 import { snapshotOf } from "./harness";
 
 /**
@@ -31,6 +32,23 @@ describe("parity.lock.json and known-differences.yaml", function () {
     const committed = readLock();
     assert.deepEqual(committed, fresh, "parity.lock.json is stale: run `npm run parity:lock`, review `git diff parity.lock.json`, commit it");
     assert.equal(fs.readFileSync(DEFAULT_LOCK_FILE, "utf8"), serializeLock(fresh), "parity.lock.json is not in the writer's stable format");
+  });
+
+  it("holds no value a deploy generates: another deploy's ids, suffixes, key ids and revisions write the same lock", () => {
+    const committed = readLock();
+    for (const seed of ["another-deploy", "a-third-deploy"]) {
+      assert.deepEqual(buildLock(production.project, lockInputs(asDeployedState(production, { seed }))), committed, `the lock changed under seed ${seed}`);
+    }
+    const text = fs.readFileSync(DEFAULT_LOCK_FILE, "utf8");
+    for (const r of production.resources) {
+      for (const prop of ["id", "arn", "keyId", "hex", "url", "uniqueId"]) {
+        const v = r.outputs[prop];
+        if (typeof v !== "string" || v.length < 6 || Object.values(r.inputs).includes(v)) continue;
+        assert.ok(!text.includes(v), `the lock holds ${r.name}'s generated ${prop} ${v}`);
+      }
+    }
+    assert.doesNotMatch(text, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, "the lock holds a UUID (a KMS key id?)");
+    assert.doesNotMatch(text, /:task-definition\/[^"]*:\d+"/, "the lock holds a task definition revision");
   });
 
   it("a structural change to production shows up in the lock at that property", () => {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import type { PolicyVerdict } from "../../tools/offline/analyzer";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { asDeployedState } from "./deployed-state";
-import { analyze, closePack, snapshotOf } from "./harness";
+import { analyze, closePack, expectViolation, mutate, snapshotOf } from "./harness";
 
 /** What a reviewer reads of a verdict: policy, level and message, in a stable order. */
 function summary(verdicts: PolicyVerdict[]): string[] {
@@ -34,6 +34,26 @@ describe("the pack on real stack state", function () {
           });
         }
       }
+
+      it("without Analyze (outputs only), passes deployed state and compares where production declares", async () => {
+        const v = await analyze(asDeployedState(snapshot, { seed: "deploy-3" }), undefined, { analyzeResources: false, providersInStack: false });
+        assert.deepEqual(summary(v).filter((x) => x.startsWith("mandatory")), []);
+      });
     });
   }
+
+  it("without Analyze, a drift at a property production declares is still rejected", async () => {
+    const drifted = mutate(await snapshotOf("staging"), "jobs-jobs", (p) => void (p.redrivePolicy = JSON.stringify({ ...JSON.parse(String(p.redrivePolicy)), maxReceiveCount: 1 })));
+    const v = await analyze(asDeployedState(drifted, { seed: "deploy-3" }), undefined, { analyzeResources: false });
+    expectViolation(v, "stack-parity", /jobs-jobs/, /redrivePolicy\.maxReceiveCount`: this stack has 1, production has 5/);
+  });
+
+  it("every provider-filled output a resource gains draws no new verdict", async () => {
+    const staging = await snapshotOf("staging");
+    const noisy = structuredClone(staging) as StackSnapshot;
+    for (const r of noisy.resources as unknown as { outputs: Record<string, unknown> }[]) {
+      Object.assign(r.outputs, { region: "us-east-1", tagsAll: { extra: "x" }, zzDefaultNumber: 300, zzDefaultClass: "STANDARD", zzNested: { enabled: false } });
+    }
+    assert.deepEqual(summary(await analyze(noisy)), summary(await analyze(staging)));
+  });
 });
