@@ -1,13 +1,15 @@
 import * as fs from "node:fs";
+import { parseArgs } from "node:util";
 import { ComparableResource } from "../policy/compare";
 import { buildLock, DEFAULT_LOCK_FILE, ParityLock, serializeLock } from "../policy/lock";
-import { collectStack } from "./offline/engine";
+import { CollectOptions, collectStack } from "./offline/engine";
+import { SCENARIOS, type Scenario } from "./offline/snapshot";
 import type { StackSnapshot } from "./offline/snapshot";
 
 /**
  * `npm run parity:lock`: runs the production stack's program offline and writes its structural
  * fingerprint to parity.lock.json. `--check` writes nothing and exits 1 when the committed lock is
- * stale (what CI runs).
+ * stale (what CI runs). `--scenario` and `--seed` choose the provider model's outputs.
  */
 
 /**
@@ -28,15 +30,19 @@ export function lockInputs(snapshot: StackSnapshot): ComparableResource[] {
   }));
 }
 
-export async function generateLock(stack = "production"): Promise<ParityLock> {
-  const snapshot = await collectStack({ stack });
+export async function generateLock(stack = "production", model: Pick<CollectOptions, "scenario" | "seed"> = {}): Promise<ParityLock> {
+  const snapshot = await collectStack({ stack, ...model });
   return buildLock(snapshot.project, lockInputs(snapshot));
 }
 
 async function main(argv: string[]): Promise<number> {
-  const check = argv.includes("--check");
+  const { values } = parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, scenario: { type: "string" }, seed: { type: "string" } }, strict: true });
+  const check = values.check;
+  const scenario = values.scenario as Scenario | undefined;
+  if (scenario !== undefined && !SCENARIOS.includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(", ")}, not \`${scenario}\``);
   const file = DEFAULT_LOCK_FILE;
-  const text = serializeLock(await generateLock());
+  // The lock must not depend on generated values, so any seed gives the same file (--seed to check that).
+  const text = serializeLock(await generateLock("production", { scenario, seed: values.seed }));
   const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   if (check) {
     if (current === text) {

@@ -123,6 +123,7 @@ function fromRequest(req: RegisterResourceRequest, response: RegisterResourceRes
     propertyDependencies,
   };
   if (parent) resource.parent = parent;
+  if (req.getCustom() && response.getId()) resource.id = response.getId();
   if (req.getProvider()) resource.provider = req.getProvider();
   return resource;
 }

@@ -35,6 +35,8 @@ export interface CollectedResource {
   /** Logical name, e.g. `db-instance`. */
   readonly name: string;
   readonly custom: boolean;
+  /** The provider's id for a custom resource, once known (absent in a create preview). */
+  readonly id?: string;
   readonly parent?: string;
   /** Provider reference as the engine writes it: `<provider urn>::<provider id>`. */
   readonly provider?: string;

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import type { ComparableResource } from "../../policy/compare";
-import { REPO_ROOT, collectStack } from "../offline/engine";
+import { CollectOptions, REPO_ROOT, collectStack } from "../offline/engine";
+import { randomSeed } from "../offline/provider-model/seeded";
 import type { CollectedResource, StackSnapshot } from "../offline/snapshot";
 import { ParityInputError } from "./errors";
 import { SecretMasker } from "./secrets";
@@ -30,11 +31,15 @@ export function assertKnownStack(stack: string, flag: string, root = REPO_ROOT):
   );
 }
 
-/** Runs the program for both stacks at once: each run is its own child process, so they overlap. */
-export async function collectPair(stagingStack: string, productionStack: string, root = REPO_ROOT): Promise<OfflinePair> {
+/**
+ * Runs the program for both stacks at once: each run is its own child process, so they overlap. Both
+ * get the same provider scenario and seed (one random seed when none is given), as in `npm run preview`.
+ */
+export async function collectPair(stagingStack: string, productionStack: string, root = REPO_ROOT, model: Pick<CollectOptions, "scenario" | "seed"> = {}): Promise<OfflinePair> {
   assertKnownStack(stagingStack, "--staging-stack", root);
   assertKnownStack(productionStack, "--production-stack", root);
-  const [staging, production] = await Promise.all([collectStack({ stack: stagingStack, root }), collectStack({ stack: productionStack, root })]);
+  const shared = { scenario: model.scenario, seed: model.seed ?? randomSeed() };
+  const [staging, production] = await Promise.all([collectStack({ stack: stagingStack, root, ...shared }), collectStack({ stack: productionStack, root, ...shared })]);
   return { staging, production };
 }
 

@@ -1,4 +1,5 @@
 import { secret, type TypeModel } from "./model";
+import { MIXED_ALNUM } from "./seeded";
 
 /**
  * The random provider (registry.terraform.io/providers/hashicorp/random/latest/docs): a plugin-framework
@@ -6,7 +7,13 @@ import { secret, type TypeModel } from "./model";
  * the bridge writes no `__defaults`. Its results are generated on create: drawn from the seed.
  */
 
-const PASSWORD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&*()-_=+[]{}<>:?";
+/** The provider's default special characters, replaced by `overrideSpecial`. */
+const SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
+
+function alphabet(inputs: Record<string, unknown>): string {
+  const special = inputs["special"] === false ? "" : typeof inputs["overrideSpecial"] === "string" ? inputs["overrideSpecial"] : SPECIAL;
+  return `${MIXED_ALNUM}${special}`;
+}
 const STRING_DEFAULTS = { lower: true, minLower: 0, minNumeric: 0, minSpecial: 0, minUpper: 0, number: true, numeric: true, special: true, upper: true };
 
 export const models: Record<string, TypeModel> = {
@@ -16,14 +23,14 @@ export const models: Record<string, TypeModel> = {
     computed: (r) => ({
       id: "none",
       bcryptHash: secret(`$2a$10$${r.env.generated.alnum(`${r.key}\0bcrypt`, 53)}`),
-      result: secret(r.env.generated.alnum(`${r.key}\0result`, Number(r.inputs["length"] ?? 16), PASSWORD_ALPHABET)),
+      result: secret(r.env.generated.alnum(`${r.key}\0result`, Number(r.inputs["length"] ?? 16), alphabet(r.inputs))),
     }),
   },
   "random:index/randomString:RandomString": {
     sdkv2: false,
     planned: STRING_DEFAULTS,
     computed: (r) => {
-      const result = r.env.generated.alnum(`${r.key}\0result`, Number(r.inputs["length"] ?? 16), PASSWORD_ALPHABET);
+      const result = r.env.generated.alnum(`${r.key}\0result`, Number(r.inputs["length"] ?? 16), alphabet(r.inputs));
       return { id: result, result };
     },
   },
