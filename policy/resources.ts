@@ -39,6 +39,7 @@ export interface ComparableSource {
   readonly outputs: Record<string, unknown>;
   readonly parent?: string;
   readonly protect?: boolean;
+  readonly retainOnDelete?: boolean;
   readonly custom: boolean;
 }
 
@@ -57,7 +58,7 @@ export function comparableFrom(sources: readonly ComparableSource[]): Comparable
       inputs: index.rewrite(inputs ?? r.outputs) as Record<string, unknown>,
       outputs: r.outputs,
       ...(r.parent ? { parent: r.parent } : {}),
-      options: { protect: r.protect === true },
+      options: { protect: r.protect === true, ...(r.retainOnDelete !== undefined ? { retainOnDelete: r.retainOnDelete } : {}) },
       custom: r.custom,
       ...(inputs === undefined ? { outputsOnly: true } : {}),
     };

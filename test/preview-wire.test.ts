@@ -40,6 +40,7 @@ function syntheticSnapshot(): StackSnapshot {
     name: "aws",
     custom: true,
     inputs: { region: "eu-west-1" },
+    checkedInputs: { region: "eu-west-1", version: "7.0.0" },
     outputs: {},
     options: { ...options, protect: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [], aliases: [], customTimeouts: undefined },
     dependencies: [],
@@ -53,6 +54,7 @@ function syntheticSnapshot(): StackSnapshot {
     parent: provider.urn,
     provider: `${provider.urn}::id-1`,
     inputs: tricky,
+    checkedInputs: { ...tricky, __defaults: ["filled"], filled: 30, nested: { __defaults: [], list: [{ __defaults: [] }] } },
     outputs: { ...tricky, extra: [true] },
     options,
     dependencies: [provider.urn, "urn:other"],
@@ -76,6 +78,16 @@ function assertSameEncoding(snapshot: StackSnapshot): Promise<void> {
 describe("preview: analyzer requests on the wire", () => {
   it("encodes every value kind, option and provider exactly as google-protobuf does", async () => {
     await assertSameEncoding(syntheticSnapshot());
+  });
+
+  it("sends Analyze the checked inputs and the provider's checked inputs, not the raw inputs", () => {
+    const snapshot = syntheticSnapshot();
+    const resource = snapshot.resources[1];
+    const sent = analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot).analyzeRequest(resource));
+    const properties = sent.getProperties()?.toJavaScript() ?? {};
+    assert.deepEqual(properties["__defaults"], ["filled"]);
+    assert.equal(properties["filled"], 30);
+    assert.deepEqual(sent.getProvider()?.getProperties()?.toJavaScript(), { region: "eu-west-1", version: "7.0.0" });
   });
 
   it("encodes the fixture program's resources exactly as google-protobuf does", async () => {

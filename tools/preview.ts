@@ -13,10 +13,13 @@ import { collectStack, ProgramError, REPO_ROOT } from "./offline/engine";
 import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./offline/policy-config";
 import { Progress } from "./offline/progress";
 import { countVerdicts, renderPlan, renderVerdicts, styleFor, summaryLine, VerdictCounts } from "./offline/render";
-import type { StackSnapshot } from "./offline/snapshot";
+import { randomSeed } from "./offline/provider-model/seeded";
+import { DEFAULT_SCENARIO } from "./offline/engine";
+import { SCENARIOS, type Scenario, type StackSnapshot } from "./offline/snapshot";
 
 const USAGE = `usage: npm run preview -- (--stack NAME | --all) [--json] [--policy-pack DIR]
          [--policy-pack-config FILE] [--stack-file FILE] [--root DIR] [--no-policy] [--typecheck-pack]
+         [--scenario create|update] [--seed SEED]
 
   --stack NAME              preview one stack (Pulumi.NAME.yaml); repeatable
   --all                     every stack with a Pulumi.<stack>.yaml in the project
@@ -26,7 +29,10 @@ const USAGE = `usage: npm run preview -- (--stack NAME | --all) [--json] [--poli
   --stack-file FILE         use this file instead of Pulumi.<stack>.yaml (one stack only)
   --root DIR                the Pulumi project directory (default: the repo root)
   --no-policy               plan only, no policy pack
-  --typecheck-pack          type-check the pack on load as the CLI does (slow)`;
+  --typecheck-pack          type-check the pack on load as the CLI does (slow)
+  --scenario update|create  provider outputs of an already-deployed stack (default, as CI sees it)
+                            or of a first deploy (computed values unknown)
+  --seed SEED               the generated ids, suffixes and revisions (default: a new random seed, printed)`;
 
 export const EXIT = { clean: 0, violations: 1, error: 2 } as const;
 
@@ -39,6 +45,9 @@ export interface CliOptions {
   readonly root: string;
   readonly policy: boolean;
   readonly typeCheckPack: boolean;
+  readonly scenario: Scenario;
+  /** One seed for every stack of the run: the same generated parts in each, as the model promises. */
+  readonly seed: string;
 }
 
 export class UsageError extends Error {}
@@ -58,6 +67,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
         root: { type: "string" },
         "no-policy": { type: "boolean", default: false },
         "typecheck-pack": { type: "boolean", default: false },
+        scenario: { type: "string" },
+        seed: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -73,6 +84,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (v.all && named.length > 0) throw new UsageError(`--all and --stack are exclusive.\n${USAGE}`);
   const stacks = v.all ? discoverStacks(root) : named;
   if (stacks.length === 0) throw new UsageError(v.all ? `No Pulumi.<stack>.yaml files in ${root}.` : `Name a stack with --stack, or pass --all.\n${USAGE}`);
+  const scenario = (v.scenario ?? DEFAULT_SCENARIO) as Scenario;
+  if (!SCENARIOS.includes(scenario)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(", ")}, not \`${v.scenario}\`.\n${USAGE}`);
+  if (v.seed === "") throw new UsageError(`--seed needs a value.\n${USAGE}`);
   if (v["stack-file"] && stacks.length !== 1) throw new UsageError("--stack-file replaces one stack's file: use it with a single --stack.");
   return {
     stacks,
@@ -83,6 +97,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     root,
     policy: !v["no-policy"],
     typeCheckPack: v["typecheck-pack"],
+    scenario,
+    seed: v.seed ?? randomSeed(),
   };
 }
 
@@ -128,7 +144,7 @@ export async function runPreview(opts: CliOptions, progress: Progress): Promise<
     results.map(async (result) => {
       progress.set(result.stack, "running the program");
       try {
-        result.snapshot = await collectStack({ stack: result.stack, root: opts.root, stackFile: opts.stackFile });
+        result.snapshot = await collectStack({ stack: result.stack, root: opts.root, stackFile: opts.stackFile, scenario: opts.scenario, seed: opts.seed });
         progress.set(result.stack, `${result.snapshot.resources.length} resources`);
       } catch (e) {
         result.error = describeError(e);
@@ -181,6 +197,8 @@ export function toJson(results: readonly StackResult[]): unknown {
       return {
         stack: r.stack,
         project: r.snapshot?.project,
+        scenario: r.snapshot?.scenario,
+        seed: r.snapshot?.seed,
         resources: r.snapshot?.resources ?? [],
         outputs: r.snapshot?.outputs ?? {},
         notes: r.snapshot?.notes ?? [],
@@ -203,6 +221,8 @@ export function toJson(results: readonly StackResult[]): unknown {
 export function toText(results: readonly StackResult[], stdout: { isTTY?: boolean }): string {
   const style = styleFor(stdout);
   const blocks: string[] = [];
+  const model = providerModelLine(results);
+  if (model) blocks.push(style.dim(model), "");
   for (const r of results) {
     if (r.snapshot) blocks.push(renderPlan(r.snapshot, style));
     // E.g. how `secure:` values were handled: worth one dim line, never a warning.
@@ -219,6 +239,14 @@ export function toText(results: readonly StackResult[], stdout: { isTTY?: boolea
     else blocks.push(summaryLine(r.stack, r.snapshot?.resources.length ?? 0, r.verdicts ? countVerdicts(r.verdicts) : undefined, style));
   }
   return `${blocks.join("\n")}\n`;
+}
+
+/** The header line: which provider scenario and seed the outputs came from, to rerun the same preview. */
+export function providerModelLine(results: readonly StackResult[]): string | undefined {
+  const snapshot = results.find((r) => r.snapshot?.scenario)?.snapshot;
+  if (!snapshot?.scenario) return undefined;
+  const what = snapshot.scenario === "update" ? "update of a deployed stack" : "first deploy (create), computed values unknown";
+  return `provider model: ${what}, seed ${snapshot.seed} (rerun with --scenario ${snapshot.scenario} --seed ${snapshot.seed})`;
 }
 
 async function main(): Promise<number> {

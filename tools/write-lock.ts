@@ -1,14 +1,15 @@
 import * as fs from "node:fs";
+import { parseArgs } from "node:util";
 import { ComparableResource } from "../policy/compare";
 import { buildLock, DEFAULT_LOCK_FILE, ParityLock, serializeLock } from "../policy/lock";
 import { comparableFrom } from "../policy/resources";
-import { collectStack } from "./offline/engine";
+import { CollectOptions, collectStack } from "./offline/engine";
 import type { StackSnapshot } from "./offline/snapshot";
 
 /**
  * `npm run parity:lock`: runs the production stack's program offline and writes its structural
  * fingerprint to parity.lock.json. `--check` writes nothing and exits 1 when the committed lock is
- * stale (what CI runs).
+ * stale (what CI runs). `--seed` draws the provider model's generated values (the lock must not change).
  */
 
 /**
@@ -26,20 +27,27 @@ export function lockInputs(snapshot: StackSnapshot): ComparableResource[] {
       outputs: r.outputs,
       parent: r.parent,
       protect: r.options.protect,
+      retainOnDelete: r.options.retainOnDelete,
       custom: r.custom,
     })),
   );
 }
 
-export async function generateLock(stack = "production"): Promise<ParityLock> {
-  const snapshot = await collectStack({ stack });
+/**
+ * Always from the provider model of a deployed stack: a first-deploy preview leaves every reference
+ * unknown, and the lock records which resource a reference names.
+ */
+export async function generateLock(stack = "production", model: Pick<CollectOptions, "seed"> = {}): Promise<ParityLock> {
+  const snapshot = await collectStack({ stack, ...model, scenario: "update" });
   return buildLock(snapshot.project, lockInputs(snapshot));
 }
 
 async function main(argv: string[]): Promise<number> {
-  const check = argv.includes("--check");
+  const { values } = parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, seed: { type: "string" } }, strict: true });
+  const check = values.check;
   const file = DEFAULT_LOCK_FILE;
-  const text = serializeLock(await generateLock());
+  // The lock must not depend on generated values, so any seed gives the same file (--seed to check that).
+  const text = serializeLock(await generateLock("production", { seed: values.seed }));
   const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   if (check) {
     if (current === text) {

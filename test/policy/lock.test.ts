@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { compareStacks, ComparableResource } from "../../policy/compare";
+import { compareStacks } from "../../policy/compare";
 import { loadKnownDifferences } from "../../policy/known-differences";
 import { buildLock, DEFAULT_LOCK_FILE, readLock, serializeLock } from "../../policy/lock";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
@@ -13,10 +13,8 @@ import { snapshotOf } from "./harness";
  * and every entry of known-differences.yaml still declares a difference that exists.
  */
 
-/** What `pulumi stack export` and the parity report compare: each resource's inputs. */
-function byInputs(snapshot: StackSnapshot): ComparableResource[] {
-  return snapshot.resources.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs, parent: r.parent, custom: r.custom }));
-}
+/** What the parity report compares: each resource's declarations, references by provenance. */
+const byInputs = lockInputs;
 
 describe("parity.lock.json and known-differences.yaml", function () {
   this.timeout(120_000);
@@ -55,8 +53,9 @@ describe("parity.lock.json and known-differences.yaml", function () {
     const drifted = structuredClone(production) as StackSnapshot;
     const queue = drifted.resources.find((r) => r.name === "jobs-jobs");
     assert.ok(queue);
-    const inputs = queue.inputs as Record<string, unknown>;
-    inputs.redrivePolicy = JSON.stringify({ ...JSON.parse(String(inputs.redrivePolicy)), maxReceiveCount: 2 });
+    for (const inputs of [queue.inputs, queue.checkedInputs].filter((i): i is Record<string, unknown> => i !== undefined)) {
+      inputs.redrivePolicy = JSON.stringify({ ...JSON.parse(String(inputs.redrivePolicy)), maxReceiveCount: 2 });
+    }
     const before = readLock().resources["parity:components:JobQueues$aws:sqs/queue:Queue::jobs-jobs"];
     const after = buildLock(drifted.project, lockInputs(drifted)).resources["parity:components:JobQueues$aws:sqs/queue:Queue::jobs-jobs"];
     assert.equal(before.properties["redrivePolicy.maxReceiveCount"], 5);

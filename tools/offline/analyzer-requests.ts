@@ -4,9 +4,16 @@ import type { CollectedResource, StackSnapshot } from "./snapshot";
 
 /**
  * A snapshot's resources as the requests the Pulumi CLI sends a policy pack: `Analyze` per resource
- * with its inputs (what the engine checks before a step), `AnalyzeStack` with every resource's
- * outputs, parent and dependencies (what it checks after the preview), and `ConfigureStack`.
+ * with its checked inputs (the engine calls the provider's `Check` first and analyzes what it returns:
+ * pkg/resource/deploy/step_generator.go), `AnalyzeStack` with every resource's outputs, parent and
+ * dependencies (what it checks after the preview), and `ConfigureStack`. A resource's provider is
+ * attached with the provider resource's (checked) inputs.
  */
+
+/** What `Analyze` receives for a resource: the provider's `Check` result when the snapshot has one. */
+export function analyzedInputs(r: CollectedResource): Record<string, unknown> {
+  return r.checkedInputs ?? r.inputs;
+}
 
 /** `<provider urn>::<provider id>` → the provider resource it names. */
 export function providerIndex(snapshot: StackSnapshot): Map<string, CollectedResource> {
@@ -57,7 +64,7 @@ function providerOf(provider: CollectedResource | undefined): analyzerpb.Analyze
   p.setType(provider.type);
   p.setName(provider.name);
   p.setUrn(provider.urn);
-  p.setProperties(struct(provider.checkedInputs ?? provider.inputs));
+  p.setProperties(struct(analyzedInputs(provider)));
   return p;
 }
 
@@ -94,7 +101,7 @@ export class RequestBuilder {
   }
 
   analyzeRequest(r: CollectedResource): analyzerpb.AnalyzeRequest {
-    return describe(new analyzerpb.AnalyzeRequest(), r, r.checkedInputs ?? r.inputs, this.providers);
+    return describe(new analyzerpb.AnalyzeRequest(), r, analyzedInputs(r), this.providers);
   }
 
   stackResource(r: CollectedResource): analyzerpb.AnalyzerResource {

@@ -1,4 +1,4 @@
-import { durationSeconds, providerIndex } from "./analyzer-requests";
+import { analyzedInputs, durationSeconds, providerIndex } from "./analyzer-requests";
 import type { CollectedResource, StackSnapshot } from "./snapshot";
 
 /**
@@ -168,7 +168,7 @@ function common(w: Writer, r: CollectedResource, properties: Record<string, unkn
     const prov = w.begin(6);
     w.string(1, p.type);
     const pprops = w.begin(2);
-    struct(w, p.checkedInputs ?? p.inputs);
+    struct(w, analyzedInputs(p));
     w.end(pprops);
     w.string(3, p.urn);
     w.string(4, p.name);
@@ -197,10 +197,10 @@ export class WireEncoder {
     this.providers = providerIndex(snapshot);
   }
 
-  /** pulumirpc.AnalyzeRequest for one resource, with its inputs. */
+  /** pulumirpc.AnalyzeRequest for one resource, with its checked inputs. */
   analyzeRequest(r: CollectedResource): Buffer {
     const w = new Writer();
-    common(w, r, r.checkedInputs ?? r.inputs, this.providers);
+    common(w, r, analyzedInputs(r), this.providers);
     return w.bytes();
   }
 

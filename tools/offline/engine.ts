@@ -2,7 +2,8 @@ import { fork } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { HostJob, HostMessage } from "./host-protocol";
-import type { StackSnapshot } from "./snapshot";
+import { randomSeed } from "./provider-model/seeded";
+import type { Scenario, StackSnapshot } from "./snapshot";
 import { loadStackConfigWithSecrets, maskedConfig, StackConfig, StackConfigError } from "./stack-config";
 
 /**
@@ -20,6 +21,13 @@ export interface CollectOptions {
   configOverrides?: Record<string, string>;
   /** Project dir, default repo root. */
   root?: string;
+  /**
+   * How the provider model answers (tools/offline/provider-model): `update` (the default: a preview of
+   * an already-deployed stack, what CI's `pulumi preview` sees) or `create` (a first deploy).
+   */
+  scenario?: Scenario;
+  /** The seed of the generated values (ids, suffixes, key ids, revisions); default a new random one. */
+  seed?: string;
   /** Kill the program after this long (default 120 s): a hung program is an error, not a wait. */
   timeoutMs?: number;
 }
@@ -58,12 +66,17 @@ export async function collectStack(opts: CollectOptions): Promise<StackSnapshot>
     if (e instanceof StackConfigError) throw new ProgramError("config", opts.stack, e.message, e.problems);
     throw e;
   }
-  const snapshot = await runHost(hostJob(root, config), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const model = { scenario: opts.scenario ?? DEFAULT_SCENARIO, seed: opts.seed ?? randomSeed() };
+  const snapshot = await runHost(hostJob(root, config, model), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   return config.notes.length > 0 ? { ...snapshot, notes: config.notes } : snapshot;
 }
 
-function hostJob(root: string, config: StackConfig): HostJob {
+/** CI previews stacks that are already deployed. */
+export const DEFAULT_SCENARIO: Scenario = "update";
+
+function hostJob(root: string, config: StackConfig, model: { scenario: Scenario; seed: string }): HostJob {
   return {
+    ...model,
     root,
     main: config.main,
     project: config.project,

@@ -1,4 +1,4 @@
-import type { StackSnapshot } from "./snapshot";
+import type { Scenario, StackSnapshot } from "./snapshot";
 
 /** What the engine hands the program host (as JSON in `PARITY_OFFLINE_JOB`). */
 export interface HostJob {
@@ -8,6 +8,8 @@ export interface HostJob {
   readonly stack: string;
   readonly region: string;
   readonly accountId: string;
+  readonly scenario: Scenario;
+  readonly seed: string;
   readonly config: Record<string, string>;
   readonly secretKeys: string[];
   readonly maskedConfig: Record<string, string>;

@@ -49,13 +49,13 @@ async function main(): Promise<void> {
   // The CLI runs the program from the project directory with the stack's config in its environment.
   process.chdir(job.root);
   pulumi.runtime.setAllConfig(job.config, job.secretKeys);
-  await pulumi.runtime.setMocks(
-    new RealisticMocks({ stack: job.stack, region: job.region, accountId: job.accountId }),
-    job.project,
-    job.stack,
-    /* preview */ true,
-  );
-  const recorder = attachRecorder(job.project, job.stack);
+  const mocks = new RealisticMocks({ stack: job.stack, region: job.region, accountId: job.accountId, scenario: job.scenario, seed: job.seed });
+  await pulumi.runtime.setMocks(mocks, job.project, job.stack, /* preview */ true);
+  const recorder = attachRecorder(job.project, job.stack, {
+    check: (type, name, inputs, provider) => mocks.check(type, name, inputs, provider),
+    scenario: mocks.scenario,
+    seed: mocks.seed,
+  });
   const program = path.resolve(job.root, job.main);
   // Like the language host: the module's exports become the root Stack resource's outputs.
   await pulumi.runtime.runInPulumiStack(async () => {

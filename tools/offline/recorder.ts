@@ -2,7 +2,7 @@ import * as sdkSettings from "@pulumi/pulumi/runtime/settings";
 import type { Alias } from "@pulumi/pulumi/proto/alias_pb";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import type { CollectedOptions, CollectedResource, StackSnapshot } from "./snapshot";
+import type { CollectedOptions, CollectedResource, Scenario, StackSnapshot } from "./snapshot";
 
 /**
  * Records what the Pulumi engine would receive: the SDK's mock monitor is wrapped so every
@@ -25,7 +25,16 @@ export interface Recorder {
   readonly refused: readonly string[];
 }
 
-export function attachRecorder(project: string, stack: string): Recorder {
+/** The provider's `Check`: the checked inputs of a custom resource, from its wire-encoded inputs. */
+export type Checker = (type: string, name: string, inputs: Record<string, unknown>, provider: string | undefined) => Record<string, unknown>;
+
+export interface RecorderOptions {
+  readonly check?: Checker;
+  readonly scenario?: Scenario;
+  readonly seed?: string;
+}
+
+export function attachRecorder(project: string, stack: string, opts: RecorderOptions = {}): Recorder {
   const monitor = sdkSettings.getMonitor() as unknown as MonitorLike | undefined;
   if (!monitor || typeof monitor.registerResource !== "function") {
     throw new Error("offline preview: no mock monitor; call pulumi.runtime.setMocks before attachRecorder");
@@ -60,6 +69,8 @@ export function attachRecorder(project: string, stack: string): Recorder {
     return register(req, (err, response) => {
       if (!err && response) {
         const resource = fromRequest(req, response, project, stack);
+        const checked = checkedInputs(req, resource, opts.check);
+        if (checked) resource.checkedInputs = checked;
         recorded[slot] = resource;
         byUrn.set(resource.urn, resource);
       }
@@ -79,7 +90,15 @@ export function attachRecorder(project: string, stack: string): Recorder {
     snapshot(config) {
       const resources = recorded.filter((r): r is Mutable<CollectedResource> => r !== undefined);
       const root = resources.find((r) => r.type === ROOT_STACK_TYPE && r.parent === undefined);
-      return { project, stack, config, resources, outputs: root?.outputs ?? {} };
+      return {
+        project,
+        stack,
+        ...(opts.scenario ? { scenario: opts.scenario } : {}),
+        ...(opts.seed ? { seed: opts.seed } : {}),
+        config,
+        resources,
+        outputs: root?.outputs ?? {},
+      };
     },
   };
 }
@@ -104,8 +123,19 @@ function fromRequest(req: RegisterResourceRequest, response: RegisterResourceRes
     propertyDependencies,
   };
   if (parent) resource.parent = parent;
+  if (req.getCustom() && response.getId()) resource.id = response.getId();
   if (req.getProvider()) resource.provider = req.getProvider();
   return resource;
+}
+
+/**
+ * What `Check` made of the inputs: for a provider resource, the engine adds the plugin's `version`
+ * (pkg/resource/deploy/providers: SetProviderVersion); for any other custom resource, the provider model's answer.
+ */
+function checkedInputs(req: RegisterResourceRequest, resource: CollectedResource, check: Checker | undefined): Record<string, unknown> | undefined {
+  if (!resource.custom) return undefined;
+  if (resource.type.startsWith("pulumi:providers:")) return req.getVersion() ? { ...resource.inputs, version: req.getVersion() } : undefined;
+  return check?.(resource.type, resource.name, resource.inputs, resource.provider);
 }
 
 function optionsOf(req: RegisterResourceRequest, ctx: AliasContext): CollectedOptions {

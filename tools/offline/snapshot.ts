@@ -35,25 +35,42 @@ export interface CollectedResource {
   /** Logical name, e.g. `db-instance`. */
   readonly name: string;
   readonly custom: boolean;
+  /** The provider's id for a custom resource, once known (absent in a create preview). */
+  readonly id?: string;
   readonly parent?: string;
   /** Provider reference as the engine writes it: `<provider urn>::<provider id>`. */
   readonly provider?: string;
+  /** Exactly the program's `RegisterResource` inputs. */
   readonly inputs: Record<string, unknown>;
   /**
-   * What the provider's `Check` returns and `Analyze` receives: the inputs plus autonames and schema
-   * defaults, with `__defaults` naming the keys the provider filled in. Undefined: same as `inputs`.
+   * What the provider's `Check` returned for those inputs, which is what the engine diffs, stores as the
+   * resource's inputs and sends `Analyze`: the inputs plus autonames, schema defaults and, from a
+   * Terraform-bridged provider, the `__defaults` list at every object level. Absent for components and
+   * for snapshots recorded before this existed; readers fall back to `inputs`.
    */
   readonly checkedInputs?: Record<string, unknown>;
-  /** Mocked provider state (inputs plus computed outputs); for components, their registered outputs. */
+  /** The provider's state (checked inputs plus everything the provider fills in); for components, their registered outputs. */
   readonly outputs: Record<string, unknown>;
   readonly options: CollectedOptions;
   readonly dependencies: readonly string[];
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
 
+/**
+ * Which preview the provider model answers like: `create` is the first deploy (computed values
+ * unknown), `update` a preview of a stack that is already deployed (every value known, generated parts
+ * drawn from the seed).
+ */
+export type Scenario = "create" | "update";
+export const SCENARIOS: readonly Scenario[] = ["create", "update"];
+
 export interface StackSnapshot {
   readonly project: string;
   readonly stack: string;
+  /** The provider model's scenario (absent in snapshots read from elsewhere than the mocks). */
+  readonly scenario?: Scenario;
+  /** The seed the generated parts (ids, suffixes, key ids, revisions) were drawn from. */
+  readonly seed?: string;
   /** The config the program ran with, secrets masked as `[secret]`. */
   readonly config: Readonly<Record<string, string>>;
   readonly resources: readonly CollectedResource[];

@@ -1,7 +1,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import type { ComparableResource } from "../../policy/compare";
-import { REPO_ROOT, collectStack } from "../offline/engine";
+import { comparableFrom } from "../../policy/resources";
+import { CollectOptions, REPO_ROOT, collectStack } from "../offline/engine";
+import { randomSeed } from "../offline/provider-model/seeded";
 import type { CollectedResource, StackSnapshot } from "../offline/snapshot";
 import { ParityInputError } from "./errors";
 import { SecretMasker } from "./secrets";
@@ -30,21 +32,33 @@ export function assertKnownStack(stack: string, flag: string, root = REPO_ROOT):
   );
 }
 
-/** Runs the program for both stacks at once: each run is its own child process, so they overlap. */
-export async function collectPair(stagingStack: string, productionStack: string, root = REPO_ROOT): Promise<OfflinePair> {
+/**
+ * Runs the program for both stacks at once: each run is its own child process, so they overlap. Both
+ * get the same provider scenario and seed (one random seed when none is given), as in `npm run preview`.
+ */
+export async function collectPair(stagingStack: string, productionStack: string, root = REPO_ROOT, model: Pick<CollectOptions, "scenario" | "seed"> = {}): Promise<OfflinePair> {
   assertKnownStack(stagingStack, "--staging-stack", root);
   assertKnownStack(productionStack, "--production-stack", root);
-  const [staging, production] = await Promise.all([collectStack({ stack: stagingStack, root }), collectStack({ stack: productionStack, root })]);
+  const shared = { scenario: model.scenario, seed: model.seed ?? randomSeed() };
+  const [staging, production] = await Promise.all([collectStack({ stack: stagingStack, root, ...shared }), collectStack({ stack: productionStack, root, ...shared })]);
   return { staging, production };
 }
 
-/** The comparer's view of a snapshot, secrets masked. */
+/**
+ * The comparer's view of a snapshot, secrets masked: what each resource declares, references to the
+ * stack's own resources by provenance, exactly as the policy pack reads a stack (policy/resources.ts).
+ */
 export function toComparable(snapshot: StackSnapshot, masker: SecretMasker): ComparableResource[] {
-  return snapshot.resources.map((r: CollectedResource) => ({
-    urn: r.urn,
-    type: r.type,
-    inputs: masker.mask(r.inputs) as Record<string, unknown>,
-    ...(r.parent ? { parent: r.parent } : {}),
-    options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
-  }));
+  return comparableFrom(
+    snapshot.resources.map((r: CollectedResource) => ({
+      urn: r.urn,
+      type: r.type,
+      declared: masker.mask(r.checkedInputs ?? r.inputs) as Record<string, unknown>,
+      outputs: masker.mask(r.outputs) as Record<string, unknown>,
+      parent: r.parent,
+      protect: r.options.protect,
+      retainOnDelete: r.options.retainOnDelete,
+      custom: r.custom,
+    })),
+  );
 }

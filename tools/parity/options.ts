@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { SCENARIOS, type Scenario } from "../offline/snapshot";
 import { ParityInputError } from "./errors";
 import { NOTES_PATH } from "./staging-notes";
 
@@ -15,6 +16,9 @@ Sources (default: this repo's program, both stacks run offline):
   --staging-stack NAME      offline stack to treat as staging (default: staging)
   --production-stack NAME   offline stack to treat as production (default: production)
   --known-differences FILE  declared differences (default: known-differences.yaml)
+  --scenario update|create  the offline programs' provider outputs: of deployed stacks (default)
+                            or of a first deploy
+  --seed SEED               the generated ids and suffixes of the offline programs (default: random)
 
 Output:
   --format terminal|markdown|json   (default: terminal; markdown is a pull-request comment)
@@ -32,6 +36,9 @@ export interface Options {
   readonly stagingStack: string;
   readonly productionStack: string;
   readonly knownFile?: string;
+  /** The provider model's scenario and seed for the offline programs (tools/offline/engine.ts). */
+  readonly scenario?: Scenario;
+  readonly seed?: string;
   readonly format: Format;
   readonly width?: number;
   readonly writeNotes: boolean;
@@ -52,6 +59,8 @@ export function parseOptions(argv: readonly string[]): Options {
         "staging-stack": { type: "string" },
         "production-stack": { type: "string" },
         "known-differences": { type: "string" },
+        scenario: { type: "string" },
+        seed: { type: "string" },
         format: { type: "string" },
         width: { type: "string" },
         "write-notes": { type: "boolean" },
@@ -72,12 +81,18 @@ export function parseOptions(argv: readonly string[]): Options {
   if (width !== undefined && (!Number.isInteger(width) || width < 1)) {
     throw new ParityInputError(`--width \`${widthText}\` is not a positive whole number of columns.\nFix: e.g. --width 100.`);
   }
+  const scenario = str("scenario") as Scenario | undefined;
+  if (scenario !== undefined && !SCENARIOS.includes(scenario)) {
+    throw new ParityInputError(`Unknown --scenario \`${scenario}\`.\nFix: use --scenario update (a deployed stack) or --scenario create (a first deploy).`);
+  }
   const options: Options = {
     stagingFile: str("staging"),
     productionFile: str("production"),
     stagingStack: str("staging-stack") ?? "staging",
     productionStack: str("production-stack") ?? "production",
     knownFile: str("known-differences"),
+    ...(scenario ? { scenario } : {}),
+    ...(str("seed") ? { seed: str("seed") } : {}),
     format,
     width,
     writeNotes: values["write-notes"] === true,

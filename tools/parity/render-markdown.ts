@@ -32,6 +32,14 @@ export function renderMarkdown(report: ParityReport, limit = COMMENT_LIMIT): str
     // Matches are the least informative rows: drop them first, and say so.
     text = [...head, ...everyProperty(report, false)].join("\n");
   }
+  if (text.length > limit) {
+    // Then the per-property table (the verdict and every divergent row come before it).
+    text = [...head, "", `_The per-property table does not fit a ${limit}-character comment: run \`npm run parity\` for it._`].join("\n");
+  }
+  if (text.length > limit) {
+    const note = `\n\n_Cut at ${limit} characters: run \`npm run parity\` for the whole report._`;
+    text = text.slice(0, text.lastIndexOf("\n", limit - note.length)) + note;
+  }
   return `${text}\n`;
 }
 

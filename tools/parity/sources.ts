@@ -43,7 +43,7 @@ export async function buildParityReport(options: Options, root: string): Promise
     };
     return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources));
   }
-  return programReport(await collectPair(options.stagingStack, options.productionStack, root), known);
+  return programReport(await collectPair(options.stagingStack, options.productionStack, root, { scenario: options.scenario, seed: options.seed }), known);
 }
 
 /** The report on two offline snapshots of this repo's program. */

@@ -1,0 +1,19 @@
+import shapes from "./state-shapes.json";
+
+/**
+ * Each type's output properties and their kinds, read from the `*State` interfaces of @pulumi/aws,
+ * @pulumi/random and @pulumi/tls by `write-shapes.ts` (`npm run fixtures` keeps it current; a test
+ * holds it to the installed packages).
+ */
+export type Kind = "string" | "number" | "boolean" | "list" | "map" | "object";
+
+export const STATE_SHAPES: Readonly<Record<string, Readonly<Record<string, Kind>>>> = shapes as Record<string, Record<string, Kind>>;
+
+/** What a Terraform SDKv2 resource stores for an attribute the program left unset. */
+const ZERO: Record<Kind, unknown> = { string: "", number: 0, boolean: false, list: [], map: {}, object: null };
+
+export function zeroState(type: string): Record<string, unknown> {
+  const shape = STATE_SHAPES[type];
+  if (!shape) return {};
+  return Object.fromEntries(Object.entries(shape).map(([k, kind]) => [k, structuredClone(ZERO[kind])]));
+}
