@@ -1,0 +1,215 @@
+/**
+ * `npm run policy -- --stack-export FILE [--stack NAME]`: the real policy pack on a deployed stack's
+ * state, offline, the way `pulumi policy analyze --stack NAME --policy-pack policy` runs it
+ * (pulumi/pulumi pkg/resource/deploy/analyze_snapshot.go): `Analyze` once per resource with its
+ * stored inputs, then `AnalyzeStack` with every resource's stored outputs, each resource carrying
+ * its provider's inputs. No program runs and no provider is called: this checks what is deployed.
+ *
+ * Exit codes: 0 clean; 1 a mandatory policy violation; 2 a usage, export, policy-config or pack error.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { checkPolicyPack, DEFAULT_PACK_DIR, PolicyPackError, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
+import { PolicyConfigError, readPolicyConfigFile } from "./offline/policy-config";
+import { countVerdicts, renderVerdicts, Style, styleFor } from "./offline/render";
+import type { StackSnapshot } from "./offline/snapshot";
+import { fromStackExport, StackExportError } from "./offline/stack-export";
+
+const USAGE = `usage: npm run policy -- --stack-export FILE [--stack NAME] [--json]
+         [--policy-pack DIR] [--policy-pack-config FILE] [--without-provider-resources]
+
+  --stack-export FILE           a \`pulumi stack export\` file (repeatable: one stack per file)
+  --stack NAME                  the stack the export must be (with one --stack-export; default: read
+                                from the export's URNs)
+  --json                        machine-readable result on stdout
+  --policy-pack DIR             the CrossGuard pack to serve (default: policy/)
+  --policy-pack-config FILE     policy config as for \`pulumi policy analyze --policy-pack-config\`
+  --without-provider-resources  leave provider resources out of AnalyzeStack (each resource still
+                                carries its provider's inputs), as some CLI versions send state`;
+
+export const EXIT = { clean: 0, violations: 1, error: 2 } as const;
+
+export interface PolicyCliOptions {
+  readonly exports: readonly string[];
+  readonly stack?: string;
+  readonly json: boolean;
+  readonly packDir: string;
+  readonly policyConfigFile?: string;
+  readonly providersInStack: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parsePolicyCli(argv: readonly string[]): PolicyCliOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        "stack-export": { type: "string", multiple: true },
+        stack: { type: "string" },
+        json: { type: "boolean", default: false },
+        "policy-pack": { type: "string" },
+        "policy-pack-config": { type: "string" },
+        "without-provider-resources": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+  }
+  if (values.help) throw new UsageError(USAGE);
+  const exports = values["stack-export"] ?? [];
+  if (exports.length === 0) throw new UsageError(`Name a state file with --stack-export (write one with \`pulumi stack export --stack NAME --file FILE\`).\n${USAGE}`);
+  if (values.stack !== undefined && exports.length > 1) throw new UsageError("--stack names the stack of a single --stack-export; with several files each names its own stack.");
+  return {
+    exports: exports.map((f) => path.resolve(f)),
+    stack: values.stack,
+    json: values.json,
+    packDir: path.resolve(values["policy-pack"] ?? DEFAULT_PACK_DIR),
+    policyConfigFile: values["policy-pack-config"],
+    providersInStack: !values["without-provider-resources"],
+  };
+}
+
+export interface ExportResult {
+  readonly file: string;
+  stack?: string;
+  resources?: number;
+  verdicts?: PolicyVerdict[];
+  error?: { readonly kind: "export" | "pack" | "policy-config"; readonly message: string };
+}
+
+/** Reads one export, checking it is the stack the caller named; errors name the file and the fix. */
+export function readStackExport(file: string, expectedStack?: string): StackSnapshot {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new StackExportError(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "write it with `pulumi stack export --stack NAME --file FILE`, then pass that path");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new StackExportError(`is not JSON (${(e as Error).message})`, "pass the file `pulumi stack export --file FILE` wrote, unedited");
+  }
+  const snapshot = fromStackExport(parsed);
+  if (expectedStack !== undefined && snapshot.stack !== expectedStack) {
+    throw new StackExportError(`holds stack \`${snapshot.stack}\`, not \`${expectedStack}\``, `export the right stack (\`pulumi stack export --stack ${expectedStack}\`), or drop --stack`);
+  }
+  return snapshot;
+}
+
+export async function runPolicy(opts: PolicyCliOptions): Promise<ExportResult[]> {
+  const results: ExportResult[] = opts.exports.map((file) => ({ file }));
+  const snapshots = new Map<ExportResult, StackSnapshot>();
+  for (const result of results) {
+    try {
+      const snapshot = readStackExport(result.file, opts.stack);
+      snapshots.set(result, snapshot);
+      result.stack = snapshot.stack;
+      result.resources = snapshot.resources.length;
+    } catch (e) {
+      if (!(e instanceof StackExportError)) throw e;
+      result.error = { kind: "export", message: `${result.file} ${e.problem}.${e.fix ? ` Fix: ${e.fix}.` : ""}` };
+    }
+  }
+  if (snapshots.size === 0) return results;
+  try {
+    checkPolicyPack(opts.packDir);
+    const policyConfig = opts.policyConfigFile ? readPolicyConfigFile(opts.policyConfigFile) : undefined;
+    const server = await startPolicyPack(opts.packDir);
+    try {
+      for (const [result, snapshot] of snapshots) {
+        try {
+          result.verdicts = await server.analyzeStack(snapshot, policyConfig, { providersInStack: opts.providersInStack });
+        } catch (e) {
+          result.error = packError(e);
+        }
+      }
+    } finally {
+      await server.close();
+    }
+  } catch (e) {
+    const error = packError(e);
+    for (const result of snapshots.keys()) if (!result.verdicts) result.error ??= error;
+  }
+  return results;
+}
+
+function packError(e: unknown): NonNullable<ExportResult["error"]> {
+  if (e instanceof PolicyPackError) return { kind: "pack", message: e.message };
+  if (e instanceof PolicyConfigError) return { kind: "policy-config", message: e.message };
+  throw e;
+}
+
+export function exitCode(results: readonly ExportResult[]): number {
+  if (results.some((r) => r.error)) return EXIT.error;
+  if (results.some((r) => r.verdicts && countVerdicts(r.verdicts).mandatory > 0)) return EXIT.violations;
+  return EXIT.clean;
+}
+
+export function toText(results: readonly ExportResult[], stdout: { isTTY?: boolean }): string {
+  const style = styleFor(stdout);
+  const blocks: string[] = [];
+  for (const r of results) {
+    blocks.push(style.bold(`${r.stack ?? path.basename(r.file)} (deployed state, ${path.relative(process.cwd(), r.file) || r.file})`));
+    if (r.verdicts) blocks.push(renderVerdicts(r.verdicts, style) || style.green("  no policy findings"));
+    if (r.error) blocks.push(style.red(`error (${r.error.kind}): ${r.error.message}`));
+    blocks.push("");
+  }
+  for (const r of results) {
+    if (r.error) blocks.push(`${r.stack ?? r.file}: ${style.red(`error (${r.error.kind})`)}`);
+    else blocks.push(stateSummary(r, style));
+  }
+  return `${blocks.join("\n")}\n`;
+}
+
+/** `staging: 125 deployed resources; 0 mandatory, 30 advisory; policy check passed`. */
+function stateSummary(r: ExportResult, style: Style): string {
+  const counts = countVerdicts(r.verdicts ?? []);
+  const verdict = counts.mandatory > 0 ? style.red("FAILED") : style.green("passed");
+  return `${r.stack}: ${r.resources ?? 0} deployed resources; ${counts.mandatory} mandatory, ${counts.advisory} advisory; policy check ${verdict}`;
+}
+
+export function toJson(results: readonly ExportResult[]): unknown {
+  return {
+    stacks: results.map((r) => ({
+      file: r.file,
+      stack: r.stack,
+      resources: r.resources ?? 0,
+      verdicts: r.verdicts ?? [],
+      ok: !r.error && (r.verdicts ? countVerdicts(r.verdicts).mandatory === 0 : false),
+      ...(r.error ? { error: r.error } : {}),
+    })),
+    exitCode: exitCode(results),
+  };
+}
+
+async function main(): Promise<number> {
+  let opts: PolicyCliOptions;
+  try {
+    opts = parsePolicyCli(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    return EXIT.error;
+  }
+  const results = await runPolicy(opts);
+  process.stdout.write(opts.json ? `${JSON.stringify(toJson(results), null, 2)}\n` : toText(results, process.stdout));
+  return exitCode(results);
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(EXIT.error);
+    },
+  );
+}
