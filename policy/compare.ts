@@ -169,11 +169,24 @@ export function comparePrints(staging: ReadonlyMap<string, ResourcePrint>, produ
   return result;
 }
 
+/**
+ * Whether `path` lies under a value unknown until deployment in `print` (a create preview leaves a
+ * whole container definition unknown when it embeds an ARN not yet known): nothing beneath it is
+ * known to be missing or different.
+ */
+export function underUnknown(print: ResourcePrint, path: string): boolean {
+  for (const [p, v] of Object.entries(print.properties)) {
+    if (v === UNKNOWN_VALUE && p !== path && path.startsWith(p) && (path[p.length] === "." || path[p.length] === "[")) return true;
+  }
+  return false;
+}
+
 function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: readonly KnownDifference[]): PropertyDiff {
   const cls = classify(s.type, path);
   const sv = s.properties[path];
   const pv = p.properties[path];
   const base = { resourceKey: s.key, resourceType: s.type, component: s.component, path, staging: sv, production: pv };
+  if (cls !== "identity" && (underUnknown(s, path) || underUnknown(p, path))) return { ...base, class: "unknown" };
   const verdict = judge(cls, sv, pv, path in s.properties, path in p.properties);
   if (verdict !== "divergent") return { ...base, class: verdict };
   const d = declaresProperty(known, s.key, s.type, path);
@@ -205,13 +218,17 @@ function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDiffer
       const pv = pe[key];
       const secret = (sv ?? pv).secret;
       const shown = { staging: sv === undefined ? undefined : show(sv), production: pv === undefined ? undefined : show(pv) };
+      const container = service.includes("/") ? service.slice(service.indexOf("/") + 1) : undefined;
+      const path = container === undefined ? `environment.variables.${key}` : `containerDefinitions[name=${container}].${(sv ?? pv).secret ? "secrets" : "environment"}[${key}]`;
       if (!sv || !pv) {
+        if (underUnknown(sv ? p : s, path)) {
+          out.push({ service, key, ...shown, secret, class: "unknown" });
+          continue;
+        }
         const d = declaresEnv(known, key, sv ? "staging" : "production");
         out.push({ service, key, ...shown, secret, class: d ? "declared" : "divergent", ...(d ? { declaredBy: d.id } : {}) });
         continue;
       }
-      const container = service.includes("/") ? service.slice(service.indexOf("/") + 1) : undefined;
-      const path = container === undefined ? `environment.variables.${key}` : `containerDefinitions[name=${container}].${secret ? "secrets" : "environment"}[${key}]`;
       const cls = judge(classify(s.type, path), sv.value, pv.value);
       const d = cls === "divergent" ? declaresEnv(known, key) : undefined;
       out.push({ service, key, ...shown, secret, class: d ? "declared" : cls, ...(d ? { declaredBy: d.id } : {}) });

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { printStack, sameValue, showValue } from "./compare";
+import { printStack, sameValue, showValue, underUnknown } from "./compare";
 import { replacementHazard, resourceKey } from "./contract";
 import { replacementHazardsSchema, ReplacementHazardsConfig } from "./config";
 import { lockFor } from "./files";
@@ -53,7 +53,7 @@ export const replacementHazards: StackValidationPolicy = {
       for (const p of [...paths].sort()) {
         const now = print.properties[p];
         const before = locked.properties[p];
-        if (now === UNKNOWN_VALUE || before === UNKNOWN_VALUE || sameValue(now, before)) continue;
+        if (now === UNKNOWN_VALUE || before === UNKNOWN_VALUE || underUnknown(print, p) || sameValue(now, before)) continue;
         const hazard = replacementHazard(r.type, p);
         report(`\`${key}\` (${r.type}) \`${p}\` changes from ${showValue(before)} (parity.lock.json) to ${showValue(now)}: AWS replaces the resource, destroying ${hazard?.destroys}. ${FIX_CHANGE}.`, r.urn);
       }

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { AnalyzeOptions, PolicyConfigInput, PolicyPackServer, PolicyVerdict, startPolicyPack } from "../../tools/offline/analyzer";
 import { collectStack } from "../../tools/offline/engine";
+import { randomSeed } from "../../tools/offline/provider-model/seeded";
 import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
 
 /**
@@ -11,8 +12,19 @@ import type { CollectedResource, StackSnapshot } from "../../tools/offline/snaps
 const snapshots = new Map<string, Promise<StackSnapshot>>();
 let server: Promise<PolicyPackServer> | undefined;
 
+/**
+ * The provider model's seed for this test run: new each run, so every run checks another deploy's
+ * generated values; printed so a failure can be rerun with the same values.
+ */
+export const TEST_SEED = process.env["PARITY_TEST_SEED"] || randomSeed();
+let announced = false;
+
 export function snapshotOf(stack: "staging" | "production"): Promise<StackSnapshot> {
-  if (!snapshots.has(stack)) snapshots.set(stack, collectStack({ stack }));
+  if (!announced) {
+    announced = true;
+    process.stderr.write(`policy tests: provider model seed ${TEST_SEED} (rerun with PARITY_TEST_SEED=${TEST_SEED})\n`);
+  }
+  if (!snapshots.has(stack)) snapshots.set(stack, collectStack({ stack, scenario: "update", seed: TEST_SEED }));
   return snapshots.get(stack) as Promise<StackSnapshot>;
 }
 

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { PolicyVerdict } from "../../tools/offline/analyzer";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
+import { collectStack } from "../../tools/offline/engine";
 import { asDeployedState } from "./deployed-state";
 import { analyze, closePack, expectViolation, mutate, snapshotOf } from "./harness";
 
@@ -46,6 +47,25 @@ describe("the pack on real stack state", function () {
     const drifted = mutate(await snapshotOf("staging"), "jobs-jobs", (p) => void (p.redrivePolicy = JSON.stringify({ ...JSON.parse(String(p.redrivePolicy)), maxReceiveCount: 1 })));
     const v = await analyze(asDeployedState(drifted, { seed: "deploy-3" }), undefined, { analyzeResources: false });
     expectViolation(v, "stack-parity", /jobs-jobs/, /redrivePolicy\.maxReceiveCount`: this stack has 1, production has 5/);
+  });
+
+  it("the program under the provider model's scenarios and seeds: no mandatory verdict, and deploys differ in nothing but generated values", async () => {
+    for (const stack of ["staging", "production"] as const) {
+      const first = await snapshotOf(stack);
+      const [again, create] = await Promise.all([
+        collectStack({ stack, scenario: "update", seed: `${first.seed}-again` }),
+        collectStack({ stack, scenario: "create", seed: first.seed }),
+      ]);
+      // The seeds really drew different deploys: else this test would prove nothing.
+      const arns = (s: StackSnapshot) => s.resources.map((r) => r.outputs.arn).filter((a) => typeof a === "string");
+      assert.notDeepEqual(arns(first), arns(again), `${stack}: two seeds drew the same ARNs`);
+      const [a, b, c] = [summary(await analyze(first)), summary(await analyze(again)), summary(await analyze(create))];
+      assert.deepEqual(a.filter((v) => v.startsWith("mandatory")), [], `${stack} (update)`);
+      assert.deepEqual(b, a, `${stack}: another seed drew other verdicts`);
+      assert.deepEqual(c.filter((v) => v.startsWith("mandatory")), [], `${stack} (create)`);
+      // A first deploy knows less, never more: what it says beyond the update are "unknown until deployed" notes.
+      assert.deepEqual(c.filter((v) => !a.includes(v) && !/unknown until deployment/.test(v)), [], `${stack} (create): verdicts beyond unknown notes`);
+    }
   });
 
   it("every provider-filled output a resource gains draws no new verdict", async () => {
