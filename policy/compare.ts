@@ -24,6 +24,11 @@ export interface PropertyDiff {
   declaredBy?: string;
   /** What to do about a divergent value. */
   fix?: string;
+  /**
+   * Class `unknown` because the lock cannot place the value: production declares nothing there and the
+   * lock knows no provider default for it (see comparePrints).
+   */
+  unplaced?: boolean;
 }
 
 export interface PresenceDiff {
@@ -62,6 +67,12 @@ export interface ComparableResource {
   /** Provider state (ids, ARNs), when known; only the lock's credential list reads it. */
   outputs?: Record<string, unknown>;
   /**
+   * Values the provider's `Check` filled in (autonames, schema defaults), as the bridge listed them in
+   * `__defaults`; rewritten like `inputs`. The engine strips that list before `Analyze`, so the pack
+   * sees these values as if declared: the lock records production's, to tell them apart.
+   */
+  providerDefaults?: Record<string, unknown>;
+  /**
    * Only the provider's outputs are known, not what the program declared (a resource `Analyze` never
    * saw, an export without inputs): outputs hold every default the provider filled in, so only the
    * properties production declares are compared. @default false
@@ -93,13 +104,22 @@ export interface ResourcePrint {
   readonly env: Readonly<Record<string, Readonly<Record<string, EnvValue>>>>;
   /** Built from outputs (see ComparableResource.outputsOnly): compared at production's paths only. */
   readonly outputsOnly?: boolean;
+  /**
+   * Path → value of what the provider fills in where the program is silent (production's, from the
+   * lock): a stack showing that value there declares nothing; another value is a divergence.
+   */
+  readonly providerDefaults?: Readonly<Record<string, unknown>>;
 }
 
 /** Types that are bookkeeping, not infrastructure. */
 const SKIPPED_TYPES = new Set(["pulumi:pulumi:Stack"]);
 
 /** Reduces a stack's resources to prints keyed by resource key. */
-export function printStack(resources: readonly ComparableResource[], identity: StackIdentity = stackIdentityOf(resources)): Map<string, ResourcePrint> {
+export function printStack(
+  resources: readonly ComparableResource[],
+  identity: StackIdentity = stackIdentityOf(resources),
+  opts: { readonly providerDefaults?: boolean } = {},
+): Map<string, ResourcePrint> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const prints = new Map<string, ResourcePrint>();
   for (const r of resources) {
@@ -116,9 +136,27 @@ export function printStack(resources: readonly ComparableResource[], identity: S
       const service = envPath.container === undefined ? key.split("::").pop() ?? key : `${key.split("::").pop()}/${envPath.container}`;
       (env[service] ??= {})[envPath.key] = { value: envPath.secret ? SECRET_SHOWN : normalize(leaf, identity), secret: envPath.secret };
     }
-    prints.set(key, { key, type: r.type, component: componentOf(r, byUrn), protect: r.options?.protect === true, properties, env, ...(r.outputsOnly ? { outputsOnly: true } : {}) });
+    // Only the lock records them; a print compared with another program's print never needs them.
+    const defaults = !opts.providerDefaults || r.custom === false || !r.providerDefaults ? undefined : defaultsPrint(r.providerDefaults, properties, identity);
+    prints.set(key, {
+      key,
+      type: r.type,
+      component: componentOf(r, byUrn),
+      protect: r.options?.protect === true,
+      properties,
+      env,
+      ...(r.outputsOnly ? { outputsOnly: true } : {}),
+      ...(defaults && Object.keys(defaults).length > 0 ? { providerDefaults: defaults } : {}),
+    });
   }
   return prints;
+}
+
+/** The provider-filled leaves that are not also declared (a declared value wins over a default). */
+function defaultsPrint(defaults: Record<string, unknown>, declared: Record<string, unknown>, identity: StackIdentity): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, leaf] of flatten(defaults)) if (!(path in declared) && !envPathOf(path)) out[path] = normalize(leaf, identity);
+  return out;
 }
 
 /**
@@ -187,6 +225,22 @@ function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: r
   const pv = p.properties[path];
   const base = { resourceKey: s.key, resourceType: s.type, component: s.component, path, staging: sv, production: pv };
   if (cls !== "identity" && (underUnknown(s, path) || underUnknown(p, path))) return { ...base, class: "unknown" };
+  if (cls !== "identity" && path in s.properties && !(path in p.properties) && p.providerDefaults) {
+    // Production declares nothing here: the provider fills it in. Analyze shows that default without
+    // saying so, so the same value declares nothing; another value is this stack's own setting.
+    if (path in p.providerDefaults) {
+      const def = p.providerDefaults[path];
+      if (sameValue(sv, def)) return { ...base, class: "match" };
+      if (cls === "sizing") return { ...base, class: "sizing" };
+      const d = declaresProperty(known, s.key, s.type, path);
+      if (d) return { ...base, class: "declared", declaredBy: d.id };
+      return { ...base, production: def, class: "divergent", fix: propertyFix(s.key, path, sv, def) };
+    }
+    // A value the lock cannot place: a default the offline provider model does not know, or a
+    // setting only this stack makes. Not proven either way (the parity report, which compares the two
+    // programs, decides the second); noted, never counted as a match.
+    if (!isEmptyLeaf(sv)) return { ...base, class: "unknown", unplaced: true };
+  }
   const verdict = judge(cls, sv, pv, path in s.properties, path in p.properties);
   if (verdict !== "divergent") return { ...base, class: verdict };
   const d = declaresProperty(known, s.key, s.type, path);

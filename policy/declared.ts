@@ -81,3 +81,28 @@ function strip(value: unknown): unknown {
 function isSpecial(o: Record<string, unknown>): boolean {
   return SECRET_SIG in o;
 }
+
+/**
+ * The other half: only what `__defaults` names, at every level (undefined when nothing is named).
+ * The offline provider model's checked inputs carry the list; the engine strips it before `Analyze`.
+ */
+export function providerDefaultsOf(props: Record<string, unknown>): Record<string, unknown> | undefined {
+  const picked = pick(props);
+  return picked === undefined ? undefined : (picked as Record<string, unknown>);
+}
+
+function pick(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || isSpecial(value as Record<string, unknown>)) return undefined;
+  const o = value as Record<string, unknown>;
+  const defaulted = Array.isArray(o.__defaults) ? new Set(o.__defaults.filter((k): k is string => typeof k === "string")) : new Set<string>();
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (BRIDGE_KEYS.has(k)) continue;
+    if (defaulted.has(k)) out[k] = strip(v);
+    else {
+      const inner = pick(v);
+      if (inner !== undefined) out[k] = inner;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}

@@ -109,8 +109,9 @@ export const parityNotes: StackValidationPolicy = {
     }
     for (const d of c.cmp.properties) {
       if (d.class === "declared") report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here and ${shown(d.path, d.production)} in production, as declared by \`${d.declaredBy}\`.`, c.urnOf(d.resourceKey));
+      if (d.unplaced) report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here, where production declares nothing and parity.lock.json knows no provider default: a default the offline provider model lacks (add it under tools/offline/provider-model and run \`npm run parity:lock\`), or a setting only this stack makes (\`npm run parity\` compares the two programs and says which).`, c.urnOf(d.resourceKey));
       // Paths beneath an unknown value are covered by the note on that value.
-      if (d.class === "unknown" && d.staging !== undefined) report(`\`${d.resourceKey}\` \`${d.path}\` is unknown until deployment, so its parity with production (${shown(d.path, d.production)}) is not proven by this preview.`, c.urnOf(d.resourceKey));
+      else if (d.class === "unknown" && d.staging !== undefined) report(`\`${d.resourceKey}\` \`${d.path}\` is unknown until deployment, so its parity with production (${shown(d.path, d.production)}) is not proven by this preview.`, c.urnOf(d.resourceKey));
     }
     for (const d of c.cmp.env) {
       if (d.class === "declared") report(`Env var \`${d.key}\` of \`${d.service}\` differs from production as declared by \`${d.declaredBy}\` (${d.secret ? "[secret]" : `${d.staging ?? "(not set)"} here, ${d.production ?? "(not set)"} in production`}).`);

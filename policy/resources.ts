@@ -1,7 +1,7 @@
 import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
 import { ComparableResource } from "./compare";
 import { AWS_PROVIDER_TYPE, ENVIRONMENT_TAG, resourceKey } from "./contract";
-import { declaredInputsOf, withoutProviderDefaults } from "./declared";
+import { declaredInputsOf, providerDefaultsOf, withoutProviderDefaults } from "./declared";
 import { parseJsonString } from "./flatten";
 import { raw } from "./raw";
 import { buildReferenceIndex } from "./references";
@@ -46,6 +46,7 @@ export interface ComparableSource {
 /** The contract's view of a stack: declared values, references rewritten by provenance. */
 export function comparableFrom(sources: readonly ComparableSource[]): ComparableResource[] {
   const declared = sources.map((r) => (r.declared ? withoutProviderDefaults(r.declared) : undefined));
+  const defaults = sources.map((r) => (r.declared ? providerDefaultsOf(r.declared) : undefined));
   // Components re-export their children's outputs: the child is what a reference points at.
   const index = buildReferenceIndex(
     sources.flatMap((r, i) => (r.custom ? [{ key: resourceKey(r.urn), type: r.type, outputs: r.outputs, declared: declared[i] }] : [])),
@@ -61,6 +62,7 @@ export function comparableFrom(sources: readonly ComparableSource[]): Comparable
       options: { protect: r.protect === true, ...(r.retainOnDelete !== undefined ? { retainOnDelete: r.retainOnDelete } : {}) },
       custom: r.custom,
       ...(inputs === undefined ? { outputsOnly: true } : {}),
+      ...(defaults[i] ? { providerDefaults: index.rewrite(defaults[i]) as Record<string, unknown> } : {}),
     };
   });
 }
