@@ -9,6 +9,7 @@ import { readStateShape, readStateShapes } from "../tools/offline/provider-model
 import { CollectedResource, StackSnapshot, UNKNOWN } from "../tools/offline/snapshot";
 import { toStackExport } from "../tools/offline/stack-export";
 import { FIXTURE_SEED, fixtureFile } from "../tools/offline/write-fixtures";
+import { parseCli } from "../tools/preview";
 
 /**
  * The provider model answers like the AWS, random and tls providers: Check's checked inputs, then the
@@ -84,7 +85,13 @@ describe("provider model", function () {
     const defaults = new RealisticMocks({ stack: "staging", region: "us-east-1", accountId: "111111111111" });
     const again = new RealisticMocks({ stack: "staging", region: "us-east-1", accountId: "111111111111" });
     assert.equal(defaults.scenario, "update");
-    assert.notEqual(defaults.seed, again.seed, "two runs without --seed draw two seeds");
+    assert.equal(defaults.seed, again.seed, "one run, one deploy history");
+    const [first, second] = [parseCli(["--all"]), parseCli(["--all"])];
+    assert.equal(first.scenario, "update");
+    assert.match(first.seed, /^[0-9a-f]{8}$/);
+    assert.notEqual(first.seed, second.seed, "two previews without --seed draw two seeds");
+    assert.equal(parseCli(["--all", "--seed", "abc", "--scenario", "create"]).seed, "abc");
+    assert.throws(() => parseCli(["--all", "--scenario", "destroy"]), /--scenario must be one of create, update/);
   });
 
   it("has a model for every resource type the program registers", () => {
