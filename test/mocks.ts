@@ -16,6 +16,7 @@ import { parse } from "yaml";
 import { AppEnvironmentInput } from "../components/app-environment";
 import { parseSettings, RawConfig, Settings } from "../config/settings";
 import { RealisticMocks } from "../tools/offline/mocks";
+import { randomSeed } from "../tools/offline/provider-model/seeded";
 import { isSecretValue, SECRET_SIG } from "../tools/offline/snapshot";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -92,6 +93,17 @@ export interface RecordedResource {
   urn: string;
 }
 
+/**
+ * Each stack is its own deploy history: one seed per stack for the whole test run. RealisticMocks
+ * draws generated values (passwords, key ids, suffixes) from the seed alone, never the stack's name,
+ * so two stacks given the same seed would share them; real deploys of two stacks never do.
+ */
+const DEPLOY_SEEDS = new Map<string, string>();
+function deploySeed(stack: string): string {
+  if (!DEPLOY_SEEDS.has(stack)) DEPLOY_SEEDS.set(stack, randomSeed());
+  return DEPLOY_SEEDS.get(stack) as string;
+}
+
 /** Records every registered resource; ids, ARNs and generated values come from RealisticMocks. */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
@@ -99,7 +111,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   private readonly realistic: RealisticMocks;
 
   constructor(readonly stack: string, region: string, accountId: string) {
-    this.realistic = new RealisticMocks({ stack, region, accountId });
+    this.realistic = new RealisticMocks({ stack, region, accountId, seed: deploySeed(stack) });
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {

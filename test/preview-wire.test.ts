@@ -80,13 +80,14 @@ describe("preview: analyzer requests on the wire", () => {
     await assertSameEncoding(syntheticSnapshot());
   });
 
-  it("sends Analyze the checked inputs and the provider's checked inputs, not the raw inputs", () => {
+  it("sends Analyze the checked inputs and the provider's checked inputs, without internal keys, as the CLI does", () => {
     const snapshot = syntheticSnapshot();
     const resource = snapshot.resources[1];
     const sent = analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot).analyzeRequest(resource));
     const properties = sent.getProperties()?.toJavaScript() ?? {};
-    assert.deepEqual(properties["__defaults"], ["filled"]);
-    assert.equal(properties["filled"], 30);
+    assert.equal(properties["filled"], 30, "a default Check filled in");
+    assert.ok(!JSON.stringify(properties).includes("__defaults"), "SkipInternalKeys: no __defaults at any level");
+    assert.deepEqual(properties["nested"], { list: [{}] });
     assert.deepEqual(sent.getProvider()?.getProperties()?.toJavaScript(), { region: "eu-west-1", version: "7.0.0" });
   });
 

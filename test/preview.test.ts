@@ -66,7 +66,7 @@ describe("npm run preview", function () {
       assert.equal(stack.stack, "dev");
       assert.equal(stack.resources.length, 9);
       const bucket = stack.resources.find((r: { name: string }) => r.name === "store0-bucket");
-      assert.deepEqual(Object.keys(bucket).sort(), ["custom", "dependencies", "inputs", "name", "options", "outputs", "parent", "propertyDependencies", "provider", "type", "urn"]);
+      assert.deepEqual(Object.keys(bucket).sort(), ["checkedInputs", "custom", "dependencies", "id", "inputs", "name", "options", "outputs", "parent", "propertyDependencies", "provider", "type", "urn"]);
       assert.deepEqual(stack.summary, { resources: 9, creates: 9, policyChecked: true, mandatory: 2, advisory: 0, ok: false });
       const names = stack.verdicts.map((v: { policyName: string; resourceName: string; enforcementLevel: string }) => `${v.policyName}/${v.resourceName}/${v.enforcementLevel}`);
       assert.deepEqual(names, ["every-bucket-encrypted/store0-bucket/mandatory", "every-bucket-encrypted/store1-bucket/mandatory"]);

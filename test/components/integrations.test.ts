@@ -49,7 +49,7 @@ describe("components/integrations", () => {
     const keys = await Promise.all([stacks.staging, stacks.production].map((r) => promiseOf(r.built.signingPublicKeyPem)));
     assert.notEqual(keys[0], keys[1]);
     const pem = named(stacks.production.resources, "integrations-signing-value").inputs.secretString;
-    assert.match(String(pem), /BEGIN PRIVATE KEY/);
+    assert.match(String(pem), /BEGIN (EC )?PRIVATE KEY/, "tls's privateKeyPem of an ECDSA key is SEC1 (`EC PRIVATE KEY`)");
     assert.ok(named(stacks.production.resources, "integrations-signing-value").secretInputs.includes("secretString"));
   });
 

@@ -15,6 +15,24 @@ export function analyzedInputs(r: CollectedResource): Record<string, unknown> {
   return r.checkedInputs ?? r.inputs;
 }
 
+/**
+ * Whether the CLI leaves a property out of analyzer requests: it marshals Analyze, AnalyzeStack and
+ * provider properties with `SkipInternalKeys: true` (pkg/resource/plugin/analyzer_plugin.go), which
+ * drops every key starting with `__` at every level, the bridge's `__defaults` among them.
+ */
+export function isInternalKey(key: string): boolean {
+  return key.charCodeAt(0) === 95 && key.charCodeAt(1) === 95;
+}
+
+/** A value without internal keys, at any depth: what the CLI sends the pack. */
+export function withoutInternalKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutInternalKeys);
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (!isInternalKey(k)) out[k] = withoutInternalKeys(x);
+  return out;
+}
+
 /** `<provider urn>::<provider id>` → the provider resource it names. */
 export function providerIndex(snapshot: StackSnapshot): Map<string, CollectedResource> {
   const byUrn = new Map(snapshot.resources.map((r) => [r.urn, r]));
@@ -28,7 +46,7 @@ export function providerIndex(snapshot: StackSnapshot): Map<string, CollectedRes
 }
 
 function struct(value: Record<string, unknown>): Struct {
-  return Struct.fromJavaScript(value as Parameters<typeof Struct.fromJavaScript>[0]);
+  return Struct.fromJavaScript(withoutInternalKeys(value) as Parameters<typeof Struct.fromJavaScript>[0]);
 }
 
 /** Go-style durations (`5m`, `1h30m`, `90s`) as the seconds the analyzer protocol carries. */

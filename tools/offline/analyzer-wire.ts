@@ -1,4 +1,4 @@
-import { analyzedInputs, durationSeconds, providerIndex } from "./analyzer-requests";
+import { analyzedInputs, durationSeconds, isInternalKey, providerIndex } from "./analyzer-requests";
 import type { CollectedResource, StackSnapshot } from "./snapshot";
 
 /**
@@ -123,9 +123,13 @@ function value(w: Writer, v: unknown): void {
   }
 }
 
-/** google.protobuf.Struct: `map<string, Value> fields = 1`, each entry { key = 1; value = 2 }. */
+/**
+ * google.protobuf.Struct: `map<string, Value> fields = 1`, each entry { key = 1; value = 2 }. Internal
+ * keys (`__defaults`) are left out at every level, as the CLI does (see `isInternalKey`).
+ */
 function struct(w: Writer, obj: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(obj)) {
+    if (isInternalKey(k)) continue;
     const entry = w.begin(1);
     w.string(1, k, true);
     const val = w.begin(2);

@@ -3,7 +3,7 @@ import { isUnknown } from "@pulumi/pulumi/output";
 import { MODELS } from "./provider-model";
 import { check, state, type ModelEnvironment, type ProviderDefaults } from "./provider-model/model";
 import { randomSeed, Seeded } from "./provider-model/seeded";
-import { UNKNOWN, type Scenario } from "./snapshot";
+import { isSecretValue, UNKNOWN, type Scenario } from "./snapshot";
 
 /**
  * The mock provider of the offline preview: answers `RegisterResource` the way the AWS, random and tls
@@ -19,13 +19,17 @@ export interface MockEnvironment {
   readonly partition?: string;
   /** Default `update`: what CI's `pulumi preview` of a deployed stack sees. */
   readonly scenario?: Scenario;
-  /** Default: a new random seed per instance, like a new deploy. */
+  /**
+   * Default: one random seed per process (a run previews one deploy history), so rendering the same
+   * stack twice in a run gives the same generated values, as previewing a deployed stack twice does.
+   */
   readonly seed?: string;
 }
 
 type State = Record<string, unknown>;
 
 const EXTERNAL = new Seeded("outside the stack");
+const RUN_SEED = randomSeed();
 
 export class RealisticMocks implements pulumi.runtime.Mocks {
   readonly scenario: Scenario;
@@ -41,7 +45,7 @@ export class RealisticMocks implements pulumi.runtime.Mocks {
   constructor(private readonly env: MockEnvironment) {
     this.partition = env.partition ?? "aws";
     this.scenario = env.scenario ?? "update";
-    this.seed = env.seed ?? randomSeed();
+    this.seed = env.seed ?? RUN_SEED;
     this.generated = new Seeded(this.seed);
     this.model = {
       scenario: this.scenario,
@@ -74,7 +78,7 @@ export class RealisticMocks implements pulumi.runtime.Mocks {
     const checked = check(MODELS, this.model, type, name, inputs, this.providerDefaults(args.provider));
     const { id, outputs } = state(MODELS, this.model, type, name, checked);
     if (id) this.byId.set(id, outputs);
-    return { id, state: outputs };
+    return { id, state: sdkValue(outputs) as State };
   }
 
   /** A provider resource: its outputs are its inputs; its id a UUID once deployed, unknown before. */
@@ -127,6 +131,16 @@ function wireEncoded(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(wireEncoded);
   if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, wireEncoded(x)]));
+  }
+  return v;
+}
+
+/** The model's wire-encoded secrets as the SDK's secret outputs, which is what a mock is expected to return. */
+function sdkValue(v: unknown): unknown {
+  if (isSecretValue(v)) return pulumi.secret(v.value);
+  if (Array.isArray(v)) return v.map(sdkValue);
+  if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sdkValue(x)]));
   }
   return v;
 }

@@ -123,8 +123,8 @@ export function check(models: Readonly<Record<string, TypeModel>>, env: ModelEnv
 
 /** A nested block with its schema defaults filled in and listed, as the bridge lists them. */
 function fillElement(element: unknown, defaults: State): unknown {
-  if (element === null || typeof element !== "object" || Array.isArray(element) || isSecretValue(element)) return element;
-  const out: State = { ...(element as State) };
+  if (!isPlainObject(element)) return element;
+  const out: State = { ...element };
   const filled = Object.keys(defaults).filter((k) => out[k] === undefined).sort();
   for (const k of filled) out[k] = structuredClone(defaults[k]);
   return { ...out, __defaults: filled };
@@ -149,15 +149,26 @@ function nested(v: unknown): unknown {
   // Assets and archives are values, not property maps: the bridge never writes into them.
   if (v !== null && typeof v === "object" && SECRET_SIG in v) return v;
   if (Array.isArray(v)) return v.map(nested);
-  if (v !== null && typeof v === "object") return withDefaultsLists(v as State, []);
+  if (isPlainObject(v)) return withDefaultsLists(v, []);
   return v;
 }
 
 /** A value with every `__defaults` list removed, at any depth. */
 export function withoutDefaultsLists(v: unknown): unknown {
+  if (isSecretValue(v)) return { ...v, value: withoutDefaultsLists(v.value) };
   if (Array.isArray(v)) return v.map(withoutDefaultsLists);
-  if (v === null || typeof v !== "object") return v;
+  if (!isPlainObject(v)) return v;
   return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "__defaults").map(([k, x]) => [k, withoutDefaultsLists(x)]));
+}
+
+/**
+ * A property map: not an asset, archive or secret (objects carrying Pulumi's signature key, which the
+ * bridge passes through untouched) and not one of the SDK's own objects (an `AssetArchive`).
+ */
+function isPlainObject(v: unknown): v is State {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return (proto === Object.prototype || proto === null) && !(SECRET_SIG in v);
 }
 
 export interface ModelState {
@@ -181,16 +192,12 @@ export function state(models: Readonly<Record<string, TypeModel>>, env: ModelEnv
   for (const [k, v] of Object.entries(computed)) {
     const declared = checked.plain[k];
     // A block the program set in part (SES's DKIM attributes): AWS fills in the rest of it.
-    if (isBlock(declared) && isBlock(v)) outputs[k] = { ...mapValues(v, (x) => (known ? x : UNKNOWN)), ...declared };
+    if (isPlainObject(declared) && isPlainObject(v)) outputs[k] = { ...mapValues(v, (x) => (known ? x : UNKNOWN)), ...declared };
     else if (declared === undefined) outputs[k] = known ? v : UNKNOWN;
   }
   const id = known && typeof computed["id"] === "string" ? computed["id"] : undefined;
   if (type.startsWith("aws:") || computed["id"] !== undefined) outputs["id"] = id ?? UNKNOWN;
   return { id, outputs };
-}
-
-function isBlock(v: unknown): v is State {
-  return v !== null && typeof v === "object" && !Array.isArray(v) && !isSecretValue(v);
 }
 
 function mapValues(v: State, f: (x: unknown) => unknown): State {

@@ -11,27 +11,32 @@ const bucketConfigId = (r: ModelResource) => (r.inputs["expectedBucketOwner"] ? 
 
 const bucketConfig: TypeModel = { computed: (r) => ({ id: bucketConfigId(r) }) };
 
+const bucket: TypeModel = {
+  autoname: { property: "bucket", maxLength: 63 },
+  defaults: { forceDestroy: false },
+  computed: (r) => ({
+    id: r.physical,
+    accelerationStatus: "",
+    acl: "",
+    arn: `arn:${r.env.partition}:s3:::${r.physical}`,
+    bucketDomainName: `${r.physical}.s3.amazonaws.com`,
+    bucketNamespace: "global",
+    bucketRegion: r.env.region,
+    bucketRegionalDomainName: `${r.physical}.s3.${r.env.region}.amazonaws.com`,
+    grants: [{ id: r.env.generated.hex(`${r.key}\0owner`, 64), permissions: ["FULL_CONTROL"], type: "CanonicalUser", uri: "" }],
+    hostedZoneId: "Z3AQBSTGFYJSTF",
+    objectLockEnabled: false,
+    requestPayer: "BucketOwner",
+    serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { kmsMasterKeyId: "", sseAlgorithm: "AES256" }, bucketKeyEnabled: false } },
+    versioning: { enabled: false, mfaDelete: false },
+  }),
+};
+
 export const models: Record<string, TypeModel> = {
-  "aws:s3/bucket:Bucket": {
-    autoname: { property: "bucket", maxLength: 63 },
-    defaults: { forceDestroy: false },
-    computed: (r) => ({
-      id: r.physical,
-      accelerationStatus: "",
-      acl: "",
-      arn: `arn:${r.env.partition}:s3:::${r.physical}`,
-      bucketDomainName: `${r.physical}.s3.amazonaws.com`,
-      bucketNamespace: "global",
-      bucketRegion: r.env.region,
-      bucketRegionalDomainName: `${r.physical}.s3.${r.env.region}.amazonaws.com`,
-      grants: [{ id: r.env.generated.hex(`${r.key}\0owner`, 64), permissions: ["FULL_CONTROL"], type: "CanonicalUser", uri: "" }],
-      hostedZoneId: "Z3AQBSTGFYJSTF",
-      objectLockEnabled: false,
-      requestPayer: "BucketOwner",
-      serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { kmsMasterKeyId: "", sseAlgorithm: "AES256" }, bucketKeyEnabled: false } },
-      versioning: { enabled: false, mfaDelete: false },
-    }),
-  },
+  "aws:s3/bucket:Bucket": bucket,
+  // The v6 names, kept by aws v7 as deprecated aliases of the same resources.
+  "aws:s3/bucketV2:BucketV2": bucket,
+  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": bucketConfig,
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { computed: (r) => ({ id: String(r.inputs["bucket"]) }) },
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
     defaults: { blockPublicAcls: false, blockPublicPolicy: false, ignorePublicAcls: false, restrictPublicBuckets: false, skipDestroy: false },

@@ -9,11 +9,11 @@ export type Kind = "string" | "number" | "boolean" | "list" | "map" | "object";
 
 export const STATE_SHAPES: Readonly<Record<string, Readonly<Record<string, Kind>>>> = shapes as Record<string, Record<string, Kind>>;
 
-/** What a Terraform SDKv2 resource stores for an attribute the program left unset. */
-const ZERO: Record<Kind, unknown> = { string: "", number: 0, boolean: false, list: [], map: {}, object: null };
+/** What a Terraform SDKv2 resource stores for an attribute the program left unset (a fresh list or map each time). */
+const ZERO: Record<Kind, () => unknown> = { string: () => "", number: () => 0, boolean: () => false, list: () => [], map: () => ({}), object: () => null };
 
 export function zeroState(type: string): Record<string, unknown> {
-  const shape = STATE_SHAPES[type];
-  if (!shape) return {};
-  return Object.fromEntries(Object.entries(shape).map(([k, kind]) => [k, structuredClone(ZERO[kind])]));
+  const out: Record<string, unknown> = {};
+  for (const [k, kind] of Object.entries(STATE_SHAPES[type] ?? {})) out[k] = ZERO[kind]();
+  return out;
 }
