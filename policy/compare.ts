@@ -225,13 +225,13 @@ function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: r
   const pv = p.properties[path];
   const base = { resourceKey: s.key, resourceType: s.type, component: s.component, path, staging: sv, production: pv };
   if (cls !== "identity" && (underUnknown(s, path) || underUnknown(p, path))) return { ...base, class: "unknown" };
-  if (cls !== "identity" && path in s.properties && !(path in p.properties) && p.providerDefaults) {
+  // Only paths the lock records (structural, simulated) can be placed by it; sizing is never locked.
+  if ((cls === "structural" || cls === "simulated") && path in s.properties && !(path in p.properties) && p.providerDefaults) {
     // Production declares nothing here: the provider fills it in. Analyze shows that default without
     // saying so, so the same value declares nothing; another value is this stack's own setting.
     if (path in p.providerDefaults) {
       const def = p.providerDefaults[path];
       if (sameValue(sv, def)) return { ...base, class: "match" };
-      if (cls === "sizing") return { ...base, class: "sizing" };
       const d = declaresProperty(known, s.key, s.type, path);
       if (d) return { ...base, class: "declared", declaredBy: d.id };
       return { ...base, production: def, class: "divergent", fix: propertyFix(s.key, path, sv, def) };
