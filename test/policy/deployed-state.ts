@@ -4,10 +4,9 @@ import type { CollectedResource, StackSnapshot } from "../../tools/offline/snaps
 /**
  * A snapshot reshaped the way a deployed stack's state reaches a pack, exaggerated so that any
  * policy still reading provider-made values fails loudly:
- * - `Analyze` gets checked inputs: the declared inputs plus values the provider's `Check` defaulted,
- *   listed in `__defaults` at every object level (as pulumi-terraform-bridge does);
+ * - `Analyze` gets the stored (checked) inputs;
  * - `AnalyzeStack` gets outputs carrying `region`, `tagsAll` and made-up schema defaults the program
- *   never declared;
+ *   never declared and no model knows;
  * - every generated part (ids, ARN suffixes, key UUIDs, random hex, revisions) is different, as
  *   after another deploy;
  */
@@ -31,7 +30,9 @@ export function asDeployedState(snapshot: StackSnapshot, opts: DeployedStateOpti
 function deployed(r: CollectedResource, region: string, seed: string): CollectedResource {
   if (!r.custom || r.type.startsWith("pulumi:providers:")) return r;
   const defaults = { zzProviderDefault: `default-${seed}`, zzProviderFlag: false, zzProviderLimit: 262144 };
-  const checkedInputs = { ...withNestedDefaults(r.inputs), ...defaults, __defaults: Object.keys(defaults) };
+  // The state's inputs: what Check returned (the provider model's checked inputs, or the inputs with
+  // the bridge's empty lists); the engine strips `__defaults` before the pack sees them.
+  const checkedInputs = r.checkedInputs ?? withNestedDefaults(r.inputs);
   const tags = (r.inputs.tags ?? {}) as Record<string, unknown>;
   const outputs = {
     ...r.outputs,

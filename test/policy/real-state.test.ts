@@ -1,9 +1,11 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import type { PolicyVerdict } from "../../tools/offline/analyzer";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { collectStack } from "../../tools/offline/engine";
 import { asDeployedState } from "./deployed-state";
-import { analyze, closePack, expectViolation, mutate, snapshotOf } from "./harness";
+import { DEFAULT_LOCK_FILE } from "../../policy/lock";
+import { analyze, closePack, expectViolation, mandatory, mutate, snapshotOf } from "./harness";
 
 /** What a reviewer reads of a verdict: policy, level and message, in a stable order. */
 function summary(verdicts: PolicyVerdict[]): string[] {
@@ -66,6 +68,23 @@ describe("the pack on real stack state", function () {
       // A first deploy knows less, never more: what it says beyond the update are "unknown until deployed" notes.
       assert.deepEqual(c.filter((v) => !a.includes(v) && !/unknown until deployment/.test(v)), [], `${stack} (create): verdicts beyond unknown notes`);
     }
+  });
+
+  it("a value Check filled in that the lock cannot place is an advisory note, never a violation", async () => {
+    const staging = await snapshotOf("staging");
+    const v = await analyze(mutate(staging, "jobs-jobs", (_p, r) => void (r.checkedInputs = { ...(r.checkedInputs ?? r.inputs), zzUnmodelledDefault: 42 })));
+    assert.deepEqual(mandatory(v).map((x) => x.message), []);
+    assert.ok(v.some((x) => x.policyName === "parity-notes" && /jobs-jobs` `zzUnmodelledDefault` is 42 here, where production declares nothing/.test(x.message)));
+  });
+
+  it("a value where production leaves the provider's default is a divergence", async () => {
+    const staging = await snapshotOf("staging");
+    const lock = JSON.parse(fs.readFileSync(DEFAULT_LOCK_FILE, "utf8")) as { resources: Record<string, { providerDefaults?: Record<string, unknown> }> };
+    const [key, path] = Object.entries(lock.resources)
+      .flatMap(([k, r]) => Object.entries(r.providerDefaults ?? {}).filter(([, v]) => typeof v === "number").map(([p]) => [k, p] as const))[0];
+    const name = key.split("::").pop() as string;
+    const v = await analyze(mutate(staging, name, (_p, r) => void (r.checkedInputs = { ...(r.checkedInputs ?? r.inputs), [path]: 987654 })));
+    expectViolation(v, "stack-parity", new RegExp(`\`${path}\`: this stack has 987654, production has \\d+`));
   });
 
   it("every provider-filled output a resource gains draws no new verdict", async () => {
