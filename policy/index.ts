@@ -9,7 +9,7 @@ import {
   stagingIntegrationsSimulated,
   stagingNoProductionData,
 } from "./safety";
-import { authHardening, encryptionAtRest, encryptionInTransit, leastPrivilegeIam, noPublicData, noSharedCredentials } from "./security";
+import { authHardening, encryptionAtRest, encryptionInTransit, leastPrivilegeIam, noMasterSecretInServices, noPublicData, noSharedCredentials } from "./security";
 
 // Every policy is listed here, none registered by import side effect: this array is the pack.
 new PolicyPack("parity", {
@@ -33,5 +33,6 @@ new PolicyPack("parity", {
     leastPrivilegeIam,
     authHardening,
     noSharedCredentials,
+    noMasterSecretInServices,
   ],
 });
