@@ -232,3 +232,5 @@ export const clusterName = cluster.name;
 export const webService = web.service.name;
 export const workerService = worker.service.name;
 export const migrationTask = migrations.taskDefinition.family;
+// The drift check's role decrypts the stack's secrets with this key, and only it (RELEASING.md, "Drift").
+export const dataKeyArn = dataKey.arn;
