@@ -205,7 +205,8 @@ export function parseSettings(raw: RawConfig): Settings {
       report("domain", domain, `staging's domain must be shaped like production's: ${shapes.map((s) => `\`${s}\``).join(" or ")}.`, setCmd("domain", shapes[0]));
     }
   }
-  zoneProblems(isProduction, domain, productionDomain, zoneName).forEach((problem) => report("zoneName", zoneName, problem, setCmd("zoneName", isProduction ? domain.split(".").slice(-2).join(".") : domain)));
+  // A bad domain is reported above; a zone "fix" derived from it would only repeat the mistake.
+  if (!problems.some((p) => p.key === ns("domain"))) zoneProblems(isProduction, domain, productionDomain, zoneName).forEach((problem) => report("zoneName", zoneName, problem, setCmd("zoneName", isProduction ? domain.split(".").slice(-2).join(".") : domain)));
 
   const cidr = text("vpcCidr", "10.30.0.0/16");
   const cidrMatch = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
