@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
+import { accountBucketName } from "./config/aws-rules";
 import { loadSettings } from "./config/settings";
-import { appEnvironmentKeys, buildAppEnvironment, APP_PORT } from "./components/app-environment";
+import { appEnvironmentKeys, buildAppEnvironment, APP_PORT, withDatabaseAdmin } from "./components/app-environment";
 import { AppRoles } from "./components/app-roles";
 import { AuthClients } from "./components/auth-clients";
 import { Cluster } from "./components/cluster";
@@ -42,7 +43,8 @@ const network = new Network("network", { cidr: settings.network.cidr, natGateway
 const uploads = new Storage(
   "uploads",
   {
-    bucketName: `${namePrefix}-uploads`,
+    // Bucket names are global across every AWS account: the account id makes these ours alone.
+    bucketName: accountBucketName(namePrefix, "uploads", settings.accountId),
     kmsKeyArn: dataKey.arn,
     noncurrentVersionDays: settings.storage.noncurrentVersionDays,
     corsOrigins: [settings.baseUrl],
@@ -74,6 +76,7 @@ const integrations = new Integrations(
     emailMode: settings.integrations.email,
     smsMode: settings.integrations.sms,
     paymentsApiKey: settings.integrations.paymentsApiKey,
+    outboxBucketName: accountBucketName(namePrefix, "email-outbox", settings.accountId),
     outboxNoncurrentVersionDays: settings.storage.noncurrentVersionDays,
     protectData,
   },
@@ -101,6 +104,7 @@ const auth = new AuthClients(
     hostedUiPrefix: `${namePrefix}-${settings.accountId}`,
     region: settings.region,
     kmsKeyArn: dataKey.arn,
+    email: { sourceArn: integrations.emailIdentity.arn, from: integrations.emailFrom, configurationSet: integrations.configurationSet.configurationSetName },
     seedAccounts: settings.seedAccounts,
     protectData,
   },
@@ -123,7 +127,7 @@ const environment = buildAppEnvironment({
   email: { from: integrations.emailFrom, outboxBucket: integrations.outbox.bucketName },
   workerConcurrency: settings.app.worker.concurrency,
   secrets: {
-    DATABASE_PASSWORD: database.passwordValueFrom,
+    DATABASE_PASSWORD: database.appPasswordValueFrom,
     PAYMENTS_API_KEY: integrations.paymentsSecret.arn,
     SIGNING_KEY: integrations.signingKeySecret.arn,
   },
@@ -134,7 +138,8 @@ const roles = new AppRoles(
   {
     image: settings.app.image,
     kmsKeyArn: dataKey.arn,
-    secretArns: [database.passwordSecret.arn, integrations.paymentsSecret.arn, integrations.signingKeySecret.arn],
+    secretArns: [database.appSecret.arn, integrations.paymentsSecret.arn, integrations.signingKeySecret.arn],
+    migrationSecretArns: [database.passwordSecret.arn],
     logGroupArns: Object.values(cluster.logGroups).map((g) => g.arn),
     uploadsBucketArn: uploads.bucketArn,
     outboxBucketArn: integrations.outbox.bucketArn,
@@ -164,6 +169,9 @@ const migrations = new Migrations(
   {
     ...task,
     ...placement,
+    // Migrations alone connect as the master user (to create the app role and own the schema).
+    environment: withDatabaseAdmin(environment, { user: database.adminUser, passwordValueFrom: database.passwordValueFrom }),
+    executionRoleArn: roles.migrationExecutionRole.arn,
     namePrefix,
     family: `${namePrefix}-migrate`,
     clusterName: cluster.name,
@@ -224,3 +232,5 @@ export const clusterName = cluster.name;
 export const webService = web.service.name;
 export const workerService = worker.service.name;
 export const migrationTask = migrations.taskDefinition.family;
+// The drift check's role decrypts the stack's secrets with this key, and only it (RELEASING.md, "Drift").
+export const dataKeyArn = dataKey.arn;

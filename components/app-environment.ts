@@ -18,7 +18,11 @@ export const AUTH_LOGOUT_PATH = "/auth/logout";
 /** The libpq mode the app connects with: the server forces TLS and the client checks the host name. */
 export const DATABASE_SSLMODE = "verify-full";
 
-export type SecretName = "DATABASE_PASSWORD" | "PAYMENTS_API_KEY" | "SIGNING_KEY";
+/** Secrets every process gets. `DATABASE_PASSWORD` is the application role's, never the master's. */
+export type AppSecretName = "DATABASE_PASSWORD" | "PAYMENTS_API_KEY" | "SIGNING_KEY";
+/** The master password: the migration task's alone (see `withDatabaseAdmin`). */
+export const DATABASE_ADMIN_PASSWORD = "DATABASE_ADMIN_PASSWORD";
+export type SecretName = AppSecretName | typeof DATABASE_ADMIN_PASSWORD;
 
 /** One ECS container environment entry. */
 export interface EnvironmentVariable {
@@ -60,7 +64,7 @@ export interface AppEnvironmentInput {
   readonly email: { readonly from: pulumi.Input<string>; readonly outboxBucket: pulumi.Input<string> };
   readonly workerConcurrency: number;
   /** Secrets Manager `valueFrom` references (ARN, or `ARN:jsonKey::` for a JSON secret). */
-  readonly secrets: Readonly<Record<SecretName, pulumi.Input<string>>>;
+  readonly secrets: Readonly<Record<AppSecretName, pulumi.Input<string>>>;
 }
 
 export interface AppEnvironment {
@@ -128,7 +132,7 @@ export function buildAppEnvironment(input: AppEnvironmentInput): AppEnvironment 
   const environment = Object.keys(vars)
     .sort()
     .map((name) => ({ name, value: vars[name] }));
-  const secrets = (Object.keys(input.secrets) as SecretName[])
+  const secrets = (Object.keys(input.secrets) as AppSecretName[])
     .sort()
     .map((name) => ({ name, valueFrom: input.secrets[name] }));
   return { environment, secrets };
@@ -137,4 +141,18 @@ export function buildAppEnvironment(input: AppEnvironmentInput): AppEnvironment 
 /** Every key a container sees (env and secrets), sorted: exported by the stack for review. */
 export function appEnvironmentKeys(env: AppEnvironment): string[] {
   return [...env.environment.map((e) => e.name), ...env.secrets.map((s) => s.name)].sort();
+}
+
+/**
+ * The migration task's environment: the app's, plus the master user and its password. Migrations
+ * connect as the master to create the application role (password from `DATABASE_PASSWORD`) and own the
+ * schema; web and worker never get these two keys, so a compromised app process cannot act as
+ * rds_superuser.
+ */
+export function withDatabaseAdmin(env: AppEnvironment, admin: { readonly user: string; readonly passwordValueFrom: pulumi.Input<string> }): AppEnvironment {
+  // The same order as buildAppEnvironment's (code-unit order of the names), so diffs stay stable.
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const environment = [...env.environment, { name: "DATABASE_ADMIN_USER", value: admin.user }].sort(byName);
+  const secrets = [...env.secrets, { name: DATABASE_ADMIN_PASSWORD, valueFrom: admin.passwordValueFrom } as const].sort(byName);
+  return { environment, secrets };
 }

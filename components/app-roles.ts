@@ -7,8 +7,10 @@ export interface AppRolesArgs {
   readonly image: string;
   /** The stack's data key (secrets, buckets). */
   readonly kmsKeyArn: pulumi.Input<string>;
-  /** Exactly the secrets containers receive through ECS `secrets`. */
+  /** Exactly the secrets web and worker receive through ECS `secrets`. */
   readonly secretArns: pulumi.Input<string>[];
+  /** Secrets only the migration task receives (the database master credentials). @default [] */
+  readonly migrationSecretArns?: pulumi.Input<string>[];
   /** The app processes' log groups. */
   readonly logGroupArns: pulumi.Input<string>[];
   readonly uploadsBucketArn: pulumi.Input<string>;
@@ -32,7 +34,7 @@ export function ecrRepositoryArn(image: string): string | undefined {
 }
 
 /** Execution role permissions: pull the image, write its logs, read exactly its secrets. */
-export function executionPolicy(args: AppRolesArgs): pulumi.Output<string> {
+export function executionPolicy(args: Omit<AppRolesArgs, "migrationSecretArns">): pulumi.Output<string> {
   const repository = ecrRepositoryArn(args.image);
   return pulumi.jsonStringify({
     Version: "2012-10-17",
@@ -86,7 +88,10 @@ export function taskPolicy(args: AppRolesArgs): pulumi.Output<string> {
  * staging credential unlocks nothing in production.
  */
 export class AppRoles extends pulumi.ComponentResource {
+  /** Starts web and worker: reads the app's secrets, never the database master's. */
   public readonly executionRole: aws.iam.Role;
+  /** Starts the migration task: the app's secrets plus the database master credentials. */
+  public readonly migrationExecutionRole: aws.iam.Role;
   public readonly taskRole: aws.iam.Role;
 
   constructor(name: string, args: AppRolesArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -94,8 +99,12 @@ export class AppRoles extends pulumi.ComponentResource {
     const accountId = stackAccountId(this);
     this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId), description: "ECS: pull the app image, write its logs, inject its secrets" }, { parent: this });
     new aws.iam.RolePolicy(`${name}-execution-policy`, { role: this.executionRole.id, policy: executionPolicy(args) }, { parent: this });
+    // A role of its own, so that "only migrations read the master secret" is enforced by IAM, not by
+    // which container happens to list it.
+    this.migrationExecutionRole = new aws.iam.Role(`${name}-migrate-execution`, { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId), description: "ECS: start the migration task, with the database master credentials" }, { parent: this });
+    new aws.iam.RolePolicy(`${name}-migrate-execution-policy`, { role: this.migrationExecutionRole.id, policy: executionPolicy({ ...args, secretArns: [...args.secretArns, ...(args.migrationSecretArns ?? [])] }) }, { parent: this });
     this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId), description: "The app: its bucket, queues, key, email identity and user pool" }, { parent: this });
     new aws.iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: taskPolicy(args) }, { parent: this });
-    this.registerOutputs({ executionRoleArn: this.executionRole.arn, taskRoleArn: this.taskRole.arn });
+    this.registerOutputs({ executionRoleArn: this.executionRole.arn, migrationExecutionRoleArn: this.migrationExecutionRole.arn, taskRoleArn: this.taskRole.arn });
   }
 }

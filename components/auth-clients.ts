@@ -44,6 +44,19 @@ export interface AuthClientsArgs {
    * @default false
    */
   readonly seedAccounts?: boolean;
+  /**
+   * The stack's SES identity Cognito sends sign-up, verification and recovery mail through (`DEVELOPER`
+   * sending). Cognito's own sender allows a few dozen mails a day per pool, so production sign-ups
+   * would stop; and a staging pool mailing through staging's identity behaves like production's.
+   */
+  readonly email: {
+    /** ARN of the verified SES identity (`aws.sesv2.EmailIdentity.arn`), in this stack's account and region. */
+    readonly sourceArn: pulumi.Input<string>;
+    /** The From address, at the identity's domain, e.g. `no-reply@staging.app.example.com`. */
+    readonly from: string;
+    /** The SES configuration set (TLS required, event publishing) Cognito's mail goes through. */
+    readonly configurationSet: pulumi.Input<string>;
+  };
   /** Cognito deletion protection, `protect` and retain-on-delete for the pool (and its users). @default true */
   readonly protectData?: boolean;
 }
@@ -52,6 +65,12 @@ export interface AuthClientsArgs {
 export function redirectUrls(baseUrl: string): { callbackUrls: string[]; logoutUrls: string[] } {
   const origin = new URL(baseUrl).origin;
   return { callbackUrls: [`${origin}${AUTH_CALLBACK_PATH}`], logoutUrls: [`${origin}${AUTH_LOGOUT_PATH}`] };
+}
+
+/** The pool's `emailConfiguration`: Cognito mails through the stack's own SES identity (`DEVELOPER`). */
+export function cognitoEmailConfiguration(email: AuthClientsArgs["email"]): aws.types.input.cognito.UserPoolEmailConfiguration {
+  if (!/^[^@\s]+@[^@\s]+$/.test(email.from)) throw new Error(`AuthClients: \`email.from\` ${JSON.stringify(email.from)} is not an email address`);
+  return { emailSendingAccount: "DEVELOPER", sourceArn: email.sourceArn, fromEmailAddress: email.from, configurationSet: email.configurationSet };
 }
 
 /**
@@ -110,6 +129,7 @@ export class AuthClients extends pulumi.ComponentResource {
           { name: "name", attributeDataType: "String", required: false, mutable: true, stringAttributeConstraints: { minLength: "0", maxLength: "256" } },
         ],
         deletionProtection: protectData ? "ACTIVE" : "INACTIVE",
+        emailConfiguration: cognitoEmailConfiguration(args.email),
       },
       // Users (and their MFA enrolments) exist nowhere else: losing the pool means everyone re-registers.
       { parent: this, ...dataProtection(protectData) },

@@ -1,14 +1,36 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { engineVersionProblem, storageCeilingProblem } from "../config/aws-rules";
 import { storeSecret } from "./secret";
 import { dataProtection } from "./stateful";
 
-/** Structural: the same engine, version and parameters in every stack (a stack file cannot set them). */
-export const POSTGRES_ENGINE_VERSION = "16.6";
+/**
+ * Structural: the same engine, version and parameters in every stack (a stack file cannot set them).
+ * The major version only: RDS creates the current default 16.x and applies minor upgrades in the
+ * maintenance window (`autoMinorVersionUpgrade`), so a minor that reaches the end of standard support
+ * is never pinned in code (16.6 could no longer be created from 2026-05-01). The parity contract compares
+ * this declared value; the minor AWS reports (`engineVersionActual`) is the provider's, not ours.
+ * A major upgrade is a pull request that changes this and `POSTGRES_FAMILY` together, through staging first.
+ */
+export const POSTGRES_ENGINE_VERSION = "16";
+/** Minor upgrades are RDS's job (see POSTGRES_ENGINE_VERSION); required for a major-only version. */
+export const POSTGRES_AUTO_MINOR_UPGRADE = true;
 export const POSTGRES_FAMILY = "postgres16";
 export const DATABASE_NAME = "app";
-export const DATABASE_USER = "app_admin";
+/** The master user (rds_superuser): only the migration task connects as it. */
+export const DATABASE_ADMIN_USER = "app_admin";
+/**
+ * The application's own role: web and worker connect as it. The migration task creates it (and sets its
+ * password from the app secret) on every run, and grants it only what the app needs on the app's schema.
+ */
+export const DATABASE_APP_USER = "app_user";
+/**
+ * Changes apply when `pulumi up` runs, in every stack: a reviewed size or parameter change must not sit
+ * pending until the Sunday maintenance window, where nobody watches it land. Changes that restart the
+ * instance (class, storage type) are planned like any production change.
+ */
+export const APPLY_IMMEDIATELY = true;
 export const DATABASE_PORT = 5432;
 
 /**
@@ -65,6 +87,17 @@ export interface DatabaseArgs {
 }
 
 /**
+ * How a reset token rebuilds the instance. The provider changes `identifier` in place (ModifyDBInstance
+ * with a new identifier: same data, new endpoint under running tasks), so the replacement is forced
+ * here. The old instance goes first: a reset throws its data away, and the app must not write to a
+ * database that is about to vanish, nor staging pay for two. Production never changes its identifier
+ * (config refuses a reset token there), and `protect` would stop the delete anyway.
+ */
+export function resetOptions(): Pick<pulumi.CustomResourceOptions, "replaceOnChanges" | "deleteBeforeReplace"> {
+  return { replaceOnChanges: ["identifier"], deleteBeforeReplace: true };
+}
+
+/**
  * RDS PostgreSQL with its parameter group, subnet group, security group and a generated master
  * password kept in Secrets Manager. TLS is enforced by the server (`rds.force_ssl`), storage is
  * encrypted with the stack's own key.
@@ -73,20 +106,30 @@ export class Database extends pulumi.ComponentResource {
   public readonly instance: aws.rds.Instance;
   public readonly securityGroup: aws.ec2.SecurityGroup;
   public readonly resetId: random.RandomId;
+  /** The master credentials: readable by the migration task only. */
   public readonly passwordSecret: aws.secretsmanager.Secret;
+  /** The application role's credentials: what web and worker read. */
+  public readonly appSecret: aws.secretsmanager.Secret;
   public readonly host: pulumi.Output<string>;
   public readonly port: pulumi.Output<number>;
   public readonly identifier: pulumi.Output<string>;
-  /** ECS `valueFrom` for the password field of the JSON secret. */
+  /** ECS `valueFrom` for the master password field of the master secret (migration task only). */
   public readonly passwordValueFrom: pulumi.Output<string>;
+  /** ECS `valueFrom` for the application role's password. */
+  public readonly appPasswordValueFrom: pulumi.Output<string>;
   public readonly databaseName = DATABASE_NAME;
-  public readonly user = DATABASE_USER;
+  /** The role web and worker connect as. */
+  public readonly user = DATABASE_APP_USER;
+  /** The master user the migration task connects as. */
+  public readonly adminUser = DATABASE_ADMIN_USER;
 
   constructor(name: string, args: DatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:Database", name, {}, opts);
-    if (args.maxAllocatedStorageGb < args.allocatedStorageGb) {
-      throw new Error(`Database ${name}: \`maxAllocatedStorageGb\` (${args.maxAllocatedStorageGb}) must be at least \`allocatedStorageGb\` (${args.allocatedStorageGb})`);
+    if (storageCeilingProblem(args.allocatedStorageGb, args.maxAllocatedStorageGb)) {
+      throw new Error(`Database ${name}: \`maxAllocatedStorageGb\` (${args.maxAllocatedStorageGb}) must be at least \`allocatedStorageGb\` (${args.allocatedStorageGb}) plus 10%, or 0 to turn storage autoscaling off (RDS refuses anything between)`);
     }
+    const versionProblem = engineVersionProblem(POSTGRES_ENGINE_VERSION, POSTGRES_AUTO_MINOR_UPGRADE);
+    if (versionProblem) throw new Error(`Database ${name}: ${versionProblem}`);
     const protectData = args.protectData ?? true;
     const backupRetentionDays = args.backupRetentionDays ?? 7;
     const resetToken = args.resetToken ?? "";
@@ -95,12 +138,11 @@ export class Database extends pulumi.ComponentResource {
     this.resetId = new random.RandomId(`${name}-reset`, { byteLength: 4, keepers: { resetToken } }, { parent: this });
     const identifier = pulumi.interpolate`${args.namePrefix}-db-${this.resetId.hex}`;
 
-    const password = new random.RandomPassword(
-      `${name}-password`,
-      // RDS refuses `/`, `@`, `"` and spaces in master passwords.
-      { length: 32, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}:?", minLower: 1, minUpper: 1, minNumeric: 1 },
-      { parent: this },
-    );
+    // RDS refuses `/`, `@`, `"` and spaces in master passwords; the app's follows the same rule.
+    const passwordRules = { length: 32, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}:?", minLower: 1, minUpper: 1, minNumeric: 1 };
+    const password = new random.RandomPassword(`${name}-password`, passwordRules, { parent: this });
+    // The app role's own password: a leaked web or worker credential is not the master's.
+    const appPassword = new random.RandomPassword(`${name}-app-password`, passwordRules, { parent: this });
 
     const parameters = new aws.rds.ParameterGroup(
       `${name}-params`,
@@ -125,8 +167,8 @@ export class Database extends pulumi.ComponentResource {
         identifier,
         engine: "postgres",
         engineVersion: POSTGRES_ENGINE_VERSION,
-        // Pinned version: upgrades are pull requests that go through staging first.
-        autoMinorVersionUpgrade: false,
+        autoMinorVersionUpgrade: POSTGRES_AUTO_MINOR_UPGRADE,
+        applyImmediately: APPLY_IMMEDIATELY,
         instanceClass: args.instanceClass,
         allocatedStorage: args.allocatedStorageGb,
         maxAllocatedStorage: args.maxAllocatedStorageGb,
@@ -134,7 +176,7 @@ export class Database extends pulumi.ComponentResource {
         storageEncrypted: true,
         kmsKeyId: args.kmsKeyArn,
         dbName: DATABASE_NAME,
-        username: DATABASE_USER,
+        username: DATABASE_ADMIN_USER,
         password: password.result,
         port: DATABASE_PORT,
         parameterGroupName: parameters.name,
@@ -149,10 +191,16 @@ export class Database extends pulumi.ComponentResource {
         copyTagsToSnapshot: true,
         enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
         deletionProtection: protectData,
+        // Unprotected (staging): no final snapshot. A reset throws the data away on purpose; a kept
+        // snapshot would be staging data nobody restores, billed until someone deletes it by hand.
         skipFinalSnapshot: !protectData,
         finalSnapshotIdentifier: protectData ? pulumi.interpolate`${identifier}-final` : undefined,
       },
-      { parent: this, ...dataProtection(protectData) },
+      {
+        parent: this,
+        ...dataProtection(protectData),
+        ...resetOptions(),
+      },
     );
 
     this.host = this.instance.address;
@@ -165,13 +213,25 @@ export class Database extends pulumi.ComponentResource {
         secretName: `${args.namePrefix}/database/master`,
         description: `${args.namePrefix}: PostgreSQL master credentials`,
         kmsKeyArn: args.kmsKeyArn,
-        value: pulumi.jsonStringify({ username: DATABASE_USER, password: password.result, host: this.host, port: this.port, dbname: DATABASE_NAME }),
+        value: pulumi.jsonStringify({ username: DATABASE_ADMIN_USER, password: password.result, host: this.host, port: this.port, dbname: DATABASE_NAME }),
       },
       this,
     );
     this.passwordSecret = stored.secret;
     this.passwordValueFrom = pulumi.interpolate`${stored.secret.arn}:password::`;
+    const app = storeSecret(
+      `${name}-app`,
+      {
+        secretName: `${args.namePrefix}/database/app`,
+        description: `${args.namePrefix}: PostgreSQL credentials of the application role (created by migrations)`,
+        kmsKeyArn: args.kmsKeyArn,
+        value: pulumi.jsonStringify({ username: DATABASE_APP_USER, password: appPassword.result, host: this.host, port: this.port, dbname: DATABASE_NAME }),
+      },
+      this,
+    );
+    this.appSecret = app.secret;
+    this.appPasswordValueFrom = pulumi.interpolate`${app.secret.arn}:password::`;
 
-    this.registerOutputs({ host: this.host, port: this.port, identifier: this.identifier, passwordSecretArn: stored.secret.arn });
+    this.registerOutputs({ host: this.host, port: this.port, identifier: this.identifier, passwordSecretArn: stored.secret.arn, appSecretArn: app.secret.arn });
   }
 }

@@ -25,6 +25,11 @@ export interface IntegrationsArgs {
   readonly smsMode: string;
   /** This stack's payment provider API key, a config secret. */
   readonly paymentsApiKey: pulumi.Input<string>;
+  /**
+   * The outbox bucket's physical name, globally unique (e.g. `parity-staging-email-outbox-<account id>`).
+   * Caution: changing it replaces the bucket.
+   */
+  readonly outboxBucketName: string;
   /** Days the outbox keeps overwritten message versions. @default 30 */
   readonly outboxNoncurrentVersionDays?: number;
   /** `protect` and retain-on-delete for the outbox bucket. @default true */
@@ -115,7 +120,7 @@ export class Integrations extends pulumi.ComponentResource {
     this.outbox = new Storage(
       `${name}-outbox`,
       {
-        bucketName: `${args.namePrefix}-email-outbox`,
+        bucketName: args.outboxBucketName,
         kmsKeyArn: args.kmsKeyArn,
         noncurrentVersionDays: args.outboxNoncurrentVersionDays,
         protectData: args.protectData,

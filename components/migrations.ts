@@ -1,35 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AppTaskArgs, appTaskDefinition } from "./task-definition";
+import { FAMILY_TAG } from "./migration-runner/family-tag";
+import { runnerCode } from "./migration-runner/code";
+import { AppTaskArgs, appTaskDefinition, CONTAINER_NAME } from "./task-definition";
 import { serviceTrustPolicy, stackAccountId } from "./trust";
 
 /** The command every stack's deploy runs before the new app version serves traffic. */
 export const MIGRATE_COMMAND = ["migrate"];
-
-/**
- * The runner: starts the migration task on Fargate and waits for it to stop, failing the deploy if
- * the container did not exit 0. Lambda's 15-minute limit bounds a migration; longer ones are split.
- */
-export const RUNNER_SOURCE = `const { ECSClient, RunTaskCommand, DescribeTasksCommand } = require("@aws-sdk/client-ecs");
-const ecs = new ECSClient({});
-exports.handler = async (event) => {
-  const run = await ecs.send(new RunTaskCommand({
-    cluster: event.cluster, taskDefinition: event.taskDefinition, launchType: "FARGATE", count: 1, startedBy: "parity-migrations",
-    networkConfiguration: { awsvpcConfiguration: { subnets: event.subnets, securityGroups: event.securityGroups, assignPublicIp: "DISABLED" } },
-  }));
-  if (!run.tasks || run.tasks.length !== 1) throw new Error("RunTask failed: " + JSON.stringify(run.failures));
-  const taskArn = run.tasks[0].taskArn;
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 10000));
-    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: event.cluster, tasks: [taskArn] }));
-    const task = tasks[0];
-    if (task.lastStatus !== "STOPPED") continue;
-    const exitCode = task.containers && task.containers[0] ? task.containers[0].exitCode : undefined;
-    if (exitCode !== 0) throw new Error("migrations failed (exit " + exitCode + "): " + task.stoppedReason + " " + taskArn);
-    return { status: "ok", taskArn };
-  }
-};
-`;
 
 export interface MigrationsArgs extends Omit<AppTaskArgs, "command" | "port"> {
   /** Physical name prefix, e.g. `parity-staging`. */
@@ -49,6 +26,9 @@ export interface MigrationsArgs extends Omit<AppTaskArgs, "command" | "port"> {
   /** The KMS key (`LogsKey`) that encrypts the runner's log group, like the app's. */
   readonly logsKmsKeyArn: pulumi.Input<string>;
 }
+
+/** Lambda's hard limit, which bounds a migration; the runner stops the task a minute before it. */
+export const RUNNER_TIMEOUT_SECONDS = 900;
 
 /**
  * The migration step, the same in every stack: a Fargate task with the app image, environment and
@@ -78,6 +58,7 @@ export class Migrations extends pulumi.ComponentResource {
     );
     const region = args.region;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const tasks = pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${args.clusterName}/*`;
     const policy = new aws.iam.RolePolicy(
       `${name}-runner-policy`,
       {
@@ -86,7 +67,11 @@ export class Migrations extends pulumi.ComponentResource {
           Version: "2012-10-17",
           Statement: [
             { Sid: "RunMigrationTask", Effect: "Allow", Action: "ecs:RunTask", Resource: pulumi.interpolate`${this.taskDefinition.arnWithoutRevision}:*`, Condition: { ArnEquals: { "ecs:cluster": args.clusterArn } } },
-            { Sid: "WatchMigrationTask", Effect: "Allow", Action: "ecs:DescribeTasks", Resource: pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${args.clusterName}/*` },
+            { Sid: "WatchMigrationTask", Effect: "Allow", Action: "ecs:DescribeTasks", Resource: tasks },
+            // The runner tags what it starts with the family, and may stop only tasks carrying that tag:
+            // it can end its own migration when its time runs out, and no web or worker task.
+            { Sid: "TagMigrationTask", Effect: "Allow", Action: "ecs:TagResource", Resource: tasks, Condition: { StringEquals: { "ecs:CreateAction": "RunTask", [`aws:RequestTag/${FAMILY_TAG}`]: args.family } } },
+            { Sid: "StopMigrationTask", Effect: "Allow", Action: "ecs:StopTask", Resource: tasks, Condition: { ArnEquals: { "ecs:cluster": args.clusterArn }, StringEquals: { [`aws:ResourceTag/${FAMILY_TAG}`]: args.family } } },
             { Sid: "PassTaskRoles", Effect: "Allow", Action: "iam:PassRole", Resource: [args.executionRoleArn, args.taskRoleArn] },
             { Sid: "RunnerLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
           ],
@@ -101,9 +86,9 @@ export class Migrations extends pulumi.ComponentResource {
         runtime: "nodejs22.x",
         architectures: ["arm64"],
         handler: "index.handler",
-        code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(RUNNER_SOURCE) }),
+        code: runnerCode(),
         role: role.arn,
-        timeout: 900,
+        timeout: RUNNER_TIMEOUT_SECONDS,
         memorySize: 256,
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
       },
@@ -113,7 +98,7 @@ export class Migrations extends pulumi.ComponentResource {
       `${name}-run`,
       {
         functionName: this.runner.name,
-        input: pulumi.jsonStringify({ cluster: args.clusterArn, taskDefinition: this.taskDefinition.arn, subnets: args.subnetIds, securityGroups: args.securityGroupIds }),
+        input: pulumi.jsonStringify({ cluster: args.clusterArn, taskDefinition: this.taskDefinition.arn, family: args.family, container: CONTAINER_NAME, subnets: args.subnetIds, securityGroups: args.securityGroupIds }),
         // Re-run on a new image, a changed task (environment, secrets) or a rebuilt database.
         triggers: { image: args.image, taskDefinition: this.taskDefinition.arn, database: pulumi.output(args.databaseIdentifier) },
       },

@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { dataProtection } from "./stateful";
 
 export interface StorageArgs {
-  /** Physical bucket name, e.g. `parity-staging-uploads`. Caution: changing it replaces the bucket. */
+  /**
+   * Physical bucket name, unique across all AWS accounts, e.g. `parity-staging-uploads-<account id>`
+   * (`accountBucketName`). Caution: changing it replaces the bucket.
+   */
   readonly bucketName: pulumi.Input<string>;
   /** The stack's data key; objects are encrypted with it (bucket keys keep KMS calls cheap). */
   readonly kmsKeyArn: pulumi.Input<string>;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { FARGATE_CPU_UNITS, fargateSizeProblem, minimumStorageCeilingGb, storageCeilingProblem } from "./aws-rules";
 
 /**
  * The one typed, validated view of a stack's configuration. This module is the only reader of
@@ -112,13 +113,6 @@ export const structuralDefaults = {
 
 /** Instance families the parity contract allows; anything else is probably a typo. */
 const DB_CLASS = /^db\.(t4g|t3|m6g|m7g|m6i|m7i|r6g|r7g|r6i|r7i)\.(micro|small|medium|large|xlarge|\d{1,2}xlarge)$/;
-const FARGATE_MEMORY: Record<number, readonly [number, number]> = {
-  256: [512, 2048],
-  512: [1024, 4096],
-  1024: [2048, 8192],
-  2048: [4096, 16384],
-  4096: [8192, 30720],
-};
 const LOG_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const QUEUE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -211,9 +205,8 @@ export function parseSettings(raw: RawConfig): Settings {
       report("domain", domain, `staging's domain must be shaped like production's: ${shapes.map((s) => `\`${s}\``).join(" or ")}.`, setCmd("domain", shapes[0]));
     }
   }
-  if (domain !== zoneName && !domain.endsWith(`.${zoneName}`)) {
-    report("zoneName", zoneName, `the hosted zone must contain \`domain\` (${domain}).`, setCmd("zoneName", domain.split(".").slice(-2).join(".")));
-  }
+  // A bad domain is reported above; a zone "fix" derived from it would only repeat the mistake.
+  if (!problems.some((p) => p.key === ns("domain"))) zoneProblems(isProduction, domain, productionDomain, zoneName).forEach((problem) => report("zoneName", zoneName, problem, setCmd("zoneName", isProduction ? domain.split(".").slice(-2).join(".") : domain)));
 
   const cidr = text("vpcCidr", "10.30.0.0/16");
   const cidrMatch = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
@@ -228,9 +221,10 @@ export function parseSettings(raw: RawConfig): Settings {
     report("dbInstanceClass", instanceClass, "it is not an RDS class from the allowed families (t4g, t3, m6g, m7g, m6i, m7i, r6g, r7g, r6i, r7i).", setCmd("dbInstanceClass", "db.t4g.micro"));
   }
   const allocatedStorageGb = integer("dbAllocatedStorageGb", 20, 16384, 20);
-  const maxAllocatedStorageGb = integer("dbMaxAllocatedStorageGb", 20, 65536, 100);
-  if (maxAllocatedStorageGb < allocatedStorageGb) {
-    report("dbMaxAllocatedStorageGb", String(maxAllocatedStorageGb), `the autoscaling ceiling must be at least \`dbAllocatedStorageGb\` (${allocatedStorageGb}).`, setCmd("dbMaxAllocatedStorageGb", String(allocatedStorageGb)));
+  const maxAllocatedStorageGb = integer("dbMaxAllocatedStorageGb", 0, 65536, 100);
+  const ceilingProblem = storageCeilingProblem(allocatedStorageGb, maxAllocatedStorageGb);
+  if (ceilingProblem) {
+    report("dbMaxAllocatedStorageGb", String(maxAllocatedStorageGb), ceilingProblem, setCmd("dbMaxAllocatedStorageGb", String(minimumStorageCeilingGb(allocatedStorageGb))));
   }
   const backupRetentionDays = integer("dbBackupRetentionDays", 1, 35, 7);
   const multiAz = bool("dbMultiAz", false);
@@ -256,14 +250,9 @@ export function parseSettings(raw: RawConfig): Settings {
   // One Fargate task size per process kind (`web`, `worker`): CPU units and memory Fargate accepts together.
   const fargateSize = (process: "web" | "worker") => {
     const [cpuKey, memoryKey] = [`${process}Cpu`, `${process}MemoryMb`];
-    const cpu = integer(cpuKey, 256, 4096, 256);
-    const memoryMb = integer(memoryKey, 512, 30720, 512);
-    const memoryRange = FARGATE_MEMORY[cpu];
-    if (!memoryRange) {
-      report(cpuKey, String(cpu), "Fargate accepts 256, 512, 1024, 2048 or 4096 CPU units.", setCmd(cpuKey, "256"));
-    } else if (memoryMb < memoryRange[0] || memoryMb > memoryRange[1]) {
-      report(memoryKey, String(memoryMb), `Fargate accepts ${memoryRange[0]}–${memoryRange[1]} MiB for ${cpu} CPU units (\`${cpuKey}\`).`, setCmd(memoryKey, String(memoryRange[0])));
-    }
+    const cpu = integer(cpuKey, FARGATE_CPU_UNITS[0], FARGATE_CPU_UNITS[FARGATE_CPU_UNITS.length - 1], 256);
+    const memoryMb = integer(memoryKey, 512, 122880, 512);
+    fargateSizeProblems(cpuKey, memoryKey, cpu, memoryMb).forEach((p) => report(p.key, p.value, p.problem, p.settings.map(([k, v]) => setCmd(k, v)).join(" && ")));
     return { cpu, memoryMb };
   };
   const webSize = fargateSize("web");
@@ -346,6 +335,45 @@ export function parseSettings(raw: RawConfig): Settings {
     integrations: { payments, email, sms, paymentsApiKey: pulumi.secret(paymentsApiKeyRaw ?? "") },
     seedAccounts,
   };
+}
+
+/** One problem with a Fargate task size, and the key/value settings that fix it (a valid size). */
+export interface FargateSizeReport {
+  readonly key: string;
+  readonly value: string;
+  readonly problem: string;
+  readonly settings: ReadonlyArray<readonly [key: string, value: string]>;
+}
+
+/**
+ * A web or worker task size AWS would refuse (config/aws-rules.ts has the table and its source). The
+ * fix sets a size Fargate accepts: the nearest memory for this CPU, or a CPU that takes this memory.
+ */
+export function fargateSizeProblems(cpuKey: string, memoryKey: string, cpu: number, memoryMb: number): FargateSizeReport[] {
+  const bad = fargateSizeProblem(cpu, memoryMb);
+  if (!bad) return [];
+  const settings: [string, string][] = [];
+  if (bad.cpu !== cpu) settings.push([cpuKey, String(bad.cpu)]);
+  if (bad.memoryMb !== memoryMb) settings.push([memoryKey, String(bad.memoryMb)]);
+  if (bad.cpuInvalid) return [{ key: cpuKey, value: String(cpu), problem: `Fargate accepts only ${bad.accepted}.`, settings }];
+  return [{ key: memoryKey, value: String(memoryMb), problem: `Fargate accepts ${bad.accepted} MiB for ${cpu} CPU units (\`${cpuKey}\`)${bad.stepMb ? `, in steps of ${bad.stepMb} MiB` : ""}.`, settings }];
+}
+
+/**
+ * The hosted zone must hold the domain. Outside production it must also be the stack's own zone: a
+ * zone that contains production's domain (e.g. `example.com`) is production's, in production's account,
+ * and a public domain is delegated to one zone only, so staging's ACM validation and DKIM records would
+ * land in a zone nobody resolves. Staging gets its own zone (`staging.app.example.com`), delegated by
+ * NS records from production's zone (README: "DNS: one zone per stack").
+ */
+export function zoneProblems(isProduction: boolean, domain: string, productionDomain: string, zoneName: string): string[] {
+  const problems: string[] = [];
+  const inside = (name: string) => name === zoneName || name.endsWith(`.${zoneName}`);
+  if (!inside(domain)) problems.push(`the hosted zone must contain \`domain\` (${domain}).`);
+  if (!isProduction && inside(productionDomain)) {
+    problems.push(`the zone also holds production's domain (${productionDomain}), so it is production's zone, in production's account; a non-production stack needs its own zone, delegated from production's (README: "DNS: one zone per stack").`);
+  }
+  return problems;
 }
 
 /** The host names a staging stack may use for a production domain. */

@@ -75,6 +75,8 @@ const COMPUTED = [
   "invokeArn", "version", "result", "bcryptHash", "hex", "b64Url", "b64Std", "dec", "privateKeyPem",
   "privateKeyOpenssh", "privateKeyPemPkcs8", "publicKeyPem", "publicKeyOpenssh", "publicKeyFingerprintSha256",
   "publicKeyFingerprintMd5", "tagsAll", "secretString", "secretBinary", "password",
+  // The minor version RDS runs after its own upgrades; the declared `engineVersion` is what is compared.
+  "engineVersionActual",
 ];
 
 const RULES: readonly Rule[] = [
@@ -195,8 +197,18 @@ export interface ReplacementHazard {
 export const REPLACEMENT_HAZARDS: readonly ReplacementHazard[] = [
   {
     type: "aws:rds/instance:Instance",
-    path: /^(engine|dbName|username|identifier|storageEncrypted|kmsKeyId|availabilityZone)$/,
+    path: /^(engine|dbName|username|storageEncrypted|kmsKeyId|availabilityZone)$/,
     destroys: "the database instance and every row in it (only a final snapshot, if any, survives)",
+  },
+  {
+    // The provider renames an instance in place (ModifyDBInstance with a new identifier: the data
+    // stays, the endpoint changes under running tasks, and without applyImmediately the rename waits
+    // for the maintenance window). This program forces a replacement instead (`replaceOnChanges:
+    // ["identifier"]`, delete before replace: components/database.ts), which is what a staging reset
+    // wants and what production must never get.
+    type: "aws:rds/instance:Instance",
+    path: /^identifier$/,
+    destroys: "the database instance and every row in it, because components/database.ts forces a replacement on `identifier` (delete first; only a final snapshot, if any, survives). Without that option the provider would rename the instance in place instead, moving its endpoint under running tasks",
   },
   {
     type: "aws:cognito/userPool:UserPool",

@@ -10,7 +10,7 @@ import {
   stagingIntegrationsSimulated,
   stagingNoProductionData,
 } from "./safety";
-import { authHardening, encryptionAtRest, encryptionInTransit, leastPrivilegeIam, noPublicData, noSharedCredentials } from "./security";
+import { authHardening, encryptionAtRest, encryptionInTransit, leastPrivilegeIam, noMasterSecretInServices, noPublicData, noSharedCredentials } from "./security";
 
 // Every policy is listed here, none registered by import side effect: this array is the pack.
 new PolicyPack("parity", {
@@ -34,6 +34,7 @@ new PolicyPack("parity", {
     leastPrivilegeIam,
     authHardening,
     noSharedCredentials,
+    noMasterSecretInServices,
     // Last: records what each resource declares (Analyze) for the stack policies above, and forgets
     // it once they have all run (AnalyzeStack runs stack policies in this order).
     declaredInputs,

@@ -6,7 +6,7 @@ const staging: Record<string, string> = {
   "parity:environment": "staging",
   "parity:awsAccountId": "210987654321",
   "parity:domain": "staging.app.example.com",
-  "parity:zoneName": "example.com",
+  "parity:zoneName": "staging.app.example.com",
   "parity:vpcCidr": "10.30.0.0/16",
   "parity:natGateways": "1",
   "parity:dbInstanceClass": "db.t4g.micro",
@@ -38,6 +38,7 @@ const production: Record<string, string> = {
   "parity:environment": "production",
   "parity:awsAccountId": "123456789012",
   "parity:domain": "app.example.com",
+  "parity:zoneName": "example.com",
   "parity:dbResetToken": "",
   "parity:protectData": "true",
   "parity:dbBackupRetentionDays": "14",
@@ -108,14 +109,14 @@ describe("settings", () => {
   it("rejects a staging domain not shaped like production's", () => {
     expectProblem("staging", { ...staging, "parity:domain": "test.example.com" }, "parity:domain", /shaped like production's/);
     assert.deepEqual(stagingDomainShapes("app.example.com"), ["staging.app.example.com", "app-staging.example.com"]);
-    assert.doesNotThrow(() => parseSettings(raw("staging", { ...staging, "parity:domain": "app-staging.example.com" })));
+    assert.doesNotThrow(() => parseSettings(raw("staging", { ...staging, "parity:domain": "app-staging.example.com", "parity:zoneName": "app-staging.example.com" })));
   });
 
   it("rejects non-positive and absurd sizes", () => {
     expectProblem("staging", { ...staging, "parity:workerDesiredCount": "0" }, "parity:workerDesiredCount", /between 1 and 50/);
     expectProblem("staging", { ...staging, "parity:dbAllocatedStorageGb": "900000" }, "parity:dbAllocatedStorageGb", /between 20 and 16384/);
     expectProblem("staging", { ...staging, "parity:dbInstanceClass": "db.x9.huge" }, "parity:dbInstanceClass", /allowed families/);
-    expectProblem("staging", { ...staging, "parity:webMemoryMb": "8192" }, "parity:webMemoryMb", /512–2048 MiB/);
+    expectProblem("staging", { ...staging, "parity:webMemoryMb": "8192" }, "parity:webMemoryMb", /512, 1024 or 2048 MiB for 256 CPU units/);
   });
 
   it("sizes the worker with its own Fargate CPU and memory, validated like the web's", () => {
@@ -125,7 +126,7 @@ describe("settings", () => {
     const memory = expectProblem("staging", { ...staging, "parity:workerCpu": "512", "parity:workerMemoryMb": "512" }, "parity:workerMemoryMb", /1024–4096 MiB for 512 CPU units \(`workerCpu`\)/);
     assert.equal(memory.value, "512");
     assert.match(memory.fix, /pulumi config set --stack staging parity:workerMemoryMb 1024$/);
-    const cpu = expectProblem("staging", { ...staging, "parity:workerCpu": "768" }, "parity:workerCpu", /256, 512, 1024, 2048 or 4096 CPU units/);
+    const cpu = expectProblem("staging", { ...staging, "parity:workerCpu": "768" }, "parity:workerCpu", /256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units/);
     assert.equal(cpu.value, "768");
     expectProblem("staging", { ...staging, "parity:workerMemoryMb": undefined }, "parity:workerMemoryMb", /required/);
     expectProblem("production", { ...production, "parity:workerCpu": "lots" }, "parity:workerCpu", /whole number/);

@@ -10,6 +10,7 @@ const build = (s: Settings) =>
     hostedUiPrefix: `${s.project}-${s.environment}-${s.accountId}`,
     region: s.region,
     kmsKeyArn: `arn:aws:kms:${s.region}:${s.accountId}:key/data`,
+    email: { sourceArn: `arn:aws:ses:${s.region}:${s.accountId}:identity/${s.domain}`, from: `no-reply@${s.domain}`, configurationSet: `${s.project}-${s.environment}` },
     seedAccounts: s.seedAccounts,
     protectData: s.protectData,
   });
@@ -80,6 +81,6 @@ describe("components/auth-clients", () => {
   });
 
   it("rejects a hosted-UI prefix Cognito would refuse", async () => {
-    await assert.rejects(renderStack("staging", (s) => new AuthClients("bad", { namePrefix: "p", baseUrl: s.baseUrl, hostedUiPrefix: "my-cognito-login", region: s.region, kmsKeyArn: "k" })), /`hostedUiPrefix` "my-cognito-login"/);
+    await assert.rejects(renderStack("staging", (s) => new AuthClients("bad", { namePrefix: "p", baseUrl: s.baseUrl, hostedUiPrefix: "my-cognito-login", region: s.region, kmsKeyArn: "k", email: { sourceArn: "arn", from: "a@b.c", configurationSet: "c" } })), /`hostedUiPrefix` "my-cognito-login"/);
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { Integrations } from "../../components/integrations";
+import { accountBucketName } from "../../config/aws-rules";
 import { Settings } from "../../config/settings";
 import { named, ofType, parentType, promiseOf, renderStack, RenderedStack, renderBothStacks } from "../mocks";
 
@@ -13,6 +14,7 @@ const build = (s: Settings) =>
     emailMode: s.integrations.email,
     smsMode: s.integrations.sms,
     paymentsApiKey: s.integrations.paymentsApiKey,
+    outboxBucketName: accountBucketName(`${s.project}-${s.environment}`, "email-outbox", s.accountId),
     outboxNoncurrentVersionDays: s.storage.noncurrentVersionDays,
     protectData: s.protectData,
   });
@@ -23,8 +25,8 @@ describe("components/integrations", () => {
   it("creates the same integration resources in both stacks, the outbox included", () => {
     const shape = (r: RenderedStack<Integrations>) => r.resources.map((x) => `${x.type} ${x.name}`).sort();
     assert.deepEqual(shape(stacks.staging), shape(stacks.production));
-    assert.equal(named(stacks.production.resources, "integrations-outbox-bucket").inputs.bucket, "parity-production-email-outbox");
-    assert.equal(named(stacks.staging.resources, "integrations-outbox-bucket").inputs.bucket, "parity-staging-email-outbox");
+    assert.equal(named(stacks.production.resources, "integrations-outbox-bucket").inputs.bucket, "parity-production-email-outbox-123456789012");
+    assert.equal(named(stacks.staging.resources, "integrations-outbox-bucket").inputs.bucket, "parity-staging-email-outbox-210987654321");
     for (const r of [stacks.staging, stacks.production]) {
       const custom = r.resources.filter((x) => x.custom && !x.name.startsWith("integrations-outbox-"));
       assert.ok(custom.every((x) => parentType(x) === "parity:components:Integrations"));
@@ -68,6 +70,6 @@ describe("components/integrations", () => {
   });
 
   it("rejects an unknown mode", async () => {
-    await assert.rejects(renderStack("staging", (s) => new Integrations("bad", { namePrefix: "p", domain: s.domain, zoneId: "z", kmsKeyArn: "k", paymentsMode: "sandbox", emailMode: "capture", smsMode: "log", paymentsApiKey: "x" })), /`paymentsMode` must be one of live, test, got "sandbox"/);
+    await assert.rejects(renderStack("staging", (s) => new Integrations("bad", { namePrefix: "p", domain: s.domain, zoneId: "z", kmsKeyArn: "k", paymentsMode: "sandbox", emailMode: "capture", smsMode: "log", paymentsApiKey: "x", outboxBucketName: "p-outbox" })), /`paymentsMode` must be one of live, test, got "sandbox"/);
   });
 });

@@ -96,7 +96,7 @@ describe("components/services (cluster, web, worker, migrations, data key)", () 
     const runner = named(stacks.production.resources, "migrations-runner").inputs;
     assert.equal(runner.timeout, 900);
     const policy = json<{ Statement: { Sid: string; Resource: unknown }[] }>(named(stacks.production.resources, "migrations-runner-policy").inputs.policy);
-    assert.deepEqual(policy.Statement.map((s) => s.Sid), ["RunMigrationTask", "WatchMigrationTask", "PassTaskRoles", "RunnerLogs"]);
+    assert.deepEqual(policy.Statement.map((s) => s.Sid), ["RunMigrationTask", "WatchMigrationTask", "TagMigrationTask", "StopMigrationTask", "PassTaskRoles", "RunnerLogs"]);
     assert.ok(policy.Statement.every((s) => s.Resource !== "*"));
     assert.equal(policy.Statement[1].Resource, "arn:aws:ecs:us-east-1:123456789012:task/parity-production/*");
   });
