@@ -7,9 +7,11 @@ import { raw } from "./raw";
  *
  * The engine sends a pack two views of a resource (pulumi/pulumi pkg/resource/deploy/step_generator.go):
  * - `Analyze`, once per resource before its step, gets the provider-*checked inputs*: the program's
- *   inputs plus what `Check` added. A Terraform-bridged provider (aws, random, tls) lists the keys it
- *   filled in, at every object level, in a `__defaults` array (autonames, schema defaults), so the
- *   declared part can be told apart exactly.
+ *   inputs plus what `Check` added (autonames, schema defaults). A Terraform-bridged provider (aws,
+ *   random, tls) lists what it added in `__defaults` at every object level, but the engine marshals
+ *   analyzer requests with `SkipInternalKeys` (pkg/resource/plugin/analyzer_plugin.go), so the pack
+ *   sees the filled-in values without the list. parity.lock.json therefore records production's
+ *   provider defaults (`providerDefaults`): a stack showing the same value there declares nothing.
  * - `AnalyzeStack`, once after the whole preview or update, gets each resource's *outputs*: the
  *   provider's state, with `region`, `tagsAll`, ids, ARNs and every schema default, which no program
  *   declared and which differ on every deploy.
@@ -20,7 +22,8 @@ import { raw } from "./raw";
  * inputs, recorded here by the `declared-inputs` policy as the engine sends them, in the same pack
  * process, before it calls `AnalyzeStack`. A resource never analyzed (read with `.get`, or a
  * caller that skips `Analyze`) falls back to its outputs, compared only where production declares
- * a value (see compare.ts).
+ * a value (see compare.ts). Where `__defaults` is still present (the offline provider model's
+ * snapshots, a `pulumi stack export`), the keys it names are split off exactly.
  */
 
 /** Keys a bridged provider adds to a property map: which keys it defaulted, and its own metadata. */
