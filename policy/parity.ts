@@ -62,9 +62,12 @@ export function envMessage(d: EnvDiff, isProduction: boolean): string {
 }
 
 function reportDivergences(c: Comparison, report: ReportViolation): void {
-  for (const d of c.cmp.presence) if (d.class === "divergent") report(presenceMessage(d, c.isProduction), c.urnOf(d.resourceKey));
-  for (const d of c.cmp.properties) if (d.class === "divergent") report(propertyMessage(d, c.isProduction), c.urnOf(d.resourceKey));
-  for (const d of c.cmp.env) if (d.class === "divergent") report(envMessage(d, c.isProduction));
+  // Production is the lock's source: any difference from it means a stale lock, declared or not, so a
+  // declaration (meant for staging) can never hide it.
+  const diverges = (cls: string) => cls === "divergent" || (c.isProduction && cls === "declared");
+  for (const d of c.cmp.presence) if (diverges(d.class)) report(presenceMessage(d, c.isProduction), c.urnOf(d.resourceKey));
+  for (const d of c.cmp.properties) if (diverges(d.class)) report(propertyMessage(d, c.isProduction), c.urnOf(d.resourceKey));
+  for (const d of c.cmp.env) if (diverges(d.class)) report(envMessage(d, c.isProduction));
 }
 
 /**
