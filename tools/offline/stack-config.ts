@@ -157,6 +157,7 @@ function assemble(files: StackFiles, opts: StackConfigOptions, secrets: SecureVa
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
   const placeholders = new Set<string>();
+  const undecrypted = new Set<string>();
   const declarations = new Map<string, Declared>();
 
   const declaredConfig = project["config"] ?? {};
@@ -192,7 +193,7 @@ function assemble(files: StackFiles, opts: StackConfigOptions, secrets: SecureVa
     }
     // Like the CLI: a value holding any secret is a secret as a whole.
     if (holdsSecure(value)) secretKeys.add(k);
-    values[k] = toConfigString(revealSecure(value, secrets, () => placeholders.add(k)));
+    values[k] = toConfigString(revealSecure(value, secrets, () => (placeholders.add(k), undecrypted.add(k))));
   }
   for (const [key, value] of Object.entries(opts.configOverrides ?? {})) values[fullKey(key)] = value;
 
@@ -222,8 +223,19 @@ function assemble(files: StackFiles, opts: StackConfigOptions, secrets: SecureVa
     placeholders: [...placeholders].sort(),
     main,
     stackFile,
-    notes: secrets.notes,
+    notes: [...secrets.notes, ...uncheckedNote(opts.stack, [...undecrypted].sort())],
   };
+}
+
+/**
+ * What the offline preview could not check, and where it is checked: the validation of an encrypted
+ * value's content (a live payments key in staging) runs where the stack's secrets provider decrypts
+ * it, in the pull-request workflow's `pulumi preview` of the stack. A pass here is not that check.
+ */
+function uncheckedNote(stack: string, keys: readonly string[]): string[] {
+  if (keys.length === 0) return [];
+  const names = keys.map((k) => `\`${k}\``).join(", ");
+  return [`not checked offline: the content of ${names} (encrypted); the pull-request workflow's \`pulumi preview --stack ${stack}\` decrypts and validates it (see RELEASING.md).`];
 }
 
 /** One fix per line: set the value, or drop the line when a default applies; never both at once. */
