@@ -71,6 +71,25 @@ describe("known differences: what a declaration may cover", function () {
       assert.ok(new ParityFileError("x").stack === "x");
     });
 
+    it("a broken lock and a YAML error are one clear message each, with the fix or the excerpt", async () => {
+      const lock = path.join(dir, "parity.lock.json");
+      fs.writeFileSync(lock, '{"version": 1,');
+      const lockError = await analyze(production, { "stack-parity": { lockFile: lock } }).then(
+        () => assert.fail("expected the pack to refuse the lock"),
+        (e: Error) => e.message,
+      );
+      assert.match(lockError, /parity\.lock\.json: not valid JSON .*Fix: regenerate it with `npm run parity:lock`/);
+      assert.doesNotMatch(lockError, /\n\s+at /);
+      const yaml = path.join(dir, "broken.yaml");
+      fs.writeFileSync(yaml, "differences:\n  - id: a\n    what: [unclosed\n    why: y\n");
+      const yamlError = await analyze(production, { "stack-parity": { knownDifferencesFile: yaml } }).then(
+        () => assert.fail("expected the pack to refuse the file"),
+        (e: Error) => e.message,
+      );
+      assert.match(yamlError, /broken\.yaml: not valid YAML: .* at line 4, column 5:\n\n {4}what: \[unclosed\n/);
+      assert.doesNotMatch(yamlError, /\n\s+at /);
+    });
+
     it("production's stale lock is reported even where a declaration matches the difference", async () => {
       const file = path.join(dir, "declared.yaml");
       fs.writeFileSync(file, "differences:\n  - {id: timezone, what: w, why: y, howToTestSafely: h, resources: ['jobs-daily-report'], properties: ['scheduleExpressionTimezone']}\n");
