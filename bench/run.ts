@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the offline preview's speed and memory, written to bench/results.md.
+ * `npm run bench`: the offline preview's speed and memory, as Markdown on stdout (`--out FILE` to keep it;
+ * the committed figures are regenerated on purpose with `--out bench/results.md`).
  *
  *  1. one stack: `npm run preview -- --stack staging` (program + real pack), wall time and RSS;
  *  2. both stacks: `npm run preview -- --all` (two programs in parallel, one pack server);
@@ -7,7 +8,7 @@
  *     protocol (Configure, Analyze per resource, AnalyzeStack), with the real pack and with the
  *     fixture pack (protocol overhead alone).
  *
- * Targets on a 2-core machine: ≤ 3 s per stack, ≤ 400 MB, ≥ 2,000 resources/s. `--runs N` (default 3).
+ * Targets on a 2-core machine: ≤ 3 s per stack, ≤ 400 MB, ≥ 2,000 resources/s. `--runs N` (default 3); see options.ts.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -18,11 +19,11 @@ import { collectStack, REPO_ROOT } from "../tools/offline/engine";
 import type { StackSnapshot } from "../tools/offline/snapshot";
 import { lockInputs } from "../tools/write-lock";
 import { measure, Measurement, median, processCpuSeconds } from "./measure";
+import { BenchOptions, parseBenchArgs, writeResults } from "./options";
 import { copiesFor, replicate, replicateTimes } from "./replicate";
 
 const TARGET = { secondsPerStack: 3, rssMb: 400, resourcesPerSecond: 2000 };
 const THROUGHPUT_RESOURCES = 5000;
-const RESULTS = path.join(__dirname, "results.md");
 const FIXTURE_PACK = path.join(REPO_ROOT, "test", "fixtures", "preview", "pack");
 const PREVIEW = ["-r", "./tools/offline/ts-cache.js", "tools/preview.ts"];
 
@@ -156,9 +157,8 @@ function throughputReading(rates: readonly ThroughputFigures[]): string[] {
   ];
 }
 
-async function main(): Promise<void> {
-  const runsFlag = process.argv.indexOf("--runs");
-  const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 3;
+async function main(opts: BenchOptions): Promise<void> {
+  const { runs } = opts;
   const loadBefore = os.loadavg();
   const one = await cli("one stack", ["--stack", "staging"], 1, runs);
   const both = await cli("both stacks", ["--all"], 2, runs);
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   const lines = [
     "# Offline preview benchmark",
     "",
-    `Command: \`npm run bench\` (\`--runs ${runs}\`), ${new Date().toISOString()}.`,
+    `Command: \`npm run bench -- --runs ${runs}${opts.out ? ` --out ${path.relative(REPO_ROOT, opts.out)}` : ""}\`, ${new Date().toISOString()}.`,
     `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}.`,
     `Load average (1 min) before/after: ${loadBefore[0].toFixed(2)} / ${loadAfter[0].toFixed(2)} — other work on the machine inflates wall times; CPU time is the steadier figure.`,
     "",
@@ -198,11 +198,17 @@ async function main(): Promise<void> {
     ...throughputReading(rates),
     "",
   ];
-  fs.writeFileSync(RESULTS, lines.join("\n"));
-  process.stdout.write(`${lines.join("\n")}\nWritten to ${path.relative(process.cwd(), RESULTS)}\n`);
+  writeResults(lines.join("\n"), opts, process.stdout);
 }
 
-main().catch((e) => {
+let opts: BenchOptions;
+try {
+  opts = parseBenchArgs(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(2);
+}
+main(opts).catch((e) => {
   process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;
 });

@@ -98,6 +98,8 @@ export interface RawConfig {
   get(fullKey: string): string | undefined;
   /** Whether the engine marked the value secret. */
   isSecret(fullKey: string): boolean;
+  /** Every key the stack sets (all namespaces); without it, unknown keys are not looked for. */
+  keys?(): readonly string[];
 }
 
 /** Declared defaults, mirrored from Pulumi.yaml so tests and the CLI agree on them. */
@@ -118,7 +120,9 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 const QUEUE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 
 /** Reads and validates every key; throws one `ConfigError` listing all problems. */
-export function parseSettings(raw: RawConfig): Settings {
+export function parseSettings(given: RawConfig): Settings {
+  const read = new Set<string>();
+  const raw = recordingReads(given, read);
   const { project, stack } = raw;
   const problems: ConfigProblem[] = [];
   const ns = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
@@ -135,7 +139,8 @@ export function parseSettings(raw: RawConfig): Settings {
     }
     return value;
   };
-  const integer = (key: string, min: number, max: number, example: number, fallback?: number): number => {
+  // `why` says where a bound comes from, when it is a rule rather than what AWS accepts.
+  const integer = (key: string, min: number, max: number, example: number, fallback?: number, why?: string): number => {
     const rawValue = raw.get(ns(key));
     if (rawValue === undefined && fallback !== undefined) return fallback;
     if (rawValue === undefined) {
@@ -148,7 +153,7 @@ export function parseSettings(raw: RawConfig): Settings {
     }
     const n = Number(rawValue);
     if (n < min || n > max) {
-      report(key, rawValue, `it must be between ${min} and ${max}.`, setCmd(key, String(Math.min(Math.max(n, min), max))));
+      report(key, rawValue, `it must be between ${min} and ${max}${why ? ` (${why})` : ""}.`, setCmd(key, String(Math.min(Math.max(n, min), max))));
       return example;
     }
     return n;
@@ -226,7 +231,8 @@ export function parseSettings(raw: RawConfig): Settings {
   if (ceilingProblem) {
     report("dbMaxAllocatedStorageGb", String(maxAllocatedStorageGb), ceilingProblem, setCmd("dbMaxAllocatedStorageGb", String(minimumStorageCeilingGb(allocatedStorageGb))));
   }
-  const backupRetentionDays = integer("dbBackupRetentionDays", 1, 35, 7);
+  // Production's floor is part of the range, so the suggested fix is a value production accepts.
+  const backupRetentionDays = integer("dbBackupRetentionDays", isProduction ? 7 : 1, 35, 7, undefined, isProduction ? "production keeps at least 7 days of backups" : undefined);
   const multiAz = bool("dbMultiAz", false);
   const resetToken = text("dbResetToken", "", structuralDefaults.dbResetToken);
   const protectData = bool("protectData", isProduction);
@@ -237,9 +243,6 @@ export function parseSettings(raw: RawConfig): Settings {
     }
     if (!protectData) {
       report("protectData", "false", "production data must be protected (deletion protection, final snapshot, `protect`).", setCmd("protectData", "true"));
-    }
-    if (backupRetentionDays < 7) {
-      report("dbBackupRetentionDays", String(backupRetentionDays), "production keeps at least 7 days of backups.", setCmd("dbBackupRetentionDays", "7"));
     }
   }
 
@@ -307,6 +310,7 @@ export function parseSettings(raw: RawConfig): Settings {
   const cookieSameSite = oneOf<SameSite>("cookieSameSite", ["lax", "strict", "none"], "lax", structuralDefaults.cookieSameSite);
   const hstsMaxAgeSeconds = integer("hstsMaxAgeSeconds", 300, 63072000, structuralDefaults.hstsMaxAgeSeconds, structuralDefaults.hstsMaxAgeSeconds);
 
+  problems.push(...stackFileProblems(raw, read));
   if (problems.length > 0) throw new ConfigError(stack, problems);
 
   return {
@@ -376,6 +380,82 @@ export function zoneProblems(isProduction: boolean, domain: string, productionDo
   return problems;
 }
 
+/** The same config, noting every key validation reads: the program's known keys. */
+function recordingReads(raw: RawConfig, read: Set<string>): RawConfig {
+  return { ...raw, get: (key) => (read.add(key), raw.get(key)), isSecret: (key) => raw.isSecret(key), keys: raw.keys?.bind(raw) };
+}
+
+/**
+ * Keys with a project default that is the same in every stack. `dbResetToken` also has a default (empty),
+ * but it is a per-stack value: staging sets it to rebuild its database.
+ */
+export const STRUCTURAL_KEYS = (Object.keys(structuralDefaults) as (keyof typeof structuralDefaults)[]).filter((k) => k !== "dbResetToken");
+
+/**
+ * What a stack file may not hold: a project key the program never reads (a typo silently ignored
+ * would leave the default in force), and a structural setting that differs from its project default.
+ */
+export function stackFileProblems(raw: RawConfig, read: ReadonlySet<string>): ConfigProblem[] {
+  const { project, stack } = raw;
+  const file = `Pulumi.${stack}.yaml`;
+  const problems: ConfigProblem[] = [];
+  const known = [...read].filter((k) => k.startsWith(`${project}:`));
+  for (const key of raw.keys?.() ?? []) {
+    if (!key.startsWith(`${project}:`) || read.has(key)) continue;
+    const near = closestKey(key, known);
+    problems.push({
+      key,
+      value: raw.isSecret(key) ? "(secret, not shown)" : raw.get(key),
+      problem: `unknown key: the program reads no such setting${near ? `; did you mean \`${near}\`?` : "."}`,
+      fix: near ? `rename it to \`${near}\` in ${file}` : `remove the line from ${file} (Pulumi.yaml declares every key the program reads)`,
+    });
+  }
+  for (const name of STRUCTURAL_KEYS) {
+    const key = `${project}:${name}`;
+    const value = raw.get(key);
+    if (value === undefined || sameConfigValue(value, structuralDefaults[name])) continue;
+    problems.push({
+      key,
+      value,
+      problem: `structural settings are the same in every stack: remove this line from ${file}.`,
+      fix: `remove \`${key}\` from ${file}; to change it for every stack, change its default in Pulumi.yaml (and \`structuralDefaults\` in config/settings.ts)`,
+    });
+  }
+  return problems;
+}
+
+/** Whether a raw config string (text, or JSON for lists) says the same as a default. */
+function sameConfigValue(raw: string, fallback: unknown): boolean {
+  if (typeof fallback === "string") return raw === fallback;
+  try {
+    return JSON.stringify(JSON.parse(raw)) === JSON.stringify(fallback);
+  } catch {
+    return false;
+  }
+}
+
+/** The known key nearest a typo, when it is near enough to be the one meant. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { key: candidate, distance };
+  }
+  const name = key.slice(key.indexOf(":") + 1);
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.key : undefined;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    row = next;
+  }
+  return row[b.length];
+}
+
 /** The host names a staging stack may use for a production domain. */
 export function stagingDomainShapes(productionDomain: string): string[] {
   const [first, ...rest] = productionDomain.split(".");
@@ -420,6 +500,7 @@ export function loadSettings(): Settings {
     stack: pulumi.getStack(),
     get: (key) => pulumi.runtime.getConfig(key),
     isSecret: (key) => engineMarksSecret(key),
+    keys: () => Object.keys(pulumi.runtime.allConfig()),
   });
 }
 

@@ -95,12 +95,119 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
     if (e.resources === undefined && e.properties === undefined && e.env === undefined) {
       problems.push(`${name}: declares nothing. Fix: list the \`resources\`, \`properties\` or \`env\` keys that differ.`);
     }
+    problems.push(...scopeProblems(e, name));
     return e as unknown as KnownDifference;
   });
   if (problems.length > 0) {
     throw new Error(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
   return entries as KnownDifference[];
+}
+
+/**
+ * What one declaration may cover. A declaration is an exception a reviewer reads: it names the
+ * resources and properties it excuses, and it can never excuse a security setting, because staging
+ * must be as safe as production (the difference would hide exactly the bug staging exists to catch).
+ */
+const SECURITY: readonly { readonly what: string; readonly path: RegExp }[] = [
+  { what: "an auth flow or sign-in rule", path: /(AuthFlows|Oauth|callbackUrls|logoutUrls|IdentityProviders|(^|\.)mfa|Mfa|passwordPolicy|UserExistence|accountRecovery|[tT]okenValidity)/ },
+  { what: "encryption", path: /(encrypt|Encrypt|kms|Kms|(^|\.)sse|sseAlgorithm)/ },
+  { what: "public access", path: /(public|Public|(^|\.)acl\b|Acls?\b)/ },
+  { what: "TLS", path: /(ssl|Ssl|tls|Tls|certificate|Certificate|SecureTransport|(^|\.)protocol|Protocol|hsts|redirect)/ },
+  { what: "IAM", path: /(^|\.)(policy|assumeRolePolicy|managedPolicyArns|inlinePolic(y|ies))(\.|\[|$)/ },
+];
+/** Types whose every property is security: IAM and access rules. */
+const SECURITY_TYPES = /^aws:(iam\/|s3\/bucketPolicy:|s3\/bucketPublicAccessBlock:|kms\/|ec2\/securityGroup|vpc\/securityGroup)/;
+/** Env keys that carry a security rule (cookies, proxies, CORS, HSTS). */
+const SECURITY_ENV = /(COOKIE|SECURE|TRUST_PROXY|CORS|HSTS|TLS|SSL|AUTH)/;
+/** Sample paths per kind, so a pattern is judged even without a lock to match it against. */
+const SECURITY_SAMPLES = [
+  "explicitAuthFlows", "allowedOauthFlows", "callbackUrls", "mfaConfiguration", "storageEncrypted", "kmsKeyId",
+  "rule.applyServerSideEncryptionByDefault.sseAlgorithm", "blockPublicAcls", "publiclyAccessible", "sslPolicy",
+  "parameters[name=rds.force_ssl].value", "protocol", "policy", "assumeRolePolicy", "managedPolicyArns",
+];
+/** A declaration whose properties reach more resources than this is a blanket, not an exception. */
+export const MAX_RESOURCES_PER_DECLARATION = 6;
+
+/** Why a property path is security-relevant, or undefined when it is not. */
+export function securityKind(propertyPath: string, type = ""): string | undefined {
+  if (SECURITY_TYPES.test(type)) return "IAM or access rules";
+  return SECURITY.find((k) => k.path.test(propertyPath))?.what;
+}
+
+/** A pattern with nothing literal in it (`*`, `**`) names nothing. */
+function namesNothing(pattern: string): boolean {
+  return pattern.replace(/\*/g, "").trim() === "";
+}
+
+/** Problems a declaration has on its face, before it meets any resource. */
+function scopeProblems(e: Record<string, unknown>, name: string): string[] {
+  const problems: string[] = [];
+  const list = (field: string) => (Array.isArray(e[field]) ? (e[field] as unknown[]).filter((x): x is string => typeof x === "string") : []);
+  const kinds: Record<string, readonly [string, string]> = {
+    resources: ["resource", "`integrations-payments-*`"],
+    properties: ["property", '`tags["parity:mode"]`'],
+    env: ["env var", "`PAYMENTS_MODE`"],
+  };
+  for (const [field, [kind, example]] of Object.entries(kinds)) {
+    for (const pattern of list(field).filter(namesNothing)) {
+      problems.push(`${name}: \`${field}\` pattern ${JSON.stringify(pattern)} matches every ${kind}. Fix: name the ${kind === "property" ? "properties" : `${kind}s`} that differ (e.g. ${example}).`);
+    }
+  }
+  if (e.properties !== undefined && e.resources === undefined) {
+    problems.push(`${name}: \`properties\` without \`resources\` would excuse those properties on every resource. Fix: add \`resources\` naming the resources whose properties differ.`);
+  }
+  for (const pattern of list("properties").filter((p) => !namesNothing(p))) {
+    const sample = SECURITY_SAMPLES.find((p) => globMatches(pattern, p));
+    if (sample) problems.push(`${name}: \`properties\` pattern ${JSON.stringify(pattern)} covers ${securityKind(sample)} (\`${sample}\`), which must match production in every stack. Fix: name only the non-security properties that differ; make staging as secure as production.`);
+  }
+  for (const pattern of list("env")) {
+    if (SECURITY_ENV.test(pattern)) problems.push(`${name}: \`env\` pattern ${JSON.stringify(pattern)} covers a security setting, which must match production in every stack. Fix: give staging production's value.`);
+  }
+  return problems;
+}
+
+/** A resource as the scope check sees it: its key, type and structural property paths. */
+export interface ScopedResource {
+  readonly key: string;
+  readonly type: string;
+  readonly paths: readonly string[];
+}
+
+/** What one declaration covers in a stack: resource key → the property paths it excuses. */
+export function coverageOf(d: KnownDifference, resources: readonly ScopedResource[]): Map<string, string[]> {
+  const covered = new Map<string, string[]>();
+  for (const r of resources) {
+    if (!coversResource(d, r.key, r.type)) continue;
+    const paths = d.properties ? r.paths.filter((p) => d.properties?.some((g) => globMatches(g, p))) : [];
+    if (paths.length > 0 || (d.onlyIn !== undefined && d.properties === undefined)) covered.set(r.key, paths);
+  }
+  return covered;
+}
+
+/**
+ * Checks each declaration against real resources (production's, from the lock): it may not excuse a
+ * security-relevant property, nor structural properties of more than a few resources.
+ */
+export function checkDeclarationScope(known: readonly KnownDifference[], resources: readonly ScopedResource[], file: string): KnownDifference[] {
+  const problems: string[] = [];
+  const types = new Map(resources.map((r) => [r.key, r.type]));
+  for (const d of known) {
+    if (!d.properties) continue;
+    const covered = coverageOf(d, resources);
+    for (const [key, paths] of covered) {
+      const hit = paths.map((p) => ({ p, kind: securityKind(p, types.get(key)) })).find((x) => x.kind);
+      if (hit) problems.push(`\`${d.id}\`: covers \`${hit.p}\` of \`${key}\`, which is ${hit.kind}: security settings must match production in every stack. Fix: narrow \`resources\`/\`properties\` to what really differs.`);
+    }
+    if (covered.size > MAX_RESOURCES_PER_DECLARATION) {
+      const names = [...covered.keys()].map((k) => k.split("::").pop());
+      problems.push(`\`${d.id}\`: covers structural properties of ${covered.size} resources (${names.slice(0, 4).join(", ")}, …), more than ${MAX_RESOURCES_PER_DECLARATION}: a blanket exception hides real drift. Fix: name the resources and properties that differ.`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`${file} has ${problems.length} declaration${problems.length === 1 ? "" : "s"} too broad to accept:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+  return [...known];
 }
 
 function describe(field: string): string {

@@ -11,8 +11,11 @@ import { comparable, describeResource, providerEnvironment, stackEnvironment } f
  * the difference. Run on production itself, the same check says the lock is out of date.
  */
 
+// Values are shown as they are: secrets are masked by what they are, not by what they are called.
+// flatten() turns every Pulumi secret into `[secret]` and ECS `secrets` entries are env diffs marked
+// `secret`, so `accessTokenValidity: 60` reads 60 while a secret-marked value never reaches a message.
+
 const DECLARE = "or, if the difference is deliberate, declare it in known-differences.yaml (id, what, why, howToTestSafely, and the resources/properties/env it covers)";
-const SENSITIVE_PATH = /(secret|password|passphrase|token|privatekey|apikey)/i;
 
 interface Comparison {
   readonly cmp: StackComparison;
@@ -30,9 +33,6 @@ function compareWithLock(resources: PolicyResource[], config: StackParityConfig)
   return { cmp, isProduction: environment !== undefined && environment === lock.production.environment, urnOf: (k) => urns.get(k) };
 }
 
-function shown(path: string, v: unknown): string {
-  return SENSITIVE_PATH.test(path) && v !== undefined ? "[secret]" : showValue(v);
-}
 
 /** The fix for a divergence: staging aligns with production; production regenerates the lock. */
 function fixFor(isProduction: boolean): string {
@@ -42,7 +42,7 @@ function fixFor(isProduction: boolean): string {
 }
 
 export function propertyMessage(d: PropertyDiff, isProduction: boolean): string {
-  return `\`${d.resourceKey}\` (${d.resourceType}) property \`${d.path}\`: this stack has ${shown(d.path, d.staging)}, production has ${shown(d.path, d.production)} (parity.lock.json). ${fixFor(isProduction)}.`;
+  return `\`${d.resourceKey}\` (${d.resourceType}) property \`${d.path}\`: this stack has ${showValue(d.staging)}, production has ${showValue(d.production)} (parity.lock.json). ${fixFor(isProduction)}.`;
 }
 
 export function presenceMessage(d: PresenceDiff, isProduction: boolean): string {
@@ -62,9 +62,12 @@ export function envMessage(d: EnvDiff, isProduction: boolean): string {
 }
 
 function reportDivergences(c: Comparison, report: ReportViolation): void {
-  for (const d of c.cmp.presence) if (d.class === "divergent") report(presenceMessage(d, c.isProduction), c.urnOf(d.resourceKey));
-  for (const d of c.cmp.properties) if (d.class === "divergent") report(propertyMessage(d, c.isProduction), c.urnOf(d.resourceKey));
-  for (const d of c.cmp.env) if (d.class === "divergent") report(envMessage(d, c.isProduction));
+  // Production is the lock's source: any difference from it means a stale lock, declared or not, so a
+  // declaration (meant for staging) can never hide it.
+  const diverges = (cls: string) => cls === "divergent" || (c.isProduction && cls === "declared");
+  for (const d of c.cmp.presence) if (diverges(d.class)) report(presenceMessage(d, c.isProduction), c.urnOf(d.resourceKey));
+  for (const d of c.cmp.properties) if (diverges(d.class)) report(propertyMessage(d, c.isProduction), c.urnOf(d.resourceKey));
+  for (const d of c.cmp.env) if (diverges(d.class)) report(envMessage(d, c.isProduction));
 }
 
 /**
@@ -108,10 +111,10 @@ export const parityNotes: StackValidationPolicy = {
       if (d.class === "declared") report(`\`${d.resourceKey}\` exists only in ${d.onlyIn === "staging" ? "this stack" : "production"}, as declared by \`${d.declaredBy}\` in known-differences.yaml.`, c.urnOf(d.resourceKey));
     }
     for (const d of c.cmp.properties) {
-      if (d.class === "declared") report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here and ${shown(d.path, d.production)} in production, as declared by \`${d.declaredBy}\`.`, c.urnOf(d.resourceKey));
-      if (d.unplaced) report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here, where production declares nothing and parity.lock.json knows no provider default: a default the offline provider model lacks (add it under tools/offline/provider-model and run \`npm run parity:lock\`), or a setting only this stack makes (\`npm run parity\` compares the two programs and says which).`, c.urnOf(d.resourceKey));
+      if (d.class === "declared") report(`\`${d.resourceKey}\` \`${d.path}\` is ${showValue(d.staging)} here and ${showValue(d.production)} in production, as declared by \`${d.declaredBy}\`.`, c.urnOf(d.resourceKey));
+      if (d.unplaced) report(`\`${d.resourceKey}\` \`${d.path}\` is ${showValue(d.staging)} here, where production declares nothing and parity.lock.json knows no provider default: a default the offline provider model lacks (add it under tools/offline/provider-model and run \`npm run parity:lock\`), or a setting only this stack makes (\`npm run parity\` compares the two programs and says which).`, c.urnOf(d.resourceKey));
       // Paths beneath an unknown value are covered by the note on that value.
-      else if (d.class === "unknown" && d.staging !== undefined) report(`\`${d.resourceKey}\` \`${d.path}\` is unknown until deployment, so its parity with production (${shown(d.path, d.production)}) is not proven by this preview.`, c.urnOf(d.resourceKey));
+      else if (d.class === "unknown" && d.staging !== undefined) report(`\`${d.resourceKey}\` \`${d.path}\` is unknown until deployment, so its parity with production (${showValue(d.production)}) is not proven by this preview.`, c.urnOf(d.resourceKey));
     }
     for (const d of c.cmp.env) {
       if (d.class === "declared") report(`Env var \`${d.key}\` of \`${d.service}\` differs from production as declared by \`${d.declaredBy}\` (${d.secret ? "[secret]" : `${d.staging ?? "(not set)"} here, ${d.production ?? "(not set)"} in production`}).`);

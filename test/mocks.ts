@@ -48,7 +48,7 @@ export function rawConfig(stack: string, overrides: Record<string, string | unde
   for (const [key, value] of Object.entries(stackFile.config ?? {})) values[key] = text(value);
   Object.assign(values, TEST_SECRETS[stack] ?? {}, overrides);
   const secrets = new Set(Object.keys(TEST_SECRETS[stack] ?? {}));
-  return { project: PROJECT, stack, get: (k) => values[k], isSecret: (k) => secrets.has(k) };
+  return { project: PROJECT, stack, get: (k) => values[k], isSecret: (k) => secrets.has(k), keys: () => Object.keys(values).filter((k) => values[k] !== undefined) };
 }
 
 export function loadStackSettings(stack: string, overrides: Record<string, string | undefined> = {}): Settings {

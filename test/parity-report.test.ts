@@ -171,6 +171,24 @@ describe("parity report on pulumi stack export files", () => {
       });
     }
 
+    it("reads top-down: the verdict first, then what diverges with both values and the fix, then what each declaration covers", async () => {
+      const { stdout } = await run([...exportArgs(), "--width", "100"]);
+      const lines = stdout.split("\n");
+      const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+      const verdict = at(/^✗ staging diverges from production: 1 difference\(s\) must be fixed/);
+      assert.ok(verdict > 0 && verdict < 8, `the verdict follows the header (line ${verdict})`);
+      const order = [verdict, at(/^DIVERGENT/), at(/^ {6}staging: +1$/), at(/^ {6}fix: /), at(/^Declared differences \(4 declarations/), at(/^ {6}only in one stack: auth-seed-admin$/), at(/^Totals/), at(/^Every resource and property/)];
+      assert.ok(order.every((n) => n >= 0), `every section is present: ${order.join(", ")}`);
+      assert.deepEqual([...order].sort((a, b) => a - b), order, "sections in reading order");
+    });
+
+    it("wraps long values within their column instead of cutting them", async () => {
+      const { stdout } = await run([...exportArgs(), "--width", "72"]);
+      assert.doesNotMatch(stdout, /…/);
+      const joined = stdout.replace(/\s+/g, "");
+      assert.ok(joined.includes("arn:aws:sqs:us-east-1:210987654321:parity-staging-jobs-dlq") || joined.includes("{account}"), "a long value appears whole, if wrapped");
+    });
+
     it("takes the terminal's width when none is given", async () => {
       const { stdout } = await run(exportArgs(), { columns: 64 });
       const lines = stdout.split("\n");

@@ -199,6 +199,7 @@ describe("stack config: `secure:` values", () => {
     assert.ok(config.secretKeys.includes("demo:token"));
     assert.deepEqual(config.notes, [
       "1 `secure:` value in Pulumi.nophrase.yaml previewed as a placeholder (marked secret): set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to preview with the real values.",
+      "not checked offline: the content of `demo:token` (encrypted); the pull-request workflow's `pulumi preview --stack nophrase` decrypts and validates it (see RELEASING.md).",
     ]);
     assert.deepEqual(loadStackConfig({ root: dir, stack, env }).values, config.values, "the synchronous loader never decrypts");
   });

@@ -43,8 +43,8 @@ describe("npm run preview", function () {
   this.timeout(180_000);
 
   describe("the fixture program and pack", () => {
-    it("prints the plan as a tree of creates with counts and exits 0 when clean", async () => {
-      const run = await preview([...FIXTURE_PROGRAM, ...FIXTURE_PACK], { NO_COLOR: "" });
+    it("with --verbose, prints the plan as a tree of creates with counts and exits 0 when clean", async () => {
+      const run = await preview([...FIXTURE_PROGRAM, ...FIXTURE_PACK, "--verbose"], { NO_COLOR: "" });
       expectExit(run, 0);
       assert.match(run.stdout, /^ \+ {3}pulumi:pulumi:Stack +fixture-dev +create$/m);
       assert.match(run.stdout, /^ \+ {3}├─ fixture:index:Storage +store0 +create$/m);
@@ -85,7 +85,9 @@ describe("npm run preview", function () {
       ]);
       expectExit(run, 0);
       assert.match(run.stdout, /\[advisory\] {2}every-bucket-encrypted {2}\(preview-fixture@v0\.0\.1\) {2}2 violations/);
-      assert.match(run.stdout, /\[advisory\] {2}bucket-budget .*\n.*\n.*\n {8}2 buckets exceed the budget of 1\./);
+      // A stack-level verdict names no resource: its message is the entry.
+      assert.match(run.stdout, /\[advisory\] {2}bucket-budget .*\n.*\n {6}- 2 buckets exceed the budget of 1\./);
+      assert.doesNotMatch(run.stdout, /the stack$/m);
       assert.match(run.stdout, /dev: 9 to create; 0 mandatory, 3 advisory violations; policy check passed/);
     });
 
@@ -100,6 +102,19 @@ describe("npm run preview", function () {
       expectExit(run, 2);
       assert.match(run.stdout, /error: stack dev: Running the program for stack "dev" failed at index\.ts:6:\n {2}fixture exploded on purpose/);
       assert.match(run.stdout, /^dev: error \(program\)$/m);
+    });
+
+    it("answers 'may this ship?' first, and summarises the plan by component", async () => {
+      const run = await preview([...FIXTURE_PROGRAM, "--stack-file", path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), ...FIXTURE_PACK]);
+      expectExit(run, 1);
+      const lines = run.stdout.split("\n");
+      assert.match(lines[0], /^dev: 9 to create; 2 mandatory, 0 advisory violations; policy check FAILED$/);
+      const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+      const order = [at(/^Mandatory violations: fix before this stack ships \(2\):$/), at(/Bucket store0-bucket has no encryption configuration/), at(/^Plan: 9 to create, by component/)];
+      assert.ok(order.every((n) => n > 0), `every section is present: ${order.join(", ")}`);
+      assert.deepEqual([...order].sort((a, b) => a - b), order);
+      assert.match(run.stdout, /^ {4}\+ store0 +fixture:index:Storage +\d+$/m);
+      assert.doesNotMatch(run.stdout, / create$/m, "no row per resource without --verbose");
     });
 
     it("exits 2 with the pack's stderr when the pack fails to start", async () => {
@@ -126,12 +141,22 @@ describe("npm run preview", function () {
       assert.match(run.stdout, /Previewing stack staging \(parity\), offline/);
     });
 
-    it("rejects staging with a structural setting drifted from production, naming the parity policy", async () => {
+    it("lists staging's declared differences as a count with a pointer to their explanations, each once with --verbose", async () => {
+      const brief = await preview(["--stack", "staging"]);
+      expectExit(brief, 0);
+      assert.match(brief.stdout, /^Declared differences: \d+ from 6 declarations in known-differences\.yaml \(email-capture, .*\); why each exists: docs\/staging-notes\.md \(--verbose lists them\)\.$/m);
+      assert.doesNotMatch(brief.stdout, /Env var `PAYMENTS_MODE`/);
+      const verbose = await preview(["--stack", "staging", "--verbose"]);
+      assert.equal(verbose.stdout.match(/Env var `PAYMENTS_MODE` differs/g)?.length, 1, "one note for every task");
+      assert.match(verbose.stdout, /- web-task\/app, worker-task\/app, migrations-task\/app\n {8}Env var `PAYMENTS_MODE` differs from production/);
+    });
+
+    it("stops a structural setting in a stack file at config validation, before any policy runs", async () => {
       const run = await preview(["--stack", "staging", "--stack-file", path.join(FIXTURES, "staging-drifted.yaml")]);
-      expectExit(run, 1);
-      assert.match(run.stdout, /\[mandatory\] {2}stack-parity {2}\(parity@v[\d.]+\)/);
-      assert.match(run.stdout, /America\/New_York/);
-      assert.match(run.stdout, /^staging: \d+ to create; [1-9]\d* mandatory/m);
+      expectExit(run, 2);
+      assert.match(run.stdout, /^staging: error \(config\)$/m);
+      assert.match(run.stdout, /`parity:scheduleTimezone` is "America\/New_York": structural settings are the same in every stack: remove this line from Pulumi\.staging\.yaml\./);
+      assert.doesNotMatch(run.stdout, /stack-parity/);
     });
 
     it("exits 2 with the settings validation message for staging on production's domain", async () => {

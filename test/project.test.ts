@@ -1,12 +1,13 @@
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 import { PROJECT, readYaml, ROOT, STACKS } from "./mocks";
 
-/** CI runs in a clone with `../shared/` beside it, as the workspace does. */
-const SCHEMA = path.resolve(__dirname, "../../shared/schemas/pulumi-project.schema.json");
+/** Vendored from the Pulumi repository (see fixtures/schemas/README.md): a fresh clone needs nothing beside it. */
+const SCHEMA = path.resolve(__dirname, "fixtures/schemas/pulumi-project.schema.json");
 
 interface Declaration {
   type: string;
@@ -16,9 +17,6 @@ interface Declaration {
 }
 
 function validator() {
-  if (!fs.existsSync(SCHEMA)) {
-    assert.fail(`the Pulumi project schema is missing at ${SCHEMA}; check out the shared folder beside the repo (../shared/schemas/pulumi-project.schema.json)`);
-  }
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   return ajv.compile(JSON.parse(fs.readFileSync(SCHEMA, "utf8")));
 }
@@ -66,5 +64,32 @@ describe("project files", () => {
       }
       assert.ok(!keys.includes(`${PROJECT}:paymentsApiKey`) || /secure:/.test(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")), `Pulumi.${stack}.yaml holds the payment key in clear`);
     }
+  });
+});
+
+describe("a fresh clone", () => {
+  /** Tracked text files: what a clone holds. */
+  const tracked = () =>
+    execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" })
+      .split("\n")
+      .filter((f) => /\.(ts|js|mjs|json|ya?ml|md|sh)$/.test(f) && !f.startsWith("test/fixtures/") && f !== "package-lock.json");
+
+  it("needs nothing beside the repository: no tracked file reads ../shared", () => {
+    const files = tracked();
+    assert.ok(files.includes("test/project.test.ts"), "git ls-files listed the repository");
+    const outside = files.filter((f) => /\.\.\/shared\b|["'`]\.\.\/\.\.\/shared/.test(fs.readFileSync(path.join(ROOT, f), "utf8")) && f !== "test/project.test.ts");
+    assert.deepEqual(outside, []);
+  });
+
+  it("the pull-request workflow runs what a fresh clone runs: one checkout, npm ci, npm test", () => {
+    const workflow = readYaml(".github/workflows/pull-request.yml") as { jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }> };
+    const steps = workflow.jobs["checks"].steps;
+    const checkouts = steps.filter((s) => s.uses?.startsWith("actions/checkout"));
+    assert.equal(checkouts.length, 1);
+    assert.equal(checkouts[0].with?.["repository"], undefined, "checks out only this repository");
+    const runs = steps.map((s) => s.run ?? "");
+    const ci = runs.findIndex((r) => /^npm ci\b/.test(r));
+    assert.ok(ci >= 0 && runs.findIndex((r) => r.trim() === "npm test") > ci, "npm ci, then npm test");
+    assert.ok(!runs.some((r) => /shared/.test(r)), "no step reaches outside the clone");
   });
 });

@@ -141,6 +141,13 @@ describe("smoke test against a local deployment", () => {
     assert.match(redirect?.detail ?? "", /connection refused/);
   });
 
+  it("suggests --cookie-path only when it was not given", async () => {
+    const without = (await failedChecks({ ...correctApp, setCookie: [] })).results.find((r) => r.name === "session-cookies");
+    assert.match(without?.detail ?? "", /pass --cookie-path with a page that starts a session/);
+    const given = (await failedChecks({ ...correctApp, setCookie: [] }, "--cookie-path", "/login")).results.find((r) => r.name === "session-cookies");
+    assert.match(given?.detail ?? "", /no Set-Cookie on \/, \/auth\/callback, \/healthz, \/login; the --cookie-path page must start a session\./);
+  });
+
   it("expects the SameSite it is told to", async () => {
     const { failed } = await failedChecks(correctApp, "--expect-samesite", "strict");
     assert.deepEqual(failed, ["session-cookies"]);
@@ -221,6 +228,28 @@ describe("smoke test against a local deployment", () => {
       );
       assert.equal(run.stdout.match(/^FAIL/gm)?.length, 1);
     });
+
+    for (const [title, endpoint, refusal] of [
+      ["a closed HTTPS port", async () => `127.0.0.1:${await freePort()}`, /connection refused by 127\.0\.0\.1:\d+/],
+      ["a plain-HTTP server on the HTTPS port", async () => `127.0.0.1:${app.httpPort}`, /127\.0\.0\.1:\d+ does not speak TLS \(a plain-HTTP server on the HTTPS port\?\)/],
+    ] as const) {
+      it(`against ${title}, says once what failed to connect and skips the checks that need it`, async () => {
+        app.use(correctApp);
+        const port = await endpoint();
+        const run = await smoke([...args(), "--connect-to", `${host}:443:${port}`]);
+        assert.equal(run.status, 1, run.stdout + run.stderr);
+        const lines = run.stdout.trim().split("\n");
+        assert.match(lines.find((l) => l.startsWith("FAIL tls-certificate")) ?? "", refusal);
+        assert.match(run.stdout, /^ok {3}https-redirect/m, "the plain-HTTP check still runs");
+        assert.deepEqual(
+          lines.filter((l) => l.startsWith("skip")),
+          ["skip hsts, auth-callback, session-cookies, cors-allowed, cors-refused, healthz: not run: no HTTPS connection to staging.app.example.com (see tls-certificate)"],
+        );
+        assert.equal(run.stdout.match(/connection refused|does not speak TLS/g)?.length, 1, "the failure is said once");
+        assert.doesNotMatch(run.stdout, /SSL routines|ssl3_|openssl|--cookie-path/i);
+        assert.match(lines[lines.length - 1], /1 of 8 checks failed, 6 not run$/);
+      });
+    }
 
     it("exits 2 naming the option on a bad command line", async () => {
       const run = await smoke(["--base-url", "http://staging.app.example.com"]);

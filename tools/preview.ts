@@ -12,13 +12,13 @@ import { checkPolicyPack, DEFAULT_PACK_DIR, PolicyPackError, PolicyPackServer, P
 import { collectStack, ProgramError, REPO_ROOT } from "./offline/engine";
 import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./offline/policy-config";
 import { Progress } from "./offline/progress";
-import { countVerdicts, renderPlan, renderVerdicts, styleFor, summaryLine, VerdictCounts } from "./offline/render";
+import { countVerdicts, renderPlan, renderPlanSummary, renderVerdicts, sectionVerdicts, STAGING_NOTES, Style, styleFor, summaryLine, VerdictCounts } from "./offline/render";
 import { randomSeed } from "./offline/provider-model/seeded";
 import { DEFAULT_SCENARIO } from "./offline/engine";
 import { SCENARIOS, type Scenario, type StackSnapshot } from "./offline/snapshot";
 
 const USAGE = `usage: npm run preview -- (--stack NAME | --all) [--json] [--policy-pack DIR]
-         [--policy-pack-config FILE] [--stack-file FILE] [--root DIR] [--no-policy] [--typecheck-pack]
+         [--policy-pack-config FILE] [--stack-file FILE] [--root DIR] [--no-policy] [--typecheck-pack] [--verbose]
          [--scenario create|update] [--seed SEED]
 
   --stack NAME              preview one stack (Pulumi.NAME.yaml); repeatable
@@ -30,6 +30,7 @@ const USAGE = `usage: npm run preview -- (--stack NAME | --all) [--json] [--poli
   --root DIR                the Pulumi project directory (default: the repo root)
   --no-policy               plan only, no policy pack
   --typecheck-pack          type-check the pack on load as the CLI does (slow)
+  --verbose                 list every declared difference and every resource, not their summaries
   --scenario update|create  provider outputs of an already-deployed stack (default, as CI sees it)
                             or of a first deploy (computed values unknown)
   --seed SEED               the generated ids, suffixes and revisions (default: a new random seed, printed)`;
@@ -48,6 +49,7 @@ export interface CliOptions {
   readonly scenario: Scenario;
   /** One seed for every stack of the run: the same generated parts in each, as the model promises. */
   readonly seed: string;
+  readonly verbose: boolean;
 }
 
 export class UsageError extends Error {}
@@ -69,6 +71,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         "typecheck-pack": { type: "boolean", default: false },
         scenario: { type: "string" },
         seed: { type: "string" },
+        verbose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -99,6 +102,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     typeCheckPack: v["typecheck-pack"],
     scenario,
     seed: v.seed ?? randomSeed(),
+    verbose: v.verbose,
   };
 }
 
@@ -179,9 +183,20 @@ export async function runPreview(opts: CliOptions, progress: Progress): Promise<
 
 function describeError(e: unknown): NonNullable<StackResult["error"]> {
   if (e instanceof ProgramError) return { kind: e.kind, message: e.message, ...(e.location ? { location: e.location } : {}) };
-  if (e instanceof PolicyPackError) return { kind: "pack", message: e.message };
+  if (e instanceof PolicyPackError) return { kind: "pack", message: withoutStackFrames(e.message) };
   if (e instanceof PolicyConfigError) return { kind: "policy-config", message: e.message };
   return { kind: "internal", message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+}
+
+/**
+ * The policy SDK forwards a failing policy's JS stack; the lines that matter are the message. Frames
+ * (`    at fn (file:line)`) help the pack's authors, who can run the pack's own tests.
+ */
+export function withoutStackFrames(message: string): string {
+  return message
+    .split("\n")
+    .filter((line) => !/^\s+at \S/.test(line))
+    .join("\n");
 }
 
 export function exitCode(results: readonly StackResult[]): number {
@@ -218,27 +233,58 @@ export function toJson(results: readonly StackResult[]): unknown {
   };
 }
 
-export function toText(results: readonly StackResult[], stdout: { isTTY?: boolean }): string {
+export interface TextOptions {
+  /** Every declared difference and the whole resource tree, not their summaries. */
+  readonly verbose?: boolean;
+}
+
+/**
+ * For people, top-down: one verdict line per stack first (may this ship?), then per stack the
+ * mandatory violations, the differences from the lock, declared differences (a count and where they
+ * are explained), other advisory notes, and the plan. An error several stacks share is printed once.
+ */
+export function toText(results: readonly StackResult[], stdout: { isTTY?: boolean }, opts: TextOptions = {}): string {
   const style = styleFor(stdout);
-  const blocks: string[] = [];
+  const blocks: string[] = results.map((r) => verdictLine(r, style));
+  // Which provider outputs the verdicts rest on, and how to rerun them: one dim line under the verdicts.
   const model = providerModelLine(results);
-  if (model) blocks.push(style.dim(model), "");
+  if (model) blocks.push(style.dim(model));
+  blocks.push("");
+  const errors = new Map<string, string[]>();
+  for (const r of results) if (r.error) errors.set(r.error.message, [...(errors.get(r.error.message) ?? []), r.stack]);
+  for (const [message, stacks] of errors) blocks.push(style.red(`error: ${stacks.length === 1 ? "stack" : "stacks"} ${stacks.join(", ")}: ${message}`), "");
   for (const r of results) {
-    if (r.snapshot) blocks.push(renderPlan(r.snapshot, style));
+    if (!r.snapshot) continue;
+    blocks.push(style.bold(`Previewing stack ${r.stack} (${r.snapshot.project}), offline`));
+    if (r.verdicts) blocks.push(...verdictSections(r.verdicts, style, opts));
     // E.g. how `secure:` values were handled: worth one dim line, never a warning.
-    for (const note of r.snapshot?.notes ?? []) blocks.push(style.dim(`note: ${note}`));
-    if (r.verdicts) {
-      const verdicts = renderVerdicts(r.verdicts, style);
-      if (verdicts) blocks.push(verdicts);
-    }
-    if (r.error) blocks.push(style.red(`error: stack ${r.stack}: ${r.error.message}`));
-    blocks.push("");
+    for (const note of r.snapshot.notes ?? []) blocks.push(style.dim(`note: ${note}`));
+    blocks.push("", opts.verbose ? renderPlan(r.snapshot, style) : renderPlanSummary(r.snapshot, style), "");
   }
-  for (const r of results) {
-    if (r.error) blocks.push(`${r.stack}: ${style.red(`error (${r.error.kind})`)}`);
-    else blocks.push(summaryLine(r.stack, r.snapshot?.resources.length ?? 0, r.verdicts ? countVerdicts(r.verdicts) : undefined, style));
+  return `${blocks.join("\n").trimEnd()}\n`;
+}
+
+function verdictLine(r: StackResult, style: Style): string {
+  if (r.error) return `${r.stack}: ${style.red(`error (${r.error.kind})`)}`;
+  return summaryLine(r.stack, r.snapshot?.resources.length ?? 0, r.verdicts ? countVerdicts(r.verdicts) : undefined, style);
+}
+
+function verdictSections(verdicts: readonly PolicyVerdict[], style: Style, opts: TextOptions): string[] {
+  const s = sectionVerdicts(verdicts);
+  const out: string[] = [];
+  const section = (title: string, list: readonly PolicyVerdict[]) => {
+    if (list.length > 0) out.push("", style.bold(`${title} (${list.length}):`), renderVerdicts(list, style));
+  };
+  section("Mandatory violations: fix before this stack ships", s.mandatory);
+  section("Changed against parity.lock.json: production's structure", s.lock);
+  const declared = [...s.declared.values()].flat();
+  if (declared.length > 0) {
+    const ids = [...s.declared.keys()].sort();
+    out.push("", `Declared differences: ${declared.length} from ${ids.length} declaration${ids.length === 1 ? "" : "s"} in known-differences.yaml (${ids.join(", ")}); why each exists: ${STAGING_NOTES}${opts.verbose ? "" : " (--verbose lists them)"}.`);
+    if (opts.verbose) out.push(renderVerdicts(declared, style));
   }
-  return `${blocks.join("\n")}\n`;
+  section("Advisory notes", s.advisory);
+  return out;
 }
 
 /** The header line: which provider scenario and seed the outputs came from, to rerun the same preview. */
@@ -270,7 +316,7 @@ async function main(): Promise<number> {
     return EXIT.error;
   }
   if (opts.json) process.stdout.write(`${JSON.stringify(toJson(results), null, 2)}\n`);
-  else process.stdout.write(toText(results, process.stdout));
+  else process.stdout.write(toText(results, process.stdout, { verbose: opts.verbose }));
   return exitCode(results);
 }
 

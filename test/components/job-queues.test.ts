@@ -62,8 +62,10 @@ describe("components/job-queues", () => {
     assert.equal(trust.Condition.StringEquals["aws:SourceAccount"], "123456789012");
   });
 
-  it("follows the queue list from config and a timezone change", async () => {
-    const r = await renderStack("staging", build, { "parity:queues": JSON.stringify(["jobs", "reports", "webhooks"]), "parity:scheduleTimezone": "Europe/Berlin" });
+  it("follows the queue list and timezone it is given", async () => {
+    // Structural settings change in Pulumi.yaml for every stack (a stack file may not set them), so the
+    // component is given the changed settings directly.
+    const r = await renderStack("staging", (s) => build({ ...s, queues: ["jobs", "reports", "webhooks"], scheduleTimezone: "Europe/Berlin" }));
     assert.deepEqual(ofType(r.resources, "aws:sqs/queue:Queue").map((q) => q.inputs.name).sort(), [
       "parity-staging-jobs",
       "parity-staging-jobs-dlq",

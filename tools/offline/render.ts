@@ -2,9 +2,11 @@ import type { PolicyVerdict } from "./analyzer";
 import type { CollectedResource, StackSnapshot } from "./snapshot";
 
 /**
- * Text output shaped like `pulumi preview`: the plan as a tree of `+ create` rows (every resource is a
- * create offline: there is no prior state), the resource count, then policy violations grouped by
- * policy, then one summary line.
+ * Text output for a reviewer reading top-down: per stack the verdict, then the mandatory violations
+ * (each message has both values and the fix), then what changed against the parity lock, declared
+ * differences as a count with a pointer to their explanations, other advisory notes once each, and
+ * the plan summarised by component. `--verbose` lists every declared difference and the whole
+ * `pulumi preview`-style tree of `+ create` rows (every resource is a create offline: no prior state).
  */
 
 export interface Style {
@@ -57,6 +59,30 @@ export function treeRows(resources: readonly CollectedResource[]): Row[] {
   return rows;
 }
 
+/** The plan by top-level component: what a reviewer needs from 100+ identical `create` rows. */
+export function renderPlanSummary(snapshot: StackSnapshot, style: Style): string {
+  const byUrn = new Map(snapshot.resources.map((r) => [r.urn, r]));
+  const root = snapshot.resources.find((r) => r.parent === undefined || !byUrn.has(r.parent));
+  const counts = new Map<string, number>();
+  const topOf = (r: CollectedResource): CollectedResource => {
+    let at = r;
+    while (at.parent && byUrn.has(at.parent) && at.parent !== root?.urn) at = byUrn.get(at.parent) as CollectedResource;
+    return at;
+  };
+  for (const r of snapshot.resources) {
+    if (r === root) continue;
+    const top = topOf(r);
+    counts.set(top.urn, (counts.get(top.urn) ?? 0) + 1);
+  }
+  const tops = [...counts.keys()].map((urn) => byUrn.get(urn) as CollectedResource);
+  const nameWidth = Math.max(4, ...tops.map((r) => r.name.length));
+  const typeWidth = Math.max(4, ...tops.map((r) => displayType(r.type).length));
+  return [
+    `Plan: ${snapshot.resources.length} to create, by component (--verbose for every resource):`,
+    ...tops.map((r) => style.green(`    + ${r.name.padEnd(nameWidth)}  ${displayType(r.type).padEnd(typeWidth)}  ${counts.get(r.urn)}`)),
+  ].join("\n");
+}
+
 export function renderPlan(snapshot: StackSnapshot, style: Style): string {
   const rows = treeRows(snapshot.resources);
   const typeCells = rows.map((r) => `${r.prefix}${displayType(r.resource.type)}`);
@@ -85,6 +111,36 @@ export function countVerdicts(verdicts: readonly PolicyVerdict[]): VerdictCounts
   return { mandatory: blocking, advisory: verdicts.filter((v) => v.enforcementLevel === "advisory").length };
 }
 
+/** The policy whose violations are differences from parity.lock.json; they get their own section. */
+export const LOCK_POLICY = "stack-parity";
+/** Where the explanation of every declared difference lives. */
+export const STAGING_NOTES = "docs/staging-notes.md";
+const DECLARED_BY = /as declared by `([^`]+)`/;
+
+/** A stack's verdicts in reading order. */
+export interface VerdictSections {
+  /** Mandatory violations other than lock differences: safety, security, config rules. */
+  readonly mandatory: PolicyVerdict[];
+  /** Mandatory differences from parity.lock.json (stack-parity). */
+  readonly lock: PolicyVerdict[];
+  /** Advisory notes of declared differences, by declaration id. */
+  readonly declared: Map<string, PolicyVerdict[]>;
+  /** Every other advisory verdict (values unknown until deployment, policies set to advisory). */
+  readonly advisory: PolicyVerdict[];
+}
+
+export function sectionVerdicts(verdicts: readonly PolicyVerdict[]): VerdictSections {
+  const sections: VerdictSections = { mandatory: [], lock: [], declared: new Map(), advisory: [] };
+  for (const v of verdicts) {
+    const id = DECLARED_BY.exec(v.message)?.[1];
+    if (v.enforcementLevel !== "advisory") (v.policyName === LOCK_POLICY ? sections.lock : sections.mandatory).push(v);
+    else if (id) sections.declared.set(id, [...(sections.declared.get(id) ?? []), v]);
+    else sections.advisory.push(v);
+  }
+  return sections;
+}
+
+/** Verdicts grouped by policy; within a policy, one entry per distinct message with every resource it names. */
 export function renderVerdicts(verdicts: readonly PolicyVerdict[], style: Style): string {
   if (verdicts.length === 0) return "";
   const byPolicy = new Map<string, PolicyVerdict[]>();
@@ -92,20 +148,39 @@ export function renderVerdicts(verdicts: readonly PolicyVerdict[], style: Style)
     const key = `${v.policyPackName}\u0000${v.policyName}`;
     byPolicy.set(key, [...(byPolicy.get(key) ?? []), v]);
   }
-  const lines = ["", style.bold("Policy Violations:")];
+  const lines: string[] = [];
   for (const group of byPolicy.values()) {
     const first = group[0];
     const level = first.enforcementLevel === "advisory" ? style.yellow("[advisory]") : style.red(`[${first.enforcementLevel}]`);
     const version = first.policyPackVersion ? `@v${first.policyPackVersion}` : "";
     lines.push(`    ${level}  ${style.bold(first.policyName)}  (${first.policyPackName}${version})  ${group.length} violation${group.length === 1 ? "" : "s"}`);
     lines.push(`    ${style.dim(first.description)}`);
-    for (const v of group) {
-      const where = v.resourceType ? `${displayType(v.resourceType)}: ${v.resourceName}` : v.urn ? v.urn : "the stack";
-      lines.push(`      - ${where}`);
-      for (const line of messageBody(v).split("\n")) lines.push(`        ${line}`);
+    for (const { body, where } of distinctMessages(group)) {
+      lines.push(`      - ${where.length > 0 ? where.join(", ") : body.split("\n")[0]}`);
+      const rest = where.length > 0 ? body.split("\n") : body.split("\n").slice(1);
+      for (const line of rest) lines.push(`        ${line}`);
     }
   }
   return lines.join("\n");
+}
+
+/**
+ * The same note about several services (`Env var X of web-task/app …`, once per task) or several
+ * resources is one entry naming them all; a stack-level verdict names no resource.
+ */
+function distinctMessages(group: readonly PolicyVerdict[]): { body: string; where: string[] }[] {
+  const byBody = new Map<string, string[]>();
+  for (const v of group) {
+    let body = messageBody(v);
+    const where: string[] = [];
+    const service = /^(Env var `[^`]+`) of `([^`]+)`/.exec(body);
+    if (service) {
+      body = body.replace(service[0], service[1]);
+      where.push(service[2]);
+    } else if (v.resourceType) where.push(`${displayType(v.resourceType)}: ${v.resourceName}`);
+    byBody.set(body, [...(byBody.get(body) ?? []), ...where]);
+  }
+  return [...byBody].map(([body, where]) => ({ body, where }));
 }
 
 /** The message without the description the pack prepends to it. */

@@ -1,6 +1,6 @@
 import type { DiffClass } from "../../policy/compare";
 import { formatValue, oneLine } from "./format-value";
-import { CLASS_ORDER, ParityReport, shortResourceName, shortType } from "./report-model";
+import { CLASS_ORDER, declarationCoverage, ParityReport, shortResourceName, shortType } from "./report-model";
 import { truncate } from "./text-layout";
 
 /**
@@ -25,7 +25,7 @@ const BADGE: Record<DiffClass, string> = {
 };
 
 export function renderMarkdown(report: ParityReport, limit = COMMENT_LIMIT): string {
-  const head = [...header(report), ...summary(report), ...divergent(report), ...presence(report), ...declared(report), ...env(report)];
+  const head = [...header(report), ...summary(report), ...divergent(report), ...presence(report), ...coverage(report), ...declared(report), ...env(report)];
   const full = everyProperty(report, true);
   let text = [...head, ...full].join("\n");
   if (text.length > limit) {
@@ -149,6 +149,18 @@ function presence(report: ParityReport): string[] {
   // An undeclared one needs action, so it is never folded away.
   if (report.presence.some((p) => p.class === "divergent") || rows.length <= FOLD_ROWS) return [`### ${title}`, "", ...lines, ""];
   return folded(`${title}, all declared`, lines, true);
+}
+
+/** What each declaration in known-differences.yaml covered: a blanket declaration shows here. */
+function coverage(report: ParityReport): string[] {
+  const rows = declarationCoverage(report).map((d) => [
+    cell(`\`${d.id}\``),
+    cell(d.onlyIn.join(", ") || "—"),
+    cell(d.properties.map((p) => `\`${p.path}\` of ${p.resources.join(", ")}`).join("; ") || "—"),
+    cell(d.env.map((e) => `\`${e.key}\` of ${e.services.join(", ")}`).join("; ") || "—"),
+  ]);
+  if (rows.length === 0) return [];
+  return folded(`🔵 What each declaration covers (${rows.length})`, tableLines(["declaration", "only in one stack", "properties", "env vars"], rows), rows.length > FOLD_ROWS);
 }
 
 function declared(report: ParityReport): string[] {

@@ -1,6 +1,6 @@
 import type { DiffClass } from "../../policy/compare";
 import { formatValue, oneLine } from "./format-value";
-import { CLASS_ORDER, ClassCounts, ParityReport, ReportSource, ResourceGroup, shortResourceName, shortType } from "./report-model";
+import { CLASS_ORDER, ClassCounts, declarationCoverage, ParityReport, ReportSource, ResourceGroup, shortResourceName, shortType } from "./report-model";
 import { fitColumns, padEnd, truncate, visibleWidth, wrap, wrapHanging, wrapPath } from "./text-layout";
 
 export interface TerminalOptions {
@@ -47,21 +47,38 @@ export function renderTerminal(report: ParityReport, options: TerminalOptions): 
   // Continuation lines hang under the text, not the margin, so wrapped items still read as items.
   const emit = (line = "") => out.push(...wrapHanging(line, width, line.length - line.trimStart().length + 2));
 
+  // Top-down, as a reviewer reads: the verdict, what must be fixed (both values and the fix), what
+  // is declared and what each declaration covers, then the totals and the full side-by-side listing.
   emit(paint("bold")(`Parity report: ${report.source.staging.stack} vs ${report.source.production.stack} (project ${report.source.project})`));
   for (const line of describeSource(report.source)) emit(`  ${line}`);
   emit();
-
-  renderDivergent(report, width, paint, emit);
-  renderPresence(report, paint, emit);
-  renderResources(report, width, paint, out, emit);
-  renderEnv(report, width, paint, out, emit);
-  renderTotals(report, width, paint, out, emit);
-
   const verdict = report.divergent
     ? paint("divergent")(`✗ staging diverges from production: ${divergentCount(report)} difference(s) must be fixed or declared in known-differences.yaml.`)
     : paint("bold")("✓ staging matches production's structure; every difference is sizing, identity or declared.");
   emit(verdict);
-  return `${out.join("\n")}\n`;
+  emit();
+
+  renderDivergent(report, width, paint, emit);
+  renderPresence(report, paint, emit);
+  renderDeclarations(report, paint, emit);
+  renderTotals(report, width, paint, out, emit);
+  renderEnv(report, width, paint, out, emit);
+  renderResources(report, width, paint, out, emit);
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** Each declaration in known-differences.yaml with the resources, properties and env keys it covered. */
+function renderDeclarations(report: ParityReport, paint: Painter, emit: (l?: string) => void): void {
+  const coverage = declarationCoverage(report);
+  if (coverage.length === 0) return;
+  emit(paint("bold")(`Declared differences (${coverage.length} declarations in known-differences.yaml; why: docs/staging-notes.md)`));
+  for (const d of coverage) {
+    emit(`  ${paint("declared")(`${MARK.declared} ${d.id}`)}`);
+    if (d.onlyIn.length > 0) emit(`      only in one stack: ${d.onlyIn.join(", ")}`);
+    if (d.properties.length > 0) emit(`      properties: ${d.properties.map((p) => `${p.path} of ${p.resources.join(", ")}`).join("; ")}`);
+    if (d.env.length > 0) emit(`      env: ${d.env.map((e) => `${e.key} of ${e.services.join(", ")}`).join("; ")}`);
+  }
+  emit();
 }
 
 export function describeSource(source: ReportSource): string[] {
@@ -102,9 +119,12 @@ function renderDivergent(report: ParityReport, width: number, paint: Painter, em
 }
 
 function renderPresence(report: ParityReport, paint: Painter, emit: (l?: string) => void): void {
-  if (report.presence.length === 0) return;
-  emit(paint("bold")(`Resources in one stack only (${report.presence.length})`));
-  for (const p of report.presence) {
+  // Declared ones are listed under their declaration (renderDeclarations); here only what needs action.
+  const undeclared = report.presence.filter((p) => p.class !== "declared");
+  if (undeclared.length === 0) return;
+  const declared = report.presence.length - undeclared.length;
+  emit(paint("bold")(`Resources in one stack only, not declared (${undeclared.length}${declared > 0 ? `; ${declared} more declared, below` : ""})`));
+  for (const p of undeclared) {
     const why = p.class === "declared" ? `declared: ${p.declaredBy ?? "known-differences.yaml"}` : "not declared: add it to the other stack or declare it";
     emit(`  ${paint(p.class)(`${MARK[p.class]} ${p.class.padEnd(9)}`)} ${p.component} › ${shortResourceName(p.resourceKey)} (${shortType(p.resourceType)}) only in ${p.onlyIn}; ${why}`);
   }
@@ -116,8 +136,8 @@ function resourceTitle(r: ResourceGroup): string {
 }
 
 /**
- * A fixed-width table. Cells are cut to their column, except the `wrapped` column (property paths),
- * which continues on the next lines: a cut value is a detail, a cut path is a different property.
+ * A fixed-width table. A cell wider than its column continues on the next lines; the `wrapped`
+ * column (property paths) breaks between path segments.
  */
 function table(
   width: number,
@@ -133,11 +153,17 @@ function table(
       .map((c, i) => (i === cells.length - 1 ? truncate(c, widths[i]) : padEnd(truncate(c, widths[i]), widths[i])))
       .join(" ".repeat(GAP))
       .trimEnd();
+  // Values wrap like paths: a value cut short cannot be compared with the other stack's.
+  const cellLines = (c: string, i: number): string[] => {
+    if (visibleWidth(c) <= widths[i]) return [c];
+    if (i !== wrapped) return wrap(c, widths[i]);
+    const indent = c.length - c.trimStart().length;
+    return wrapPath(c.trimStart(), widths[i] - indent).map((p) => " ".repeat(indent) + p);
+  };
   const lines = (cells: readonly string[]) => {
-    if (wrapped < 0 || visibleWidth(cells[wrapped]) <= widths[wrapped]) return [join(cells)];
-    const indent = cells[wrapped].length - cells[wrapped].trimStart().length;
-    const parts = wrapPath(cells[wrapped].trimStart(), widths[wrapped] - indent).map((p) => " ".repeat(indent) + p);
-    return parts.map((part, n) => join(cells.map((c, i) => (i === wrapped ? part : n === 0 ? c : ""))));
+    const parts = cells.map(cellLines);
+    const height = Math.max(...parts.map((p) => p.length));
+    return Array.from({ length: height }, (_, n) => join(parts.map((p) => p[n] ?? "")));
   };
   return { header: join(headers), lines };
 }
@@ -150,11 +176,12 @@ function renderResources(report: ParityReport, width: number, paint: Painter, ou
   out.push(paint("dim")(t.header));
   for (const r of report.resources) {
     const title = r.properties.length === 0 ? `${resourceTitle(r)}: no properties to compare` : resourceTitle(r);
-    out.push(`${paint(r.worst)(MARK[r.worst])} ${paint("bold")(truncate(title, width - 2))}`);
+    const [first, ...rest] = wrap(title, width - 2);
+    out.push(`${paint(r.worst)(MARK[r.worst])} ${paint("bold")(first)}`, ...rest.map((l) => `  ${paint("bold")(l)}`));
     for (const p of r.properties) {
       const cells = [p.class, `  ${p.path}`, formatValue(p.staging), formatValue(p.production)];
       for (const line of t.lines(cells)) out.push(paint(p.class)(line.slice(0, CLASS_COL)) + line.slice(CLASS_COL));
-      if (p.class === "declared" && p.declaredBy) out.push(paint("dim")(truncate(`${" ".repeat(CLASS_COL + GAP + 4)}declared by ${p.declaredBy}`, width)));
+      if (p.class === "declared" && p.declaredBy) out.push(...wrapHanging(`${" ".repeat(CLASS_COL + GAP + 4)}declared by ${p.declaredBy}`, width, CLASS_COL + GAP + 4).map(paint("dim")));
     }
   }
   emit();

@@ -159,6 +159,41 @@ function componentTotals(resources: readonly ResourceGroup[], presence: readonly
   });
 }
 
+/** What one declaration in known-differences.yaml covered in this comparison. */
+export interface DeclarationCoverage {
+  readonly id: string;
+  /** Resources present in one stack only, by name. */
+  readonly onlyIn: readonly string[];
+  /** Each property path with the resources (by name) where it differs. */
+  readonly properties: readonly { readonly path: string; readonly resources: readonly string[] }[];
+  /** Each env key with the services where it differs. */
+  readonly env: readonly { readonly key: string; readonly services: readonly string[] }[];
+}
+
+/** Per declaration, what it excused here: the report says what each declaration really covers. */
+export function declarationCoverage(report: ParityReport): DeclarationCoverage[] {
+  const byId = new Map<string, { onlyIn: Set<string>; properties: Map<string, Set<string>>; env: Map<string, Set<string>> }>();
+  const entry = (id: string) => {
+    const found = byId.get(id) ?? { onlyIn: new Set<string>(), properties: new Map<string, Set<string>>(), env: new Map<string, Set<string>>() };
+    byId.set(id, found);
+    return found;
+  };
+  const add = (map: Map<string, Set<string>>, key: string, value: string) => map.set(key, (map.get(key) ?? new Set<string>()).add(value));
+  for (const p of report.presence) if (p.class === "declared" && p.declaredBy) entry(p.declaredBy).onlyIn.add(shortResourceName(p.resourceKey));
+  for (const r of report.resources) {
+    for (const p of r.properties) if (p.class === "declared" && p.declaredBy) add(entry(p.declaredBy).properties, p.path, shortResourceName(r.resourceKey));
+  }
+  for (const e of report.env) if (e.class === "declared" && e.declaredBy) add(entry(e.declaredBy).env, e.key, e.service);
+  return [...byId.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, c]) => ({
+      id,
+      onlyIn: [...c.onlyIn].sort(),
+      properties: [...c.properties].map(([path, resources]) => ({ path, resources: [...resources].sort() })),
+      env: [...c.env].map(([key, services]) => ({ key, services: [...services].sort() })),
+    }));
+}
+
 /** A resource key is long (`parity:components:Database$aws:rds/instance:Instance::db-instance`); people read the name. */
 export function shortResourceName(resourceKey: string): string {
   const i = resourceKey.lastIndexOf("::");

@@ -7,6 +7,12 @@ export interface Probes {
   readonly certificate: CertificateObservation;
   /** `GET http://<host><health path>`: must redirect permanently to the same path over HTTPS. */
   readonly plainHttp: Observation;
+  /** Undefined when no TLS connection could be made: the HTTPS checks cannot run. */
+  readonly https?: HttpsProbes;
+}
+
+/** What the HTTPS requests saw, once a TLS connection works. */
+export interface HttpsProbes {
   readonly home: Observation;
   readonly callback: Observation;
   readonly health: Observation;
@@ -26,6 +32,8 @@ export interface CheckResult {
   readonly name: CheckName;
   readonly ok: boolean;
   readonly detail: string;
+  /** Not run: what it needs failed first (the detail says which check to read). */
+  readonly skipped?: true;
 }
 
 export const CHECK_NAMES = [
@@ -45,21 +53,33 @@ type Expectations = Pick<
   "baseUrl" | "expectSameSite" | "hstsMaxAgeSeconds" | "healthPath"
 >;
 
+/** The checks that speak HTTPS: none can run without a TLS connection. */
+export const HTTPS_CHECKS: readonly CheckName[] = ["hsts", "auth-callback", "session-cookies", "cors-allowed", "cors-refused", "healthz"];
+
 export function judge(probes: Probes, expected: Expectations): CheckResult[] {
+  const { https } = probes;
+  if (!https) {
+    // The connection failure is said once, by tls-certificate; repeating it per check says nothing new.
+    const why = `not run: no HTTPS connection to ${probes.certificate.host} (see tls-certificate)`;
+    return CHECK_NAMES.map((name) =>
+      name === "https-redirect" ? httpsRedirect(probes.plainHttp, expected) : name === "tls-certificate" ? certificate(probes.certificate) : skip(name, why),
+    );
+  }
   return [
     httpsRedirect(probes.plainHttp, expected),
-    hsts(probes.home, expected.hstsMaxAgeSeconds),
+    hsts(https.home, expected.hstsMaxAgeSeconds),
     certificate(probes.certificate),
-    authCallback(probes.callback),
-    sessionCookies(probes, expected.expectSameSite),
-    corsAllowed(probes.corsAllowed),
-    corsRefused(probes.corsRefused),
-    healthz(probes.health),
+    authCallback(https.callback),
+    sessionCookies(https, expected.expectSameSite),
+    corsAllowed(https.corsAllowed),
+    corsRefused(https.corsRefused),
+    healthz(https.health),
   ];
 }
 
 const pass = (name: CheckName, detail: string): CheckResult => ({ name, ok: true, detail });
 const fail = (name: CheckName, detail: string): CheckResult => ({ name, ok: false, detail });
+const skip = (name: CheckName, detail: string): CheckResult => ({ name, ok: false, detail, skipped: true });
 
 function unreachable(name: CheckName, observation: Observation): CheckResult | undefined {
   return observation.status === undefined
@@ -119,6 +139,9 @@ function hsts(observation: Observation, maxAge: number): CheckResult {
 
 function certificate(observation: CertificateObservation): CheckResult {
   const name = "tls-certificate";
+  if (observation.connected === false) {
+    return fail(name, `cannot connect over HTTPS to ${observation.host}: ${observation.error ?? "no TLS handshake"}`);
+  }
   if (!observation.authorized) {
     const names = observation.altNames ? ` (certificate for ${observation.altNames})` : "";
     return fail(name, `${observation.host}: ${observation.error ?? "not trusted"}${names}`);
@@ -144,7 +167,7 @@ function authCallback(observation: Observation): CheckResult {
   return pass(name, `${observation.url} answered ${status}${location ? ` → ${location}` : ""}`);
 }
 
-function sessionCookies(probes: Probes, expectSameSite: string): CheckResult {
+function sessionCookies(probes: HttpsProbes, expectSameSite: string): CheckResult {
   const name = "session-cookies";
   const pages = [
     probes.home,
@@ -152,13 +175,16 @@ function sessionCookies(probes: Probes, expectSameSite: string): CheckResult {
     probes.health,
     ...(probes.cookiePage ? [probes.cookiePage] : []),
   ];
-  const cookies = pages.flatMap((page) => (page.headers["set-cookie"] ?? []).map(parseSetCookie));
+  const answered = pages.filter((page) => page.status !== undefined);
+  // A page that never answered says nothing about cookies; the checks that fetched it say why.
+  if (answered.length === 0) return skip(name, "not run: no page answered (see healthz and hsts)");
+  const cookies = answered.flatMap((page) => (page.headers["set-cookie"] ?? []).map(parseSetCookie));
   if (cookies.length === 0) {
-    const paths = pages.map((page) => new URL(page.url).pathname).join(", ");
-    return fail(
-      name,
-      `no Set-Cookie on ${paths}; pass --cookie-path with a page that starts a session.`,
-    );
+    const paths = answered.map((page) => new URL(page.url).pathname).join(", ");
+    const advice = probes.cookiePage
+      ? "the --cookie-path page must start a session"
+      : "pass --cookie-path with a page that starts a session";
+    return fail(name, `no Set-Cookie on ${paths}; ${advice}.`);
   }
   const problems = cookies
     .map((cookie) => cookieProblem(cookie, expectSameSite))

@@ -15,6 +15,9 @@ export async function probe(options: SmokeOptions): Promise<Probes> {
     return url;
   };
   const certificate = await inspectCertificate(options.baseUrl, transport);
+  const plainHttp = request({ url: at(options.healthPath, "http:"), verifyTls: false }, transport);
+  // Without a TLS connection every HTTPS request would fail the same way: ask only over plain HTTP.
+  if (certificate.connected === false) return { certificate, plainHttp: await plainHttp };
   const verifyTls = certificate.authorized;
   const get = (path: string) => request({ url: at(path), verifyTls }, transport);
   const preflight = async (origin: string): Promise<Preflight> => ({
@@ -34,9 +37,9 @@ export async function probe(options: SmokeOptions): Promise<Probes> {
     ),
   });
 
-  const [plainHttp, home, callback, health, cookiePage, corsAllowed, corsRefused] =
+  const [plainObservation, home, callback, health, cookiePage, corsAllowed, corsRefused] =
     await Promise.all([
-      request({ url: at(options.healthPath, "http:"), verifyTls }, transport),
+      plainHttp,
       get("/"),
       get(options.callbackPath),
       get(options.healthPath),
@@ -44,14 +47,18 @@ export async function probe(options: SmokeOptions): Promise<Probes> {
       Promise.all(options.corsOrigins.map(preflight)),
       preflight(options.refusedOrigin),
     ]);
-  return { certificate, plainHttp, home, callback, health, cookiePage, corsAllowed, corsRefused };
+  return {
+    certificate,
+    plainHttp: plainObservation,
+    https: { home, callback, health, cookiePage, corsAllowed, corsRefused },
+  };
 }
 
 export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
   const results = judge(await probe(options), options);
   if (!results.find((r) => r.name === "tls-certificate")?.ok) {
-    // The redirect check speaks plain HTTP, so only the HTTPS checks carry the caveat.
-    const overTls = (r: CheckResult) => r.name !== "tls-certificate" && r.name !== "https-redirect";
+    // The redirect check speaks plain HTTP, so only the HTTPS checks that ran carry the caveat.
+    const overTls = (r: CheckResult) => r.name !== "tls-certificate" && r.name !== "https-redirect" && !r.skipped;
     return results.map((r) =>
       overTls(r) ? { ...r, detail: `${r.detail} (TLS not verified: see tls-certificate)` } : r,
     );
@@ -71,7 +78,7 @@ export async function runSmokeUntilPass(
   const deadline = Date.now() + options.waitSeconds * 1000;
   for (;;) {
     const results = await runSmoke(options);
-    const failed = results.filter((r) => !r.ok);
+    const failed = results.filter((r) => !r.ok && !r.skipped);
     const secondsLeft = Math.floor((deadline - Date.now()) / 1000);
     if (failed.length === 0 || secondsLeft < options.retryEverySeconds) return results;
     onRetry(failed, secondsLeft);
@@ -79,16 +86,22 @@ export async function runSmokeUntilPass(
   }
 }
 
-/** One line per check, `ok`/`FAIL` first so `grep FAIL` finds every failure. */
+/**
+ * One line per check, `ok`/`FAIL` first so `grep FAIL` finds every failure; checks skipped for the
+ * same reason share one `skip` line, so a connection failure is said once.
+ */
 export function formatResults(baseUrl: URL, results: readonly CheckResult[]): string {
-  const width = Math.max(...results.map((r) => r.name.length));
-  const lines = results.map(
-    (r) => `${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(width)}  ${r.detail}`,
-  );
-  const failed = results.filter((r) => !r.ok).length;
+  const ran = results.filter((r) => !r.skipped);
+  const width = Math.max(...ran.map((r) => r.name.length));
+  const lines = ran.map((r) => `${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(width)}  ${r.detail}`);
+  const skipped = new Map<string, string[]>();
+  for (const r of results.filter((x) => x.skipped)) skipped.set(r.detail, [...(skipped.get(r.detail) ?? []), r.name]);
+  for (const [detail, names] of skipped) lines.push(`skip ${names.join(", ")}: ${detail}`);
+  const failed = ran.filter((r) => !r.ok).length;
+  const notRun = results.length - ran.length;
   const verdict =
-    failed === 0
+    failed === 0 && notRun === 0
       ? `all ${results.length} checks ok`
-      : `${failed} of ${results.length} checks failed`;
+      : `${failed} of ${results.length} checks failed${notRun > 0 ? `, ${notRun} not run` : ""}`;
   return `${lines.join("\n")}\nsmoke ${baseUrl.origin}: ${verdict}`;
 }

@@ -16,6 +16,8 @@ export interface Observation {
 /** What the TLS handshake proved about the certificate the host presents. */
 export interface CertificateObservation {
   readonly host: string;
+  /** False when no TLS handshake completed (refused, timed out, not a TLS server). */
+  readonly connected?: boolean;
   readonly authorized: boolean;
   /** The verifier's reason, with the hostname mismatch spelled out. */
   readonly error?: string;
@@ -108,6 +110,7 @@ export function inspectCertificate(
       ];
       resolve({
         host,
+        connected: true,
         authorized: socket.authorized,
         error: socket.authorized ? undefined : reasons.filter(Boolean).join("; ") || "not trusted",
         subject: cert.subject ? [cert.subject.CN].flat().join(", ") : undefined,
@@ -117,14 +120,20 @@ export function inspectCertificate(
       socket.end();
     });
     socket.once("error", (error) =>
-      resolve({ host, authorized: false, error: describeError(error, target) }),
+      resolve({ host, connected: false, authorized: false, error: describeError(error, target) }),
     );
   });
 }
 
+/** One sentence a person acts on; OpenSSL's own text (`…:ssl3_get_record:wrong version number:…`) is not one. */
 function describeError(error: Error, target: { host: string; port: number }): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ECONNREFUSED") return `connection refused by ${target.host}:${target.port}`;
   if (code === "ENOTFOUND") return `${target.host} does not resolve`;
+  if (/wrong version number|packet length too long|unknown protocol|http request/i.test(error.message)) {
+    return `${target.host}:${target.port} does not speak TLS (a plain-HTTP server on the HTTPS port?)`;
+  }
+  if (code === "ECONNRESET") return `${target.host}:${target.port} closed the connection`;
+  if (code === "EPROTO" || /SSL routines/.test(error.message)) return `TLS handshake with ${target.host}:${target.port} failed`;
   return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
 }
