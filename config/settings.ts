@@ -199,19 +199,27 @@ export function parseSettings(given: RawConfig): Settings {
       report(key, value, "it is not a lower-case DNS name.", setCmd(key, key === "zoneName" ? "example.com" : "app.example.com"));
     }
   }
+  // The domain the zone must hold: the stack's, or the one the domain's own fix sets (a zone fix
+  // derived from a bad domain would only repeat the mistake; one derived from its fix works with it).
+  let zoneDomain = domain;
   if (isProduction && domain !== productionDomain) {
     report("domain", domain, `production must serve \`productionDomain\` (${productionDomain}).`, setCmd("domain", productionDomain));
+    zoneDomain = productionDomain;
   }
   if (!isProduction) {
     const shapes = stagingDomainShapes(productionDomain);
     if (domain === productionDomain) {
       report("domain", domain, "a staging stack must never serve production's domain.", setCmd("domain", shapes[0]));
+      zoneDomain = shapes[0];
     } else if (!shapes.includes(domain)) {
       report("domain", domain, `staging's domain must be shaped like production's: ${shapes.map((s) => `\`${s}\``).join(" or ")}.`, setCmd("domain", shapes[0]));
+      zoneDomain = shapes[0];
     }
   }
-  // A bad domain is reported above; a zone "fix" derived from it would only repeat the mistake.
-  if (!problems.some((p) => p.key === ns("domain"))) zoneProblems(isProduction, domain, productionDomain, zoneName).forEach((problem) => report("zoneName", zoneName, problem, setCmd("zoneName", isProduction ? domain.split(".").slice(-2).join(".") : domain)));
+  const afterFix = zoneDomain === domain ? "" : ` once \`domain\` is fixed to ${zoneDomain}`;
+  zoneProblems(isProduction, zoneDomain, productionDomain, zoneName).forEach((problem) =>
+    report("zoneName", zoneName, `${problem.replace(/\.$/, "")}${afterFix}.`, setCmd("zoneName", isProduction ? zoneDomain.split(".").slice(-2).join(".") : zoneDomain)),
+  );
 
   const cidr = text("vpcCidr", "10.30.0.0/16");
   const cidrMatch = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);

@@ -1,6 +1,6 @@
 import type { DiffClass } from "../../policy/compare";
 import { formatValue, oneLine } from "./format-value";
-import { CLASS_ORDER, declarationCoverage, ParityReport, shortResourceName, shortType } from "./report-model";
+import { CLASS_ORDER, declarationCoverage, modelText, ParityReport, shortResourceName, shortType } from "./report-model";
 import { truncate } from "./text-layout";
 
 /**
@@ -78,7 +78,8 @@ function header(report: ParityReport): string[] {
   const verdict = report.divergent
     ? `**🔴 ${divergentTotal} divergent** — each must match production: fix it, or declare it in \`known-differences.yaml\`.`
     : "**✅ No divergence** — every difference is sizing, identity or declared.";
-  return [`## Parity report: ${source.staging.stack} vs ${source.production.stack}`, "", `Staging: ${side("staging")} · Production: ${side("production")}`, "", verdict, ""];
+  const model = modelText(source);
+  return [`## Parity report: ${source.staging.stack} vs ${source.production.stack}`, "", `Staging: ${side("staging")} · Production: ${side("production")}${model ? ` · ${model}` : ""}`, "", verdict, ""];
 }
 
 function summary(report: ParityReport): string[] {

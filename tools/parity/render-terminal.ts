@@ -1,6 +1,6 @@
 import type { DiffClass } from "../../policy/compare";
 import { formatValue, oneLine } from "./format-value";
-import { CLASS_ORDER, ClassCounts, declarationCoverage, ParityReport, ReportSource, ResourceGroup, shortResourceName, shortType } from "./report-model";
+import { CLASS_ORDER, ClassCounts, declarationCoverage, modelText, ParityReport, ReportSource, ResourceGroup, shortResourceName, shortType } from "./report-model";
 import { fitColumns, padEnd, truncate, visibleWidth, wrap, wrapHanging, wrapPath } from "./text-layout";
 
 export interface TerminalOptions {
@@ -86,7 +86,8 @@ export function describeSource(source: ReportSource): string[] {
     const s = source[name];
     return s.file ? `${name.padEnd(10)} = ${s.file} (stack ${s.stack}, from pulumi stack export)` : `${name.padEnd(10)} = stack ${s.stack}, this repo's program run offline`;
   };
-  return [side("staging"), side("production")];
+  const model = modelText(source);
+  return [side("staging"), side("production"), ...(model ? [model] : [])];
 }
 
 function divergentCount(report: ParityReport): number {

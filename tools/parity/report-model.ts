@@ -22,6 +22,15 @@ export interface ReportSource {
   readonly project: string;
   readonly staging: SideSource;
   readonly production: SideSource;
+  /** For `program`: the provider model the offline programs ran on (which outputs, which generated values). */
+  readonly model?: { readonly scenario?: string; readonly seed?: string };
+}
+
+/** `update of a deployed stack, seed 8f3a11c2`: what the offline programs' outputs modelled. */
+export function modelText(source: ReportSource): string | undefined {
+  if (source.kind !== "program" || !source.model?.scenario) return undefined;
+  const what = source.model.scenario === "update" ? "update of a deployed stack" : "first deploy (create)";
+  return `provider model: ${what}, seed ${source.model.seed} (rerun with --scenario ${source.model.scenario} --seed ${source.model.seed})`;
 }
 
 export type ClassCounts = Record<DiffClass, number>;

@@ -53,6 +53,7 @@ export function programReport(pair: OfflinePair, known: KnownDifference[], maske
     project: pair.production.project,
     staging: { stack: pair.staging.stack },
     production: { stack: pair.production.stack },
+    model: { scenario: pair.production.scenario, seed: pair.production.seed },
   };
   const staging = toComparable(pair.staging, masker);
   const production = toComparable(pair.production, masker);
