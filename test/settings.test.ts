@@ -145,6 +145,14 @@ describe("settings", () => {
     assert.ok(!err.message.includes("sk_live_abcdef"), "the secret must not appear in the message");
   });
 
+  it("rejects a restricted live key (rk_live_) in staging as it does a secret one", () => {
+    const err = problemsOf("staging", { ...staging, "parity:paymentsApiKey": "rk_live_abcdef" });
+    const p = err.problems.find((x) => x.key === "parity:paymentsApiKey");
+    assert.ok(p, "a restricted live key passed staging's validation");
+    assert.match(p.problem, /only test-mode keys/);
+    assert.ok(!err.message.includes("rk_live_abcdef"), "the secret must not appear in the message");
+  });
+
   it("rejects a payment key stored in clear text", () => {
     expectProblem("staging", staging, "parity:paymentsApiKey", /clear text/, ["parity:paymentsApiKey"]);
   });

@@ -11,9 +11,15 @@ import type { CollectedResource, StackSnapshot } from "../../tools/offline/snaps
 const snapshots = new Map<string, Promise<StackSnapshot>>();
 let server: Promise<PolicyPackServer> | undefined;
 
-export function snapshotOf(stack: "staging" | "production"): Promise<StackSnapshot> {
-  if (!snapshots.has(stack)) snapshots.set(stack, collectStack({ stack }));
-  return snapshots.get(stack) as Promise<StackSnapshot>;
+/**
+ * The real program's snapshot of `stack`, collected once per test run and shared by every test file
+ * (`mockSeed`: the mocks' seed for generated ids and secrets, default the stack's own name). Tests get
+ * it read-only: change a copy (`mutate`).
+ */
+export function snapshotOf(stack: "staging" | "production", mockSeed?: string): Promise<StackSnapshot> {
+  const key = `${stack}\0${mockSeed ?? stack}`;
+  if (!snapshots.has(key)) snapshots.set(key, collectStack({ stack, ...(mockSeed === undefined ? {} : { mockSeed }) }));
+  return snapshots.get(key) as Promise<StackSnapshot>;
 }
 
 export function pack(): Promise<PolicyPackServer> {

@@ -85,6 +85,12 @@ describe("policy pack (through the analyzer harness)", function () {
       expectViolation(v, "stack-parity", /db-params/, /parameters\[name=timezone\]\.value/, /this stack has "Europe\/Paris", production has "UTC"/, /known-differences\.yaml/);
     });
 
+    it("masks a value on a password, token or key path in its message", async () => {
+      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.masterPassword = "hunter2-in-clear")));
+      const hit = expectViolation(v, "stack-parity", /`masterPassword`: this stack has \[secret\], production has \(not set\)/);
+      assert.ok(!hit.message.includes("hunter2-in-clear"), "the policy message printed the password");
+    });
+
     it("rejects another engine version", async () => {
       const v = await analyze(mutate(staging, "db-instance", (p) => void (p.engineVersion = "15.4")));
       expectViolation(v, "stack-parity", /db-instance/, /`engineVersion`: this stack has "15\.4", production has "16\.\d+"/, /Fix: make this stack build it the way production does/);
@@ -250,6 +256,11 @@ describe("policy pack (through the analyzer harness)", function () {
       expectViolation(v, "replacement-hazards", /`engine` changes from "postgres" \(parity\.lock\.json\) to "aurora-postgresql"/, /destroying the database instance and every row/, /plan it as a migration/);
     });
 
+    it("names a hazard property that disappears from production (dbName dropped)", async () => {
+      const v = await analyze(mutate(production, "db-instance", (p) => void delete p.dbName));
+      expectViolation(v, "replacement-hazards", /`dbName` changes from "app" \(parity\.lock\.json\) to \(not set\)/, /destroying the database instance/);
+    });
+
     it("rejects a KMS alias ARN as the database key", async () => {
       const v = await analyze(mutate(staging, "db-instance", (p) => void (p.kmsKeyId = "arn:aws:kms:us-east-1:210987654321:alias/parity-staging-data")));
       expectViolation(v, "replacement-hazards", /KMS alias ARN as `kmsKeyId`/, /pass the key's ARN/);
@@ -345,6 +356,14 @@ describe("policy pack (through the analyzer harness)", function () {
     it("rejects MFA off in production", async () => {
       const v = await analyze(mutate(production, "auth-users", (p) => void (p.mfaConfiguration = "OFF")));
       expectViolation(v, "auth-hardening", /mfaConfiguration` "OFF" in production/);
+    });
+
+    it("rejects staging when its provider-made ids are production's (the mocks seeded alike)", async () => {
+      // Same seed, same key ids, pool ids and signing key: only the pack can tell the stacks apart.
+      const shared = await snapshotOf("staging", "production");
+      const v = await analyze(shared);
+      expectViolation(v, "no-shared-credentials", /references production's `parity:components:DataKey\$aws:kms\/key:Key::data-key`/, /use this stack's own resource/);
+      expectViolation(v, "no-shared-credentials", /references production's `parity:components:Integrations\$tls:index\/privateKey:PrivateKey::integrations-signing-key`/);
     });
 
     it("rejects a staging task reading production's secret", async () => {

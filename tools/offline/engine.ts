@@ -22,6 +22,11 @@ export interface CollectOptions {
   root?: string;
   /** Kill the program after this long (default 120 s): a hung program is an error, not a wait. */
   timeoutMs?: number;
+  /**
+   * Seed the mocks' generated ids and secrets with this instead of the stack name (tests): two stacks
+   * with one seed get the same provider-made values, as if they shared resources.
+   */
+  mockSeed?: string;
 }
 
 export type ProgramErrorKind = "config" | "program";
@@ -58,7 +63,7 @@ export async function collectStack(opts: CollectOptions): Promise<StackSnapshot>
     if (e instanceof StackConfigError) throw new ProgramError("config", opts.stack, e.message, e.problems);
     throw e;
   }
-  const snapshot = await runHost(hostJob(root, config), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const snapshot = await runHost({ ...hostJob(root, config), ...(opts.mockSeed === undefined ? {} : { mockSeed: opts.mockSeed }) }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   return config.notes.length > 0 ? { ...snapshot, notes: config.notes } : snapshot;
 }
 

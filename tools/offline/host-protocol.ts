@@ -11,6 +11,8 @@ export interface HostJob {
   readonly config: Record<string, string>;
   readonly secretKeys: string[];
   readonly maskedConfig: Record<string, string>;
+  /** The mocks' seed for generated values (default: the stack name). */
+  readonly mockSeed?: string;
 }
 
 export interface HostFailure {

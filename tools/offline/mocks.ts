@@ -9,6 +9,12 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export interface MockEnvironment {
   readonly stack: string;
+  /**
+   * What generated values are derived from instead of the stack name. Two stacks given the same seed
+   * get the same ids and secrets, so a test of "nothing shared" must be caught by the program or the
+   * pack, not by the mocks.
+   */
+  readonly seed?: string;
   readonly region: string;
   readonly accountId: string;
   readonly partition?: string;
@@ -66,7 +72,7 @@ export class RealisticMocks implements pulumi.runtime.Mocks {
   hex(seed: string, length: number): string {
     let out = "";
     for (let i = 0; out.length < length; i++) {
-      out += createHash("sha256").update(`${this.env.stack}\0${seed}\0${i}`).digest("hex");
+      out += createHash("sha256").update(`${this.env.seed ?? this.env.stack}\0${seed}\0${i}`).digest("hex");
     }
     return out.slice(0, length);
   }

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   process.chdir(job.root);
   pulumi.runtime.setAllConfig(job.config, job.secretKeys);
   await pulumi.runtime.setMocks(
-    new RealisticMocks({ stack: job.stack, region: job.region, accountId: job.accountId }),
+    new RealisticMocks({ stack: job.stack, seed: job.mockSeed, region: job.region, accountId: job.accountId }),
     job.project,
     job.stack,
     /* preview */ true,
