@@ -69,6 +69,8 @@ describe("smoke test against a local deployment", () => {
       ["https-redirect"],
     ],
     ["a temporary 302 redirect", { redirectStatus: 302 }, ["https-redirect"]],
+    ["a permanent redirect that stays on plain http://", { redirectLocation: "http://{host}{path}" }, ["https-redirect"]],
+    ["a permanent redirect to another host", { redirectLocation: "https://evil.example.net{path}" }, ["https-redirect"]],
     ["no Strict-Transport-Security header", { hsts: null }, ["hsts"]],
     ["HSTS with a max-age other than the configured one", { hsts: "max-age=300" }, ["hsts"]],
     ["a certificate for another host", { certificate: "wrong-host" }, ["tls-certificate"]],
