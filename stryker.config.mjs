@@ -6,14 +6,14 @@
 // results for one working tree's exact sources and test names, so a committed copy would be stale
 // after every merge and conflict between branches; bench/mutation.md is the committed record.
 
+import { createRequire } from "node:module";
 import process from "node:process";
-import { URL } from "node:url";
 
-const shim = new URL("./test/mutation/mocha12-cjs.mjs", import.meta.url).href;
+const shim = createRequire(import.meta.url).resolve("./test/mutation/mocha12-cjs.cjs");
 // Every Stryker process loads the mocha runner plugin (this one, the checkers, the test runners):
 // this one now, the others through the environment they inherit.
-await import(shim);
-process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${shim}`.trim();
+createRequire(import.meta.url)(shim);
+process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(shim)}`.trim();
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export const base = {
