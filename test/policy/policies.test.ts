@@ -168,6 +168,9 @@ describe("policy pack (through the analyzer harness)", function () {
     it("passes with the example policy config, and a stricter config rejects the real stack", async () => {
       const example = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../policy/config.example.json"), "utf8"));
       assert.deepEqual(mandatory(await analyze(staging, example)).map((v) => v.policyName), []);
+      // The stack's queues retry 5 times: a minimum of exactly 5 passes, 6 does not.
+      const exact = await analyze(staging, { "queue-retry-rules": { minMaxReceiveCount: 5 } });
+      assert.deepEqual(mandatory(exact).map((v) => v.policyName), []);
       const strict = await analyze(staging, { "queue-retry-rules": { minMaxReceiveCount: 6 } });
       expectViolation(strict, "queue-retry-rules", /after 5 receive\(s\); at least 6 are required/);
     });
