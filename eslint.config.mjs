@@ -5,7 +5,8 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "policy/node_modules/", "bin/", "**/*.js", "!eslint.config.mjs"] },
+  // .stryker-tmp/ holds mutation sandboxes (instrumented copies of the repo) while `npm run mutate` runs.
+  { ignores: ["node_modules/", "policy/node_modules/", "bin/", ".stryker-tmp/", ".parity/", "**/*.js", "!eslint.config.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { collectStack, ProgramError } from "../tools/offline/engine";
 import { CollectedResource, isSecretValue, reveal, StackSnapshot } from "../tools/offline/snapshot";
 import { OFFLINE_SECRET_PLACEHOLDER, loadStackConfig } from "../tools/offline/stack-config";
+import { snapshotOf } from "./policy/harness";
 
 const FIXTURE = path.join(__dirname, "fixtures", "preview", "program");
 
@@ -137,7 +138,8 @@ describe("offline engine: config as the CLI loads it", () => {
 
 describe("offline engine: the real program", () => {
   it("collects both stacks with every resource under the root stack and the explicit provider", async () => {
-    const [staging, production] = await Promise.all([collectStack({ stack: "staging" }), collectStack({ stack: "production" })]);
+    // The same collectStack runs, shared with the other test files.
+    const [staging, production] = await Promise.all([snapshotOf("staging"), snapshotOf("production")]);
     for (const snapshot of [staging, production]) {
       const root = snapshot.resources[0];
       assert.equal(root.type, "pulumi:pulumi:Stack");

@@ -4,18 +4,19 @@ import * as path from "node:path";
 import { resourceKey } from "../policy/contract";
 import { loadKnownDifferences } from "../policy/known-differences";
 import { isSecretValue, reveal } from "../tools/offline/snapshot";
-import { OfflinePair, REPO_ROOT, collectPair } from "../tools/parity/offline-stacks";
+import { OfflinePair, REPO_ROOT } from "../tools/parity/offline-stacks";
 import type { ParityReport } from "../tools/parity/report-model";
 import { renderJson } from "../tools/parity/render-json";
 import { COMMENT_LIMIT, renderMarkdown } from "../tools/parity/render-markdown";
 import { renderTerminal } from "../tools/parity/render-terminal";
 import { programReport } from "../tools/parity/sources";
 import { NOTES_PATH, renderStagingNotes, sizingRows } from "../tools/parity/staging-notes";
+import { snapshotOf } from "./policy/harness";
 
 /**
  * The parity report on this repository's own stacks, run offline: what `npm run parity` computes on
- * a fresh clone (the same `collectPair` + `programReport` the CLI runs), and whether the committed
- * staging notes still say what the programs do.
+ * a fresh clone (the snapshots `collectPair` makes, shared with the other test files, and the CLI's
+ * `programReport`), and whether the committed staging notes still say what the programs do.
  */
 describe("parity report on this repo's stacks (offline)", function () {
   // Both programs run in child processes on the mock runtime: seconds each, more on a busy machine.
@@ -26,7 +27,8 @@ describe("parity report on this repo's stacks (offline)", function () {
   let report: ParityReport;
 
   before(async () => {
-    pair = await collectPair("staging", "production");
+    const [staging, production] = await Promise.all([snapshotOf("staging"), snapshotOf("production")]);
+    pair = { staging, production };
     report = programReport(pair, loadKnownDifferences(knownFile));
   });
 
@@ -50,9 +52,13 @@ describe("parity report on this repo's stacks (offline)", function () {
   });
 
   it("has staging smaller than production somewhere, and calls it sizing", () => {
-    const rows = sizingRows(report);
-    assert.ok(rows.some((r) => r.property === "instanceClass"), "the database instance class differs by stack file");
-    for (const r of rows) assert.notEqual(r.staging, r.production);
+    const sizing = report.resources.flatMap((r) => r.properties.filter((p) => p.class === "sizing").map((p) => ({ ...p, resource: r.resourceKey.split("::").pop() })));
+    const numbers = sizing.filter((p): p is typeof p & { staging: number; production: number } => typeof p.staging === "number" && typeof p.production === "number");
+    assert.ok(numbers.some((p) => p.staging < p.production), "no sizing property is smaller in staging");
+    assert.deepEqual(numbers.filter((p) => p.staging > p.production).map((p) => `${p.resource} ${p.path}`), [], "staging is larger than production");
+    const dbClass = sizing.find((p) => p.resource === "db-instance" && p.path === "instanceClass");
+    assert.deepEqual([dbClass?.staging, dbClass?.production], ["db.t4g.micro", "db.r7g.large"], "the database instance class is sizing, smaller in staging");
+    assert.ok(sizingRows(report).some((r) => r.property === "instanceClass"), "the staging notes list it");
   });
 
   it("prints no generated secret of either stack, in any format", () => {

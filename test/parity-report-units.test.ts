@@ -10,7 +10,7 @@ import { formatValue } from "../tools/parity/format-value";
 import { codeCell } from "../tools/parity/render-markdown";
 import { SecretMasker, containsSecret, redact } from "../tools/parity/secrets";
 import { buildParityReport } from "../tools/parity/sources";
-import { parseUrn } from "../tools/parity/stack-export";
+import { parseStackExport, parseUrn } from "../tools/parity/stack-export";
 import { renderStagingNotes } from "../tools/parity/staging-notes";
 import { fitColumns, truncate, visibleWidth, wrap, wrapPath } from "../tools/parity/text-layout";
 
@@ -34,6 +34,15 @@ describe("parity report building blocks", () => {
       // The same value gives the same fingerprint whichever way it was encoded: sharing stays visible.
       assert.deepEqual(masked["a"], masked["b"]);
       assert.notDeepEqual(masked["a"], masked["c"]);
+    });
+
+    it("masks a stack export's secret inputs as it reads them, before anything can print them", () => {
+      const urn = "urn:pulumi:staging::parity::aws:rds/instance:Instance::db-instance";
+      const password = { [SECRET_SIG]: SECRET_VALUE, plaintext: JSON.stringify("hunter2") };
+      const doc = { version: 3, deployment: { manifest: {}, resources: [{ urn, type: "aws:rds/instance:Instance", inputs: { password, engine: "postgres" } }] } };
+      const [read] = parseStackExport(doc, "staging.json", "staging", masker).resources;
+      assert.ok(!JSON.stringify(read.inputs).includes("hunter2"), "the export's plaintext secret reached the comparison");
+      assert.deepEqual(read.inputs, { password: masker.mask(password), engine: "postgres" });
     });
 
     it("keys fingerprints per run, so they cannot be compared across runs", () => {

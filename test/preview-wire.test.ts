@@ -6,7 +6,10 @@ import { WireEncoder } from "../tools/offline/analyzer-wire";
 import { collectStack } from "../tools/offline/engine";
 import { CollectedResource, SECRET_SIG, SECRET_VALUE, StackSnapshot, UNKNOWN } from "../tools/offline/snapshot";
 
-/** The hand-encoded requests must decode to exactly the google-protobuf reference messages. */
+/**
+ * The hand-encoded requests must decode to exactly the google-protobuf reference messages, and to the
+ * values the test itself wrote down (so a shared mistake in both encoders still fails).
+ */
 
 const tricky: Record<string, unknown> = {
   text: "ünïcødé ✓ and \u0000 control",
@@ -89,6 +92,18 @@ describe("preview: analyzer requests on the wire", () => {
     assert.ok(!JSON.stringify(properties).includes("__defaults"), "SkipInternalKeys: no __defaults at any level");
     assert.deepEqual(properties["nested"], { list: [{}] });
     assert.deepEqual(sent.getProvider()?.getProperties()?.toJavaScript(), { region: "eu-west-1", version: "7.0.0" });
+  });
+
+  it("decodes to the resource's own values and options, checked without our request builder", () => {
+    const snapshot = syntheticSnapshot();
+    const decoded = analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot).analyzeRequest(snapshot.resources[1]));
+    assert.deepEqual([decoded.getUrn(), decoded.getType(), decoded.getName()], ["urn:pulumi:s::p::t::r", "t", "r"]);
+    // The checked inputs, internal keys left out.
+    assert.deepEqual(decoded.getProperties()?.toJavaScript(), { ...tricky, filled: 30, nested: { list: [{}] } });
+    const options = decoded.getOptions();
+    assert.deepEqual([options?.getProtect(), options?.getDeletebeforereplace(), options?.getIgnorechangesList(), options?.getAliasesList()], [true, true, ["a", "b.c"], ["urn:pulumi:s::p::t::old"]]);
+    assert.deepEqual([options?.getCustomtimeouts()?.getCreate(), options?.getCustomtimeouts()?.getDelete()], [5400, 90]);
+    assert.deepEqual([decoded.getProvider()?.getUrn(), decoded.getProvider()?.getName()], ["urn:pulumi:s::p::pulumi:providers:aws::aws", "aws"]);
   });
 
   it("encodes the fixture program's resources exactly as google-protobuf does", async () => {

@@ -1,10 +1,15 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { main } from "../tools/preview";
 
 /**
- * `npm run preview` end to end: the CLI in its own process, as a person or CI runs it, against the
- * fixture program with the harness's fixture pack, and against the real program with the real pack.
+ * `npm run preview` end to end against the fixture program with the harness's fixture pack, and
+ * against the real program with the real pack. Two cases run the CLI in its own process, exactly as
+ * a person or CI does; the rest run its `main` in-process (the program and the pack still run in
+ * their own processes), which saves a TypeScript start per case.
  */
 
 const ROOT = path.resolve(__dirname, "..");
@@ -33,6 +38,17 @@ function preview(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
     child.on("error", reject);
     child.on("exit", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The CLI's `main` in this process, its output captured; nothing else differs from `preview`. */
+async function inProcess(args: string[]): Promise<Run> {
+  const capture = () => {
+    const out = { text: "", isTTY: false, write: (chunk: string) => ((out.text += chunk), true) };
+    return out;
+  };
+  const [stdout, stderr] = [capture(), capture()];
+  const code = await main(args, stdout as unknown as NodeJS.WriteStream, stderr as unknown as NodeJS.WriteStream);
+  return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
 function expectExit(run: Run, code: number): void {
@@ -74,8 +90,17 @@ describe("npm run preview", function () {
       assert.match(stack.verdicts[0].message, /Bucket store0-bucket has no encryption configuration\./);
     });
 
+    it("exits 1 on a single mandatory violation, not only on several", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preview-"));
+      const stackFile = path.join(dir, "Pulumi.one-bucket.yaml");
+      fs.writeFileSync(stackFile, fs.readFileSync(path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), "utf8").replace("fixture:bucketCount: 2", "fixture:bucketCount: 1"));
+      const run = await inProcess([...FIXTURE_PROGRAM, "--stack-file", stackFile, ...FIXTURE_PACK, "--json"]);
+      assert.deepEqual(JSON.parse(run.stdout).stacks[0].summary, { resources: 6, creates: 6, policyChecked: true, mandatory: 1, advisory: 0, ok: false });
+      expectExit(run, 1);
+    });
+
     it("applies --policy-pack-config levels and properties through Configure", async () => {
-      const run = await preview([
+      const run = await inProcess([
         ...FIXTURE_PROGRAM,
         "--stack-file",
         path.join(FIXTURES, "program", "Pulumi.drifted.yaml"),
@@ -92,13 +117,13 @@ describe("npm run preview", function () {
     });
 
     it("exits 2 with the policy config problem when the config breaks the policy's schema", async () => {
-      const run = await preview([...FIXTURE_PROGRAM, ...FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURES, "invalid-config.json")]);
+      const run = await inProcess([...FIXTURE_PROGRAM, ...FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURES, "invalid-config.json")]);
       expectExit(run, 2);
       assert.match(run.stdout, /Invalid policy config for policy pack preview-fixture:\n {2}- `bucket-budget` \/maxBuckets must be integer/);
     });
 
     it("exits 2 with the program's file and line when the program throws", async () => {
-      const run = await preview([...FIXTURE_PROGRAM, "--stack-file", path.join(FIXTURES, "program", "Pulumi.explode.yaml"), "--no-policy"]);
+      const run = await inProcess([...FIXTURE_PROGRAM, "--stack-file", path.join(FIXTURES, "program", "Pulumi.explode.yaml"), "--no-policy"]);
       expectExit(run, 2);
       assert.match(run.stdout, /error: stack dev: Running the program for stack "dev" failed at index\.ts:6:\n {2}fixture exploded on purpose/);
       assert.match(run.stdout, /^dev: error \(program\)$/m);
@@ -118,14 +143,14 @@ describe("npm run preview", function () {
     });
 
     it("exits 2 with the pack's stderr when the pack fails to start", async () => {
-      const run = await preview([...FIXTURE_PROGRAM, "--policy-pack", path.join(FIXTURES, "broken-pack")]);
+      const run = await inProcess([...FIXTURE_PROGRAM, "--policy-pack", path.join(FIXTURES, "broken-pack")]);
       expectExit(run, 2);
       assert.match(run.stdout, /The policy pack in .*broken-pack exited \(code \d+\) before serving:/);
       assert.match(run.stdout, /broken-pack: cannot load policies on purpose/);
     });
 
     it("exits 2 naming the missing PulumiPolicy.yaml for a directory that is not a pack", async () => {
-      const run = await preview([...FIXTURE_PROGRAM, "--policy-pack", path.join(FIXTURES, "program")]);
+      const run = await inProcess([...FIXTURE_PROGRAM, "--policy-pack", path.join(FIXTURES, "program")]);
       expectExit(run, 2);
       assert.match(run.stdout, /is not a policy pack: PulumiPolicy\.yaml is missing/);
     });
@@ -133,7 +158,7 @@ describe("npm run preview", function () {
 
   describe("the real program and policy pack", () => {
     it("previews both stacks clean with --all (one pack server) and exits 0", async () => {
-      const run = await preview(["--all"]);
+      const run = await inProcess(["--all"]);
       expectExit(run, 0);
       assert.match(run.stdout, /^production: \d+ to create; 0 mandatory, \d+ advisory violations?; policy check passed$/m);
       assert.match(run.stdout, /^staging: \d+ to create; 0 mandatory, \d+ advisory violations?; policy check passed$/m);
@@ -142,17 +167,17 @@ describe("npm run preview", function () {
     });
 
     it("lists staging's declared differences as a count with a pointer to their explanations, each once with --verbose", async () => {
-      const brief = await preview(["--stack", "staging"]);
+      const brief = await inProcess(["--stack", "staging"]);
       expectExit(brief, 0);
       assert.match(brief.stdout, /^Declared differences: \d+ from 6 declarations in known-differences\.yaml \(email-capture, .*\); why each exists: docs\/staging-notes\.md \(--verbose lists them\)\.$/m);
       assert.doesNotMatch(brief.stdout, /Env var `PAYMENTS_MODE`/);
-      const verbose = await preview(["--stack", "staging", "--verbose"]);
+      const verbose = await inProcess(["--stack", "staging", "--verbose"]);
       assert.equal(verbose.stdout.match(/Env var `PAYMENTS_MODE` differs/g)?.length, 1, "one note for every task");
       assert.match(verbose.stdout, /- web-task\/app, worker-task\/app, migrations-task\/app\n {8}Env var `PAYMENTS_MODE` differs from production/);
     });
 
     it("stops a structural setting in a stack file at config validation, before any policy runs", async () => {
-      const run = await preview(["--stack", "staging", "--stack-file", path.join(FIXTURES, "staging-drifted.yaml")]);
+      const run = await inProcess(["--stack", "staging", "--stack-file", path.join(FIXTURES, "staging-drifted.yaml")]);
       expectExit(run, 2);
       assert.match(run.stdout, /^staging: error \(config\)$/m);
       assert.match(run.stdout, /`parity:scheduleTimezone` is "America\/New_York": structural settings are the same in every stack: remove this line from Pulumi\.staging\.yaml\./);
@@ -160,7 +185,7 @@ describe("npm run preview", function () {
     });
 
     it("exits 2 with the settings validation message for staging on production's domain", async () => {
-      const run = await preview(["--stack", "staging", "--stack-file", path.join(FIXTURES, "staging-on-production-domain.yaml"), "--no-policy"]);
+      const run = await inProcess(["--stack", "staging", "--stack-file", path.join(FIXTURES, "staging-on-production-domain.yaml"), "--no-policy"]);
       expectExit(run, 2);
       assert.match(run.stdout, /error: stack staging: Stack "staging" has 1 configuration problem; nothing was deployed:/);
       assert.match(run.stdout, /`parity:domain` is "app\.example\.com": a staging stack must never serve production's domain\.\n {4}Fix: pulumi config set --stack staging parity:domain staging\.app\.example\.com/);

@@ -146,6 +146,14 @@ describe("settings", () => {
     assert.ok(!err.message.includes("sk_live_abcdef"), "the secret must not appear in the message");
   });
 
+  it("rejects a restricted live key (rk_live_) in staging as it does a secret one", () => {
+    const err = problemsOf("staging", { ...staging, "parity:paymentsApiKey": "rk_live_abcdef" });
+    const p = err.problems.find((x) => x.key === "parity:paymentsApiKey");
+    assert.ok(p, "a restricted live key passed staging's validation");
+    assert.match(p.problem, /only test-mode keys/);
+    assert.ok(!err.message.includes("rk_live_abcdef"), "the secret must not appear in the message");
+  });
+
   it("rejects a payment key stored in clear text", () => {
     expectProblem("staging", staging, "parity:paymentsApiKey", /clear text/, ["parity:paymentsApiKey"]);
   });
@@ -167,5 +175,51 @@ describe("settings", () => {
     const err = problemsOf("staging", { ...staging, "parity:paymentsMode": "live", "parity:natGateways": "9" });
     assert.deepEqual(err.problems.map((p) => p.key).sort(), ["parity:natGateways", "parity:paymentsMode"]);
     assert.match(err.message, /2 configuration problems/);
+  });
+
+  describe("each rule's edge", () => {
+    // [stack, changed values, key, what the problem says]: one value just outside each rule.
+    const outside: [string, Record<string, string | undefined>, string, RegExp][] = [
+      ["staging", { "aws:region": "xus-east-1" }, "aws:region", /not an AWS region name/],
+      ["staging", { "aws:region": "us-east-1a" }, "aws:region", /not an AWS region name/],
+      ["staging", { "parity:awsAccountId": "x21098765432" }, "parity:awsAccountId", /exactly 12 digits/],
+      ["staging", { "parity:awsAccountId": "2109876543210" }, "parity:awsAccountId", /exactly 12 digits/],
+      ["staging", { "parity:vpcCidr": "x10.30.0.0/16" }, "parity:vpcCidr", /IPv4 CIDR block from \/16 to \/20/],
+      ["staging", { "parity:vpcCidr": "10.30.0.0/16x" }, "parity:vpcCidr", /IPv4 CIDR block/],
+      ["staging", { "parity:vpcCidr": "10.30.256.0/16" }, "parity:vpcCidr", /IPv4 CIDR block/],
+      ["staging", { "parity:vpcCidr": "10.30.0.0/15" }, "parity:vpcCidr", /IPv4 CIDR block/],
+      ["staging", { "parity:vpcCidr": "10.30.0.0/21" }, "parity:vpcCidr", /IPv4 CIDR block/],
+      ["staging", { "parity:natGateways": "3" }, "parity:natGateways", /between 1 and 2/],
+      ["staging", { "parity:natGateways": "0" }, "parity:natGateways", /between 1 and 2/],
+      ["staging", { "parity:natGateways": "1x" }, "parity:natGateways", /whole number/],
+      ["staging", { "parity:natGateways": "x1" }, "parity:natGateways", /whole number/],
+      ["staging", { "parity:zoneName": "example.org" }, "parity:zoneName", /hosted zone must contain `domain` \(staging\.app\.example\.com\)/],
+      ["production", { "parity:domain": "www.app.example.com", "parity:zoneName": "example.com" }, "parity:domain", /production must serve `productionDomain` \(app\.example\.com\)/],
+    ];
+    for (const [stack, change, key, pattern] of outside) {
+      it(`rejects ${key} = ${JSON.stringify(change[key])} in ${stack}`, () => {
+        expectProblem(stack, { ...(stack === "staging" ? staging : production), ...change }, key, pattern);
+      });
+    }
+
+    // One value just inside each rule, so a rule drawn too tight fails too.
+    const inside: [string, Record<string, string>][] = [
+      ["staging", { "parity:natGateways": "2" }],
+      ["staging", { "parity:vpcCidr": "10.130.200.100/20" }],
+      ["staging", { "aws:region": "us-gov-west-1" }],
+      ["production", { "parity:productionDomain": "example.com", "parity:domain": "example.com", "parity:zoneName": "example.com" }],
+    ];
+    for (const [stack, change] of inside) {
+      it(`accepts ${JSON.stringify(change)} in ${stack}`, () => {
+        const settings = parseSettings(raw(stack, { ...(stack === "staging" ? staging : production), ...change }));
+        assert.equal(settings.domain, change["parity:domain"] ?? (stack === "staging" ? "staging.app.example.com" : "app.example.com"));
+      });
+    }
+
+    it("says a missing value is not set, and counts one problem as one", () => {
+      const err = problemsOf("staging", { ...staging, "parity:awsAccountId": undefined });
+      assert.match(err.message, /^Stack "staging" has 1 configuration problem; /);
+      assert.match(err.message, /`parity:awsAccountId` is not set/);
+    });
   });
 });

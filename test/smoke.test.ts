@@ -69,10 +69,15 @@ describe("smoke test against a local deployment", () => {
       ["https-redirect"],
     ],
     ["a temporary 302 redirect", { redirectStatus: 302 }, ["https-redirect"]],
+    ["a 303 redirect", { redirectStatus: 303 }, ["https-redirect"]],
+    ["a temporary 307 redirect", { redirectStatus: 307 }, ["https-redirect"]],
+    ["a permanent redirect that stays on plain http://", { redirectLocation: "http://{host}{path}" }, ["https-redirect"]],
+    ["a permanent redirect to another host", { redirectLocation: "https://evil.example.net{path}" }, ["https-redirect"]],
     ["no Strict-Transport-Security header", { hsts: null }, ["hsts"]],
     ["HSTS with a max-age other than the configured one", { hsts: "max-age=300" }, ["hsts"]],
     ["a certificate for another host", { certificate: "wrong-host" }, ["tls-certificate"]],
     ["the auth callback answering 404", { callbackStatus: 404 }, ["auth-callback"]],
+    ["the auth callback answering 500", { callbackStatus: 500 }, ["auth-callback"]],
     ["the auth callback answering 502", { callbackStatus: 502 }, ["auth-callback"]],
     [
       "a session cookie without Secure",
@@ -105,6 +110,12 @@ describe("smoke test against a local deployment", () => {
       assert.deepEqual(failed, expected, JSON.stringify(results, null, 2));
     });
   }
+
+  it("accepts a permanent 308 redirect as it does a 301", async () => {
+    const { failed, results } = await failedChecks({ ...correctApp, redirectStatus: 308 });
+    assert.deepEqual(failed, [], JSON.stringify(results, null, 2));
+    assert.match(results.find((r) => r.name === "https-redirect")?.detail ?? "", /308 https:\/\/staging\.app\.example\.com\/healthz$/);
+  });
 
   it("names the host in the certificate failure", async () => {
     const { results } = await failedChecks({ ...correctApp, certificate: "wrong-host" });

@@ -295,28 +295,29 @@ export function providerModelLine(results: readonly StackResult[]): string | und
   return `provider model: ${what}, seed ${snapshot.seed} (rerun with --scenario ${snapshot.scenario} --seed ${snapshot.seed})`;
 }
 
-async function main(): Promise<number> {
+/** The CLI on `argv` (no node, no script), writing where it is told: tests run it in-process. */
+export async function main(argv: readonly string[] = process.argv.slice(2), stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Promise<number> {
   let opts: CliOptions;
   try {
-    opts = parseCli(process.argv.slice(2));
+    opts = parseCli(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`${e.message}\n`);
+    stderr.write(`${e.message}\n`);
     return EXIT.error;
   }
-  const progress = new Progress(process.stderr);
+  const progress = new Progress(stderr);
   let results: StackResult[];
   try {
     results = await runPreview(opts, progress);
   } catch (e) {
     progress.stop();
     const message = e instanceof Error ? e.message : String(e);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ stacks: [], error: { kind: e instanceof PolicyConfigError ? "policy-config" : "internal", message }, exitCode: EXIT.error }, null, 2)}\n`);
-    else process.stderr.write(`error: ${message}\n`);
+    if (opts.json) stdout.write(`${JSON.stringify({ stacks: [], error: { kind: e instanceof PolicyConfigError ? "policy-config" : "internal", message }, exitCode: EXIT.error }, null, 2)}\n`);
+    else stderr.write(`error: ${message}\n`);
     return EXIT.error;
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify(toJson(results), null, 2)}\n`);
-  else process.stdout.write(toText(results, process.stdout, { verbose: opts.verbose }));
+  if (opts.json) stdout.write(`${JSON.stringify(toJson(results), null, 2)}\n`);
+  else stdout.write(toText(results, stdout, { verbose: opts.verbose }));
   return exitCode(results);
 }
 

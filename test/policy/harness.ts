@@ -19,13 +19,19 @@ let server: Promise<PolicyPackServer> | undefined;
 export const TEST_SEED = process.env["PARITY_TEST_SEED"] || randomSeed();
 let announced = false;
 
-export function snapshotOf(stack: "staging" | "production"): Promise<StackSnapshot> {
+/**
+ * The real program's snapshot of `stack` (a deployed stack, `seed` drawing its generated ids and
+ * secrets, default this run's TEST_SEED), collected once per test run and shared by every test file.
+ * Tests get it read-only: change a copy (`mutate`).
+ */
+export function snapshotOf(stack: "staging" | "production", seed: string = TEST_SEED): Promise<StackSnapshot> {
   if (!announced) {
     announced = true;
     process.stderr.write(`policy tests: provider model seed ${TEST_SEED} (rerun with PARITY_TEST_SEED=${TEST_SEED})\n`);
   }
-  if (!snapshots.has(stack)) snapshots.set(stack, collectStack({ stack, scenario: "update", seed: TEST_SEED }));
-  return snapshots.get(stack) as Promise<StackSnapshot>;
+  const key = `${stack}\0${seed}`;
+  if (!snapshots.has(key)) snapshots.set(key, collectStack({ stack, scenario: "update", seed }));
+  return snapshots.get(key) as Promise<StackSnapshot>;
 }
 
 export function pack(): Promise<PolicyPackServer> {

@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { compareStacks } from "../../policy/compare";
 import { loadKnownDifferences } from "../../policy/known-differences";
-import { buildLock, DEFAULT_LOCK_FILE, readLock, serializeLock } from "../../policy/lock";
+import { buildLock, DEFAULT_LOCK_FILE, LOCK_VERSION, readLock, serializeLock } from "../../policy/lock";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { lockInputs } from "../../tools/write-lock";
 import { asDeployedState } from "./deployed-state";
@@ -60,6 +62,12 @@ describe("parity.lock.json and known-differences.yaml", function () {
     const after = buildLock(drifted.project, lockInputs(drifted)).resources["parity:components:JobQueues$aws:sqs/queue:Queue::jobs-jobs"];
     assert.equal(before.properties["redrivePolicy.maxReceiveCount"], 5);
     assert.equal(after.properties["redrivePolicy.maxReceiveCount"], 2);
+  });
+
+  it("refuses a lock written in another format version, with the command that rewrites it", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lock-")), "parity.lock.json");
+    fs.writeFileSync(file, JSON.stringify({ ...readLock(), version: LOCK_VERSION + 1 }));
+    assert.throws(() => readLock(file), new RegExp(`not a version ${LOCK_VERSION} parity lock.*npm run parity:lock`));
   });
 
   it("records no secret, generated password or staging value", () => {

@@ -109,6 +109,12 @@ describe("policy pack (through the analyzer harness)", function () {
       expectViolation(v, "stack-parity", /db-params/, /parameters\[name=timezone\]\.value/, /this stack has "Europe\/Paris", production has "UTC"/, /known-differences\.yaml/);
     });
 
+    it("masks a value on a password, token or key path in its message", async () => {
+      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.masterPassword = "hunter2-in-clear")));
+      const hit = expectViolation(v, "stack-parity", /`masterPassword`: this stack has \[secret\], production has \(not set\)/);
+      assert.ok(!hit.message.includes("hunter2-in-clear"), "the policy message printed the password");
+    });
+
     it("rejects another engine version", async () => {
       const v = await shape.analyze(mutate(staging, "db-instance", (p) => void (p.engineVersion = "15.4")));
       expectViolation(v, "stack-parity", /db-instance/, /`engineVersion`: this stack has "15\.4", production has "16"/, /Fix: make this stack build it the way production does/);
@@ -186,6 +192,9 @@ describe("policy pack (through the analyzer harness)", function () {
     it("passes with the example policy config, and a stricter config rejects the real stack", async () => {
       const example = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../policy/config.example.json"), "utf8"));
       assert.deepEqual(mandatory(await shape.analyze(staging, example)).map((v) => v.policyName), []);
+      // The stack's queues retry 5 times: a minimum of exactly 5 passes, 6 does not.
+      const exact = await shape.analyze(staging, { "queue-retry-rules": { minMaxReceiveCount: 5 } });
+      assert.deepEqual(mandatory(exact).map((v) => v.policyName), []);
       const strict = await shape.analyze(staging, { "queue-retry-rules": { minMaxReceiveCount: 6 } });
       expectViolation(strict, "queue-retry-rules", /after 5 receive\(s\); at least 6 are required/);
     });
@@ -201,8 +210,11 @@ describe("policy pack (through the analyzer harness)", function () {
 
     it("is switched off through policy config", async () => {
       const drifted = mutate(staging, "db-instance", (p) => void (p.engineVersion = "15.4"));
+      expectViolation(await shape.analyze(drifted), "stack-parity", /`engineVersion`: this stack has "15\.4"/);
       const v = await shape.analyze(drifted, { "stack-parity": "disabled" });
       assert.ok(!v.some((x) => x.policyName === "stack-parity"));
+      // The pack still ran: the other policies still report (here, staging's declared differences).
+      assert.ok(v.some((x) => x.policyName === "parity-notes"), "the pack returned no verdict at all");
     });
   });
 
@@ -272,6 +284,11 @@ describe("policy pack (through the analyzer harness)", function () {
     it("names what an engine change in production destroys", async () => {
       const v = await shape.analyze(mutate(production, "db-instance", (p) => void (p.engine = "aurora-postgresql")));
       expectViolation(v, "replacement-hazards", /`engine` changes from "postgres" \(parity\.lock\.json\) to "aurora-postgresql"/, /destroying the database instance and every row/, /plan it as a migration/);
+    });
+
+    it("names a hazard property that disappears from production (dbName dropped)", async () => {
+      const v = await analyze(mutate(production, "db-instance", (p) => void delete p.dbName));
+      expectViolation(v, "replacement-hazards", /`dbName` changes from "app" \(parity\.lock\.json\) to \(not set\)/, /destroying the database instance/);
     });
 
     it("rejects a KMS alias ARN as the database key", async () => {
@@ -371,13 +388,16 @@ describe("policy pack (through the analyzer harness)", function () {
       expectViolation(v, "auth-hardening", /mfaConfiguration` "OFF" in production/);
     });
 
-    it("rejects a staging task reading production's secret, whatever suffix AWS gave its ARN", async () => {
-      // An ARN the mocks never produced: production's account, a deploy-generated suffix.
-      const prodSecret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:parity-production/database/master-Zq81xY";
+    it("rejects a staging task reading production's secret by the ARN AWS gave it", async () => {
+      // Built from production's stack file and AWS's ARN format, with a suffix no mock made: the lock
+      // cannot know it, so the pack has to recognise production's account.
+      const account = /parity:awsAccountId: "?(\d{12})/.exec(fs.readFileSync(path.resolve(__dirname, "../../Pulumi.production.yaml"), "utf8"))?.[1];
+      assert.equal(account, "123456789012");
+      const arn = `arn:aws:secretsmanager:us-east-1:${account}:secret:parity-production/database/master-Q1w2E3`;
       const v = await shape.analyze(mutate(staging, "web-task", changeContainers((c) => {
-        c[0].secrets = c[0].secrets.map((s) => (s.name === "DATABASE_PASSWORD" ? { ...s, valueFrom: prodSecret } : s));
+        c[0].secrets = c[0].secrets.map((s) => (s.name === "DATABASE_PASSWORD" ? { ...s, valueFrom: arn } : s));
       })));
-      expectViolation(v, "no-shared-credentials", /web-task/, /secrets\[DATABASE_PASSWORD\]` points into production's AWS account 123456789012/, /reference this stack's own resource/);
+      expectViolation(v, "no-shared-credentials", /web-task/, /points into production's AWS account 123456789012 \(arn:aws:secretsmanager:us-east-1:123456789012:secret:parity-production\/database\/master-Q1w2E3\)/, /reference this stack's own resource/);
     });
 
     it("rejects a staging provider allowed into production's account", async () => {

@@ -1,0 +1,61 @@
+// Mutation testing (`npm run mutate`), never in CI: a full run takes far longer than the suite.
+// This config covers code the tests call in mocha's own process, so Stryker's per-test coverage
+// picks the few tests that can kill each mutant. stryker.pack.config.mjs covers the pack's own files.
+//
+// The incremental file lives in .parity/ (git-ignored, beside the TypeScript cache): it records
+// results for one working tree's exact sources and test names, so a committed copy would be stale
+// after every merge and conflict between branches; bench/mutation.md is the committed record.
+
+import { createRequire } from "node:module";
+import process from "node:process";
+
+const shim = createRequire(import.meta.url).resolve("./test/mutation/mocha12-cjs.cjs");
+// Every Stryker process loads the mocha runner plugin (this one, the checkers, the test runners):
+// this one now, the others through the environment they inherit.
+createRequire(import.meta.url)(shim);
+process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(shim)}`.trim();
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export const base = {
+  testRunner: "mocha",
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.json",
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  // Two cores on developers' machines and CI's: more runners only queue.
+  concurrency: 2,
+  incremental: true,
+  timeoutMS: 60000,
+  tempDirName: ".stryker-tmp",
+  reporters: ["clear-text", "progress", "html", "json"],
+  mochaOptions: {
+    config: ".mocharc.json",
+    spec: ["test/**/*.test.ts"],
+    // It validates Pulumi.yaml against a schema kept beside the repo, which Stryker's sandbox has not.
+    ignore: ["test/project.test.ts"],
+    require: ["ts-node/register/transpile-only", "./test/mutation/child-mutants.ts"],
+  },
+};
+
+const out = ".parity/mutation";
+
+export default {
+  ...base,
+  mutate: [
+    "config/**/*.ts",
+    "policy/compare.ts",
+    "policy/contract.ts",
+    "policy/flatten.ts",
+    "policy/known-differences.ts",
+    "policy/lock.ts",
+    "policy/normalize.ts",
+    "tools/offline/stack-config.ts",
+    "tools/parity/**/*.ts",
+    "tools/smoke/checks.ts",
+  ],
+  coverageAnalysis: "perTest",
+  // A module-level mutant needs a fresh process and the whole suite per mutant; see bench/mutation.md.
+  ignoreStatic: true,
+  incrementalFile: `${out}/in-process-incremental.json`,
+  htmlReporter: { fileName: `${out}/in-process.html` },
+  jsonReporter: { fileName: `${out}/in-process.json` },
+};
