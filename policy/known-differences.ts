@@ -82,7 +82,8 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
     }
     for (const field of ["resources", "properties", "env"]) {
       const v = e[field];
-      if (v !== undefined && (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === "string" && x !== ""))) {
+      // An empty pattern is a list of texts all the same: the scope check says it matches everything.
+      if (v !== undefined && (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === "string"))) {
         problems.push(`${name}: \`${field}\` must be a non-empty list of patterns.`);
       }
     }

@@ -1,4 +1,5 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import { SECRET_SHOWN } from "./flatten";
 import { comparePrints, EnvDiff, PresenceDiff, printStack, PropertyDiff, showValue, StackComparison } from "./compare";
 import { declaredDifferencesSchema, DeclaredDifferencesConfig, stackParitySchema, StackParityConfig } from "./config";
 import { knownDifferencesFor, lockFor } from "./files";
@@ -11,9 +12,17 @@ import { comparable, describeResource, providerEnvironment, stackEnvironment } f
  * the difference. Run on production itself, the same check says the lock is out of date.
  */
 
-// Values are shown as they are: secrets are masked by what they are, not by what they are called.
+// Values are shown as they are: secrets are masked by what they are, not by what a setting is about.
 // flatten() turns every Pulumi secret into `[secret]` and ECS `secrets` entries are env diffs marked
-// `secret`, so `accessTokenValidity: 60` reads 60 while a secret-marked value never reaches a message.
+// `secret`, so `accessTokenValidity: 60` reads 60. Inside the pack, though, the policy SDK has already
+// unwrapped Pulumi secrets (deserializeProperties), so their marker is gone: a property that *is* a
+// credential (`masterPassword`, `clientSecret`, `privateKey`, `apiKey`) is masked by that last name.
+const CREDENTIAL_LEAF = /(password|passphrase|secret|privatekey|apikey|^token)$/i;
+
+function shown(path: string, v: unknown): string {
+  const leaf = path.split(/[.[\]"]+/).filter(Boolean).pop() ?? path;
+  return v !== undefined && CREDENTIAL_LEAF.test(leaf) ? SECRET_SHOWN : showValue(v);
+}
 
 const DECLARE = "or, if the difference is deliberate, declare it in known-differences.yaml (id, what, why, howToTestSafely, and the resources/properties/env it covers)";
 
@@ -42,7 +51,7 @@ function fixFor(isProduction: boolean): string {
 }
 
 export function propertyMessage(d: PropertyDiff, isProduction: boolean): string {
-  return `\`${d.resourceKey}\` (${d.resourceType}) property \`${d.path}\`: this stack has ${showValue(d.staging)}, production has ${showValue(d.production)} (parity.lock.json). ${fixFor(isProduction)}.`;
+  return `\`${d.resourceKey}\` (${d.resourceType}) property \`${d.path}\`: this stack has ${shown(d.path, d.staging)}, production has ${shown(d.path, d.production)} (parity.lock.json). ${fixFor(isProduction)}.`;
 }
 
 export function presenceMessage(d: PresenceDiff, isProduction: boolean): string {
@@ -111,10 +120,10 @@ export const parityNotes: StackValidationPolicy = {
       if (d.class === "declared") report(`\`${d.resourceKey}\` exists only in ${d.onlyIn === "staging" ? "this stack" : "production"}, as declared by \`${d.declaredBy}\` in known-differences.yaml.`, c.urnOf(d.resourceKey));
     }
     for (const d of c.cmp.properties) {
-      if (d.class === "declared") report(`\`${d.resourceKey}\` \`${d.path}\` is ${showValue(d.staging)} here and ${showValue(d.production)} in production, as declared by \`${d.declaredBy}\`.`, c.urnOf(d.resourceKey));
-      if (d.unplaced) report(`\`${d.resourceKey}\` \`${d.path}\` is ${showValue(d.staging)} here, where production declares nothing and parity.lock.json knows no provider default: a default the offline provider model lacks (add it under tools/offline/provider-model and run \`npm run parity:lock\`), or a setting only this stack makes (\`npm run parity\` compares the two programs and says which).`, c.urnOf(d.resourceKey));
+      if (d.class === "declared") report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here and ${shown(d.path, d.production)} in production, as declared by \`${d.declaredBy}\`.`, c.urnOf(d.resourceKey));
+      if (d.unplaced) report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here, where production declares nothing and parity.lock.json knows no provider default: a default the offline provider model lacks (add it under tools/offline/provider-model and run \`npm run parity:lock\`), or a setting only this stack makes (\`npm run parity\` compares the two programs and says which).`, c.urnOf(d.resourceKey));
       // Paths beneath an unknown value are covered by the note on that value.
-      else if (d.class === "unknown" && d.staging !== undefined) report(`\`${d.resourceKey}\` \`${d.path}\` is unknown until deployment, so its parity with production (${showValue(d.production)}) is not proven by this preview.`, c.urnOf(d.resourceKey));
+      else if (d.class === "unknown" && d.staging !== undefined) report(`\`${d.resourceKey}\` \`${d.path}\` is unknown until deployment, so its parity with production (${shown(d.path, d.production)}) is not proven by this preview.`, c.urnOf(d.resourceKey));
     }
     for (const d of c.cmp.env) {
       if (d.class === "declared") report(`Env var \`${d.key}\` of \`${d.service}\` differs from production as declared by \`${d.declaredBy}\` (${d.secret ? "[secret]" : `${d.staging ?? "(not set)"} here, ${d.production ?? "(not set)"} in production`}).`);

@@ -207,7 +207,8 @@ describe("settings", () => {
       ["staging", { "parity:natGateways": "2" }],
       ["staging", { "parity:vpcCidr": "10.130.200.100/20" }],
       ["staging", { "aws:region": "us-gov-west-1" }],
-      ["production", { "parity:productionDomain": "example.com", "parity:domain": "example.com", "parity:zoneName": "example.com" }],
+      // A zone that is exactly the domain (the domain's own delegated zone) holds it.
+      ["production", { "parity:zoneName": "app.example.com" }],
     ];
     for (const [stack, change] of inside) {
       it(`accepts ${JSON.stringify(change)} in ${stack}`, () => {

@@ -55,7 +55,7 @@ describe("known-differences.yaml: each problem named with its fix", () => {
     ["an unknown field", { ...ok, colour: "red" }, `entry 1 (\`a\`): unknown field \`colour\`. ${FIELDS}`],
     ["an empty env list", { ...ok, env: [] }, "entry 1 (`a`): `env` must be a non-empty list of patterns."],
     ["env as a text", { ...ok, env: "X" }, "entry 1 (`a`): `env` must be a non-empty list of patterns."],
-    ["an empty pattern", { ...ok, properties: [""] }, "entry 1 (`a`): `properties` must be a non-empty list of patterns."],
+    ["an empty pattern", { ...ok, env: [""] }, 'entry 1 (`a`): `env` pattern "" matches every env var. Fix: name the env vars that differ (e.g. `PAYMENTS_MODE`).'],
     ["a pattern that is not a text", { ...ok, resources: [1] }, "entry 1 (`a`): `resources` must be a non-empty list of patterns."],
     ["onlyIn naming no stack", { ...ok, resources: ["r"], onlyIn: "both" }, "entry 1 (`a`): `onlyIn` must be `staging` or `production`."],
     ["an entry that declares nothing", { ...ok, env: undefined }, "entry 1 (`a`): declares nothing. Fix: list the `resources`, `properties` or `env` keys that differ."],

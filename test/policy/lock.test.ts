@@ -67,7 +67,7 @@ describe("parity.lock.json and known-differences.yaml", function () {
   it("refuses a lock written in another format version, with the command that rewrites it", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lock-")), "parity.lock.json");
     fs.writeFileSync(file, JSON.stringify({ ...readLock(), version: LOCK_VERSION + 1 }));
-    assert.throws(() => readLock(file), new RegExp(`not a version ${LOCK_VERSION} parity lock.*npm run parity:lock`));
+    assert.throws(() => readLock(file), new RegExp(`a parity lock of version ${LOCK_VERSION + 1}, and this pack reads version ${LOCK_VERSION}\\. Fix: regenerate it with \`npm run parity:lock\``));
   });
 
   it("records no secret, generated password or staging value", () => {
