@@ -11,7 +11,8 @@ export function replicate(snapshot: StackSnapshot, target: number): StackSnapsho
 }
 
 /**
- * A snapshot with every resource but the root stack copied `copies` times under a suffixed name,
+ * A snapshot with every resource but the root stack copied `copies` times under a prefixed name
+ * (`x3-jobs-jobs`: a prefix, so known-differences.yaml's anchored globs do not take the copies in),
  * with parents and dependencies pointing at the same copy, so the pack sees a consistent (if
  * repetitive) stack of realistic resources. Two stacks replicated the same number of times keep
  * matching resource keys.
@@ -20,12 +21,12 @@ export function replicateTimes(snapshot: StackSnapshot, copies: number): StackSn
   const [root, ...rest] = snapshot.resources;
   const resources: CollectedResource[] = [root];
   for (let k = 0; k < copies; k++) {
-    const rename = (urn: string) => (urn === root.urn || k === 0 ? urn : `${urn}-x${k}`);
+    const rename = (urn: string) => (urn === root.urn || k === 0 ? urn : urn.replace(/::([^:]*)$/, (_m, name: string) => `::x${k}-${name}`));
     for (const r of rest) {
       resources.push({
         ...r,
         urn: rename(r.urn),
-        name: k === 0 ? r.name : `${r.name}-x${k}`,
+        name: k === 0 ? r.name : `x${k}-${r.name}`,
         ...(r.parent ? { parent: rename(r.parent) } : {}),
         dependencies: r.dependencies.map(rename),
         propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)])),
