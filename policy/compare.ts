@@ -226,7 +226,7 @@ function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: r
   const base = { resourceKey: s.key, resourceType: s.type, component: s.component, path, staging: sv, production: pv };
   if (cls !== "identity" && (underUnknown(s, path) || underUnknown(p, path))) return { ...base, class: "unknown" };
   // Only paths the lock records (structural, simulated) can be placed by it; sizing is never locked.
-  if ((cls === "structural" || cls === "simulated") && path in s.properties && !(path in p.properties) && p.providerDefaults) {
+  if ((cls === "structural" || cls === "simulated") && sv !== UNKNOWN_VALUE && path in s.properties && !(path in p.properties) && p.providerDefaults) {
     // Production declares nothing here: the provider fills it in. Analyze shows that default without
     // saying so, so the same value declares nothing; another value is this stack's own setting.
     if (path in p.providerDefaults) {
