@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { collectStack } from "../../tools/offline/engine";
 import { CollectedResource, reveal, StackSnapshot } from "../../tools/offline/snapshot";
 import { loadStackSettings, ROOT } from "../mocks";
-import { snapshotOf } from "../policy/harness";
+import { bothSnapshots } from "../policy/harness";
 
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 
@@ -17,7 +17,7 @@ describe("platform (index.ts, both stacks)", function () {
   let staging: StackSnapshot;
   let production: StackSnapshot;
   before(async () => {
-    [staging, production] = await Promise.all([snapshotOf("staging"), snapshotOf("production")]);
+    [staging, production] = await bothSnapshots();
   });
   const key = (r: CollectedResource) => `${r.type}::${r.name}`;
   // The root Stack resource is named after the stack by Pulumi itself; everything else is ours.

@@ -34,6 +34,11 @@ export function snapshotOf(stack: "staging" | "production", seed: string = TEST_
   return snapshots.get(key) as Promise<StackSnapshot>;
 }
 
+/** Both real stacks' snapshots, collected at once (each program runs in its own process). */
+export function bothSnapshots(): Promise<[StackSnapshot, StackSnapshot]> {
+  return Promise.all([snapshotOf("staging"), snapshotOf("production")]);
+}
+
 export function pack(): Promise<PolicyPackServer> {
   server ??= startPolicyPack();
   return server;

@@ -8,7 +8,7 @@ import { buildLock, DEFAULT_LOCK_FILE, LOCK_VERSION, readLock, serializeLock } f
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { lockInputs } from "../../tools/write-lock";
 import { asDeployedState } from "./deployed-state";
-import { snapshotOf } from "./harness";
+import { bothSnapshots } from "./harness";
 
 /**
  * CI's freshness checks: the committed parity.lock.json is what `npm run parity:lock` writes today,
@@ -24,7 +24,7 @@ describe("parity.lock.json and known-differences.yaml", function () {
   let production: StackSnapshot;
 
   before(async () => {
-    [staging, production] = await Promise.all([snapshotOf("staging"), snapshotOf("production")]);
+    [staging, production] = await bothSnapshots();
   });
 
   it("the committed lock is what `npm run parity:lock` writes from production today", () => {

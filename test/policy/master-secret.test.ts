@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
-import { analyze, changeContainers, closePack, expectViolation, mandatory, mutate, snapshotOf } from "./harness";
+import { analyze, bothSnapshots, changeContainers, closePack, expectViolation, mandatory, mutate } from "./harness";
 
 /**
  * `no-master-secret-in-services`: the database master secret is found by provenance (the secret whose
@@ -16,7 +16,7 @@ describe("policy no-master-secret-in-services", function () {
   let production: StackSnapshot;
 
   before(async () => {
-    [staging, production] = await Promise.all([snapshotOf("staging"), snapshotOf("production")]);
+    [staging, production] = await bothSnapshots();
   });
   after(closePack);
 

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import type { PolicyConfigInput, PolicyVerdict } from "../../tools/offline/analyzer";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { asDeployedState } from "./deployed-state";
-import { analyze, changeContainers, closePack, expectViolation, mandatory, mutate, snapshotOf } from "./harness";
+import { analyze, bothSnapshots, changeContainers, closePack, expectViolation, mandatory, mutate } from "./harness";
 
 /**
  * The pack through the analyzer harness: the real staging and production snapshots pass, and each
@@ -52,7 +52,7 @@ describe("policy pack (through the analyzer harness)", function () {
   let production: StackSnapshot;
 
   before(async () => {
-    [staging, production] = await Promise.all([snapshotOf("staging"), snapshotOf("production")]);
+    [staging, production] = await bothSnapshots();
   });
   after(closePack);
 
