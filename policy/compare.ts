@@ -64,8 +64,6 @@ export interface ComparableResource {
   inputs: Record<string, unknown>;
   parent?: string;
   options?: { protect?: boolean; retainOnDelete?: boolean };
-  /** Provider state (ids, ARNs), when known; only the lock's credential list reads it. */
-  outputs?: Record<string, unknown>;
   /**
    * Values the provider's `Check` filled in (autonames, schema defaults), as the bridge listed them in
    * `__defaults`; rewritten like `inputs`. The engine strips that list before `Analyze`, so the pack

@@ -69,7 +69,7 @@ function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip);
   if (typeof value !== "object" || value === null) return value;
   const o = value as Record<string, unknown>;
-  const defaulted = Array.isArray(o.__defaults) ? new Set(o.__defaults.filter((k): k is string => typeof k === "string")) : undefined;
+  const defaulted = defaultedKeys(o);
   // Not a property map at all (an asset, an archive, a secret marker): keep as is.
   if (!defaulted && !Object.keys(o).some((k) => BRIDGE_KEYS.has(k)) && isSpecial(o)) return o;
   const out: Record<string, unknown> = {};
@@ -78,6 +78,11 @@ function strip(value: unknown): unknown {
     out[k] = strip(v);
   }
   return out;
+}
+
+/** The keys an object's `__defaults` names, or undefined when it has no such list. */
+function defaultedKeys(o: Record<string, unknown>): Set<string> | undefined {
+  return Array.isArray(o.__defaults) ? new Set(o.__defaults.filter((k): k is string => typeof k === "string")) : undefined;
 }
 
 /** A secret, asset or archive in the wire encoding: a value, not a property map. */
@@ -97,7 +102,7 @@ export function providerDefaultsOf(props: Record<string, unknown>): Record<strin
 function pick(value: unknown): unknown {
   if (typeof value !== "object" || value === null || Array.isArray(value) || isSpecial(value as Record<string, unknown>)) return undefined;
   const o = value as Record<string, unknown>;
-  const defaulted = Array.isArray(o.__defaults) ? new Set(o.__defaults.filter((k): k is string => typeof k === "string")) : new Set<string>();
+  const defaulted = defaultedKeys(o) ?? new Set<string>();
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
     if (BRIDGE_KEYS.has(k)) continue;

@@ -67,22 +67,19 @@ function referenceLabels(keys: readonly string[]): (key: string) => string {
 }
 
 export interface ReferenceIndex {
-  /** `value` with every reference to a stack resource rewritten as `{ref:<key>.<output>}`. */
+  /** `value` with every reference to a stack resource rewritten as `{ref:<resource>.<output>}`. */
   rewrite(value: unknown): unknown;
-  /** How many distinct values the index knows (for the benchmark and tests). */
-  readonly size: number;
 }
 
-/** The stack's identity values (account, region): present in every ARN, never a reference alone. */
-export function buildReferenceIndex(resources: readonly ReferenceSource[], excluded: readonly (string | undefined)[] = []): ReferenceIndex {
-  const skip = new Set(excluded.filter((v): v is string => typeof v === "string"));
+/** The index of the stack's generated outputs, each owned by the resource and output it names. */
+export function buildReferenceIndex(resources: readonly ReferenceSource[]): ReferenceIndex {
   const owner = new Map<string, { ref: string; rank: number; key: string }>();
   const label = referenceLabels(resources.map((r) => r.key));
   for (const r of resources) {
     if (r.type.startsWith("pulumi:providers:")) continue;
     for (const prop of REFERENCE_OUTPUTS) {
       const v = r.outputs[prop];
-      if (typeof v !== "string" || v.length < MIN_LENGTH || v === PULUMI_UNKNOWN || skip.has(v)) continue;
+      if (typeof v !== "string" || v.length < MIN_LENGTH || v === PULUMI_UNKNOWN) continue;
       if (NAME_OUTPUTS.includes(prop) && r.declared === undefined) continue;
       // A value the program declared (a name that is also the id) is not generated; without the
       // declaration, an id equal to another plain output is taken for a declared name too.
@@ -112,5 +109,5 @@ export function buildReferenceIndex(resources: readonly ReferenceSource[], exclu
     }
     return value;
   };
-  return { rewrite, size: exact.size };
+  return { rewrite };
 }

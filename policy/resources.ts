@@ -57,7 +57,6 @@ export function comparableFrom(sources: readonly ComparableSource[]): Comparable
       urn: r.urn,
       type: r.type,
       inputs: index.rewrite(inputs ?? r.outputs) as Record<string, unknown>,
-      outputs: r.outputs,
       ...(r.parent ? { parent: r.parent } : {}),
       options: { protect: r.protect === true, ...(r.retainOnDelete !== undefined ? { retainOnDelete: r.retainOnDelete } : {}) },
       custom: r.custom,
@@ -107,12 +106,22 @@ export function providerEnvironment(provider: PolicyProviderResource | PolicyRes
 }
 
 /**
- * The stack's environment: from an AWS provider resource in the stack, or from the provider any
- * resource references (`pulumi policy analyze` may send a stack without its provider resources).
+ * The AWS providers a stack uses, in order of first use: its provider resources and those its
+ * resources reference (`pulumi policy analyze` may send a stack without its provider resources).
  */
-export function stackEnvironment(resources: readonly PolicyResource[]): string | undefined {
+export function awsProviders(resources: readonly PolicyResource[]): (PolicyProviderResource | PolicyResource)[] {
+  const providers = new Map<string, PolicyProviderResource | PolicyResource>();
   for (const r of resources) {
-    const env = providerEnvironment(r) ?? providerEnvironment(r.provider);
+    if (r.type === AWS_PROVIDER_TYPE) providers.set(r.urn, r);
+    else if (r.provider?.type === AWS_PROVIDER_TYPE && !providers.has(r.provider.urn)) providers.set(r.provider.urn, r.provider);
+  }
+  return [...providers.values()];
+}
+
+/** The stack's environment, from the first AWS provider it uses that names one. */
+export function stackEnvironment(resources: readonly PolicyResource[]): string | undefined {
+  for (const p of awsProviders(resources)) {
+    const env = providerEnvironment(p);
     if (env) return env;
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { UserPool } from "@pulumi/aws/cognito/userPool";
-import { PolicyProviderResource, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import {
   leastPrivilegeDefaults,
   LeastPrivilegeConfig,
@@ -16,7 +16,7 @@ import { AWS_PROVIDER_TYPE, resourceKey } from "./contract";
 import { lockFor } from "./files";
 import { flatten } from "./flatten";
 import { dependsOn } from "./safety";
-import { describeResource, isUnknown, jsonValue, providerEnvironment, raw, stackEnvironment, stringsIn } from "./resources";
+import { awsProviders, describeResource, isUnknown, jsonValue, providerEnvironment, raw, stackEnvironment, stringsIn } from "./resources";
 
 /**
  * Security: encryption at rest and in transit, nothing public that holds data, least-privilege IAM,
@@ -226,12 +226,7 @@ export const noSharedCredentials: StackValidationPolicy = {
     if (environment === undefined || environment === lock.production.environment || !account) return;
     // Every AWS credential lives in an account: one of production's, whatever AWS generated for it,
     // is named by an ARN in production's account, or reached through a provider allowed into it.
-    const providers = new Map<string, PolicyProviderResource | PolicyResource>();
-    for (const r of args.resources) {
-      if (r.type === AWS_PROVIDER_TYPE) providers.set(r.urn, r);
-      else if (r.provider?.type === AWS_PROVIDER_TYPE) providers.set(r.provider.urn, r.provider);
-    }
-    for (const p of providers.values()) {
+    for (const p of awsProviders(args.resources)) {
       if (stringsIn(raw(p.props).allowedAccountIds).includes(account)) {
         report(`\`${resourceKey(p.urn)}\` (${p.type}) may deploy into production's AWS account ${account} (\`allowedAccountIds\`). Fix: give this stack its own account (\`parity:awsAccountId\` in its stack file); nothing of staging may be able to touch production.`, p.urn);
       }

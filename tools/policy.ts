@@ -15,6 +15,10 @@ import { PolicyConfigError, readPolicyConfigFile } from "./offline/policy-config
 import { countVerdicts, renderVerdicts, Style, styleFor } from "./offline/render";
 import type { StackSnapshot } from "./offline/snapshot";
 import { fromStackExport, StackExportError } from "./offline/stack-export";
+import { EXIT, exitCode, UsageError } from "./preview";
+
+// One exit-code rule and one usage error for every CLI that runs the pack.
+export { EXIT, exitCode, UsageError };
 
 const USAGE = `usage: npm run policy -- --stack-export FILE [--stack NAME] [--json]
          [--policy-pack DIR] [--policy-pack-config FILE] [--without-provider-resources]
@@ -28,8 +32,6 @@ const USAGE = `usage: npm run policy -- --stack-export FILE [--stack NAME] [--js
   --without-provider-resources  leave provider resources out of AnalyzeStack (each resource still
                                 carries its provider's inputs), as some CLI versions send state`;
 
-export const EXIT = { clean: 0, violations: 1, error: 2 } as const;
-
 export interface PolicyCliOptions {
   readonly exports: readonly string[];
   readonly stack?: string;
@@ -38,8 +40,6 @@ export interface PolicyCliOptions {
   readonly policyConfigFile?: string;
   readonly providersInStack: boolean;
 }
-
-export class UsageError extends Error {}
 
 export function parsePolicyCli(argv: readonly string[]): PolicyCliOptions {
   let values;
@@ -145,12 +145,6 @@ function packError(e: unknown): NonNullable<ExportResult["error"]> {
   if (e instanceof PolicyPackError) return { kind: "pack", message: e.message };
   if (e instanceof PolicyConfigError) return { kind: "policy-config", message: e.message };
   throw e;
-}
-
-export function exitCode(results: readonly ExportResult[]): number {
-  if (results.some((r) => r.error)) return EXIT.error;
-  if (results.some((r) => r.verdicts && countVerdicts(r.verdicts).mandatory > 0)) return EXIT.violations;
-  return EXIT.clean;
 }
 
 export function toText(results: readonly ExportResult[], stdout: { isTTY?: boolean }): string {

@@ -199,7 +199,8 @@ export function withoutStackFrames(message: string): string {
     .join("\n");
 }
 
-export function exitCode(results: readonly StackResult[]): number {
+/** 2 on any error, 1 on any mandatory violation, else 0: for every CLI that runs the pack. */
+export function exitCode(results: readonly Pick<StackResult, "error" | "verdicts">[]): number {
   if (results.some((r) => r.error)) return EXIT.error;
   if (results.some((r) => r.verdicts && countVerdicts(r.verdicts).mandatory > 0)) return EXIT.violations;
   return EXIT.clean;

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { ComparableResource } from "../policy/compare";
 import { buildLock, DEFAULT_LOCK_FILE, ParityLock, serializeLock } from "../policy/lock";
-import { comparableFrom } from "../policy/resources";
+import { comparableSnapshot } from "./offline/comparable";
 import { CollectOptions, collectStack } from "./offline/engine";
 import type { StackSnapshot } from "./offline/snapshot";
 
@@ -12,25 +12,9 @@ import type { StackSnapshot } from "./offline/snapshot";
  * stale (what CI runs). `--seed` draws the provider model's generated values (the lock must not change).
  */
 
-/**
- * The snapshot's resources for the lock, read exactly as the pack reads a stack (policy/resources.ts):
- * what the program declared (the checked inputs `Analyze` gets, provider defaults dropped), with
- * references to the stack's own resources rewritten by provenance from the outputs. Nothing the
- * mocks generated survives, so the lock is the same under any seed.
- */
+/** The snapshot's resources for the lock: what the program declared; nothing the mocks generated. */
 export function lockInputs(snapshot: StackSnapshot): ComparableResource[] {
-  return comparableFrom(
-    snapshot.resources.map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      declared: r.checkedInputs ?? r.inputs,
-      outputs: r.outputs,
-      parent: r.parent,
-      protect: r.options.protect,
-      retainOnDelete: r.options.retainOnDelete,
-      custom: r.custom,
-    })),
-  );
+  return comparableSnapshot(snapshot);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { escapeRegExp } from "../../policy/normalize";
 import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
 
 /**
@@ -86,6 +87,6 @@ function redraw(value: string, seed: string): string {
 function rename(text: string, renames: Map<string, string>): string {
   if (renames.size === 0) return text;
   const olds = [...renames.keys()].sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(olds.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  const pattern = new RegExp(olds.map(escapeRegExp).join("|"), "g");
   return text.replace(pattern, (m) => renames.get(m) ?? m);
 }

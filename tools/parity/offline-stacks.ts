@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import type { ComparableResource } from "../../policy/compare";
-import { comparableFrom } from "../../policy/resources";
+import { comparableSnapshot } from "../offline/comparable";
 import { CollectOptions, REPO_ROOT, collectStack } from "../offline/engine";
 import { randomSeed } from "../offline/provider-model/seeded";
-import type { CollectedResource, StackSnapshot } from "../offline/snapshot";
+import type { StackSnapshot } from "../offline/snapshot";
 import { ParityInputError } from "./errors";
 import { SecretMasker } from "./secrets";
 
@@ -49,16 +49,5 @@ export async function collectPair(stagingStack: string, productionStack: string,
  * stack's own resources by provenance, exactly as the policy pack reads a stack (policy/resources.ts).
  */
 export function toComparable(snapshot: StackSnapshot, masker: SecretMasker): ComparableResource[] {
-  return comparableFrom(
-    snapshot.resources.map((r: CollectedResource) => ({
-      urn: r.urn,
-      type: r.type,
-      declared: masker.mask(r.checkedInputs ?? r.inputs) as Record<string, unknown>,
-      outputs: masker.mask(r.outputs) as Record<string, unknown>,
-      parent: r.parent,
-      protect: r.options.protect,
-      retainOnDelete: r.options.retainOnDelete,
-      custom: r.custom,
-    })),
-  );
+  return comparableSnapshot(snapshot, (props) => masker.mask(props) as Record<string, unknown>);
 }
