@@ -1,7 +1,7 @@
-import { fork } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import type { HostJob, HostMessage } from "./host-protocol";
+import type { HostJob } from "./host-protocol";
+import { HostPool } from "./host-pool";
 import { randomSeed } from "./provider-model/seeded";
 import type { Scenario, StackSnapshot } from "./snapshot";
 import { loadStackConfigWithSecrets, maskedConfig, StackConfig, StackConfigError } from "./stack-config";
@@ -30,6 +30,8 @@ export interface CollectOptions {
   seed?: string;
   /** Kill the program after this long (default 120 s): a hung program is an error, not a wait. */
   timeoutMs?: number;
+  /** The hosts to run the program in (host-pool.ts); default a fresh process that ends with the run. */
+  hosts?: HostPool;
 }
 
 export type ProgramErrorKind = "config" | "program";
@@ -52,11 +54,19 @@ export class ProgramError extends Error {
 }
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const HOST = path.join(__dirname, "program-host.ts");
-export const TS_CACHE = path.join(__dirname, "ts-cache.js");
+export { TS_CACHE } from "./host-pool";
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** Keeps no host: each run is a process of its own, as each `pulumi preview` is. */
+const ONE_SHOT = new HostPool(0);
 
 export async function collectStack(opts: CollectOptions): Promise<StackSnapshot> {
+  const { job, notes } = await prepareJob(opts);
+  const snapshot = await runHost(opts.hosts ?? ONE_SHOT, job, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  return notes.length > 0 ? { ...snapshot, notes } : snapshot;
+}
+
+/** What a host needs to run the stack (its config loaded as the CLI loads it), and the config's notes. */
+export async function prepareJob(opts: CollectOptions): Promise<{ job: HostJob; notes: readonly string[] }> {
   const root = path.resolve(opts.root ?? REPO_ROOT);
   let config: StackConfig;
   try {
@@ -67,8 +77,7 @@ export async function collectStack(opts: CollectOptions): Promise<StackSnapshot>
     throw e;
   }
   const model = { scenario: opts.scenario ?? DEFAULT_SCENARIO, seed: opts.seed ?? randomSeed() };
-  const snapshot = await runHost(hostJob(root, config, model), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  return config.notes.length > 0 ? { ...snapshot, notes: config.notes } : snapshot;
+  return { job: hostJob(root, config, model), notes: config.notes };
 }
 
 /** CI previews stacks that are already deployed. */
@@ -109,42 +118,22 @@ function accountIdOf(config: StackConfig): string {
   return digits.slice(-12);
 }
 
-function runHost(job: HostJob, timeoutMs: number): Promise<StackSnapshot> {
-  return new Promise((resolve, reject) => {
-    const child = fork(HOST, [], {
-      cwd: job.root,
-      // The program is compiled transpile-only, as ts-node would, but through a disk cache.
-      execArgv: ["-r", TS_CACHE],
-      env: { ...process.env, PARITY_OFFLINE_JOB: JSON.stringify(job) },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      serialization: "advanced",
-    });
-    let stderr = "";
-    let stdout = "";
-    let message: HostMessage | undefined;
-    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.on("message", (m: HostMessage) => (message ??= m));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new ProgramError("program", job.stack, `The program for stack "${job.stack}" did not finish within ${timeoutMs / 1000} s (a promise that never resolves, or a resource created inside an apply that waits on itself?).`));
-    }, timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new ProgramError("program", job.stack, `Could not start the offline program host for stack "${job.stack}": ${e.message}`));
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (message?.kind === "snapshot") return resolve(message.snapshot);
-      if (message?.kind === "failure") {
-        const f = message.failure;
-        if (f.kind === "config") return reject(new ProgramError("config", job.stack, f.message, [f.message]));
-        const where = f.location ? ` at ${f.location}` : "";
-        const text = `Running the program for stack "${job.stack}" failed${where}:\n  ${f.message}`;
-        return reject(new ProgramError("program", job.stack, text, f.stack ? [f.stack] : [], f.location));
-      }
-      const output = (stderr || stdout).trim();
-      reject(new ProgramError("program", job.stack, `The program for stack "${job.stack}" exited (${signal ?? `code ${code}`}) without a result${output ? `:\n${output}` : "."}`, output ? [output] : []));
-    });
-  });
+async function runHost(hosts: HostPool, job: HostJob, timeoutMs: number): Promise<StackSnapshot> {
+  const outcome = await hosts.run(job, timeoutMs);
+  switch (outcome.kind) {
+    case "snapshot":
+      return outcome.snapshot;
+    case "failure": {
+      const f = outcome.failure;
+      if (f.kind === "config") throw new ProgramError("config", job.stack, f.message, [f.message]);
+      const where = f.location ? ` at ${f.location}` : "";
+      throw new ProgramError("program", job.stack, `Running the program for stack "${job.stack}" failed${where}:\n  ${f.message}`, f.stack ? [f.stack] : [], f.location);
+    }
+    case "timeout":
+      throw new ProgramError("program", job.stack, `The program for stack "${job.stack}" did not finish within ${timeoutMs / 1000} s (a promise that never resolves, or a resource created inside an apply that waits on itself?).`);
+    case "start-error":
+      throw new ProgramError("program", job.stack, `Could not start the offline program host for stack "${job.stack}": ${outcome.message}`);
+    case "exit":
+      throw new ProgramError("program", job.stack, `The program for stack "${job.stack}" exited (${outcome.how}) without a result${outcome.output ? `:\n${outcome.output}` : "."}`, outcome.output ? [outcome.output] : []);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Scenario, StackSnapshot } from "./snapshot";
 
-/** What the engine hands the program host (as JSON in `PARITY_OFFLINE_JOB`). */
+/** What the engine hands the program host: one stack to run. */
 export interface HostJob {
   readonly root: string;
   readonly main: string;
@@ -23,7 +23,13 @@ export interface HostFailure {
   readonly stack?: string;
 }
 
-/** The one message the host sends back before it exits. */
+/** The engine's one message to a host: run this job (a host runs one at a time). */
+export interface ParentMessage {
+  readonly kind: "job";
+  readonly job: HostJob;
+}
+
+/** The host's answer to a job: the snapshot (the host may then take another job), or why it failed (the host then exits). */
 export type HostMessage =
   | { readonly kind: "snapshot"; readonly snapshot: StackSnapshot }
   | { readonly kind: "failure"; readonly failure: HostFailure };
