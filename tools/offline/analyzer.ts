@@ -224,6 +224,8 @@ class PackServer implements PolicyPackServer {
   /** The pack keeps its config and stack tags in process-global state: one stack at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The config the pack holds (JSON), once a Configure has succeeded. */
+  private configured?: string;
 
   constructor(
     private readonly dir: string,
@@ -321,7 +323,15 @@ class PackServer implements PolicyPackServer {
     return verdicts.sort((a, b) => rank(a) - rank(b));
   }
 
+  /**
+   * Sends the config unless the pack already holds exactly this one: the CLI configures a pack once
+   * per run, and a pack's config is process-global, so a repeat changes nothing but costs a schema
+   * validation of every policy's config.
+   */
   private async configure(config: Record<string, ResolvedPolicyConfig>): Promise<void> {
+    const key = JSON.stringify(config);
+    if (key === this.configured) return;
+    this.configured = undefined;
     const req = new analyzerpb.ConfigureAnalyzerRequest();
     const map = req.getPolicyconfigMap();
     for (const [name, c] of Object.entries(config)) {
@@ -332,6 +342,7 @@ class PackServer implements PolicyPackServer {
       map.set(name, pc);
     }
     await this.call("configure", req, "Configure");
+    this.configured = key;
   }
 
   async close(): Promise<void> {

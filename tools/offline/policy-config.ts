@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 
 /**
  * Policy configuration the way `pulumi preview --policy-pack-config FILE` resolves it before calling
@@ -93,7 +93,6 @@ export function resolvePolicyConfig(info: AnalyzerInfo, input: PolicyConfigInput
   }
   const all = entries.get("all")?.level as EnforcementLevelName | undefined;
 
-  const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false });
   const resolved: Record<string, ResolvedPolicyConfig> = {};
   for (const policy of info.policies) {
     const initial = info.initialConfig[policy.name];
@@ -101,7 +100,7 @@ export function resolvePolicyConfig(info: AnalyzerInfo, input: PolicyConfigInput
     const properties = { ...(initial?.properties ?? {}), ...(own?.properties ?? {}) };
     const level = (own?.level ?? all ?? initial?.enforcementLevel ?? policy.enforcementLevel) as EnforcementLevelName;
     if (policy.configSchema) {
-      const validate = ajv.compile({ type: "object", properties: policy.configSchema.properties, required: [...policy.configSchema.required] });
+      const validate = validatorOf(info, policy.name, policy.configSchema);
       if (!validate(properties)) {
         for (const err of validate.errors ?? []) {
           problems.push(`\`${policy.name}\`${err.instancePath ? ` ${err.instancePath}` : ""} ${err.message ?? "is invalid"} (${JSON.stringify(err.params)}).`);
@@ -116,4 +115,24 @@ export function resolvePolicyConfig(info: AnalyzerInfo, input: PolicyConfigInput
     throw new PolicyConfigError(`Invalid ${source} for policy pack ${info.name}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
   return resolved;
+}
+
+/**
+ * Each policy's config validator, compiled once per pack (its AnalyzerInfo): compiling the pack's
+ * schemas cost more than the rest of a Configure, and a test run configures a pack hundreds of times.
+ */
+const validators = new WeakMap<AnalyzerInfo, { readonly ajv: Ajv; readonly byPolicy: Map<string, ValidateFunction> }>();
+
+function validatorOf(info: AnalyzerInfo, policy: string, schema: NonNullable<AnalyzerInfo["policies"][number]["configSchema"]>): ValidateFunction {
+  let pack = validators.get(info);
+  if (!pack) {
+    pack = { ajv: new Ajv({ useDefaults: true, allErrors: true, strict: false }), byPolicy: new Map() };
+    validators.set(info, pack);
+  }
+  let validate = pack.byPolicy.get(policy);
+  if (!validate) {
+    validate = pack.ajv.compile({ type: "object", properties: schema.properties, required: [...schema.required] });
+    pack.byPolicy.set(policy, validate);
+  }
+  return validate;
 }
