@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { collectStack, ProgramError } from "../tools/offline/engine";
 import { loadStackConfig } from "../tools/offline/stack-config";
 import { readYaml, ROOT } from "./mocks";
+import { hosts } from "./policy/harness";
 
 /**
  * How CI checks an encrypted payments key it cannot read offline: the pull-request workflow's
@@ -46,7 +47,7 @@ describe("CI: the check of an encrypted payments key", function () {
   });
 
   it("the program refuses a decrypted live key in staging, as `pulumi preview` hands it over, without echoing it", async () => {
-    const error = await collectStack({ stack: "staging", configOverrides: { "parity:paymentsApiKey": "sk_live_51HxDECRYPTED" } }).then(
+    const error = await collectStack({ stack: "staging", configOverrides: { "parity:paymentsApiKey": "sk_live_51HxDECRYPTED" }, hosts }).then(
       () => assert.fail("expected a config error"),
       (e: unknown) => e,
     );

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { collectStack, ProgramError } from "../tools/offline/engine";
 import { CollectedResource, isSecretValue, reveal, StackSnapshot } from "../tools/offline/snapshot";
 import { OFFLINE_SECRET_PLACEHOLDER, loadStackConfig } from "../tools/offline/stack-config";
-import { snapshotOf } from "./policy/harness";
+import { hosts, snapshotOf } from "./policy/harness";
 
 const FIXTURE = path.join(__dirname, "fixtures", "preview", "program");
 
@@ -28,7 +28,7 @@ async function programError(promise: Promise<unknown>): Promise<ProgramError> {
 describe("offline engine: the fixture program", () => {
   let snapshot: StackSnapshot;
   before(async () => {
-    snapshot = await collectStack({ stack: "dev", root: FIXTURE });
+    snapshot = await collectStack({ stack: "dev", root: FIXTURE, hosts });
   });
 
   it("records the root stack, components and custom resources with engine-shaped URNs", () => {
@@ -109,7 +109,7 @@ describe("offline engine: config as the CLI loads it", () => {
   });
 
   it("rejects a value of the wrong declared type, naming the stack, file and key", async () => {
-    const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:bucketCount": "two" } }));
+    const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:bucketCount": "two" }, hosts }));
     assert.equal(err.kind, "config");
     assert.equal(err.stack, "dev");
     assert.match(err.message, /Stack "dev"/);
@@ -117,19 +117,19 @@ describe("offline engine: config as the CLI loads it", () => {
   });
 
   it("rejects a missing stack file with the fix", async () => {
-    const err = await programError(collectStack({ stack: "nosuch", root: FIXTURE }));
+    const err = await programError(collectStack({ stack: "nosuch", root: FIXTURE, hosts }));
     assert.equal(err.kind, "config");
     assert.match(err.message, /Pulumi\.nosuch\.yaml does not exist; create it/);
   });
 
   it("fails the preview on a duplicate URN, as the engine does, though the SDK carries on", async () => {
-    const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:duplicate": "true" } }));
+    const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:duplicate": "true" }, hosts }));
     assert.equal(err.kind, "program");
     assert.match(err.message, /Duplicate resource URN 'urn:pulumi:dev::fixture::aws:s3\/bucketV2:BucketV2::twin'; try giving it a unique name/);
   });
 
   it("reports a program exception with the program's file and line", async () => {
-    const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:explode": "true" } }));
+    const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:explode": "true" }, hosts }));
     assert.equal(err.kind, "program");
     assert.equal(err.location, "index.ts:6");
     assert.match(err.message, /failed at index\.ts:6:\n {2}fixture exploded on purpose/);
@@ -158,7 +158,7 @@ describe("offline engine: the real program", () => {
   });
 
   it("fails with the settings validator's own message for a bad config", async () => {
-    const err = await programError(collectStack({ stack: "staging", configOverrides: { "parity:domain": "app.example.com" } }));
+    const err = await programError(collectStack({ stack: "staging", configOverrides: { "parity:domain": "app.example.com" }, hosts }));
     assert.equal(err.kind, "config");
     assert.match(err.message, /^Stack "staging" has 1 configuration problem; nothing was deployed:/);
     assert.match(err.message, /`parity:domain` is "app\.example\.com": a staging stack must never serve production's domain\./);

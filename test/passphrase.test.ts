@@ -8,6 +8,7 @@ import { Progress } from "../tools/offline/progress";
 import { PassphraseError, readPassphrase, unlockEncryptionSalt } from "../tools/offline/passphrase";
 import { exitCode, parseCli, runPreview, toText } from "../tools/preview";
 import { loadStackConfig, loadStackConfigWithSecrets, OFFLINE_SECRET_PLACEHOLDER, StackConfigError } from "../tools/offline/stack-config";
+import { hosts, pack } from "./policy/harness";
 
 /**
  * The passphrase secrets provider offline. Each key derivation is about a second of CPU, so the tests
@@ -257,7 +258,7 @@ describe("offline preview: decrypted secrets reach the program's validation", fu
 
   /** `npm run preview -- <args>` in this process: the CLI's own parse, run, render and exit code. */
   async function preview(args: string[], passphrase: string): Promise<{ code: number; text: string }> {
-    const results = await withPassphrase(passphrase, () => runPreview(parseCli(args), new Progress(process.stderr, true)));
+    const results = await withPassphrase(passphrase, () => runPreview(parseCli(args), new Progress(process.stderr, true), { hosts, packServer: pack }));
     return { code: exitCode(results), text: toText(results, { isTTY: false }) };
   }
 
@@ -265,7 +266,7 @@ describe("offline preview: decrypted secrets reach the program's validation", fu
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("refuses a decrypted live payments key in staging exactly as a plaintext one, without echoing it", async () => {
-    const err = await failure(ProgramError, () => withPassphrase(STAGING.passphrase, () => collectStack({ stack: "staging", stackFile: stagingWithKey("liveKey") })));
+    const err = await failure(ProgramError, () => withPassphrase(STAGING.passphrase, () => collectStack({ stack: "staging", stackFile: stagingWithKey("liveKey"), hosts })));
     assert.equal(err.kind, "config");
     assert.match(err.message, /`parity:paymentsApiKey` is "\(a live key: sk_live_…\)": a staging stack holds only test-mode keys/);
     assert.ok(!err.message.includes(STAGING.secure["liveKey"].plaintext), "the decrypted key must not appear in the message");

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { exitCode, EXIT, parsePolicyCli, runPolicy, toJson, UsageError } from "../tools/policy";
-import { mandatory } from "./policy/harness";
+import { mandatory, pack } from "./policy/harness";
 
 /**
  * `npm run policy -- --stack-export FILE`: the real pack on deployed state (`pulumi stack export`
@@ -30,7 +30,7 @@ describe("npm run policy (the pack on a stack export)", function () {
 
   it("passes both deployed stacks, with and without provider resources in AnalyzeStack", async () => {
     for (const providersInStack of [true, false]) {
-      const results = await runPolicy({ exports: [STAGING, PRODUCTION], json: false, packDir: path.join(ROOT, "policy"), providersInStack });
+      const results = await runPolicy({ exports: [STAGING, PRODUCTION], json: false, packDir: path.join(ROOT, "policy"), providersInStack }, pack);
       assert.deepEqual(results.map((r) => [r.stack, r.error, mandatory(r.verdicts ?? []).map((v) => v.message)]), [
         ["staging", undefined, []],
         ["production", undefined, []],
@@ -46,7 +46,7 @@ describe("npm run policy (the pack on a stack export)", function () {
       const queue = d.resources.find((r) => String(r.urn).endsWith("::jobs-jobs")) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
       for (const props of [queue.inputs, queue.outputs]) props.redrivePolicy = JSON.stringify({ ...JSON.parse(String(props.redrivePolicy)), maxReceiveCount: 1 });
     });
-    const results = await runPolicy({ exports: [file], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true });
+    const results = await runPolicy({ exports: [file], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true }, pack);
     assert.equal(exitCode(results), EXIT.violations);
     assert.ok(mandatory(results[0].verdicts ?? []).some((v) => v.policyName === "stack-parity" && /redrivePolicy\.maxReceiveCount`: this stack has 1, production has 5/.test(v.message)));
   });
@@ -54,9 +54,9 @@ describe("npm run policy (the pack on a stack export)", function () {
   it("names the file and the fix for a file that is not an export, and for the wrong stack", async () => {
     const notJson = tempExport("broken.json", () => undefined);
     fs.writeFileSync(notJson, "{ not json");
-    const [broken] = await runPolicy({ exports: [notJson], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true });
+    const [broken] = await runPolicy({ exports: [notJson], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true }, pack);
     assert.match(broken.error?.message ?? "", /broken\.json is not JSON .* Fix: pass the file `pulumi stack export --file FILE` wrote/);
-    const [wrong] = await runPolicy({ exports: [STAGING], stack: "production", json: false, packDir: path.join(ROOT, "policy"), providersInStack: true });
+    const [wrong] = await runPolicy({ exports: [STAGING], stack: "production", json: false, packDir: path.join(ROOT, "policy"), providersInStack: true }, pack);
     assert.match(wrong.error?.message ?? "", /holds stack `staging`, not `production`\. Fix: export the right stack \(`pulumi stack export --stack production`\)/);
     assert.equal(exitCode([wrong]), EXIT.error);
   });

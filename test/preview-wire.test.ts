@@ -5,6 +5,7 @@ import { RequestBuilder } from "../tools/offline/analyzer-requests";
 import { WireEncoder } from "../tools/offline/analyzer-wire";
 import { collectStack } from "../tools/offline/engine";
 import { CollectedResource, SECRET_SIG, SECRET_VALUE, StackSnapshot, UNKNOWN } from "../tools/offline/snapshot";
+import { hosts } from "./policy/harness";
 
 /**
  * The hand-encoded requests must decode to exactly the google-protobuf reference messages, and to the
@@ -107,6 +108,6 @@ describe("preview: analyzer requests on the wire", () => {
   });
 
   it("encodes the fixture program's resources exactly as google-protobuf does", async () => {
-    await assertSameEncoding(await collectStack({ stack: "dev", root: path.join(__dirname, "fixtures", "preview", "program") }));
+    await assertSameEncoding(await collectStack({ stack: "dev", root: path.join(__dirname, "fixtures", "preview", "program"), hosts }));
   });
 });

@@ -1,57 +1,23 @@
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../tools/preview";
+import { previewInOwnProcess as preview, previewInProcess as inProcess, PreviewRun } from "./preview-cli";
 
 /**
  * `npm run preview` end to end against the fixture program with the harness's fixture pack, and
- * against the real program with the real pack. Two cases run the CLI in its own process, exactly as
- * a person or CI does; the rest run its `main` in-process (the program and the pack still run in
- * their own processes), which saves a TypeScript start per case.
+ * against the real program with the real pack. One case runs the CLI in its own process, exactly as
+ * a person or CI does (a fresh program host, the pack started and stopped by the CLI), as does
+ * test/readme-commands.test.ts for the real program; the rest run its `main` in this process with
+ * the suite's shared program hosts and pack servers (the program and the pack still run in their own
+ * processes, as under the CLI).
  */
 
-const ROOT = path.resolve(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures", "preview");
 const FIXTURE_PROGRAM = ["--root", path.join(FIXTURES, "program"), "--stack", "dev"];
 const FIXTURE_PACK = ["--policy-pack", path.join(FIXTURES, "pack")];
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function preview(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // Exactly what `npm run preview` runs.
-    const child = spawn(process.execPath, ["-r", path.join(ROOT, "tools", "offline", "ts-cache.js"), path.join(ROOT, "tools", "preview.ts"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** The CLI's `main` in this process, its output captured; nothing else differs from `preview`. */
-async function inProcess(args: string[]): Promise<Run> {
-  const capture = () => {
-    const out = { text: "", isTTY: false, write: (chunk: string) => ((out.text += chunk), true) };
-    return out;
-  };
-  const [stdout, stderr] = [capture(), capture()];
-  const code = await main(args, stdout as unknown as NodeJS.WriteStream, stderr as unknown as NodeJS.WriteStream);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
-function expectExit(run: Run, code: number): void {
+function expectExit(run: PreviewRun, code: number): void {
   assert.equal(run.code, code, `expected exit ${code}, got ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
 }
 
@@ -72,7 +38,7 @@ describe("npm run preview", function () {
     });
 
     it("rejects a drifted stack with exit 1 and --json names the policy and resources", async () => {
-      const run = await preview([...FIXTURE_PROGRAM, "--stack-file", path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), ...FIXTURE_PACK, "--json"]);
+      const run = await inProcess([...FIXTURE_PROGRAM, "--stack-file", path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), ...FIXTURE_PACK, "--json"]);
       expectExit(run, 1);
       const out = JSON.parse(run.stdout);
       assert.deepEqual(Object.keys(out).sort(), ["exitCode", "stacks"]);
@@ -130,7 +96,7 @@ describe("npm run preview", function () {
     });
 
     it("answers 'may this ship?' first, and summarises the plan by component", async () => {
-      const run = await preview([...FIXTURE_PROGRAM, "--stack-file", path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), ...FIXTURE_PACK]);
+      const run = await inProcess([...FIXTURE_PROGRAM, "--stack-file", path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), ...FIXTURE_PACK]);
       expectExit(run, 1);
       const lines = run.stdout.split("\n");
       assert.match(lines[0], /^dev: 9 to create; 2 mandatory, 0 advisory violations; policy check FAILED$/);

@@ -10,6 +10,7 @@ import { CollectedResource, StackSnapshot, UNKNOWN } from "../tools/offline/snap
 import { toStackExport } from "../tools/offline/stack-export";
 import { FIXTURE_SEED, fixtureFile } from "../tools/offline/write-fixtures";
 import { parseCli } from "../tools/preview";
+import { hosts } from "./policy/harness";
 
 /**
  * The provider model answers like the AWS, random and tls providers: Check's checked inputs, then the
@@ -71,10 +72,10 @@ describe("provider model", function () {
 
   before(async () => {
     [staging, production, reseeded, created] = await Promise.all([
-      collectStack({ stack: "staging", scenario: "update", seed: FIXTURE_SEED }),
-      collectStack({ stack: "production", scenario: "update", seed: FIXTURE_SEED }),
-      collectStack({ stack: "staging", scenario: "update", seed: "another-deploy" }),
-      collectStack({ stack: "staging", scenario: "create", seed: FIXTURE_SEED }),
+      collectStack({ stack: "staging", scenario: "update", seed: FIXTURE_SEED, hosts }),
+      collectStack({ stack: "production", scenario: "update", seed: FIXTURE_SEED, hosts }),
+      collectStack({ stack: "staging", scenario: "update", seed: "another-deploy", hosts }),
+      collectStack({ stack: "staging", scenario: "create", seed: FIXTURE_SEED, hosts }),
     ]);
   });
 

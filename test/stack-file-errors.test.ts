@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadStackConfig, StackConfigError } from "../tools/offline/stack-config";
+import { previewInProcess, PreviewRun } from "./preview-cli";
 
 /**
  * Bad stack files stop the offline preview with exit 2 and one message per problem: the key, the
@@ -31,13 +31,8 @@ function configProblems(stack: string, text: string): string[] {
   assert.fail("expected the stack file to be rejected");
 }
 
-function preview(stack: string, text: string) {
-  const file = tempFile(`Pulumi.${stack}.yaml`, text);
-  return spawnSync(process.execPath, ["-r", "./tools/offline/ts-cache.js", "tools/preview.ts", "--stack", stack, "--stack-file", file, "--no-policy"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
+function preview(stack: string, text: string): Promise<PreviewRun> {
+  return previewInProcess(["--stack", stack, "--stack-file", tempFile(`Pulumi.${stack}.yaml`, text), "--no-policy"]);
 }
 
 describe("stack files: bad input the offline preview refuses", function () {
@@ -66,15 +61,15 @@ describe("stack files: bad input the offline preview refuses", function () {
     assert.match(problem, /\^/, "a caret under the fault");
   });
 
-  it("exits 2 on a typo'd key, naming the key it probably meant", () => {
-    const run = preview("staging", `${STAGING}  parity:webDesiredCnt: 2\n`);
-    assert.equal(run.status, 2, run.stdout + run.stderr);
+  it("exits 2 on a typo'd key, naming the key it probably meant", async () => {
+    const run = await preview("staging", `${STAGING}  parity:webDesiredCnt: 2\n`);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
     assert.match(run.stdout, /`parity:webDesiredCnt` is "2": unknown key: the program reads no such setting; did you mean `parity:webDesiredCount`\?/);
   });
 
-  it("exits 2 on a structural key set in one stack file", () => {
-    const run = preview("staging", `${STAGING}  parity:scheduleTimezone: Europe/Madrid\n`);
-    assert.equal(run.status, 2, run.stdout + run.stderr);
+  it("exits 2 on a structural key set in one stack file", async () => {
+    const run = await preview("staging", `${STAGING}  parity:scheduleTimezone: Europe/Madrid\n`);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
     assert.match(run.stdout, /structural settings are the same in every stack: remove this line from Pulumi\.staging\.yaml/);
   });
 });

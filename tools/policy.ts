@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { checkPolicyPack, DEFAULT_PACK_DIR, PolicyPackError, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
+import { checkPolicyPack, DEFAULT_PACK_DIR, PolicyPackError, PolicyPackServer, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
 import { PolicyConfigError, readPolicyConfigFile } from "./offline/policy-config";
 import { countVerdicts, renderVerdicts, Style, styleFor } from "./offline/render";
 import type { StackSnapshot } from "./offline/snapshot";
@@ -104,7 +104,11 @@ export function readStackExport(file: string, expectedStack?: string): StackSnap
   return snapshot;
 }
 
-export async function runPolicy(opts: PolicyCliOptions): Promise<ExportResult[]> {
+/**
+ * Runs the pack on each export. `packServer` lends a running pack for `opts.packDir`, owned by the
+ * caller (the test suite): then this run neither starts nor stops one.
+ */
+export async function runPolicy(opts: PolicyCliOptions, packServer?: (packDir: string) => Promise<PolicyPackServer>): Promise<ExportResult[]> {
   const results: ExportResult[] = opts.exports.map((file) => ({ file }));
   const snapshots = new Map<ExportResult, StackSnapshot>();
   for (const result of results) {
@@ -122,7 +126,7 @@ export async function runPolicy(opts: PolicyCliOptions): Promise<ExportResult[]>
   try {
     checkPolicyPack(opts.packDir);
     const policyConfig = opts.policyConfigFile ? readPolicyConfigFile(opts.policyConfigFile) : undefined;
-    const server = await startPolicyPack(opts.packDir);
+    const server = await (packServer ?? startPolicyPack)(opts.packDir);
     try {
       for (const [result, snapshot] of snapshots) {
         try {
@@ -132,7 +136,7 @@ export async function runPolicy(opts: PolicyCliOptions): Promise<ExportResult[]>
         }
       }
     } finally {
-      await server.close();
+      if (!packServer) await server.close();
     }
   } catch (e) {
     const error = packError(e);

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { checkPolicyPack, DEFAULT_PACK_DIR, PolicyPackError, PolicyPackServer, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
 import { collectStack, ProgramError, REPO_ROOT } from "./offline/engine";
+import type { HostPool } from "./offline/host-pool";
 import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./offline/policy-config";
 import { Progress } from "./offline/progress";
 import { countVerdicts, renderPlan, renderPlanSummary, renderVerdicts, sectionVerdicts, STAGING_NOTES, Style, styleFor, summaryLine, VerdictCounts } from "./offline/render";
@@ -122,7 +123,18 @@ export interface StackResult {
   error?: { readonly kind: string; readonly message: string; readonly location?: string };
 }
 
-export async function runPreview(opts: CliOptions, progress: Progress): Promise<StackResult[]> {
+/**
+ * What a long-lived caller (the test suite) may lend a preview instead of fresh processes. The CLI
+ * lends nothing: each stack runs in a process of its own and the pack is started and stopped here.
+ */
+export interface PreviewServices {
+  /** Program hosts to run the stacks in (default: a fresh process per stack). */
+  readonly hosts?: HostPool;
+  /** A running pack for `packDir`, owned by the caller: this preview neither starts nor stops it. */
+  readonly packServer?: (packDir: string) => Promise<PolicyPackServer>;
+}
+
+export async function runPreview(opts: CliOptions, progress: Progress, services: PreviewServices = {}): Promise<StackResult[]> {
   let policyConfig: PolicyConfigInput | undefined;
   if (opts.policy && opts.policyConfigFile) policyConfig = readPolicyConfigFile(opts.policyConfigFile);
   const results: StackResult[] = opts.stacks.map((stack) => ({ stack }));
@@ -140,7 +152,7 @@ export async function runPreview(opts: CliOptions, progress: Progress): Promise<
   let pack: Promise<PolicyPackServer> | undefined;
   if (opts.policy) {
     progress.set("policy pack", "starting");
-    pack = startPolicyPack(opts.packDir, { typeCheck: opts.typeCheckPack });
+    pack = services.packServer ? services.packServer(opts.packDir) : startPolicyPack(opts.packDir, { typeCheck: opts.typeCheckPack });
     // Settled below; keep an early failure from surfacing as an unhandled rejection meanwhile.
     pack.then(() => progress.done("policy pack"), () => progress.done("policy pack"));
   }
@@ -148,7 +160,7 @@ export async function runPreview(opts: CliOptions, progress: Progress): Promise<
     results.map(async (result) => {
       progress.set(result.stack, "running the program");
       try {
-        result.snapshot = await collectStack({ stack: result.stack, root: opts.root, stackFile: opts.stackFile, scenario: opts.scenario, seed: opts.seed });
+        result.snapshot = await collectStack({ stack: result.stack, root: opts.root, stackFile: opts.stackFile, scenario: opts.scenario, seed: opts.seed, hosts: services.hosts });
         progress.set(result.stack, `${result.snapshot.resources.length} resources`);
       } catch (e) {
         result.error = describeError(e);
@@ -173,7 +185,7 @@ export async function runPreview(opts: CliOptions, progress: Progress): Promise<
     } catch (e) {
       for (const result of results) if (!result.error) result.error = describeError(e);
     } finally {
-      await server?.close();
+      if (!services.packServer) await server?.close();
     }
   }
   for (const result of results) progress.done(result.stack);
@@ -297,7 +309,12 @@ export function providerModelLine(results: readonly StackResult[]): string | und
 }
 
 /** The CLI on `argv` (no node, no script), writing where it is told: tests run it in-process. */
-export async function main(argv: readonly string[] = process.argv.slice(2), stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Promise<number> {
+export async function main(
+  argv: readonly string[] = process.argv.slice(2),
+  stdout: NodeJS.WriteStream = process.stdout,
+  stderr: NodeJS.WriteStream = process.stderr,
+  services: PreviewServices = {},
+): Promise<number> {
   let opts: CliOptions;
   try {
     opts = parseCli(argv);
@@ -309,7 +326,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), stdo
   const progress = new Progress(stderr);
   let results: StackResult[];
   try {
-    results = await runPreview(opts, progress);
+    results = await runPreview(opts, progress, services);
   } catch (e) {
     progress.stop();
     const message = e instanceof Error ? e.message : String(e);

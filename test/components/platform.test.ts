@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { collectStack } from "../../tools/offline/engine";
 import { CollectedResource, reveal, StackSnapshot } from "../../tools/offline/snapshot";
 import { loadStackSettings, ROOT } from "../mocks";
-import { bothSnapshots } from "../policy/harness";
+import { bothSnapshots, hosts } from "../policy/harness";
 
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 
@@ -100,7 +100,7 @@ describe("platform (index.ts, both stacks)", function () {
   });
 
   it("sizes the worker's task by the worker keys, and web and migrations by the web keys", async () => {
-    const resized = await collectStack({ stack: "staging", configOverrides: { "parity:workerCpu": "1024", "parity:workerMemoryMb": "3072" } });
+    const resized = await collectStack({ stack: "staging", configOverrides: { "parity:workerCpu": "1024", "parity:workerMemoryMb": "3072" }, hosts });
     const size = (name: string) => {
       const task = resized.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.name === name);
       assert.ok(task, `no task definition ${name}`);

@@ -1,16 +1,26 @@
 import * as assert from "node:assert/strict";
-import { AnalyzeOptions, PolicyConfigInput, PolicyPackServer, PolicyVerdict, startPolicyPack } from "../../tools/offline/analyzer";
+import * as path from "node:path";
+import { AnalyzeOptions, DEFAULT_PACK_DIR, PolicyConfigInput, PolicyPackServer, PolicyVerdict, startPolicyPack } from "../../tools/offline/analyzer";
 import { collectStack } from "../../tools/offline/engine";
+import { HostPool } from "../../tools/offline/host-pool";
 import { randomSeed } from "../../tools/offline/provider-model/seeded";
 import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
 
 /**
- * The policy tests' one way in: the real program's snapshots (collected once per test run) served to
- * the real, unmodified pack over the analyzer protocol, exactly as `npm run preview` does.
+ * The tests' one way in to the real program and pack: the real program's snapshots (collected once
+ * per test run) served to the real, unmodified pack over the analyzer protocol, exactly as
+ * `npm run preview` does. The program hosts and the pack servers are shared by every test file and
+ * released once, after the whole run (test/hooks.ts calls `releaseShared`).
  */
 
 const snapshots = new Map<string, Promise<StackSnapshot>>();
-let server: Promise<PolicyPackServer> | undefined;
+const packs = new Map<string, Promise<PolicyPackServer>>();
+
+/**
+ * Program hosts for every test that runs a program: one host per stack collected at once (two, for
+ * both stacks), each taking job after job, so the suite loads the SDKs twice rather than per run.
+ */
+export const hosts = new HostPool(2);
 
 /**
  * The provider model's seed for this test run: new each run, so every run checks another deploy's
@@ -30,7 +40,7 @@ export function snapshotOf(stack: "staging" | "production", seed: string = TEST_
     process.stderr.write(`policy tests: provider model seed ${TEST_SEED} (rerun with PARITY_TEST_SEED=${TEST_SEED})\n`);
   }
   const key = `${stack}\0${seed}`;
-  if (!snapshots.has(key)) snapshots.set(key, collectStack({ stack, scenario: "update", seed }));
+  if (!snapshots.has(key)) snapshots.set(key, collectStack({ stack, scenario: "update", seed, hosts }));
   return snapshots.get(key) as Promise<StackSnapshot>;
 }
 
@@ -39,18 +49,29 @@ export function bothSnapshots(): Promise<[StackSnapshot, StackSnapshot]> {
   return Promise.all([snapshotOf("staging"), snapshotOf("production")]);
 }
 
-export function pack(): Promise<PolicyPackServer> {
-  server ??= startPolicyPack();
+/** The pack in `dir` (default the real one), started once per test run; a pack that failed to start is not kept. */
+export function pack(dir: string = DEFAULT_PACK_DIR): Promise<PolicyPackServer> {
+  const key = path.resolve(dir);
+  let server = packs.get(key);
+  if (!server) {
+    server = startPolicyPack(key);
+    packs.set(key, server);
+    server.catch(() => packs.delete(key));
+  }
   return server;
-}
-
-export async function closePack(): Promise<void> {
-  if (server) await (await server).close();
-  server = undefined;
 }
 
 export async function analyze(snapshot: StackSnapshot, config?: PolicyConfigInput, options?: AnalyzeOptions): Promise<PolicyVerdict[]> {
   return (await pack()).analyzeStack(snapshot, config, options);
+}
+
+/** Stops the shared packs and hosts and forgets the snapshots: the end of a test run. */
+export async function releaseShared(): Promise<void> {
+  const servers = [...packs.values()];
+  packs.clear();
+  snapshots.clear();
+  hosts.close();
+  await Promise.all(servers.map((s) => s.then((server) => server.close(), () => undefined)));
 }
 
 /** A deep copy with one change; `change` sees the resource (inputs and outputs changed alike). */

@@ -6,7 +6,7 @@ import { knownDifferencesFor, ParityFileError } from "../../policy/files";
 import { checkDeclarationScope, coverageOf, KnownDifference, parseKnownDifferences, ScopedResource, securityKind } from "../../policy/known-differences";
 import { readLock } from "../../policy/lock";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
-import { analyze, closePack, expectViolation, mutate, snapshotOf } from "./harness";
+import { analyze, expectViolation, mutate, snapshotOf } from "./harness";
 
 /** known-differences.yaml excuses named resources and properties, never security, never everything. */
 
@@ -57,7 +57,6 @@ describe("known differences: what a declaration may cover", function () {
       production = await snapshotOf("production");
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "parity-kd-"));
     });
-    after(closePack);
 
     it("a bad file is one clear error, without the pack's stack trace", async () => {
       const file = path.join(dir, "everything.yaml");

@@ -3,7 +3,7 @@ import type { PropertyDiff } from "../../policy/compare";
 import { flatten, SECRET_SHOWN } from "../../policy/flatten";
 import { propertyMessage } from "../../policy/parity";
 import { SECRET_SIG, SECRET_VALUE, StackSnapshot } from "../../tools/offline/snapshot";
-import { analyze, closePack, expectViolation, mutate, snapshotOf } from "./harness";
+import { analyze, expectViolation, mutate, snapshotOf } from "./harness";
 
 /** Policy messages mask a value because it is a secret, never because of its property's name. */
 
@@ -13,7 +13,6 @@ describe("policy messages: secrets masked by secretness", function () {
   before(async () => {
     staging = await snapshotOf("staging");
   });
-  after(closePack);
 
   it("shows a token validity, whose name merely contains `token`", async () => {
     const v = await analyze(mutate(staging, "auth-web-client", (p) => void (p.accessTokenValidity = 120)));

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
-import { analyze, bothSnapshots, changeContainers, closePack, expectViolation, mandatory, mutate } from "./harness";
+import { analyze, bothSnapshots, changeContainers, expectViolation, mandatory, mutate } from "./harness";
 
 /**
  * `no-master-secret-in-services`: the database master secret is found by provenance (the secret whose
@@ -18,7 +18,6 @@ describe("policy no-master-secret-in-services", function () {
   before(async () => {
     [staging, production] = await bothSnapshots();
   });
-  after(closePack);
 
   const masterArn = (s: StackSnapshot) => {
     const arn = s.resources.find((r) => r.name === "db-master" && r.custom)?.outputs.arn;

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import type { PolicyConfigInput, PolicyVerdict } from "../../tools/offline/analyzer";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { asDeployedState } from "./deployed-state";
-import { analyze, bothSnapshots, changeContainers, closePack, expectViolation, mandatory, mutate } from "./harness";
+import { analyze, bothSnapshots, changeContainers, expectViolation, mandatory, mutate } from "./harness";
 
 /**
  * The pack through the analyzer harness: the real staging and production snapshots pass, and each
@@ -54,7 +54,6 @@ describe("policy pack (through the analyzer harness)", function () {
   before(async () => {
     [staging, production] = await bothSnapshots();
   });
-  after(closePack);
 
   describe("the real stacks", () => {
     const real = new Map<string, Promise<PolicyVerdict[]>>();

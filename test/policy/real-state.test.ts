@@ -5,7 +5,7 @@ import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { collectStack } from "../../tools/offline/engine";
 import { asDeployedState } from "./deployed-state";
 import { DEFAULT_LOCK_FILE } from "../../policy/lock";
-import { analyze, closePack, expectViolation, mandatory, mutate, snapshotOf } from "./harness";
+import { analyze, expectViolation, hosts, mandatory, mutate, snapshotOf } from "./harness";
 
 /** What a reviewer reads of a verdict: policy, level and message, in a stable order. */
 function summary(verdicts: PolicyVerdict[]): string[] {
@@ -14,7 +14,6 @@ function summary(verdicts: PolicyVerdict[]): string[] {
 
 describe("the pack on real stack state", function () {
   this.timeout(180_000);
-  after(closePack);
 
   for (const stack of ["staging", "production"] as const) {
     describe(stack, () => {
@@ -55,8 +54,8 @@ describe("the pack on real stack state", function () {
     for (const stack of ["staging", "production"] as const) {
       const first = await snapshotOf(stack);
       const [again, create] = await Promise.all([
-        collectStack({ stack, scenario: "update", seed: `${first.seed}-again` }),
-        collectStack({ stack, scenario: "create", seed: first.seed }),
+        collectStack({ stack, scenario: "update", seed: `${first.seed}-again`, hosts }),
+        collectStack({ stack, scenario: "create", seed: first.seed, hosts }),
       ]);
       // The seeds really drew different deploys: else this test would prove nothing.
       const arns = (s: StackSnapshot) => s.resources.map((r) => r.outputs.arn).filter((a) => typeof a === "string");
