@@ -35,7 +35,9 @@ export const base = {
     spec: ["test/**/*.test.ts"],
     // It validates Pulumi.yaml against a schema kept beside the repo, which Stryker's sandbox has not.
     ignore: ["test/project.test.ts"],
-    require: ["ts-node/register/transpile-only", "./test/mutation/child-mutants.ts"],
+    // test/hooks.ts as in .mocharc.json (this list replaces it): the shared snapshots, hosts and packs
+    // are released after each run, so none outlives the mutant it was made under.
+    require: ["ts-node/register/transpile-only", "./test/hooks.ts", "./test/mutation/child-mutants.ts"],
   },
 };
 

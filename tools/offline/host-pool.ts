@@ -56,8 +56,10 @@ export class HostPool {
         resolve({ ...outcome, pid: child.pid });
       };
       const onMessage = (m: HostMessage) => {
-        // After a failure the host exits by itself; the message says everything.
         if (m.kind === "snapshot") this.release(host);
+        // After a failure the host exits by itself (the message says everything): a pool that keeps
+        // hosts starts a replacement now, so the next job does not wait for the SDKs to load.
+        else if (this.idle.length < this.keepIdle) this.park(start(job.root));
         settle(m);
       };
       const onExit = (code: number | null, signal: string | null) => settle({ kind: "exit", how: signal ?? `code ${code}`, output: host.output.trim() });
@@ -91,6 +93,10 @@ export class HostPool {
       if (host.child.connected) host.child.disconnect();
       return;
     }
+    this.park(host);
+  }
+
+  private park(host: Host): void {
     // An idle host must not keep this process alive; it exits when this process does (disconnect).
     host.child.unref();
     (host.child.channel as { unref?: () => void } | undefined)?.unref?.();
