@@ -65,7 +65,7 @@ describe("AWS rules (config/aws-rules.ts)", () => {
       assert.equal(fargateSizeProblem(1024, 2500)?.memoryMb, 2048);
       // 768 is no CPU size; 1024 takes 8192 MiB, so only the CPU changes.
       assert.deepEqual(fargateSizeProblem(768, 8192), { cpuInvalid: true, accepted: "256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units", cpu: 1024, memoryMb: 8192 });
-      // No CPU size takes 5000 MiB: the nearest CPU (512) and its nearest memory.
+      // No CPU size takes 5000 MiB: the nearest CPU (512; 1024 is as near, and the smaller, cheaper one wins) and its nearest memory.
       assert.deepEqual(fargateSizeProblem(768, 5000), { cpuInvalid: true, accepted: "256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units", cpu: 512, memoryMb: 4096 });
     });
 
