@@ -153,8 +153,10 @@ export function parseSettings(given: RawConfig): Settings {
     }
     const n = Number(rawValue);
     if (n < min || n > max) {
-      report(key, rawValue, `it must be between ${min} and ${max}${why ? ` (${why})` : ""}.`, setCmd(key, String(Math.min(Math.max(n, min), max))));
-      return example;
+      // Later checks see the value the fix sets, so the fixes they propose work with this one.
+      const fixed = Math.min(Math.max(n, min), max);
+      report(key, rawValue, `it must be between ${min} and ${max}${why ? ` (${why})` : ""}.`, setCmd(key, String(fixed)));
+      return fixed;
     }
     return n;
   };
@@ -192,33 +194,33 @@ export function parseSettings(given: RawConfig): Settings {
   }
 
   const productionDomain = text("productionDomain", structuralDefaults.productionDomain, structuralDefaults.productionDomain);
-  const domain = text("domain", isProduction ? productionDomain : `staging.${productionDomain}`).toLowerCase();
-  const zoneName = text("zoneName", productionDomain.split(".").slice(-2).join("."));
-  for (const [key, value] of [["domain", domain], ["productionDomain", productionDomain], ["zoneName", zoneName]] as const) {
-    if (!HOSTNAME.test(value)) {
-      report(key, value, "it is not a lower-case DNS name.", setCmd(key, key === "zoneName" ? "example.com" : "app.example.com"));
-    }
-  }
+  const shapes = stagingDomainShapes(productionDomain);
+  const domain = text("domain", isProduction ? productionDomain : shapes[0]).toLowerCase();
   // The domain the zone must hold: the stack's, or the one the domain's own fix sets (a zone fix
   // derived from a bad domain would only repeat the mistake; one derived from its fix works with it).
-  let zoneDomain = domain;
+  const zoneDomain = isProduction ? productionDomain : shapes.includes(domain) ? domain : shapes[0];
+  // Production's zone is the registered domain; any other stack's is its own domain's, delegated from it.
+  const zoneFix = isProduction ? zoneDomain.split(".").slice(-2).join(".") : zoneDomain;
+  const zoneName = text("zoneName", zoneFix);
+  const hostnameFix = { domain: zoneDomain, productionDomain: structuralDefaults.productionDomain, zoneName: zoneFix };
+  for (const [key, value] of [["domain", domain], ["productionDomain", productionDomain], ["zoneName", zoneName]] as const) {
+    if (!HOSTNAME.test(value)) {
+      report(key, value, "it is not a lower-case DNS name.", setCmd(key, hostnameFix[key]));
+    }
+  }
   if (isProduction && domain !== productionDomain) {
     report("domain", domain, `production must serve \`productionDomain\` (${productionDomain}).`, setCmd("domain", productionDomain));
-    zoneDomain = productionDomain;
   }
   if (!isProduction) {
-    const shapes = stagingDomainShapes(productionDomain);
     if (domain === productionDomain) {
       report("domain", domain, "a staging stack must never serve production's domain.", setCmd("domain", shapes[0]));
-      zoneDomain = shapes[0];
     } else if (!shapes.includes(domain)) {
       report("domain", domain, `staging's domain must be shaped like production's: ${shapes.map((s) => `\`${s}\``).join(" or ")}.`, setCmd("domain", shapes[0]));
-      zoneDomain = shapes[0];
     }
   }
   const afterFix = zoneDomain === domain ? "" : ` once \`domain\` is fixed to ${zoneDomain}`;
   zoneProblems(isProduction, zoneDomain, productionDomain, zoneName).forEach((problem) =>
-    report("zoneName", zoneName, `${problem.replace(/\.$/, "")}${afterFix}.`, setCmd("zoneName", isProduction ? zoneDomain.split(".").slice(-2).join(".") : zoneDomain)),
+    report("zoneName", zoneName, `${problem.replace(/\.$/, "")}${afterFix}.`, setCmd("zoneName", zoneFix)),
   );
 
   const cidr = text("vpcCidr", "10.30.0.0/16");
@@ -294,8 +296,9 @@ export function parseSettings(given: RawConfig): Settings {
     if (!raw.isSecret(ns("paymentsApiKey"))) {
       report("paymentsApiKey", "(hidden)", "it is stored in clear text in the stack file.", `${setCmd("paymentsApiKey", "<key>", true)} and rotate the key, which is now in your history.`);
     }
-    // The key itself is never echoed: only what kind of key it is.
-    const liveKey = /^(sk|rk)_live_/.test(paymentsApiKeyRaw);
+    // The key itself is never echoed: only what kind of key it is. Not anchored: a live key behind a
+    // pasted space or `Bearer ` is still a live key (a real key's random part never holds `_live_`).
+    const liveKey = /(sk|rk)_live_/.test(paymentsApiKeyRaw);
     if (!isProduction && liveKey) {
       report("paymentsApiKey", "(a live key: sk_live_…)", "a staging stack holds only test-mode keys; a live key would charge real cards.", `${setCmd("paymentsApiKey", "<sk_test_...>", true)}, then roll the live key in the provider's dashboard.`);
     }

@@ -270,8 +270,7 @@ function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDiffer
       const pv = pe[key];
       const secret = (sv ?? pv).secret;
       const shown = { staging: sv === undefined ? undefined : show(sv), production: pv === undefined ? undefined : show(pv) };
-      const container = service.includes("/") ? service.slice(service.indexOf("/") + 1) : undefined;
-      const path = container === undefined ? `environment.variables.${key}` : `containerDefinitions[name=${container}].${(sv ?? pv).secret ? "secrets" : "environment"}[${key}]`;
+      const path = envVarPath(service, key, secret);
       if (!sv || !pv) {
         if (underUnknown(sv ? p : s, path)) {
           out.push({ service, key, ...shown, secret, class: "unknown" });
@@ -289,6 +288,13 @@ function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDiffer
   return out;
 }
 
+/** The property path of env var `key` of `service` (`<task definition>/<container>` or `<function>`). */
+export function envVarPath(service: string, key: string, secret: boolean): string {
+  const slash = service.indexOf("/");
+  if (slash < 0) return `environment.variables.${key}`;
+  return `containerDefinitions[name=${service.slice(slash + 1)}].${secret ? "secrets" : "environment"}[${key}]`;
+}
+
 function show(v: EnvValue): string {
   if (v.secret) return SECRET_SHOWN;
   if (v.value === null) return "(not recorded)";
@@ -301,7 +307,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 export function showValue(v: unknown): string {
   if (v === undefined) return "(not set)";
-  const text = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
+  const text = JSON.stringify(v);
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 

@@ -166,13 +166,6 @@ export function logicalName(keyOrUrn: string): string {
   return parts[parts.length - 1];
 }
 
-/** The resource's own type: the last entry of the key's `parent$child` type chain. */
-export function typeOfKey(key: string): string {
-  const chain = key.split("::")[0];
-  const types = chain.split("$");
-  return types[types.length - 1];
-}
-
 /** Types whose data AWS cannot give back once deleted: they carry `protect` in production. */
 export const STATEFUL_TYPES: readonly string[] = [
   "aws:rds/instance:Instance",

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { classify, replacementHazard } from "./contract";
-import { ComparableResource, EnvValue, printStack, ResourcePrint } from "./compare";
+import { ComparableResource, EnvValue, envVarPath, printStack, ResourcePrint } from "./compare";
 import { StackIdentity, stackIdentityOf } from "./normalize";
 
 /**
@@ -79,9 +79,7 @@ function lockedResource(print: ResourcePrint): LockedResource {
 
 function lockedEnvValue(print: ResourcePrint, service: string, key: string, v: EnvValue): unknown {
   if (v.secret) return null;
-  const container = service.includes("/") ? service.slice(service.indexOf("/") + 1) : undefined;
-  const envPath = container === undefined ? `environment.variables.${key}` : `containerDefinitions[name=${container}].environment[${key}]`;
-  const cls = classify(print.type, envPath);
+  const cls = classify(print.type, envVarPath(service, key, false));
   return cls === "structural" || cls === "simulated" ? v.value : null;
 }
 
@@ -111,15 +109,19 @@ export function readLock(file: string = DEFAULT_LOCK_FILE): ParityLock {
   } catch (e) {
     throw new Error(`${file}: cannot read the parity lock (${(e as Error).message}). Fix: run \`npm run parity:lock\` and commit parity.lock.json, or point the policy config \`lockFile\` at it.`, { cause: e });
   }
-  let lock: ParityLock;
+  let lock: ParityLock | null;
   try {
-    lock = JSON.parse(text) as ParityLock;
+    lock = JSON.parse(text) as ParityLock | null;
   } catch (e) {
     throw new Error(`${file}: not valid JSON (${(e as Error).message}). Fix: regenerate it with \`npm run parity:lock\`; never edit it by hand.`, { cause: e });
   }
-  if (lock.version !== LOCK_VERSION || typeof lock.resources !== "object" || lock.resources === null) {
-    const found = typeof lock.version === "number" ? `version ${lock.version}` : "no version";
-    throw new Error(`${file}: a parity lock of ${found}, and this pack reads version ${LOCK_VERSION}. Fix: regenerate it with \`npm run parity:lock\` and commit it.`);
+  const regenerate = "Fix: regenerate it with `npm run parity:lock` and commit it.";
+  if (lock?.version !== LOCK_VERSION) {
+    const found = typeof lock?.version === "number" ? `version ${lock.version}` : "no version";
+    throw new Error(`${file}: a parity lock of ${found}, and this pack reads version ${LOCK_VERSION}. ${regenerate}`);
+  }
+  if (typeof lock.resources !== "object" || lock.resources === null) {
+    throw new Error(`${file}: a parity lock without its \`resources\` object. ${regenerate}`);
   }
   return lock;
 }

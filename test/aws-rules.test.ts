@@ -60,6 +60,15 @@ describe("AWS rules (config/aws-rules.ts)", () => {
       }
     });
 
+    it("proposes the memory nearest the one asked for, and a CPU that takes the memory when one does", () => {
+      assert.equal(fargateSizeProblem(1024, 2600)?.memoryMb, 3072);
+      assert.equal(fargateSizeProblem(1024, 2500)?.memoryMb, 2048);
+      // 768 is no CPU size; 1024 takes 8192 MiB, so only the CPU changes.
+      assert.deepEqual(fargateSizeProblem(768, 8192), { cpuInvalid: true, accepted: "256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units", cpu: 1024, memoryMb: 8192 });
+      // No CPU size takes 5000 MiB: the nearest CPU (512; 1024 is as near, and the smaller, cheaper one wins) and its nearest memory.
+      assert.deepEqual(fargateSizeProblem(768, 5000), { cpuInvalid: true, accepted: "256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units", cpu: 512, memoryMb: 4096 });
+    });
+
     it("rejects a web and a worker size between the steps, naming stack, key and value, with a fix that validates", () => {
       for (const [key, cpuKey, cpu, memory] of [["parity:webMemoryMb", "parity:webCpu", "1024", "2560"], ["parity:workerMemoryMb", "parity:workerCpu", "2048", "4608"]]) {
         const overrides = { [cpuKey]: cpu, [key]: memory };
@@ -137,6 +146,16 @@ describe("AWS rules (config/aws-rules.ts)", () => {
       for (const [name, rule] of cases) assert.match(bucketNameProblems(name).join("; "), rule, name);
     });
 
+    it("accepts names of exactly 3 and 63 characters, and dotted names that only contain an IP address", () => {
+      for (const name of ["abc", "a".repeat(63), "192.168.5.4.uploads", "uploads.192.168.5.4"]) assert.deepEqual(bucketNameProblems(name), [], name);
+    });
+
+    it("names every rule a refused account bucket name breaks", () => {
+      assert.throws(() => accountBucketName("-Parity", "uploads", "210987654321"), {
+        message: "bucket name `-Parity-uploads-210987654321` has characters other than lower-case letters, digits, dots and hyphens; does not begin and end with a letter or digit: shorten `-Parity` or the role `uploads`",
+      });
+    });
+
     it("makes names the account's own and refuses one that breaks a rule", () => {
       assert.equal(accountBucketName("parity-staging", "email-outbox", "210987654321"), "parity-staging-email-outbox-210987654321");
       assert.throws(() => accountBucketName("parity-a-very-long-project-name-for-staging", "email-outbox", "210987654321"), /is 69 characters long/);
@@ -170,7 +189,7 @@ describe("AWS rules (config/aws-rules.ts)", () => {
 
     it("rejects a major pin without automatic minor upgrades, and a minor pin that RDS would upgrade away from", () => {
       assert.match(String(engineVersionProblem("16", false)), /prefix only with `autoMinorVersionUpgrade: true`/);
-      assert.match(String(engineVersionProblem("16.6", true)), /every later update plans to go back/);
+      assert.match(String(engineVersionProblem("16.6", true)), /every later update plans to go back\. Pin the major only \(`"16"`\)$/);
     });
   });
 });

@@ -1,12 +1,10 @@
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { compareStacks, ComparableResource } from "../../policy/compare";
-import { classify, resourceKey } from "../../policy/contract";
+import { classify, envPathOf, resourceKey } from "../../policy/contract";
 import { flatten, SECRET_SHOWN, UNKNOWN_VALUE } from "../../policy/flatten";
 import { KnownDifference, loadKnownDifferences } from "../../policy/known-differences";
-import { normalize } from "../../policy/normalize";
+import { escapeRegExp, normalize, stackIdentityOf } from "../../policy/normalize";
+import { tempFile } from "./temp-file";
 
 /** The pure parts of the contract: classification, paths, normalization, comparison, declarations. */
 
@@ -35,6 +33,24 @@ describe("parity contract", () => {
   it("keys resources without stack and project, and refuses what is not a URN", () => {
     assert.equal(resourceKey("urn:pulumi:staging::parity::parity:components:Database$aws:rds/instance:Instance::db-instance"), "parity:components:Database$aws:rds/instance:Instance::db-instance");
     assert.throws(() => resourceKey("db-instance"), /`db-instance` is not a Pulumi URN/);
+  });
+
+  it("refuses a URN with too few parts or another scheme", () => {
+    assert.throws(() => resourceKey("urn:pulumi:staging::parity::db-instance"), /is not a Pulumi URN/);
+    assert.throws(() => resourceKey("urn:other:staging::parity::aws:sqs/queue:Queue::jobs"), /is not a Pulumi URN/);
+  });
+
+  it("addresses a function's env vars as well as a container's, and classifies them by key", () => {
+    assert.deepEqual(envPathOf("environment.variables.PAYMENTS_MODE"), { key: "PAYMENTS_MODE", secret: false });
+    assert.deepEqual(envPathOf("containerDefinitions[name=web].secrets[SIGNING_KEY]"), { container: "web", key: "SIGNING_KEY", secret: true });
+    assert.equal(envPathOf("environment"), undefined);
+    const fn = "aws:lambda/function:Function";
+    assert.deepEqual(["TZ", "PAYMENTS_MODE", "UPLOADS_BUCKET", "WORKER_CONCURRENCY"].map((k) => classify(fn, `environment.variables.${k}`)), ["structural", "simulated", "identity", "sizing"]);
+  });
+
+  it("treats the plugin download URL the engine adds as identity on providers only", () => {
+    assert.equal(classify("pulumi:providers:aws", "pluginDownloadURL"), "identity");
+    assert.equal(classify("aws:s3/bucketV2:BucketV2", "pluginDownloadURL"), "structural");
   });
 
   it("classifies by type and path, structural by default", () => {
@@ -74,6 +90,36 @@ describe("parity contract", () => {
     assert.equal(normalize("us-east-12", id), "us-east-12");
     assert.equal(normalize("https://app.example.com/auth/callback", id), "https://app.example.com/auth/callback");
     assert.equal(normalize("stagingish", id), "stagingish");
+  });
+
+  describe("a stack's identity", () => {
+    const cert = (domainName: unknown) => ({ type: "aws:acm/certificate:Certificate", inputs: { domainName } });
+    const aws = (inputs: Record<string, unknown>) => ({ type: "pulumi:providers:aws", inputs });
+    const tagged = aws({ region: "eu-west-1", allowedAccountIds: ["210987654321"], defaultTags: { tags: { "parity:environment": "staging" } } });
+
+    it("comes from the provider whose default tags name the environment, not a default provider listed first", () => {
+      const id = stackIdentityOf([aws({ region: "us-east-1" }), tagged, cert("*.staging.app.example.com")]);
+      assert.deepEqual(id, { environment: "staging", accountId: "210987654321", region: "eu-west-1", domain: "staging.app.example.com" });
+    });
+
+    it("falls back to the first AWS provider, never another resource's inputs", () => {
+      const id = stackIdentityOf([{ type: "aws:s3/bucketV2:BucketV2", inputs: { region: "ap-south-1" } }, aws({ region: "us-east-1" }), aws({ region: "eu-west-1" })]);
+      assert.deepEqual(id, { environment: undefined, accountId: undefined, region: "us-east-1", domain: undefined });
+    });
+
+    it("leaves out an empty or non-string value (a secret region reads as an object)", () => {
+      const id = stackIdentityOf([aws({ region: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "us-east-1" }, defaultTags: { tags: { "parity:environment": "" } } }), cert("")]);
+      assert.deepEqual(id, { environment: undefined, accountId: undefined, region: undefined, domain: undefined });
+    });
+
+    it("an identity without domain or account replaces nothing for them", () => {
+      assert.equal(normalize("undefined-jobs in staging", { environment: "staging" }), "undefined-jobs in {environment}");
+    });
+
+    it("matches an identity value literally, whatever characters it holds", () => {
+      assert.equal(escapeRegExp("a.b*c(d)[e]$^+?{}|\\"), "a\\.b\\*c\\(d\\)\\[e\\]\\$\\^\\+\\?\\{\\}\\|\\\\");
+      assert.equal(normalize("parity-stg.1-jobs parity-stg-1-jobs parity-stgx1-jobs", { environment: "stg.1" }), "parity-{environment}-jobs parity-stg-1-jobs parity-stgx1-jobs");
+    });
   });
 
   describe("compareStacks", () => {
@@ -145,11 +191,7 @@ describe("parity contract", () => {
   });
 
   describe("known-differences.yaml validation", () => {
-    const write = (text: string) => {
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kd-")), "known-differences.yaml");
-      fs.writeFileSync(file, text);
-      return file;
-    };
+    const write = (text: string) => tempFile("known-differences.yaml", text);
 
     it("loads the committed file", () => {
       const known = loadKnownDifferences();

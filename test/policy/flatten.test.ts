@@ -61,4 +61,13 @@ describe("flatten: paths and leaves", () => {
     for (const v of [null, false, "", 0, [], {}]) assert.equal(isEmptyLeaf(v), true, JSON.stringify(v));
     for (const v of ["x", 1, true, [0], { a: 1 }, " "]) assert.equal(isEmptyLeaf(v), false, JSON.stringify(v));
   });
+
+  it("keeps a null leaf, and a list holding null as one value", () => {
+    assert.deepEqual([...flatten({ a: null, list: [null, { b: 1 }] })], [["a", null], ["list", [null, { b: 1 }]]]);
+  });
+
+  it("keys elements by a field only when every element has it as text; an env entry's name must be text", () => {
+    assert.deepEqual([...flatten({ rules: [{ name: "a", port: 1 }, { port: 2 }] }).keys()], ["rules[0].name", "rules[0].port", "rules[1].port"]);
+    assert.deepEqual([...flatten({ pairs: [{ name: 1, value: "x" }, { name: 2, value: "y" }] }).keys()], ["pairs[0].name", "pairs[0].value", "pairs[1].name", "pairs[1].value"]);
+  });
 });

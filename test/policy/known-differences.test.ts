@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { compareStacks, ComparableResource } from "../../policy/compare";
-import { globMatches, KnownDifference, parseKnownDifferences } from "../../policy/known-differences";
+import { checkDeclarationScope, coverageOf, declaresEnv, declaresPresence, declaresProperty, globMatches, KnownDifference, loadKnownDifferences, parseKnownDifferences, ScopedResource, securityKind } from "../../policy/known-differences";
+import { tempFile } from "./temp-file";
 
 /**
  * A declaration covers exactly what it says and nothing more: a value that may differ is not a key
@@ -78,5 +79,106 @@ describe("known-differences.yaml: each problem named with its fix", () => {
     for (const onlyIn of ["staging", "production"]) {
       assert.equal(parseKnownDifferences({ differences: [{ ...ok, resources: ["r"], onlyIn }] }, "kd.yaml")[0].onlyIn, onlyIn);
     }
+  });
+
+});
+
+describe("known differences: which entry declares what, and how far it reaches", () => {
+  describe("which entry declares what", () => {
+    const QUEUE = "aws:sqs/queue:Queue";
+
+    it("a property differs only on the resources the entry names", () => {
+      const known = [entry({ id: "modes", env: ["PAYMENTS_MODE"] }), entry({ id: "slow-jobs", resources: ["jobs"], properties: ["delaySeconds"] })];
+      assert.equal(declaresProperty(known, `${QUEUE}::jobs`, QUEUE, "delaySeconds")?.id, "slow-jobs");
+      assert.equal(declaresProperty(known, `${QUEUE}::mail`, QUEUE, "delaySeconds"), undefined);
+      assert.equal(declaresProperty(known, `${QUEUE}::jobs`, QUEUE, "visibilityTimeoutSeconds"), undefined);
+    });
+
+    it("a resource exists in one stack only by an entry with that `onlyIn`, never by a property or env entry", () => {
+      const props = entry({ id: "slow-jobs", resources: ["jobs"], properties: ["delaySeconds"] });
+      const seeded = entry({ id: "seeded", resources: ["jobs"], onlyIn: "staging" });
+      assert.equal(declaresPresence([props], `${QUEUE}::jobs`, QUEUE, "staging"), undefined);
+      assert.equal(declaresPresence([props, seeded], `${QUEUE}::jobs`, QUEUE, "staging")?.id, "seeded");
+      assert.equal(declaresPresence([seeded], `${QUEUE}::jobs`, QUEUE, "production"), undefined);
+      // Validation refuses `onlyIn` without `resources`; were one to slip through, it would name nothing.
+      assert.equal(declaresPresence([entry({ id: "all", onlyIn: "staging" })], `${QUEUE}::jobs`, QUEUE, "staging"), undefined);
+    });
+
+    it("an env value differs by any entry listing the key among others, one-stack entries included", () => {
+      const known = [entry({ id: "props", resources: ["jobs"], properties: ["x"] }), entry({ id: "modes", env: ["EMAIL_MODE", "PAYMENTS_MODE"] })];
+      assert.equal(declaresEnv(known, "PAYMENTS_MODE")?.id, "modes");
+      assert.equal(declaresEnv([entry({ id: "debug", env: ["DEBUG"], resources: ["web-task"], onlyIn: "staging" })], "DEBUG")?.id, "debug");
+    });
+  });
+
+  describe("what an entry covers among real resources", () => {
+    const r = (name: string, paths: string[], type = "aws:sqs/queue:Queue"): ScopedResource => ({ key: `${type}::${name}`, type, paths });
+
+    it("the named resources' matching paths; a one-stack entry its resources; an env-only entry nothing", () => {
+      const resources = [r("jobs", ["delaySeconds", "fifoQueue"]), r("mail", ["delaySeconds"])];
+      assert.deepEqual([...coverageOf(entry({ resources: ["jobs"], properties: ["delay*"] }), resources)], [["aws:sqs/queue:Queue::jobs", ["delaySeconds"]]]);
+      assert.deepEqual([...coverageOf(entry({ resources: ["jobs"], properties: ["nothing"] }), resources)], []);
+      assert.deepEqual([...coverageOf(entry({ resources: ["mail"], onlyIn: "staging" }), resources)], [["aws:sqs/queue:Queue::mail", []]]);
+      assert.deepEqual([...coverageOf(entry({ env: ["DEBUG"] }), resources)], []);
+      // One stack only and some properties: it covers the resources whose properties it names.
+      assert.deepEqual([...coverageOf(entry({ resources: ["mail"], properties: ["nothing"], onlyIn: "staging" }), resources)], []);
+    });
+
+    it("refuses an entry covering any property of an IAM resource, which is all security", () => {
+      assert.equal(securityKind("description", "aws:iam/role:Role"), "IAM or access rules");
+      assert.equal(securityKind("description", "aws:sqs/queue:Queue"), undefined);
+      const roles = [r("app-role", ["description"], "aws:iam/role:Role")];
+      assert.throws(() => checkDeclarationScope([entry({ id: "roles", resources: ["app-role"], properties: ["description"] })], roles, "kd.yaml"), {
+        message: "kd.yaml has 1 declaration too broad to accept:\n  - `roles`: covers `description` of `aws:iam/role:Role::app-role`, which is IAM or access rules: security settings must match production in every stack. Fix: narrow `resources`/`properties` to what really differs.",
+      });
+    });
+
+    it("accepts an entry covering six resources, refuses seven naming the first four, and counts every problem", () => {
+      const queues = ["a", "b", "c", "d", "e", "f", "g"].map((n) => r(`q-${n}`, ["delaySeconds"]));
+      const wide = entry({ id: "wide", resources: ["q-*"], properties: ["delaySeconds"] });
+      assert.equal(checkDeclarationScope([wide], queues.slice(0, 6), "kd.yaml").length, 1);
+      const blanket = "`wide`: covers structural properties of 7 resources (q-a, q-b, q-c, q-d, …), more than 6: a blanket exception hides real drift. Fix: name the resources and properties that differ.";
+      assert.throws(() => checkDeclarationScope([wide], queues, "kd.yaml"), { message: `kd.yaml has 1 declaration too broad to accept:\n  - ${blanket}` });
+      assert.throws(() => checkDeclarationScope([wide, { ...wide, id: "wide2" }], queues, "kd.yaml"), { message: `kd.yaml has 2 declarations too broad to accept:\n  - ${blanket}\n  - ${blanket.replace("`wide`", "`wide2`")}` });
+      // A one-stack entry names resources, not properties: no limit on how many.
+      assert.equal(checkDeclarationScope([entry({ id: "seeded", resources: ["q-*"], onlyIn: "staging" })], queues, "kd.yaml").length, 1);
+    });
+  });
+
+  describe("the file's own problems", () => {
+    const problems = (fields: Record<string, unknown>) => {
+      try {
+        parseKnownDifferences({ differences: [{ what: "w", why: "y", howToTestSafely: "h", ...fields }] }, "kd.yaml");
+      } catch (e) {
+        return (e as Error).message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
+      }
+      return [];
+    };
+
+    it("names an entry by position when its id is not a text, and says only that about it", () => {
+      assert.deepEqual(problems({ id: 7.5, env: ["X"] }), ["entry 1: `id` is required and must be a non-empty text. Fix: say a kebab-case id, e.g. `payments-sandbox`."]);
+    });
+
+    it("refuses a pattern list that is not a list of texts, for each field", () => {
+      assert.deepEqual(problems({ id: "a", resources: ["r"], properties: "delaySeconds" }), ["entry 1 (`a`): `properties` must be a non-empty list of patterns."]);
+      assert.deepEqual(problems({ id: "a", env: ["X", 5] }), ["entry 1 (`a`): `env` must be a non-empty list of patterns."]);
+    });
+
+    it("says how a pattern of only stars and spaces matches everything, with an example of what to name", () => {
+      assert.deepEqual(problems({ id: "a", resources: [" * "], properties: ["*"] }), [
+        "entry 1 (`a`): `resources` pattern \" * \" matches every resource. Fix: name the resources that differ (e.g. `integrations-payments-*`).",
+        "entry 1 (`a`): `properties` pattern \"*\" matches every property. Fix: name the properties that differ (e.g. `tags[\"parity:mode\"]`).",
+      ]);
+    });
+
+    it("does not call an entry with only properties empty: it needs resources, and says so", () => {
+      assert.deepEqual(problems({ id: "a", properties: ["delaySeconds"] }), ["entry 1 (`a`): `properties` without `resources` would excuse those properties on every resource. Fix: add `resources` naming the resources whose properties differ."]);
+    });
+
+    it("an empty file or invalid YAML says what is wrong, keeping the parser's error", () => {
+      assert.throws(() => loadKnownDifferences(tempFile("known-differences.yaml", "")), /expected a top-level `differences:` list/);
+      assert.throws(() => loadKnownDifferences(tempFile("known-differences.yaml", "differences: [\n")), (e: Error) => /: not valid YAML: /.test(e.message) && e.cause instanceof Error);
+      assert.throws(() => loadKnownDifferences("/nonexistent/known-differences.yaml"), (e: Error) => (e.cause as NodeJS.ErrnoException)?.code === "ENOENT");
+    });
   });
 });

@@ -1,13 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { compareStacks } from "../../policy/compare";
 import { loadKnownDifferences } from "../../policy/known-differences";
 import { buildLock, DEFAULT_LOCK_FILE, LOCK_VERSION, readLock, serializeLock } from "../../policy/lock";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { lockInputs } from "../../tools/write-lock";
 import { asDeployedState } from "./deployed-state";
+import { tempFile } from "./temp-file";
 import { bothSnapshots } from "./harness";
 
 /**
@@ -65,8 +64,7 @@ describe("parity.lock.json and known-differences.yaml", function () {
   });
 
   it("refuses a lock written in another format version, with the command that rewrites it", () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lock-")), "parity.lock.json");
-    fs.writeFileSync(file, JSON.stringify({ ...readLock(), version: LOCK_VERSION + 1 }));
+    const file = tempFile("parity.lock.json", JSON.stringify({ ...readLock(), version: LOCK_VERSION + 1 }));
     assert.throws(() => readLock(file), new RegExp(`a parity lock of version ${LOCK_VERSION + 1}, and this pack reads version ${LOCK_VERSION}\\. Fix: regenerate it with \`npm run parity:lock\``));
   });
 
@@ -99,5 +97,30 @@ describe("parity.lock.json and known-differences.yaml", function () {
     const used = new Set([...cmp.properties, ...cmp.presence, ...cmp.env].map((d) => d.declaredBy).filter(Boolean));
     const stale = known.map((k) => k.id).filter((id) => !used.has(id));
     assert.deepEqual(stale, [], "remove or fix these entries of known-differences.yaml: they match no difference");
+  });
+});
+
+describe("readLock: a lock it cannot use says why and how to fix it", () => {
+  const write = (text: string) => tempFile("parity.lock.json", text);
+
+  it("a missing file", () => {
+    assert.throws(() => readLock("/nonexistent/parity.lock.json"), (e: Error) =>
+      /^\/nonexistent\/parity\.lock\.json: cannot read the parity lock \(.*ENOENT.*\)\. Fix: run `npm run parity:lock` and commit parity\.lock\.json/.test(e.message) && (e.cause as NodeJS.ErrnoException)?.code === "ENOENT");
+  });
+
+  it("text that is not JSON", () => {
+    const file = write("{ not json");
+    assert.throws(() => readLock(file), (e: Error) => e.message.startsWith(`${file}: not valid JSON (`) && /Fix: regenerate it with `npm run parity:lock`; never edit it by hand\.$/.test(e.message) && e.cause instanceof SyntaxError);
+  });
+
+  it("a lock without its resources, not a version mismatch", () => {
+    for (const resources of [null, "all", undefined]) {
+      assert.throws(() => readLock(write(JSON.stringify({ version: LOCK_VERSION, resources }))), /: a parity lock without its `resources` object\. Fix: regenerate it with `npm run parity:lock` and commit it\.$/);
+    }
+  });
+
+  it("a version that is not a number, or no object at all", () => {
+    assert.throws(() => readLock(write(JSON.stringify({ version: "2", resources: {} }))), /: a parity lock of no version, and this pack reads version 2\. Fix: regenerate it/);
+    assert.throws(() => readLock(write("null")), /: a parity lock of no version, and this pack reads version 2\./);
   });
 });
