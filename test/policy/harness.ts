@@ -86,6 +86,14 @@ export function mutate(snapshot: StackSnapshot, name: string, change: (props: Re
   return copy;
 }
 
+/**
+ * A deep copy where only what the program declares changes (inputs and checked inputs): the outputs
+ * stay what AWS reports back, as in deployed state where AWS normalised the value.
+ */
+export function mutateDeclared(snapshot: StackSnapshot, name: string, change: (props: Record<string, unknown>) => void, type?: string): StackSnapshot {
+  return mutate(snapshot, name, (props, r) => void (props !== r.outputs && change(props)), type);
+}
+
 export type MutableResource = { -readonly [K in Exclude<keyof CollectedResource, "options">]: CollectedResource[K] } & {
   options: { -readonly [K in keyof CollectedResource["options"]]: CollectedResource["options"][K] };
 };

@@ -3,9 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { PolicyConfigInput, PolicyVerdict } from "../../tools/offline/analyzer";
-import type { StackSnapshot } from "../../tools/offline/snapshot";
+import { type StackSnapshot, UNKNOWN } from "../../tools/offline/snapshot";
+import { UNKNOWN_VALUE } from "../../policy/flatten";
 import { asDeployedState } from "./deployed-state";
-import { analyze, bothSnapshots, changeContainers, expectViolation, mandatory, mutate } from "./harness";
+import { analyze, bothSnapshots, changeContainers, expectViolation, mandatory, mutate, mutateDeclared } from "./harness";
 
 /**
  * The pack through the analyzer harness: the real staging and production snapshots pass, and each
@@ -13,7 +14,6 @@ import { analyze, bothSnapshots, changeContainers, expectViolation, mandatory, m
  * says what to do.
  */
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const POLICIES = [
   "stack-parity",
   "replacement-hazards",
@@ -300,11 +300,67 @@ describe("policy pack (through the analyzer harness)", function () {
       expectViolation(v, "replacement-hazards", /KMS alias ARN as `kmsKeyId`/, /pass the key's ARN/);
     });
 
+    it("judges the key the program declares, though AWS reports the key's own ARN back", async () => {
+      const v = await shape.analyze(mutateDeclared(staging, "db-instance", (p) => void (p.kmsKeyId = "arn:aws:kms:us-east-1:210987654321:alias/parity-staging-data")));
+      expectViolation(v, "replacement-hazards", /KMS alias ARN as `kmsKeyId` \(arn:aws:kms:us-east-1:210987654321:alias\/parity-staging-data\)/);
+    });
+
+    it("reports several hazards on one resource in property order", async () => {
+      const v = await shape.analyze(mutate(production, "db-instance", (p) => {
+        p.engine = "aurora-postgresql";
+        p.dbName = "main";
+      }));
+      const hazards = mandatory(v).filter((x) => x.policyName === "replacement-hazards").map((x) => /`(\w+)` changes from/.exec(x.message)?.[1]);
+      assert.deepEqual(hazards, ["dbName", "engine"]);
+    });
+
     it("rejects a Cognito string attribute without length constraints", async () => {
       const v = await shape.analyze(mutate(staging, "auth-users", (p) => {
         p.schemas = (p.schemas as Record<string, unknown>[]).map((s) => (s.name === "name" ? { ...s, stringAttributeConstraints: undefined } : s)).map((s) => JSON.parse(JSON.stringify(s)));
       }));
       expectViolation(v, "replacement-hazards", /schema attribute `name` is a String without `stringAttributeConstraints`/, /every account in it/);
+    });
+  });
+
+  describe(`replacement-hazards: what it leaves alone (${shape.name})`, () => {
+    const hazards = (v: PolicyVerdict[]) => mandatory(v).filter((x) => x.policyName === "replacement-hazards").map((x) => x.message);
+
+    it("holds only production to the lock: staging's engine change is stack-parity's finding, not a hazard", async () => {
+      const v = await shape.analyze(mutate(staging, "db-instance", (p) => void (p.engine = "aurora-postgresql")));
+      expectViolation(v, "stack-parity", /engine/);
+      assert.deepEqual(hazards(v), []);
+    });
+
+    it("reads `kmsKeyId` as a hazard only on a database: a log group keyed by an alias is not replaced", async () => {
+      const v = await shape.analyze(mutate(staging, "app-web-logs", (p) => void (p.kmsKeyId = "arn:aws:kms:us-east-1:210987654321:alias/parity-staging-logs")));
+      assert.deepEqual(hazards(v), []);
+    });
+
+    it("reads schemas only on a user pool, and asks string constraints only of String attributes", async () => {
+      const unconstrained = { name: "nickname", attributeDataType: "String", mutable: true };
+      const elsewhere = await shape.analyze(mutate(staging, "db-instance", (p) => void (p.schemas = [unconstrained])));
+      assert.deepEqual(hazards(elsewhere), []);
+      const number = await shape.analyze(mutate(staging, "auth-users", (p) => void (p.schemas = [...(p.schemas as unknown[]), { name: "age", attributeDataType: "Number", mutable: true }])));
+      assert.deepEqual(hazards(number), []);
+    });
+
+    it("takes a production resource the lock does not know yet as new, not as a hazard", async () => {
+      const added = structuredClone(production) as StackSnapshot & { resources: { name: string; urn: string }[] };
+      const db = added.resources.find((r) => r.name === "db-instance") as { name: string; urn: string };
+      added.resources.push({ ...structuredClone(db), name: "db-replica", urn: db.urn.replace(/::db-instance$/, "::db-replica") });
+      const v = await shape.analyze(added);
+      assert.deepEqual(hazards(v), []);
+    });
+
+    it("does not call a value unknown until deployment a change, in the stack or in the lock", async () => {
+      const unknownNow = await shape.analyze(mutate(production, "db-instance", (p) => void (p.engine = UNKNOWN)));
+      assert.deepEqual(hazards(unknownNow), []);
+      const lock = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../parity.lock.json"), "utf8"));
+      lock.resources["parity:components:Database$aws:rds/instance:Instance::db-instance"].properties.engine = UNKNOWN_VALUE;
+      const lockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lock-")), "lock.json");
+      fs.writeFileSync(lockFile, JSON.stringify(lock));
+      const unknownBefore = await shape.analyze(mutate(production, "db-instance", (p) => void (p.engine = "aurora-postgresql")), { "replacement-hazards": { lockFile } });
+      assert.deepEqual(hazards(unknownBefore), []);
     });
   });
 
