@@ -85,6 +85,12 @@ describe("policy pack (through the analyzer harness)", function () {
       for (const p of policies) assert.equal(p.enforcementLevel, advisory.includes(p.name) ? "advisory" : "mandatory", p.name);
     });
 
+    it("every policy says what it checks, in a sentence of its own (the CLI prints it with each violation)", async () => {
+      const { policies } = await (await import("./harness")).pack().then((p) => p.info());
+      for (const p of policies) assert.match(p.description, /^[A-Z`].{40,}\.$/s, p.name);
+      assert.equal(new Set(policies.map((p) => p.description)).size, policies.length, "no two policies share a description");
+    });
+
     it("declared-inputs records and never reports", async () => {
       for (const stack of ["staging", "production"] as const) {
         assert.deepEqual((await verdictsOf(stack)).filter((v) => v.policyName === "declared-inputs"), []);
