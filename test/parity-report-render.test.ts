@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import type { EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../policy/compare";
-import { buildReport, type ParityReport, type ReportSource } from "../tools/parity/report-model";
+import type { ComparableResource, EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../policy/compare";
+import { buildReport, declarationCoverage, modelText, resourcesInBoth, shortType, type ParityReport, type ReportSource } from "../tools/parity/report-model";
 import { codeCell, renderMarkdown } from "../tools/parity/render-markdown";
 import { renderTerminal, terminalWidth, wantsColor } from "../tools/parity/render-terminal";
 
@@ -86,6 +86,123 @@ function cells(header: string, rows: readonly string[]): string[][] {
     return row.slice(start, starts[i + 1]).trim();
   }));
 }
+
+describe("parity report model", () => {
+  it("puts what needs action first: resources by worst class, then component and name; properties by class, then path", () => {
+    const r = report({
+      properties: [
+        prop({ ...DB, resourceKey: "k::b-db" }, "z", "match", 1, 1),
+        prop({ ...DB, resourceKey: "k::a-db" }, "z", "match", 1, 1),
+        prop({ ...QUEUE, resourceKey: "k::sized", component: "aaa" }, "z", "sizing", 1, 2),
+        prop(QUEUE, "b", "unknown", 1, 2),
+        prop(QUEUE, "c", "match", 1, 1),
+        prop(QUEUE, "a", "unknown", 1, 2),
+        prop(DB, "y", "identity", 1, 2),
+        prop(DB, "x", "declared", 1, 2, { declaredBy: "d" }),
+      ],
+    });
+    assert.deepEqual(
+      r.resources.map((g) => [g.component, g.resourceKey.split("::").pop(), g.worst, g.properties.map((p) => p.path).join(",")]),
+      [
+        ["jobs", "jobs-jobs", "unknown", "a,b,c"],
+        ["database", "db-instance", "declared", "x,y"],
+        ["aaa", "sized", "sizing", "z"],
+        ["database", "a-db", "match", "z"],
+        ["database", "b-db", "match", "z"],
+      ],
+    );
+  });
+
+  it("sorts env vars and resources in one stack by class, then by service and key or component and name", () => {
+    const r = report({
+      env: [envVar("B", "match", "1", "1"), envVar("A", "match", "1", "1", { service: "z-fn" }), envVar("A", "match", "1", "1"), envVar("Z", "divergent", "1", "2", { service: "z-fn" })],
+      presence: [onlyIn("b", "staging", "declared", "d"), { ...onlyIn("c", "staging", "declared", "d"), component: "auth" }, onlyIn("a", "staging", "declared", "d"), onlyIn("z", "production", "divergent")],
+    });
+    assert.deepEqual(r.env.map((e) => `${e.service} ${e.key}`), ["z-fn Z", "web-task/web A", "web-task/web B", "z-fn A"]);
+    assert.deepEqual(r.presence.map((p) => `${p.component} ${p.resourceKey.split("::").pop()}`), ["jobs z", "auth c", "jobs a", "jobs b"]);
+  });
+
+  it("redacts secrets in property and env values before any renderer sees them", () => {
+    const fingerprint = "[secret:0123456789abcdef]";
+    const r = report({ properties: [prop(DB, "url", "identity", `postgres://u:${fingerprint}@db`, "x")], env: [envVar("K", "match", fingerprint, fingerprint), envVar("M", "divergent", undefined, "v")] });
+    assert.equal(r.resources[0].properties[0].staging, "postgres://u:[secret]@db");
+    assert.deepEqual(r.env.map((e) => [e.key, e.staging, e.production]), [["M", undefined, "v"], ["K", "[secret]", "[secret]"]]);
+  });
+
+  it("totals per class, per component and presence, and is divergent on any divergence of any kind", () => {
+    const r = mixed();
+    assert.deepEqual(r.totals.properties, { divergent: 1, unknown: 0, declared: 1, sizing: 1, identity: 0, match: 1 });
+    assert.deepEqual(r.totals.presence, { divergent: 1, declared: 1 });
+    assert.deepEqual(r.totals.env, { divergent: 1, unknown: 0, declared: 1, sizing: 0, identity: 0, match: 1 });
+    assert.deepEqual(r.totals.components, [
+      { component: "database", resources: 1, properties: { divergent: 0, unknown: 0, declared: 1, sizing: 1, identity: 0, match: 0 }, onlyInOneStack: 0 },
+      { component: "jobs", resources: 1, properties: { divergent: 1, unknown: 0, declared: 0, sizing: 0, identity: 0, match: 1 }, onlyInOneStack: 2 },
+    ]);
+    assert.equal(r.divergent, true);
+    assert.equal(report({ properties: [prop(QUEUE, "a", "divergent", 1, 2)] }).divergent, true);
+    assert.equal(report({ presence: [onlyIn("a", "staging", "divergent")] }).divergent, true);
+    assert.equal(report({ env: [envVar("A", "divergent", "1", "2")] }).divergent, true);
+    assert.equal(report({ properties: [prop(QUEUE, "a", "unknown", 1, 2)], presence: [onlyIn("a", "staging", "declared", "d")], env: [envVar("A", "declared", "1", "2", { declaredBy: "d" })] }).divergent, false);
+  });
+
+  it("lists what each declaration covered, sorted, each resource and service once", () => {
+    const r = report({
+      properties: [
+        prop({ ...DB, resourceKey: "k::db-2" }, "allocatedStorage", "declared", 1, 2, { declaredBy: "small-disk" }),
+        prop(DB, "allocatedStorage", "declared", 1, 2, { declaredBy: "small-disk" }),
+        prop(DB, "iops", "declared", 1, 2, { declaredBy: "small-disk" }),
+        prop(DB, "port", "divergent", 1, 2, { declaredBy: "not-a-declaration" }),
+      ],
+      env: [envVar("MODE", "declared", "a", "b", { declaredBy: "modes" }), envVar("MODE", "declared", "a", "b", { declaredBy: "modes", service: "a-fn" })],
+      presence: [onlyIn("seed-b", "staging", "declared", "accounts"), onlyIn("seed-a", "staging", "declared", "accounts"), onlyIn("x", "staging", "divergent")],
+    });
+    assert.deepEqual(declarationCoverage(r), [
+      { id: "accounts", onlyIn: ["seed-a", "seed-b"], properties: [], env: [] },
+      { id: "modes", onlyIn: [], properties: [], env: [{ key: "MODE", services: ["a-fn", "web-task/web"] }] },
+      { id: "small-disk", onlyIn: [], properties: [{ path: "allocatedStorage", resources: ["db-2", "db-instance"] }, { path: "iops", resources: ["db-instance"] }], env: [] },
+    ]);
+  });
+
+  it("shortens types to what tells resources apart", () => {
+    assert.equal(shortType("aws:rds/instance:Instance"), "rds.Instance");
+    assert.equal(shortType("aws:s3:Bucket"), "s3.Bucket");
+    assert.equal(shortType("pulumi:providers:aws"), "provider.aws");
+    assert.equal(shortType("random:index/randomPassword:RandomPassword"), "random.RandomPassword");
+    assert.equal(shortType("tls:index:PrivateKey"), "tls.PrivateKey");
+    assert.equal(shortType("parity:components:Database"), "parity.components.Database");
+    assert.equal(shortType("pulumi:pulumi:Stack"), "pulumi.pulumi.Stack");
+    assert.equal(shortType("not-a-type"), "not-a-type");
+  });
+
+  it("describes the provider model only for the offline programs", () => {
+    const program = (model?: ReportSource["model"]): ReportSource => ({ kind: "program", project: "p", staging: { stack: "s" }, production: { stack: "p" }, model });
+    assert.equal(modelText(program({ scenario: "update", seed: "ab12" })), "provider model: update of a deployed stack, seed ab12 (rerun with --scenario update --seed ab12)");
+    assert.equal(modelText(program({ scenario: "create", seed: "ab12" })), "provider model: first deploy (create), seed ab12 (rerun with --scenario create --seed ab12)");
+    assert.equal(modelText(program({ seed: "ab12" })), undefined);
+    assert.equal(modelText(program()), undefined);
+    assert.equal(modelText({ ...EXPORTS, model: { scenario: "update", seed: "ab12" } }), undefined);
+  });
+
+  it("lists the resources both stacks have, under their top-level component, without the stack itself", () => {
+    const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}::parity::${type}::${name}`;
+    const stackOf = (stack: string): ComparableResource[] => {
+      const root = urn(stack, "pulumi:pulumi:Stack", `parity-${stack}`);
+      const jobs = urn(stack, "parity:components:Jobs", "jobs");
+      return [
+        { urn: root, type: "pulumi:pulumi:Stack", inputs: {} },
+        { urn: jobs, type: "parity:components:Jobs", inputs: {}, parent: root },
+        { urn: urn(stack, "parity:components:Jobs$aws:sqs/queue:Queue", "jobs-jobs"), type: "aws:sqs/queue:Queue", inputs: {}, parent: jobs },
+        { urn: urn(stack, "aws:s3/bucket:Bucket", "loose"), type: "aws:s3/bucket:Bucket", inputs: {}, parent: root },
+        ...(stack === "staging" ? [{ urn: urn(stack, "aws:s3/bucket:Bucket", "staging-only"), type: "aws:s3/bucket:Bucket", inputs: {}, parent: root }] : []),
+      ];
+    };
+    assert.deepEqual(resourcesInBoth(stackOf("staging"), stackOf("production")), [
+      { resourceKey: "parity:components:Jobs::jobs", resourceType: "parity:components:Jobs", component: "jobs" },
+      { resourceKey: "parity:components:Jobs$aws:sqs/queue:Queue::jobs-jobs", resourceType: "aws:sqs/queue:Queue", component: "jobs" },
+      { resourceKey: "aws:s3/bucket:Bucket::loose", resourceType: "aws:s3/bucket:Bucket", component: "(stack)" },
+    ]);
+  });
+});
 
 describe("parity report renderers on hand-built comparisons", () => {
   describe("terminal", () => {
