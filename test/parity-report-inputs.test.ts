@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { escapeRegExp } from "../policy/normalize";
@@ -7,6 +7,10 @@ import { main } from "../tools/parity/cli";
 import { ParityInputError } from "../tools/parity/errors";
 import { assertKnownStack, knownStacks } from "../tools/parity/offline-stacks";
 import { USAGE, parseOptions } from "../tools/parity/options";
+import { SECRET_SIG, SECRET_VALUE } from "../tools/offline/snapshot";
+import { SecretMasker, containsSecret, redact } from "../tools/parity/secrets";
+import { buildParityReport } from "../tools/parity/sources";
+import { parseStackExport, readStackExport } from "../tools/parity/stack-export";
 
 /** The parity report's inputs on small cases: its flags, the stacks it may name, and the errors it raises. */
 
@@ -172,5 +176,112 @@ describe("npm run parity: exit codes and messages", () => {
       throw traceless;
     });
     assert.equal(bare.stderr, "parity: internal error (please report it):\nno trace\n");
+  });
+});
+
+describe("parity report secrets", () => {
+  const masker = new SecretMasker(Buffer.alloc(32, 1));
+  const secret = (fields: Record<string, unknown>) => ({ [SECRET_SIG]: SECRET_VALUE, ...fields });
+  const fingerprint = (v: unknown) => (masker.mask(v) as { value: string }).value;
+
+  it("fingerprints a secret as 16 hex digits, equal for equal values whether given as a value or plaintext", () => {
+    assert.match(fingerprint(secret({ value: "hunter2" })), /^\[secret:[0-9a-f]{16}\]$/);
+    assert.equal(fingerprint(secret({ value: { a: 1 } })), fingerprint(secret({ plaintext: '{"a":1}' })));
+    assert.notEqual(fingerprint(secret({ value: "a" })), fingerprint(secret({ value: "b" })));
+  });
+
+  it("keeps ciphertexts apart from a plaintext that happens to read the same", () => {
+    assert.notEqual(fingerprint(secret({ ciphertext: "v1:abc" })), fingerprint(secret({ plaintext: "v1:abc" })));
+    assert.notEqual(fingerprint(secret({ ciphertext: "v1:abc" })), fingerprint(secret({ ciphertext: "v1:abd" })));
+  });
+
+  it("still fingerprints a secret it cannot read, by its whole record", () => {
+    assert.notEqual(fingerprint(secret({ other: 1 })), fingerprint(secret({ other: 2 })));
+    assert.equal(fingerprint(secret({ value: undefined })), fingerprint(secret({ value: undefined })));
+    assert.notEqual(fingerprint(secret({ value: undefined })), fingerprint(secret({ value: null })));
+  });
+
+  it("masks secrets at any depth and leaves everything else as it was", () => {
+    const masked = masker.mask({ list: [1, "x", null, secret({ value: "s" })], nested: { deep: secret({ value: "s" }) }, n: 0 });
+    const hidden = secret({ value: fingerprint(secret({ value: "s" })) });
+    assert.deepEqual(masked, { list: [1, "x", null, hidden], nested: { deep: hidden }, n: 0 });
+  });
+
+  it("finds a secret anywhere in a value, wrapper or fingerprint, and nowhere else", () => {
+    const token = fingerprint(secret({ value: "s" }));
+    assert.equal(containsSecret(secret({ value: "s" })), true);
+    assert.equal(containsSecret(`postgres://u:${token}@db`), true);
+    assert.equal(containsSecret([1, [token]]), true);
+    assert.equal(containsSecret({ a: { b: token } }), true);
+    assert.equal(containsSecret({ a: ["[secret]", "[secret:xyz]"], b: 1, c: null }), false);
+  });
+
+  it("redacts every fingerprint in a string, at any depth", () => {
+    const a = fingerprint(secret({ value: "a" }));
+    const b = fingerprint(secret({ value: "b" }));
+    assert.deepEqual(redact({ list: [`${a}:${b}`, 3], o: { s: secret({ value: "x" }) }, n: null }), { list: ["[secret]:[secret]", 3], o: { s: "[secret]" }, n: null });
+  });
+});
+
+describe("parity report sources", () => {
+  const FIXTURES = path.join(__dirname, "fixtures", "parity");
+  const STAGING = path.join(FIXTURES, "staging.json");
+  const PRODUCTION = path.join(FIXTURES, "production.json");
+  const masker = new SecretMasker();
+  let tmp: string;
+  before(() => {
+    tmp = mkdtempSync(path.join(tmpdir(), "parity-sources-"));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("says why an export file cannot be read, and how to write it again", () => {
+    const dir = path.join(tmp, "a-directory.json");
+    mkdirSync(dir);
+    refuses(() => readStackExport(dir, "production", masker), new RegExp(`^Cannot read the production export \`${escapeRegExp(dir)}\`: EISDIR: .*\\.\nFix: check the path, or run \`pulumi stack export --stack <production stack> --file ${escapeRegExp(dir)}\` again\\.$`));
+  });
+
+  it("tells how to export a file that is not an export", () => {
+    refuses(
+      () => parseStackExport({ steps: [] }, "preview.json", "staging", masker),
+      /^The staging export `preview\.json` is not a `pulumi stack export` file.*\.\nFix: pass the file `pulumi stack export` writes; run `pulumi stack export --stack <staging stack> --file preview\.json`\.$/s,
+    );
+  });
+
+  it("lets a fault in the reader itself through as the bug it is", () => {
+    const hostile = new Proxy({}, { get: () => { throw new TypeError("reader bug"); }, has: () => { throw new TypeError("reader bug"); } });
+    assert.throws(() => parseStackExport(hostile, "x.json", "staging", masker), (err: unknown) => err instanceof TypeError && !(err instanceof ParityInputError));
+  });
+
+  it("refuses exports of two different projects, naming both", async () => {
+    const other = path.join(tmp, "other-project.json");
+    writeFileSync(other, readFileSync(PRODUCTION, "utf8").replaceAll("::parity::", "::billing::"));
+    await assert.rejects(
+      buildParityReport(parseOptions(["--staging", STAGING, "--production", other, "--known-differences", path.join(FIXTURES, "known-differences.yaml")]), tmp),
+      (err: unknown) =>
+        err instanceof ParityInputError &&
+        err.message === `The exports belong to different projects: \`${STAGING}\` to \`parity\`, \`${other}\` to \`billing\`.\nFix: export two stacks of the same project.`,
+    );
+  });
+
+  it("reads known-differences.yaml from the repository root unless told otherwise, as a user error when it is missing", async () => {
+    await assert.rejects(buildParityReport(parseOptions(["--staging", STAGING, "--production", PRODUCTION]), tmp), (err: unknown) => {
+      assert.ok(err instanceof ParityInputError);
+      assert.match(err.message, new RegExp(escapeRegExp(path.join(tmp, "known-differences.yaml"))));
+      return true;
+    });
+    writeFileSync(path.join(tmp, "known-differences.yaml"), readFileSync(path.join(FIXTURES, "known-differences.yaml")));
+    const report = await buildParityReport(parseOptions(["--staging", STAGING, "--production", PRODUCTION]), tmp);
+    assert.deepEqual(report.source, { kind: "export", project: "parity", staging: { stack: "staging", file: STAGING }, production: { stack: "production", file: PRODUCTION } });
+    assert.ok(report.presence.some((p) => p.declaredBy === "seeded-accounts"), "with the declarations of the root's file");
+    rmSync(path.join(tmp, "known-differences.yaml"));
+  });
+
+  it("checks the offline stack names before anything else", async () => {
+    const root = path.join(tmp, "repo");
+    mkdirSync(root);
+    const unknown = (flag: string) => (err: unknown) => err instanceof ParityInputError && err.message.startsWith("Unknown stack") && err.message.includes(`(from ${flag})`);
+    await assert.rejects(buildParityReport(parseOptions([]), root), unknown("--staging-stack"));
+    writeFileSync(path.join(root, "Pulumi.staging.yaml"), "");
+    await assert.rejects(buildParityReport(parseOptions([]), root), unknown("--production-stack"));
   });
 });

@@ -3,6 +3,7 @@ import type { ComparableResource, EnvDiff, PresenceDiff, PropertyDiff, StackComp
 import { buildReport, declarationCoverage, modelText, resourcesInBoth, shortType, type ParityReport, type ReportSource } from "../tools/parity/report-model";
 import { codeCell, renderMarkdown } from "../tools/parity/render-markdown";
 import { renderTerminal, terminalWidth, wantsColor } from "../tools/parity/render-terminal";
+import { fitColumns, padEnd, truncate, wrap, wrapHanging, wrapPath } from "../tools/parity/text-layout";
 
 /**
  * The renderers on small hand-built comparisons: what a reviewer relies on in each format (which rows
@@ -86,6 +87,70 @@ function cells(header: string, rows: readonly string[]): string[][] {
     return row.slice(start, starts[i + 1]).trim();
   }));
 }
+
+describe("parity report text layout", () => {
+  const esc = String.fromCharCode(27);
+
+  it("truncates to the width, the ellipsis counted in it", () => {
+    assert.equal(truncate("abc", 3), "abc");
+    assert.equal(truncate("abcd", 3), "ab…");
+    assert.equal(truncate("abcd", 1), "…");
+    assert.equal(truncate("abcd", 0), "");
+    assert.equal(truncate("𝔸𝔹ℂ", 2), "𝔸…", "an astral character is one column");
+  });
+
+  it("wraps each paragraph, dropping the spaces a break falls on", () => {
+    assert.deepEqual(wrap("one two  three\nfour", 8), ["one two", "three", "four"]);
+    assert.deepEqual(wrap("ab   cd", 3), ["ab", "cd"]);
+    assert.deepEqual(wrap("", 5), [""]);
+    assert.deepEqual(wrap("anything", 0), [""]);
+  });
+
+  it("wraps by visible width: colour codes take no room", () => {
+    const red = `${esc}[31mred${esc}[0m`;
+    assert.deepEqual(wrap(`${red} ${red}`, 7), [`${red} ${red}`]);
+  });
+
+  it("breaks a word wider than the line, then carries on after it", () => {
+    assert.deepEqual(wrap("a bcdefgh i", 3), ["a", "bcd", "efg", "h i"]);
+  });
+
+  it("wraps a path before its segments, splitting only a segment wider than the line", () => {
+    assert.deepEqual(wrapPath("a.b[0].c", 5), ["a.b", "[0].c"]);
+    assert.deepEqual(wrapPath("a.b[0].c", 4), ["a.b", "[0]", ".c"]);
+    assert.deepEqual(wrapPath("abcdefgh.i", 3), ["abc", "def", "gh", ".i"]);
+    assert.deepEqual(wrapPath("short", 10), ["short"]);
+  });
+
+  it("hangs continuation lines under the text, leaving at least ten columns for it", () => {
+    assert.deepEqual(wrapHanging("aaaa bbbb cccc dddd", 9, 2), ["aaaa bbbb", "cccc dddd"], "narrow: no hang");
+    assert.deepEqual(wrapHanging("aaaa bbbb cccc dddd eeee", 14, 3), ["aaaa bbbb cccc", "   dddd eeee"]);
+    assert.deepEqual(wrapHanging("aaaa bbbb cccc dddd", 12, 6), ["aaaa bbbb", "  cccc dddd"], "the hang shrinks to keep ten columns");
+    assert.deepEqual(wrapHanging("fits", 10, 4), ["fits"]);
+  });
+
+  it("pads to the visible width", () => {
+    assert.equal(padEnd(`${esc}[1mab${esc}[0m`, 4), `${esc}[1mab${esc}[0m  `);
+    assert.equal(padEnd("abcdef", 4), "abcdef");
+  });
+
+  it("shares the free columns among flexible columns, the remainder to the first ones", () => {
+    assert.deepEqual(fitColumns(30, [4, null, null], [4, 50, 50], 2), [4, 11, 11]);
+    assert.deepEqual(fitColumns(31, [4, null, null], [4, 50, 50], 2), [4, 12, 11]);
+    assert.deepEqual(fitColumns(40, [null, null, null], [30, 30, 30], 1), [13, 13, 12]);
+  });
+
+  it("gives a narrow column what it needs, at least the minimum, and the rest to the wide ones", () => {
+    assert.deepEqual(fitColumns(60, [null, null], [3, 100], 2), [8, 50]);
+    assert.deepEqual(fitColumns(60, [null, null], [3, 100], 2, 2), [3, 55]);
+    assert.deepEqual(fitColumns(60, [null, null, null], [3, 20, 100], 2), [8, 20, 28]);
+  });
+
+  it("shrinks the minimum rather than overflow a narrow line", () => {
+    assert.deepEqual(fitColumns(20, [10, null, null], [10, 30, 30], 2), [10, 3, 3]);
+    assert.deepEqual(fitColumns(10, [10, null], [10, 30], 2), [10, 1]);
+  });
+});
 
 describe("parity report model", () => {
   it("puts what needs action first: resources by worst class, then component and name; properties by class, then path", () => {
