@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { escapeRegExp } from "../policy/normalize";
-import { main } from "../tools/parity/cli";
+import { applyNotes, main } from "../tools/parity/cli";
 import { ParityInputError } from "../tools/parity/errors";
-import { assertKnownStack, knownStacks } from "../tools/parity/offline-stacks";
+import { assertKnownStack, collectPair, knownStacks } from "../tools/parity/offline-stacks";
 import { USAGE, parseOptions } from "../tools/parity/options";
 import { SECRET_SIG, SECRET_VALUE } from "../tools/offline/snapshot";
 import { SecretMasker, containsSecret, redact } from "../tools/parity/secrets";
@@ -117,6 +117,12 @@ describe("parity report stacks", () => {
     assert.deepEqual(knownStacks(root), ["dev", "prod"]);
   });
 
+  it("refuses to run the programs for a stack without a stack file, naming the flag", async () => {
+    const refused = (flag: string, stack: string) => (err: unknown) => err instanceof ParityInputError && err.message.startsWith(`Unknown stack \`${stack}\` (from ${flag})`);
+    await assert.rejects(collectPair("qa", "prod", root), refused("--staging-stack", "qa"));
+    await assert.rejects(collectPair("dev", "live", root), refused("--production-stack", "live"));
+  });
+
   it("accepts a known stack and names the known ones for an unknown stack", () => {
     assertKnownStack("dev", "--staging-stack", root);
     refuses(
@@ -146,6 +152,25 @@ describe("npm run parity: exit codes and messages", () => {
   const FIXTURES = path.join(__dirname, "fixtures", "parity");
   const exportArgs = ["--staging", path.join(FIXTURES, "staging.json"), "--production", path.join(FIXTURES, "production.json"), "--known-differences", path.join(FIXTURES, "known-differences.yaml")];
 
+  it("looks for the stacks in this repository unless given another root", async () => {
+    const { REPO_ROOT } = await import("../tools/parity/offline-stacks");
+    const result = await run(["--staging-stack", "qa"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, new RegExp(`^parity: Unknown stack \`qa\` \\(from --staging-stack\\): there is no Pulumi\\.qa\\.yaml in ${escapeRegExp(REPO_ROOT)}\\.`));
+  });
+
+  it("says which notes it wrote, and warns only when staging also diverges", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "parity-notes-"));
+    try {
+      const out = { stdout: "", stderr: "" };
+      const io = { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } };
+      assert.equal(applyNotes("write", "# notes\n", path.join(dir, "n.md"), false, io), 0);
+      assert.deepEqual(out, { stdout: `Wrote ${path.join("docs", "staging-notes.md")}.\n`, stderr: "" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("prints the usage and exits 0 for --help, whatever else is asked", async () => {
     assert.deepEqual(await run(["--help", "--format", "json"]), { code: 0, stdout: `${USAGE}\n`, stderr: "" });
   });
@@ -157,6 +182,21 @@ describe("npm run parity: exit codes and messages", () => {
         throw failure;
       });
       assert.deepEqual([result.code, result.stderr], [2, "parity: index.ts:7: the program threw\n"], name);
+    }
+  });
+
+  it("prints the engine's own message for a stack it cannot run, exit 2", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "parity-cli-"));
+    try {
+      for (const f of ["Pulumi.staging.yaml", "Pulumi.production.yaml"]) writeFileSync(path.join(root, f), "config: {}\n");
+      writeFileSync(path.join(root, "known-differences.yaml"), "differences: []\n");
+      let stderr = "";
+      const code = await main([], { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, env: {}, root });
+      assert.equal(code, 2);
+      assert.match(stderr, /^parity: /);
+      assert.doesNotMatch(stderr, /internal error|\n\s+at /);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
@@ -247,6 +287,14 @@ describe("parity report sources", () => {
     );
   });
 
+  it("drops only a leading byte-order mark, not one inside a value", () => {
+    const file = path.join(tmp, "bom-inside.json");
+    const urn = "urn:pulumi:staging::parity::aws:sqs/queue:Queue::q";
+    writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [{ urn, type: "aws:sqs/queue:Queue", custom: true, inputs: { name: "a\uFEFFb" } }] } }));
+    const [queue] = readStackExport(file, "staging", masker).resources;
+    assert.equal(queue.inputs["name"], "a\uFEFFb");
+  });
+
   it("lets a fault in the reader itself through as the bug it is", () => {
     const hostile = new Proxy({}, { get: () => { throw new TypeError("reader bug"); }, has: () => { throw new TypeError("reader bug"); } });
     assert.throws(() => parseStackExport(hostile, "x.json", "staging", masker), (err: unknown) => err instanceof TypeError && !(err instanceof ParityInputError));
@@ -274,6 +322,15 @@ describe("parity report sources", () => {
     assert.deepEqual(report.source, { kind: "export", project: "parity", staging: { stack: "staging", file: STAGING }, production: { stack: "production", file: PRODUCTION } });
     assert.ok(report.presence.some((p) => p.declaredBy === "seeded-accounts"), "with the declarations of the root's file");
     rmSync(path.join(tmp, "known-differences.yaml"));
+  });
+
+  it("runs this repo's programs, not export files, when no export is given", async () => {
+    const root = path.join(tmp, "no-program");
+    mkdirSync(root);
+    for (const f of ["Pulumi.staging.yaml", "Pulumi.production.yaml"]) writeFileSync(path.join(root, f), "config: {}\n");
+    writeFileSync(path.join(root, "known-differences.yaml"), "differences: []\n");
+    // No Pulumi.yaml: the engine refuses the stack's config before starting a program.
+    await assert.rejects(buildParityReport(parseOptions([]), root), (err: unknown) => err instanceof Error && err.name === "ProgramError");
   });
 
   it("checks the offline stack names before anything else", async () => {

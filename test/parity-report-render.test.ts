@@ -3,6 +3,7 @@ import type { ComparableResource, EnvDiff, PresenceDiff, PropertyDiff, StackComp
 import { buildReport, declarationCoverage, modelText, resourcesInBoth, shortType, type ParityReport, type ReportSource } from "../tools/parity/report-model";
 import { codeCell, renderMarkdown } from "../tools/parity/render-markdown";
 import { renderTerminal, terminalWidth, wantsColor } from "../tools/parity/render-terminal";
+import { renderStagingNotes, sizingRows } from "../tools/parity/staging-notes";
 import { fitColumns, padEnd, truncate, wrap, wrapHanging, wrapPath } from "../tools/parity/text-layout";
 
 /**
@@ -658,6 +659,28 @@ describe("parity report renderers on hand-built comparisons", () => {
       assert.equal(codeCell("`a"), "`` `a ``");
       assert.equal(codeCell("a`"), "`` a` ``");
       assert.equal(codeCell("a\\b"), "`a\\\\b`");
+    });
+  });
+
+  describe("staging notes", () => {
+    it("list measured sizing of properties and env vars, but not secrets or equal values", () => {
+      const r = report({
+        properties: [prop(DB, "instanceClass", "sizing", "db.t4g.micro", "db.r7g.large"), prop(DB, "port", "sizing", 5432, 5432)],
+        env: [envVar("WORKERS", "sizing", "2", "8"), envVar("POOL", "sizing", "[secret]", "[secret]", { secret: true }), envVar("SAME", "sizing", "1", "1"), envVar("MODE", "declared", "a", "b")],
+      });
+      assert.deepEqual(sizingRows(r), [
+        { component: "database", resource: "db-instance", type: "rds.Instance", property: "instanceClass", staging: "db.t4g.micro", production: "db.r7g.large" },
+        { component: "web-task/web", resource: "environment variable", type: "", property: "WORKERS", staging: "2", production: "8" },
+      ]);
+      const notes = renderStagingNotes([], r);
+      assert.match(notes, /^\| component \| resource \| property \| stg \| prd \|$/m);
+      assert.match(notes, /^\| web-task\/web \| environment variable \| `WORKERS` \| 2 \| 8 \|$/m);
+      assert.match(notes, /^\| database \| db-instance \(rds\.Instance\) \| `instanceClass` \| db\.t4g\.micro \| db\.r7g\.large \|$/m);
+    });
+
+    it("say so when staging is production's size", () => {
+      const notes = renderStagingNotes([], report({ properties: [prop(DB, "instanceClass", "match", "a", "a")] }));
+      assert.match(notes, /^## Sizing differences \(0\)\n\nMeasured from the two programs: staging is smaller, never shaped differently\.\n\n_No sizing differences: staging is production's size\._\n$/m);
     });
   });
 });
