@@ -253,6 +253,8 @@ describe("parity report secrets", () => {
     assert.equal(containsSecret(`postgres://u:${token}@db`), true);
     assert.equal(containsSecret([1, [token]]), true);
     assert.equal(containsSecret({ a: { b: token } }), true);
+    assert.equal(containsSecret({ plain: 1, hidden: token }), true, "one secret among plain values");
+    assert.equal(containsSecret([1, token]), true);
     assert.equal(containsSecret({ a: ["[secret]", "[secret:xyz]"], b: 1, c: null }), false);
   });
 

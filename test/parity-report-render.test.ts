@@ -205,6 +205,8 @@ describe("parity report model", () => {
       { component: "jobs", resources: 1, properties: { divergent: 1, unknown: 0, declared: 0, sizing: 0, identity: 0, match: 1 }, onlyInOneStack: 2 },
     ]);
     assert.equal(r.divergent, true);
+    const twoDeclared = report({ presence: [onlyIn("a", "staging", "declared", "d"), onlyIn("b", "staging", "declared", "d"), onlyIn("c", "staging", "divergent")] });
+    assert.deepEqual(twoDeclared.totals.presence, { divergent: 1, declared: 2 });
     assert.equal(report({ properties: [prop(QUEUE, "a", "divergent", 1, 2)] }).divergent, true);
     assert.equal(report({ presence: [onlyIn("a", "staging", "divergent")] }).divergent, true);
     assert.equal(report({ env: [envVar("A", "divergent", "1", "2")] }).divergent, true);
@@ -220,7 +222,8 @@ describe("parity report model", () => {
         prop(DB, "port", "divergent", 1, 2, { declaredBy: "not-a-declaration" }),
       ],
       env: [envVar("MODE", "declared", "a", "b", { declaredBy: "modes" }), envVar("MODE", "declared", "a", "b", { declaredBy: "modes", service: "a-fn" })],
-      presence: [onlyIn("seed-b", "staging", "declared", "accounts"), onlyIn("seed-a", "staging", "declared", "accounts"), onlyIn("x", "staging", "divergent")],
+      // Sorted by component first, so the names arrive out of order: seed-b (auth), then seed-a (jobs).
+      presence: [onlyIn("seed-a", "staging", "declared", "accounts"), { ...onlyIn("seed-b", "staging", "declared", "accounts"), component: "auth" }, onlyIn("x", "staging", "divergent")],
     });
     assert.deepEqual(declarationCoverage(r), [
       { id: "accounts", onlyIn: ["seed-a", "seed-b"], properties: [], env: [] },
@@ -385,6 +388,8 @@ describe("parity report renderers on hand-built comparisons", () => {
       });
       const lines = section(plain(r), "Environment variables");
       assert.equal(lines[0], "Environment variables of 1 service(s): keys must match, values may differ (secrets masked)");
+      assert.ok(lines.slice(1).every((l) => l.length < 60), `short values are not padded out to the terminal's width:\n${lines.join("\n")}`);
+      assert.match(plain(report({ env: [envVar("A", "match", "1", "1"), envVar("A", "match", "1", "1", { service: "worker" })] })), /^Environment variables of 2 service\(s\)/m);
       assert.deepEqual(cells(lines[1], lines.slice(1)), [
         ["class", "service", "key", "stg", "prd"],
         ["divergent", "web-task/web", "TZ", "(missing)", "UTC"],
@@ -410,6 +415,32 @@ describe("parity report renderers on hand-built comparisons", () => {
       // Properties are indented under their resource; the declaration hangs under the property.
       assert.equal(lines[3].indexOf("redrivePolicy"), lines[1].indexOf("property") + 2);
       assert.equal(lines[7].indexOf("declared by"), lines[1].indexOf("property") + 4);
+    });
+
+    it("keeps a value of several lines in its column, one line per row", () => {
+      const pem = "-----BEGIN-----\nabc\n-----END-----";
+      const lines = section(plain(report({ properties: [prop(QUEUE, "pem", "match", pem, pem), prop(QUEUE, "zz", "match", 1, 1)] })), "Every resource and property");
+      assert.deepEqual(cells(lines[1], [lines[1], ...lines.slice(3)]), [
+        ["class", "property", "stg", "prd"],
+        ["match", "pem", "-----BEGIN-----", "-----BEGIN-----"],
+        ["", "", "abc", "abc"],
+        ["", "", "-----END-----", "-----END-----"],
+        ["match", "zz", "1", "1"],
+      ]);
+    });
+
+    it("shows 'declared by' only under a declared property", () => {
+      const out = plain(report({ properties: [prop(QUEUE, "a", "divergent", 1, 2, { declaredBy: "covers-something-else" }), prop(QUEUE, "b", "declared", 1, 2, { declaredBy: "small-disk" })] }));
+      assert.deepEqual(linesOf(out).filter((l) => l.includes("declared by")).map((l) => l.trim()), ["declared by small-disk"]);
+    });
+
+    it("wraps a long resource title under itself, not under the marker", () => {
+      const long = { ...QUEUE, resourceKey: `k::${"a-very-long-queue-name-".repeat(3)}end` };
+      const lines = section(plain(report({ properties: [prop(long, "x", "divergent", 1, 2)] }), 40), "Every resource and property");
+      const title = lines.slice(lines.findIndex((l) => l.startsWith("✗ jobs ›")), lines.findIndex((l) => l.startsWith("divergent")));
+      assert.ok(title.length > 1, lines.join("\n"));
+      assert.ok(title.slice(1).every((l) => /^ {2}\S/.test(l)), title.join("\n"));
+      assert.equal(title.join("").replace(/^✗|\s+/g, ""), `jobs›${"a-very-long-queue-name-".repeat(3)}end(sqs.Queue)`);
     });
 
     it("lists a resource with nothing to compare, saying so", () => {
@@ -447,6 +478,29 @@ describe("parity report renderers on hand-built comparisons", () => {
       const tiny = linesOf(plain(mixed(), 10));
       assert.ok(tiny.every((l) => [...l].length <= 40));
       assert.ok(tiny.some((l) => [...l].length > 30), "a 10-column request gets 40-column lines");
+    });
+
+    it("writes only well-formed colour codes, in every section", () => {
+      const coloured = renderTerminal(mixed(), { width: 100, color: true });
+      // Built from the escape's code point, as tools/parity/text-layout.ts does.
+      const esc = String.fromCharCode(27);
+      const escape = (pattern: string) => new RegExp(`${esc}\\[${pattern}m`, "g");
+      const codes = coloured.match(escape("[^m]*")) ?? [];
+      assert.ok(codes.length > 20);
+      assert.deepEqual(codes.filter((c) => c.replace(escape("[0-9;]+"), "") !== ""), [], "a style without an SGR code");
+      assert.equal(coloured.replace(escape("[0-9;]+"), ""), plain(mixed()), "colour changes nothing else");
+    });
+
+    it("ends with exactly one newline", () => {
+      const out = plain(mixed());
+      assert.ok(out.endsWith("\n") && !out.endsWith("\n\n") && !out.startsWith("\n"), JSON.stringify(out.slice(-20)));
+    });
+
+    it("hangs a wrapped fix under its text", () => {
+      const fix = "raise the retry count of the queue to the count production uses, then redeploy";
+      const lines = section(plain(report({ properties: [prop(QUEUE, "a", "divergent", 1, 2, { fix })] }), 60), "DIVERGENT");
+      const at = lines.findIndex((l) => l.startsWith("      fix: "));
+      assert.match(lines[at + 1], /^ {8}\S/, lines.join("\n"));
     });
 
     it("colours the class column and the markers, and nothing when colour is off", () => {
@@ -575,6 +629,10 @@ describe("parity report renderers on hand-built comparisons", () => {
         "| `small-disk` | — | `allocatedStorage` of db-instance | — |",
       ]);
       assert.doesNotMatch(md(report({ properties: [prop(QUEUE, "a", "sizing", 1, 2)] })), /What each declaration covers/);
+    });
+
+    it("has no declared-differences table without declared properties", () => {
+      assert.doesNotMatch(md(report({ properties: [prop(QUEUE, "a", "sizing", 1, 2)], presence: [onlyIn("s", "staging", "declared", "d")] })), /Declared differences/);
     });
 
     it("tables the declared properties with the declaration that allows each", () => {
