@@ -114,6 +114,7 @@ describe("parity report text layout", () => {
 
   it("breaks a word wider than the line, then carries on after it", () => {
     assert.deepEqual(wrap("a bcdefgh i", 3), ["a", "bcd", "efg", "h i"]);
+    assert.deepEqual(wrap("ab abc", 3), ["ab", "abc"], "a word exactly as wide as the line is not broken");
   });
 
   it("wraps a path before its segments, splitting only a segment wider than the line", () => {
@@ -128,6 +129,7 @@ describe("parity report text layout", () => {
     assert.deepEqual(wrapHanging("aaaa bbbb cccc dddd eeee", 14, 3), ["aaaa bbbb cccc", "   dddd eeee"]);
     assert.deepEqual(wrapHanging("aaaa bbbb cccc dddd", 12, 6), ["aaaa bbbb", "  cccc dddd"], "the hang shrinks to keep ten columns");
     assert.deepEqual(wrapHanging("fits", 10, 4), ["fits"]);
+    assert.deepEqual(wrapHanging("aaaa bbbb cccc dddd eeee ffff", 12, 2), ["aaaa bbbb", "  cccc dddd", "  eeee ffff"], "the continuation re-wrapped as one text");
   });
 
   it("pads to the visible width", () => {
@@ -145,6 +147,7 @@ describe("parity report text layout", () => {
     assert.deepEqual(fitColumns(60, [null, null], [3, 100], 2), [8, 50]);
     assert.deepEqual(fitColumns(60, [null, null], [3, 100], 2, 2), [3, 55]);
     assert.deepEqual(fitColumns(60, [null, null, null], [3, 20, 100], 2), [8, 20, 28]);
+    assert.deepEqual(fitColumns(21, [null, null], [10, 100], 0), [10, 11], "a column needing exactly its share takes it, the rest goes on");
   });
 
   it("shrinks the minimum rather than overflow a narrow line", () => {
@@ -586,7 +589,7 @@ describe("parity report renderers on hand-built comparisons", () => {
     });
 
     it("tables each divergent property with both values and its fix", () => {
-      const r = report({ properties: [prop(QUEUE, "redrivePolicy.maxReceiveCount", "divergent", 1, 5), prop(QUEUE, "name", "divergent", "a|b", "c", { fix: "rename  it\n now" })] });
+      const r = report({ properties: [prop(QUEUE, "redrivePolicy.maxReceiveCount", "divergent", 1, 5), prop(QUEUE, "name", "divergent", "a|b", "c", { fix: "\n rename  it\n now\n" })] });
       assert.deepEqual(table(md(r), "### 🔴 Divergent properties (2)"), [
         "| resource | type | property | stg | prd | fix |",
         "| --- | --- | --- | --- | --- | --- |",
