@@ -659,6 +659,24 @@ describe("parity report renderers on hand-built comparisons", () => {
       assert.doesNotMatch(md(report({})), /Environment variables/);
     });
 
+    it("folds the declared, coverage and env tables past ten rows, not at ten", () => {
+      const sized = (n: number) =>
+        md(
+          report({
+            properties: Array.from({ length: n }, (_, i) => prop(DB, `p${i}`, "declared", 1, 2, { declaredBy: `d${i}` })),
+            env: Array.from({ length: n }, (_, i) => envVar(`K${i}`, "match", "1", "1")),
+          }),
+        );
+      const open = sized(10);
+      assert.match(open, /^\*\*🔵 Declared differences \(10\) — see docs\/staging-notes\.md\*\*$/m);
+      assert.match(open, /^\*\*🔵 What each declaration covers \(10\)\*\*$/m);
+      assert.match(open, /^\*\*Environment variables \(10; same keys in both stacks\)\*\*$/m);
+      const folded = sized(11);
+      assert.match(folded, /^<details><summary>🔵 Declared differences \(11\) — see docs\/staging-notes\.md<\/summary>$/m);
+      assert.match(folded, /^<details><summary>🔵 What each declaration covers \(11\)<\/summary>$/m);
+      assert.match(folded, /^<details><summary>Environment variables \(11; same keys in both stacks\)<\/summary>$/m);
+    });
+
     it("folds the full listing, every property with its class", () => {
       const lines = linesOf(md(mixed()));
       const at = lines.indexOf("<details><summary>Every resource and property (2 resources, 4 properties)</summary>");
