@@ -211,6 +211,10 @@ describe("npm run parity: exit codes and messages", () => {
       throw "a string";
     });
     assert.equal(thrown.stderr, "parity: internal error (please report it):\na string\n");
+    const nothing = await run(exportArgs, () => {
+      throw undefined;
+    });
+    assert.equal(nothing.stderr, "parity: internal error (please report it):\nundefined\n");
     const traceless = Object.assign(new Error("no trace"), { stack: undefined });
     const bare = await run(exportArgs, () => {
       throw traceless;
