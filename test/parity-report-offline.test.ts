@@ -42,6 +42,17 @@ describe("parity report on this repo's stacks (offline)", function () {
     assert.equal(report.divergent, false);
   });
 
+  it("says which stacks it compared and which provider model they ran on", () => {
+    assert.deepEqual(report.source, {
+      kind: "program",
+      project: pair.production.project,
+      staging: { stack: "staging" },
+      production: { stack: "production" },
+      model: { scenario: pair.production.scenario, seed: pair.production.seed },
+    });
+    assert.ok(report.source.model?.scenario && report.source.model.seed, "a model the report can print");
+  });
+
   it("lists every resource of the program that both stacks have", () => {
     const listed = new Set(report.resources.map((r) => r.resourceKey));
     const productionKeys = new Set(pair.production.resources.map((r) => resourceKey(r.urn)));

@@ -27,18 +27,21 @@ const BADGE: Record<DiffClass, string> = {
 export function renderMarkdown(report: ParityReport, limit = COMMENT_LIMIT): string {
   const head = [...header(report), ...summary(report), ...divergent(report), ...presence(report), ...coverage(report), ...declared(report), ...env(report)];
   const full = everyProperty(report, true);
+  // The comment ends with a newline, which counts against the limit too.
+  const room = limit - 1;
   let text = [...head, ...full].join("\n");
-  if (text.length > limit) {
+  if (text.length > room) {
     // Matches are the least informative rows: drop them first, and say so.
     text = [...head, ...everyProperty(report, false)].join("\n");
   }
-  if (text.length > limit) {
+  if (text.length > room) {
     // Then the per-property table (the verdict and every divergent row come before it).
     text = [...head, "", `_The per-property table does not fit a ${limit}-character comment: run \`npm run parity\` for it._`].join("\n");
   }
-  if (text.length > limit) {
+  if (text.length > room) {
     const note = `\n\n_Cut at ${limit} characters: run \`npm run parity\` for the whole report._`;
-    text = text.slice(0, text.lastIndexOf("\n", limit - note.length)) + note;
+    // At a line end; a limit too small for even the note keeps the note alone.
+    text = text.slice(0, Math.max(0, text.lastIndexOf("\n", room - note.length))) + note;
   }
   return `${text}\n`;
 }

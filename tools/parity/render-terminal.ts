@@ -126,8 +126,7 @@ function renderPresence(report: ParityReport, paint: Painter, emit: (l?: string)
   const declared = report.presence.length - undeclared.length;
   emit(paint("bold")(`Resources in one stack only, not declared (${undeclared.length}${declared > 0 ? `; ${declared} more declared, below` : ""})`));
   for (const p of undeclared) {
-    const why = p.class === "declared" ? `declared: ${p.declaredBy ?? "known-differences.yaml"}` : "not declared: add it to the other stack or declare it";
-    emit(`  ${paint(p.class)(`${MARK[p.class]} ${p.class.padEnd(9)}`)} ${p.component} › ${shortResourceName(p.resourceKey)} (${shortType(p.resourceType)}) only in ${p.onlyIn}; ${why}`);
+    emit(`  ${paint(p.class)(`${MARK[p.class]} ${p.class.padEnd(9)}`)} ${p.component} › ${shortResourceName(p.resourceKey)} (${shortType(p.resourceType)}) only in ${p.onlyIn}; not declared: add it to the other stack or declare it`);
   }
   emit();
 }
@@ -156,7 +155,8 @@ function table(
       .trimEnd();
   // Values wrap like paths: a value cut short cannot be compared with the other stack's.
   const cellLines = (c: string, i: number): string[] => {
-    if (visibleWidth(c) <= widths[i]) return [c];
+    // A value of several lines (a certificate, a script) stays in its column, one line per row.
+    if (!c.includes("\n") && visibleWidth(c) <= widths[i]) return [c];
     if (i !== wrapped) return wrap(c, widths[i]);
     const indent = c.length - c.trimStart().length;
     return wrapPath(c.trimStart(), widths[i] - indent).map((p) => " ".repeat(indent) + p);
