@@ -24,7 +24,9 @@ export const base = {
   // Two cores on developers' machines and CI's: more runners only queue.
   concurrency: 2,
   incremental: true,
-  timeoutMS: 60000,
+  // On top of each test's own time: an infinite-loop mutant (a wrap loop) then costs seconds, not a
+  // minute, and is still counted as detected.
+  timeoutMS: 10000,
   tempDirName: ".stryker-tmp",
   // Stryker would otherwise prepend `// @ts-nocheck` to test files, fixtures included, which shifts
   // the fixture program's line numbers that tests assert; ts-node runs transpile-only anyway.
