@@ -303,7 +303,7 @@ describe("policy pack (through the analyzer harness)", function () {
 
     it("rejects a KMS alias ARN as the database key", async () => {
       const v = await shape.analyze(mutate(staging, "db-instance", (p) => void (p.kmsKeyId = "arn:aws:kms:us-east-1:210987654321:alias/parity-staging-data")));
-      expectViolation(v, "replacement-hazards", /KMS alias ARN as `kmsKeyId`/, /pass the key's ARN/);
+      expectViolation(v, "replacement-hazards", /KMS alias ARN as `kmsKeyId`/, /destroying the database instance and every row/, /pass the key's ARN/);
     });
 
     it("judges the key the program declares, though AWS reports the key's own ARN back", async () => {
