@@ -29,7 +29,13 @@ export default {
   coverageAnalysis: "off",
   mochaOptions: {
     ...base.mochaOptions,
-    spec: ["test/policy/policies.test.ts", "test/policy/master-secret.test.ts", "test/policy/masking.test.ts", "test/policy/real-state.test.ts"],
+    spec: [
+      "test/policy/policies.test.ts",
+      "test/policy/master-secret.test.ts",
+      "test/policy/masking.test.ts",
+      "test/policy/real-state.test.ts",
+      "test/policy/known-differences-scope.test.ts",
+    ],
     ...(grep ? { grep } : {}),
   },
   incrementalFile: `${out}/pack-incremental.json`,
