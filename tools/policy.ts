@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { checkPolicyPack, DEFAULT_PACK_DIR, PolicyPackError, PolicyPackServer, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
+import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
 import { PolicyConfigError, readPolicyConfigFile } from "./offline/policy-config";
 import { countVerdicts, renderVerdicts, Style, styleFor } from "./offline/render";
 import type { StackSnapshot } from "./offline/snapshot";
@@ -104,11 +104,8 @@ export function readStackExport(file: string, expectedStack?: string): StackSnap
   return snapshot;
 }
 
-/**
- * Runs the pack on each export. `packServer` lends a running pack for `opts.packDir`, owned by the
- * caller (the test suite): then this run neither starts nor stops one.
- */
-export async function runPolicy(opts: PolicyCliOptions, packServer?: (packDir: string) => Promise<PolicyPackServer>): Promise<ExportResult[]> {
+/** Runs the pack on each export, in a pack started here unless one is lent (`packServer`). */
+export async function runPolicy(opts: PolicyCliOptions, packServer?: LentPackServer): Promise<ExportResult[]> {
   const results: ExportResult[] = opts.exports.map((file) => ({ file }));
   const snapshots = new Map<ExportResult, StackSnapshot>();
   for (const result of results) {

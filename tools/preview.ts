@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { checkPolicyPack, DEFAULT_PACK_DIR, PolicyPackError, PolicyPackServer, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
+import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyPackServer, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
 import { collectStack, ProgramError, REPO_ROOT } from "./offline/engine";
 import type { HostPool } from "./offline/host-pool";
 import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./offline/policy-config";
@@ -130,8 +130,7 @@ export interface StackResult {
 export interface PreviewServices {
   /** Program hosts to run the stacks in (default: a fresh process per stack). */
   readonly hosts?: HostPool;
-  /** A running pack for `packDir`, owned by the caller: this preview neither starts nor stops it. */
-  readonly packServer?: (packDir: string) => Promise<PolicyPackServer>;
+  readonly packServer?: LentPackServer;
 }
 
 export async function runPreview(opts: CliOptions, progress: Progress, services: PreviewServices = {}): Promise<StackResult[]> {

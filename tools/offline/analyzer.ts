@@ -55,6 +55,12 @@ export interface AnalyzeOptions {
   readonly providersInStack?: boolean;
 }
 
+/**
+ * A running pack for a pack directory, lent by a long-lived caller (the test suite) that owns it:
+ * the command it is lent to neither starts nor stops one.
+ */
+export type LentPackServer = (packDir: string) => Promise<PolicyPackServer>;
+
 export interface PolicyPackServer {
   analyzeStack(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput, options?: AnalyzeOptions): Promise<PolicyVerdict[]>;
   info(): Promise<AnalyzerInfo>;
