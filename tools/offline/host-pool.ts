@@ -44,8 +44,7 @@ export class HostPool {
   run(job: HostJob, timeoutMs: number): Promise<HostOutcome> {
     const host = this.take() ?? start(job.root);
     host.output = "";
-    host.child.ref();
-    (host.child.channel as { ref?: () => void } | undefined)?.ref?.();
+    keepsParentAlive(host, true);
     return new Promise((resolve) => {
       const child = host.child;
       const settle = (outcome: HostResult) => {
@@ -98,8 +97,7 @@ export class HostPool {
 
   private park(host: Host): void {
     // An idle host must not keep this process alive; it exits when this process does (disconnect).
-    host.child.unref();
-    (host.child.channel as { unref?: () => void } | undefined)?.unref?.();
+    keepsParentAlive(host, false);
     this.idle.push(host);
     // The least recently used go first (a host started under an environment since changed, say).
     for (const old of this.idle.splice(0, Math.max(0, this.idle.length - this.keepIdle))) old.child.disconnect();
@@ -121,6 +119,18 @@ function start(cwd: string): Host {
   // An idle host's pipes must not keep this process alive either.
   for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   return host;
+}
+
+/** A busy host holds this process's event loop open (its process and IPC channel); an idle one does not. */
+function keepsParentAlive(host: Host, busy: boolean): void {
+  const channel = host.child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+  if (busy) {
+    host.child.ref();
+    channel?.ref?.();
+  } else {
+    host.child.unref();
+    channel?.unref?.();
+  }
 }
 
 function environmentKey(): string {
