@@ -58,13 +58,17 @@ describe("known differences: what a declaration may cover", function () {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "parity-kd-"));
     });
 
+    /** The message of the pack's refusal to run with this stack-parity config. */
+    const refusal = (config: Record<string, string>, what: string): Promise<string> =>
+      analyze(production, { "stack-parity": config }).then(
+        () => assert.fail(`expected the pack to refuse ${what}`),
+        (e: Error) => e.message,
+      );
+
     it("a bad file is one clear error, without the pack's stack trace", async () => {
       const file = path.join(dir, "everything.yaml");
       fs.writeFileSync(file, "differences:\n  - {id: everything, what: w, why: y, howToTestSafely: h, resources: ['*'], properties: ['*']}\n");
-      const error = await analyze(production, { "stack-parity": { knownDifferencesFile: file } }).then(
-        () => assert.fail("expected the pack to refuse the file"),
-        (e: Error) => e.message,
-      );
+      const error = await refusal({ knownDifferencesFile: file }, "the file");
       assert.match(error, /everything\.yaml has 2 problems/);
       assert.doesNotMatch(error, /\n\s+at /, "no JS stack frames");
       assert.ok(new ParityFileError("x").stack === "x");
@@ -73,18 +77,12 @@ describe("known differences: what a declaration may cover", function () {
     it("a broken lock and a YAML error are one clear message each, with the fix or the excerpt", async () => {
       const lock = path.join(dir, "parity.lock.json");
       fs.writeFileSync(lock, '{"version": 1,');
-      const lockError = await analyze(production, { "stack-parity": { lockFile: lock } }).then(
-        () => assert.fail("expected the pack to refuse the lock"),
-        (e: Error) => e.message,
-      );
+      const lockError = await refusal({ lockFile: lock }, "the lock");
       assert.match(lockError, /parity\.lock\.json: not valid JSON .*Fix: regenerate it with `npm run parity:lock`/);
       assert.doesNotMatch(lockError, /\n\s+at /);
       const yaml = path.join(dir, "broken.yaml");
       fs.writeFileSync(yaml, "differences:\n  - id: a\n    what: [unclosed\n    why: y\n");
-      const yamlError = await analyze(production, { "stack-parity": { knownDifferencesFile: yaml } }).then(
-        () => assert.fail("expected the pack to refuse the file"),
-        (e: Error) => e.message,
-      );
+      const yamlError = await refusal({ knownDifferencesFile: yaml }, "the file");
       assert.match(yamlError, /broken\.yaml: not valid YAML: .* at line 4, column 5:\n\n {4}what: \[unclosed\n/);
       assert.doesNotMatch(yamlError, /\n\s+at /);
     });
