@@ -151,7 +151,9 @@ export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, opts: 
   const child = spawn(process.execPath, [...extra, ...preload, runner, "127.0.0.1:0", "."], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...(opts.identity ? packEnvironment(opts.identity) : {}) },
+    // No cloud offline: a pack that calls AWS (awsguard's acm-certificate-expiration does) fails at
+    // once for want of credentials instead of probing the EC2 metadata service for them.
+    env: { AWS_EC2_METADATA_DISABLED: "true", ...process.env, ...(opts.identity ? packEnvironment(opts.identity) : {}) },
   });
   const killOnExit = () => child.kill("SIGKILL");
   process.on("exit", killOnExit);
