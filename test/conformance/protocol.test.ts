@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { previewInOwnProcess, previewInProcess, PreviewRun } from "../preview-cli";
+import { previewInOwnProcess, previewInProcess, PreviewRun, toolInOwnProcess } from "../preview-cli";
 import { tempFile } from "../policy/temp-file";
 
 /**
@@ -67,19 +66,7 @@ const tagsOf = (props: Record<string, unknown> | undefined) => props?.["tags"] a
 /** `npm run policy` in its own process, with no PULUMI_* variable of this process leaking into the pack. */
 function policyInOwnProcess(args: readonly string[], record: string): Promise<PreviewRun> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", path.join(ROOT, "tools", "offline", "ts-cache.js"), path.join(ROOT, "tools", "policy.ts"), ...args], {
-      cwd: ROOT,
-      env: { ...env, CONFORMANCE_RECORD: record },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  return toolInOwnProcess("policy", args, { ...env, CONFORMANCE_RECORD: record });
 }
 
 describe("conformance: the offline preview drives a pack as `pulumi preview` does", function () {
