@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { parsePolicyConfig, PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "../tools/offline/policy-config";
+import { effectiveLevels, parsePolicyConfig, PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "../tools/offline/policy-config";
 import { reconcilePolicyConfig } from "../tools/offline/policy-reconcile";
 import type { AnalyzerInfo } from "../tools/offline/policy-types";
 import { tempFile } from "./policy/temp-file";
@@ -90,5 +90,11 @@ describe("policy config: the user's file, read as parsePolicyPackConfig does", (
       () => resolvePolicyConfig(pack(), { logging: "strict" }, "cfg.json"),
       (e: unknown) => e instanceof PolicyConfigError && /Invalid cfg\.json for policy pack guard:\n {2}- `logging` has enforcement level "strict".*\n {2}- `owner` must have required property 'team'/s.test(e.message),
     );
+  });
+
+  it("effectiveLevels: the levels after the pack's `all` and the user's file, for the verdict line", () => {
+    const info = pack({ all: { enforcementLevel: "mandatory", properties: {} }, owner: { enforcementLevel: "mandatory", properties: { team: "t" } } });
+    assert.deepEqual(effectiveLevels(info, { logging: "advisory" }), { logging: "advisory", budget: "mandatory", owner: "mandatory" });
+    assert.throws(() => effectiveLevels(info, { logging: "loud" }), PolicyConfigError);
   });
 });
