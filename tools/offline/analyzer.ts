@@ -25,8 +25,8 @@ import type { CollectedResource, StackSnapshot } from "./snapshot";
 /**
  * Serves a CrossGuard policy pack the way the Pulumi CLI does: the pack directory, unmodified, run by
  * `@pulumi/pulumi/cmd/run-policy-pack` in its own process, which prints its gRPC port on stdout;
- * then the analyzer protocol over 127.0.0.1 (GetAnalyzerInfo, Configure, ConfigureStack, Analyze per
- * resource, AnalyzeStack).
+ * then the analyzer protocol over 127.0.0.1 (GetAnalyzerInfo, Configure, ConfigureStack, Remediate and
+ * Analyze per resource, AnalyzeStack), as docs/offline-preview.md describes with the engine source of each.
  */
 
 export type { AnalyzerInfo, PolicyConfigInput } from "./policy-config";
