@@ -37,12 +37,27 @@ const withAws = { providers: { aws: aws_ } };
 // can pair every staging resource with its production twin.
 const namePrefix = `${settings.project}-${settings.environment}`;
 const protectData = settings.protectData;
+/** How long access logs are kept: an investigation window, the same in every stack. */
+const ACCESS_LOG_RETENTION_DAYS = 90;
 
 const dataKey = new DataKey("data", { namePrefix, protectData }, withAws);
 const network = new Network("network", { cidr: settings.network.cidr, natGateways: settings.network.natGateways }, withAws);
+// Where S3 writes a server access log of every request to the data buckets (AWS FSBP S3.9).
+const accessLogs = new Storage(
+  "access-logs",
+  {
+    bucketName: accountBucketName(namePrefix, "access-logs", settings.accountId),
+    receivesAccessLogs: true,
+    noncurrentVersionDays: settings.storage.noncurrentVersionDays,
+    expireObjectsAfterDays: ACCESS_LOG_RETENTION_DAYS,
+    protectData,
+  },
+  withAws,
+);
 const uploads = new Storage(
   "uploads",
   {
+    accessLogBucket: accessLogs.bucketName,
     // Bucket names are global across every AWS account: the account id makes these ours alone.
     bucketName: accountBucketName(namePrefix, "uploads", settings.accountId),
     kmsKeyArn: dataKey.arn,
@@ -79,6 +94,7 @@ const integrations = new Integrations(
     outboxBucketName: accountBucketName(namePrefix, "email-outbox", settings.accountId),
     outboxNoncurrentVersionDays: settings.storage.noncurrentVersionDays,
     protectData,
+    accessLogBucket: accessLogs.bucketName,
   },
   withAws,
 );

@@ -34,6 +34,11 @@ export interface IntegrationsArgs {
   readonly outboxNoncurrentVersionDays?: number;
   /** `protect` and retain-on-delete for the outbox bucket. @default true */
   readonly protectData?: boolean;
+  /**
+   * The stack's access-log bucket: the outbox holds captured messages (recipients, bodies), so its
+   * requests are logged like the uploads bucket's (AWS FSBP S3.9). @default no access logging
+   */
+  readonly accessLogBucket?: pulumi.Input<string>;
 }
 
 /** The tags that make simulated state visible on every integration resource in the console. */
@@ -124,6 +129,7 @@ export class Integrations extends pulumi.ComponentResource {
         kmsKeyArn: args.kmsKeyArn,
         noncurrentVersionDays: args.outboxNoncurrentVersionDays,
         protectData: args.protectData,
+        accessLogBucket: args.accessLogBucket,
       },
       { parent: this },
     );

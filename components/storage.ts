@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dataProtection } from "./stateful";
+import { stackAccountId } from "./trust";
 
 export interface StorageArgs {
   /**
@@ -8,8 +9,26 @@ export interface StorageArgs {
    * (`accountBucketName`). Caution: changing it replaces the bucket.
    */
   readonly bucketName: pulumi.Input<string>;
-  /** The stack's data key; objects are encrypted with it (bucket keys keep KMS calls cheap). */
-  readonly kmsKeyArn: pulumi.Input<string>;
+  /**
+   * The stack's data key; objects are encrypted with it (bucket keys keep KMS calls cheap). Required,
+   * except for the bucket that `receivesAccessLogs`, which cannot use one.
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * The stack's access-log bucket (a `Storage` that `receivesAccessLogs`): S3 writes a server access
+   * log record of every request to this bucket there, under `<name>/` (AWS FSBP S3.9).
+   * @default no access logging: only for the access-log bucket itself, which would log its own deliveries
+   */
+  readonly accessLogBucket?: pulumi.Input<string>;
+  /**
+   * Make this the stack's server access log bucket: S3's log delivery (`logging.s3.amazonaws.com`) may
+   * write to it for buckets of this stack's account only, and objects are encrypted with S3-managed
+   * keys (SSE-S3), because log delivery does not support a KMS default key. Excludes `kmsKeyArn`.
+   * @default false
+   */
+  readonly receivesAccessLogs?: boolean;
+  /** Days after which current objects expire (the access logs' retention). @default never */
+  readonly expireObjectsAfterDays?: number;
   /** Days an overwritten or deleted object version is kept (sizing: retention). @default 30 */
   readonly noncurrentVersionDays?: number;
   /**
@@ -24,8 +43,8 @@ export interface StorageArgs {
   readonly protectData?: boolean;
 }
 
-/** The bucket policy: refuse every request that is not over TLS (`aws:SecureTransport` false). */
-export function tlsOnlyPolicy(bucketArn: pulumi.Input<string>): pulumi.Output<string> {
+/** The bucket policy: refuse every request that is not over TLS (`aws:SecureTransport` false), then any `allow` statements. */
+export function tlsOnlyPolicy(bucketArn: pulumi.Input<string>, allow: readonly object[] = []): pulumi.Output<string> {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
     Statement: [
@@ -37,14 +56,32 @@ export function tlsOnlyPolicy(bucketArn: pulumi.Input<string>): pulumi.Output<st
         Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
         Condition: { Bool: { "aws:SecureTransport": "false" } },
       },
+      ...allow,
     ],
   });
 }
 
 /**
+ * The statement that lets S3 deliver server access logs into a bucket whose ACLs are disabled
+ * (BucketOwnerEnforced): the logging service principal, objects only, and only for source buckets
+ * of this stack's account (`aws:SourceAccount`, the confused-deputy guard AWS recommends).
+ */
+export function accessLogDelivery(bucketArn: pulumi.Input<string>, accountId: pulumi.Input<string>): object {
+  return {
+    Sid: "AllowServerAccessLogDelivery",
+    Effect: "Allow",
+    Principal: { Service: "logging.s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: pulumi.interpolate`${bucketArn}/*`,
+    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+  };
+}
+
+/**
  * A private S3 bucket the same way in every stack: public access blocked, ACLs off, KMS encryption,
- * versioning, TLS-only policy, noncurrent-version expiry and optional CORS for direct browser uploads.
- * Used for the uploads bucket and for the email outbox, so both fail (and are secured) like production.
+ * versioning, TLS-only policy, noncurrent-version expiry, server access logging and optional CORS for
+ * direct browser uploads. Used for the uploads bucket and for the email outbox, so both fail (and are
+ * secured) like production, and for the stack's access-log bucket that both log to.
  */
 export class Storage extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
@@ -57,6 +94,12 @@ export class Storage extends pulumi.ComponentResource {
     const maxUploadMb = args.maxUploadMb ?? 25;
     if (!Number.isInteger(maxUploadMb) || maxUploadMb < 1) throw new Error(`Storage ${name}: \`maxUploadMb\` must be a positive whole number, got ${maxUploadMb}`);
     const noncurrentVersionDays = args.noncurrentVersionDays ?? 30;
+    const receivesAccessLogs = args.receivesAccessLogs ?? false;
+    if (receivesAccessLogs && args.kmsKeyArn !== undefined) throw new Error(`Storage ${name}: \`receivesAccessLogs\` excludes \`kmsKeyArn\`: S3 log delivery cannot write to a bucket whose default encryption is a KMS key`);
+    if (!receivesAccessLogs && args.kmsKeyArn === undefined) throw new Error(`Storage ${name}: \`kmsKeyArn\` is required (only the access-log bucket, \`receivesAccessLogs: true\`, goes without)`);
+    if (receivesAccessLogs && args.accessLogBucket !== undefined) throw new Error(`Storage ${name}: the access-log bucket must not log its own requests (\`accessLogBucket\` with \`receivesAccessLogs\`): every delivery would log another`);
+    const expireDays = args.expireObjectsAfterDays;
+    if (expireDays !== undefined && (!Number.isInteger(expireDays) || expireDays < 1)) throw new Error(`Storage ${name}: \`expireObjectsAfterDays\` must be a positive whole number, got ${expireDays}`);
     const corsOrigins = args.corsOrigins ?? [];
     for (const origin of corsOrigins) {
       if (!/^https:\/\/[^/]+$/.test(origin)) throw new Error(`Storage ${name}: CORS origin ${JSON.stringify(origin)} must be an https origin without a path`);
@@ -75,9 +118,19 @@ export class Storage extends pulumi.ComponentResource {
     new aws.s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
-      { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }] },
+      {
+        bucket,
+        rules: [
+          receivesAccessLogs
+            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true },
+        ],
+      },
       { parent: this },
     );
+    if (args.accessLogBucket !== undefined) {
+      new aws.s3.BucketLogging(`${name}-access-logging`, { bucket, targetBucket: args.accessLogBucket, targetPrefix: `${name}/` }, { parent: this });
+    }
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {
@@ -89,6 +142,7 @@ export class Storage extends pulumi.ComponentResource {
             filter: { prefix: "" },
             noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+            ...(expireDays !== undefined ? { expiration: { days: expireDays } } : {}),
           },
         ],
       },
@@ -113,7 +167,8 @@ export class Storage extends pulumi.ComponentResource {
       );
     }
     // After the public access block, so the policy is never briefly evaluated without it.
-    new aws.s3.BucketPolicy(`${name}-policy`, { bucket, policy: tlsOnlyPolicy(this.bucket.arn) }, { parent: this, dependsOn: [publicAccess] });
+    const allow = receivesAccessLogs ? [accessLogDelivery(this.bucket.arn, stackAccountId(this))] : [];
+    new aws.s3.BucketPolicy(`${name}-policy`, { bucket, policy: tlsOnlyPolicy(this.bucket.arn, allow) }, { parent: this, dependsOn: [publicAccess] });
 
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;

@@ -1,4 +1,5 @@
 import { PolicyPack } from "@pulumi/policy";
+import { s3AccessLogging } from "./access-logging";
 import { declaredInputs } from "./declared";
 import { parityNotes, stackParity } from "./parity";
 import { replacementHazards } from "./replacement-hazards";
@@ -35,6 +36,7 @@ new PolicyPack("parity", {
     authHardening,
     noSharedCredentials,
     noMasterSecretInServices,
+    s3AccessLogging,
     // Last: records what each resource declares (Analyze) for the stack policies above, and forgets
     // it once they have all run (AnalyzeStack runs stack policies in this order).
     declaredInputs,

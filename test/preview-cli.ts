@@ -15,10 +15,15 @@ export interface PreviewRun {
 
 /** Exactly what `npm run preview` runs: each stack in a fresh program host, the pack started and stopped by the CLI. */
 export function previewInOwnProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<PreviewRun> {
+  return toolInOwnProcess("preview", args, { ...process.env, ...env });
+}
+
+/** `npm run <tool>` (tools/<tool>.ts) in a process of its own with exactly `env`. */
+export function toolInOwnProcess(tool: "preview" | "policy", args: readonly string[], env: NodeJS.ProcessEnv): Promise<PreviewRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", path.join(ROOT, "tools", "offline", "ts-cache.js"), path.join(ROOT, "tools", "preview.ts"), ...args], {
+    const child = spawn(process.execPath, ["-r", path.join(ROOT, "tools", "offline", "ts-cache.js"), path.join(ROOT, "tools", `${tool}.ts`), ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...env },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

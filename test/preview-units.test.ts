@@ -86,9 +86,13 @@ describe("preview: policy config resolution", () => {
     assert.deepEqual(resolvePolicyConfig(info), { a: { enforcementLevel: "mandatory", properties: {} }, b: { enforcementLevel: "advisory", properties: { max: 3 } } });
   });
 
-  it("layers `all`, then per-policy levels and properties", () => {
+  it("layers `all`, then per-policy levels and properties (and keeps the `all` entry, as applyConfig does)", () => {
     const resolved = resolvePolicyConfig(info, { all: "disabled", b: { enforcementLevel: "mandatory", max: 7 } });
-    assert.deepEqual(resolved, { a: { enforcementLevel: "disabled", properties: {} }, b: { enforcementLevel: "mandatory", properties: { max: 7 } } });
+    assert.deepEqual(resolved, {
+      a: { enforcementLevel: "disabled", properties: {} },
+      b: { enforcementLevel: "mandatory", properties: { max: 7 } },
+      all: { enforcementLevel: "disabled", properties: {} },
+    });
   });
 
   it("rejects unknown policies, bad levels and schema violations together", () => {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
-import { RequestBuilder } from "../tools/offline/analyzer-requests";
+import { RequestBuilder, urnName } from "../tools/offline/analyzer-requests";
 import { WireEncoder } from "../tools/offline/analyzer-wire";
 import { collectStack } from "../tools/offline/engine";
 import { CollectedResource, SECRET_SIG, SECRET_VALUE, StackSnapshot, UNKNOWN } from "../tools/offline/snapshot";
@@ -105,6 +105,38 @@ describe("preview: analyzer requests on the wire", () => {
     assert.deepEqual([options?.getProtect(), options?.getDeletebeforereplace(), options?.getIgnorechangesList(), options?.getAliasesList()], [true, true, ["a", "b.c"], ["urn:pulumi:s::p::t::old"]]);
     assert.deepEqual([options?.getCustomtimeouts()?.getCreate(), options?.getCustomtimeouts()?.getDelete()], [5400, 90]);
     assert.deepEqual([decoded.getProvider()?.getUrn(), decoded.getProvider()?.getName()], ["urn:pulumi:s::p::pulumi:providers:aws::aws", "aws"]);
+  });
+
+  it("names a resource by everything after its URN's third `::`, as URN.Name() does (step_generator.go, analyze_snapshot.go)", async () => {
+    const snapshot = syntheticSnapshot();
+    // A reader that cut the name at the last `::` must not change what the pack is told.
+    const odd = { ...snapshot.resources[1], urn: "urn:pulumi:s::p::t::odd::name", name: "name" };
+    const withOdd = { ...snapshot, resources: [snapshot.resources[0], odd] };
+    assert.equal(analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(withOdd).analyzeRequest(odd)).getName(), "odd::name");
+    assert.equal(urnName("urn:pulumi:s::p::t::odd::name"), "odd::name");
+    await assertSameEncoding(withOdd);
+  });
+
+  it("leaves out property dependencies without URNs, and never sends deleteBeforeReplace for deployed state", async () => {
+    const snapshot = syntheticSnapshot();
+    const r = snapshot.resources[1];
+    const stack = analyzerpb.AnalyzerResource.deserializeBinary(new WireEncoder(snapshot).stackResource(r));
+    assert.deepEqual([...stack.getPropertydependenciesMap().keys()], ["text"]);
+    const state = analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot, { state: true }).analyzeRequest(r)).getOptions();
+    assert.deepEqual([state?.getDeletebeforereplace(), state?.getDeletebeforereplacedefined()], [false, false]);
+    // An explicit `false` in a preview is defined (source_eval.go RegisterResource keeps the pointer).
+    const explicitFalse = { ...r, options: { ...r.options, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true } };
+    const preview = analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot).analyzeRequest(explicitFalse)).getOptions();
+    assert.deepEqual([preview?.getDeletebeforereplace(), preview?.getDeletebeforereplacedefined()], [false, true]);
+    const reference = new RequestBuilder(snapshot, { state: true }).analyzeRequest(r).toObject();
+    assert.deepEqual(analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot, { state: true }).analyzeRequest(r)).toObject(), reference);
+  });
+
+  it("sends Remediate the internal keys Analyze leaves out (analyzer.Remediate: SkipInternalKeys false)", () => {
+    const snapshot = syntheticSnapshot();
+    const sent = analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot).remediateRequest(snapshot.resources[1]));
+    assert.deepEqual(sent.getProperties()?.toJavaScript()["__defaults"], ["filled"]);
+    assert.ok(!JSON.stringify(sent.getProvider()?.getProperties()?.toJavaScript()).includes("__defaults"));
   });
 
   it("encodes the fixture program's resources exactly as google-protobuf does", async () => {

@@ -76,8 +76,9 @@ describe("npm run preview", function () {
       ]);
       expectExit(run, 0);
       assert.match(run.stdout, /\[advisory\] {2}every-bucket-encrypted {2}\(preview-fixture@v0\.0\.1\) {2}2 violations/);
-      // A stack-level verdict names no resource: its message is the entry.
-      assert.match(run.stdout, /\[advisory\] {2}bucket-budget .*\n.*\n {6}- 2 buckets exceed the budget of 1\./);
+      // A stack-level diagnostic without a URN is reported on the root stack, as the CLI's
+      // step_generator.go AnalyzeStack does (resource.DefaultRootStackURN).
+      assert.match(run.stdout, /\[advisory\] {2}bucket-budget .*\n.*\n {6}- pulumi:pulumi:Stack: fixture-dev\n {8}2 buckets exceed the budget of 1\./);
       assert.doesNotMatch(run.stdout, /the stack$/m);
       assert.match(run.stdout, /dev: 9 to create; 0 mandatory, 3 advisory violations; policy check passed/);
     });

@@ -127,7 +127,8 @@ export async function runPolicy(opts: PolicyCliOptions, packServer?: LentPackSer
     try {
       for (const [result, snapshot] of snapshots) {
         try {
-          result.verdicts = await server.analyzeStack(snapshot, policyConfig, { providersInStack: opts.providersInStack });
+          // deploy.AnalyzeSnapshot: no ConfigureStack, remediations reported only, no deleteBeforeReplace.
+          result.verdicts = await server.analyzeStack(snapshot, policyConfig, { providersInStack: opts.providersInStack, mode: "state" });
         } catch (e) {
           result.error = packError(e);
         }

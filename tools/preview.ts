@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyPackServer, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
+import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyPackServer, PolicyVerdict, StackIdentity, startPolicyPack } from "./offline/analyzer";
 import { collectStack, ProgramError, REPO_ROOT } from "./offline/engine";
 import type { HostPool } from "./offline/host-pool";
 import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./offline/policy-config";
@@ -148,18 +148,30 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
     }
   }
 
-  let pack: Promise<PolicyPackServer> | undefined;
-  if (opts.policy) {
+  // One pack process per stack, started once the stack's config is loaded (while its program runs):
+  // the CLI starts the pack for each preview with that stack's environment and ConfigureStack
+  // (NewPolicyAnalyzer in sdk/go/common/resource/plugin/analyzer_plugin.go).
+  const packs = new Map<StackResult, { server: Promise<PolicyPackServer>; identity: StackIdentity }>();
+  const startPack = (result: StackResult, identity: StackIdentity) => {
     progress.set("policy pack", "starting");
-    pack = services.packServer ? services.packServer(opts.packDir) : startPolicyPack(opts.packDir, { typeCheck: opts.typeCheckPack });
+    const server = services.packServer ? services.packServer(opts.packDir, identity) : startPolicyPack(opts.packDir, { typeCheck: opts.typeCheckPack, identity });
     // Settled below; keep an early failure from surfacing as an unhandled rejection meanwhile.
-    pack.then(() => progress.done("policy pack"), () => progress.done("policy pack"));
-  }
+    server.then(() => progress.done("policy pack"), () => progress.done("policy pack"));
+    packs.set(result, { server, identity });
+  };
   await Promise.all(
     results.map(async (result) => {
       progress.set(result.stack, "running the program");
       try {
-        result.snapshot = await collectStack({ stack: result.stack, root: opts.root, stackFile: opts.stackFile, scenario: opts.scenario, seed: opts.seed, hosts: services.hosts });
+        result.snapshot = await collectStack({
+          stack: result.stack,
+          root: opts.root,
+          stackFile: opts.stackFile,
+          scenario: opts.scenario,
+          seed: opts.seed,
+          hosts: services.hosts,
+          ...(opts.policy ? { onPrepared: (identity: StackIdentity) => startPack(result, identity) } : {}),
+        });
         progress.set(result.stack, `${result.snapshot.resources.length} resources`);
       } catch (e) {
         result.error = describeError(e);
@@ -168,25 +180,23 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
     }),
   );
 
-  if (pack) {
-    let server: PolicyPackServer | undefined;
-    try {
-      server = await pack;
-      for (const result of results) {
-        if (!result.snapshot) continue;
+  await Promise.all(
+    results.map(async (result) => {
+      const pack = packs.get(result);
+      if (!pack) return;
+      let server: PolicyPackServer | undefined;
+      try {
+        server = await pack.server;
+        if (!result.snapshot) return;
         progress.set(result.stack, "checking policies");
-        try {
-          result.verdicts = await server.analyzeStack(result.snapshot, policyConfig);
-        } catch (e) {
-          result.error = describeError(e);
-        }
+        result.verdicts = await server.analyzeStack(result.snapshot, policyConfig, { stack: pack.identity });
+      } catch (e) {
+        result.error ??= describeError(e);
+      } finally {
+        if (!services.packServer) await server?.close();
       }
-    } catch (e) {
-      for (const result of results) if (!result.error) result.error = describeError(e);
-    } finally {
-      if (!services.packServer) await server?.close();
-    }
-  }
+    }),
+  );
   for (const result of results) progress.done(result.stack);
   progress.stop();
   return results;
@@ -296,6 +306,7 @@ function verdictSections(verdicts: readonly PolicyVerdict[], style: Style, opts:
     if (opts.verbose) out.push(renderVerdicts(declared, style));
   }
   section("Advisory notes", s.advisory);
+  section("Remediated by policy: the inputs previewed and checked are the remediated ones", s.remediated);
   return out;
 }
 

@@ -11,6 +11,16 @@ const build = (s: Settings) =>
     corsOrigins: [s.baseUrl],
     maxUploadMb: s.storage.maxUploadMb,
     protectData: s.protectData,
+    accessLogBucket: `${s.project}-${s.environment}-access-logs`,
+  });
+
+const buildLogs = (s: Settings) =>
+  new Storage("access-logs", {
+    bucketName: `${s.project}-${s.environment}-access-logs`,
+    receivesAccessLogs: true,
+    noncurrentVersionDays: s.storage.noncurrentVersionDays,
+    expireObjectsAfterDays: 90,
+    protectData: s.protectData,
   });
 
 interface Statement {
@@ -73,5 +83,54 @@ describe("components/storage", () => {
     const outbox = await renderStack("staging", (s) => new Storage("outbox", { bucketName: "o", kmsKeyArn: "k", protectData: s.protectData }));
     assert.equal(ofType(outbox.resources, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration").length, 0);
     await assert.rejects(renderStack("staging", () => new Storage("bad", { bucketName: "b", kmsKeyArn: "k", corsOrigins: ["http://staging.app.example.com"] })), /must be an https origin/);
+  });
+});
+
+describe("components/storage: S3 server access logging (AWS FSBP S3.9)", () => {
+  const data = renderBothStacks(build);
+  const logs = renderBothStacks(buildLogs);
+
+  it("logs every request to a data bucket into the stack's access-log bucket, under the bucket's own prefix", () => {
+    for (const r of [data.staging, data.production]) {
+      const logging = named(r.resources, "uploads-access-logging");
+      assert.equal(logging.type, "aws:s3/bucketLogging:BucketLogging");
+      assert.equal(logging.inputs.targetBucket, `parity-${r.settings.environment}-access-logs`);
+      assert.equal(logging.inputs.targetPrefix, "uploads/");
+      assert.equal(parentType(logging), "parity:components:Storage");
+    }
+  });
+
+  it("keeps the log bucket as private as the data buckets, encrypted with S3-managed keys, and expires its logs", () => {
+    for (const r of [logs.staging, logs.production]) {
+      const block = named(r.resources, "access-logs-public-access").inputs;
+      assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+      assert.deepEqual(named(r.resources, "access-logs-ownership").inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+      // Log delivery cannot write into a bucket whose default encryption is a KMS key.
+      const rules = named(r.resources, "access-logs-encryption").inputs.rules as { applyServerSideEncryptionByDefault: Record<string, unknown> }[];
+      assert.deepEqual(rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
+      const lifecycle = (named(r.resources, "access-logs-lifecycle").inputs.rules as { expiration?: { days: number } }[])[0];
+      assert.deepEqual(lifecycle.expiration, { days: 90 });
+      assert.equal(ofType(r.resources, "aws:s3/bucketLogging:BucketLogging").length, 0, "the log bucket does not log its own deliveries");
+    }
+    assert.equal(isProtected(logs.production.built.bucket), true);
+  });
+
+  it("lets only S3's log delivery write, only objects, only for this account's buckets, and still only over TLS", () => {
+    const policy = json<{ Statement: (Statement & { Sid: string; Condition: Record<string, Record<string, string>> })[] }>(named(logs.production.resources, "access-logs-policy").inputs.policy);
+    const deny = policy.Statement.find((s) => s.Effect === "Deny");
+    assert.equal(deny?.Condition.Bool["aws:SecureTransport"], "false");
+    const allow = policy.Statement.filter((s) => s.Effect === "Allow");
+    assert.equal(allow.length, 1);
+    assert.deepEqual(allow[0].Principal, { Service: "logging.s3.amazonaws.com" });
+    assert.equal(allow[0].Action, "s3:PutObject");
+    assert.equal(allow[0].Resource, "arn:aws:s3:::parity-production-access-logs/*");
+    assert.deepEqual(allow[0].Condition, { StringEquals: { "aws:SourceAccount": logs.production.settings.accountId } });
+  });
+
+  it("refuses a log bucket with a KMS key or one that logs to itself, and a data bucket without a key", async () => {
+    await assert.rejects(renderStack("staging", () => new Storage("l", { bucketName: "l", receivesAccessLogs: true, kmsKeyArn: "k" })), /`receivesAccessLogs` excludes `kmsKeyArn`/);
+    await assert.rejects(renderStack("staging", () => new Storage("l", { bucketName: "l", receivesAccessLogs: true, accessLogBucket: "l" })), /must not log its own requests/);
+    await assert.rejects(renderStack("staging", () => new Storage("d", { bucketName: "d" })), /`kmsKeyArn` is required/);
+    await assert.rejects(renderStack("staging", () => new Storage("l", { bucketName: "l", receivesAccessLogs: true, expireObjectsAfterDays: 0 })), /`expireObjectsAfterDays` must be a positive whole number, got 0/);
   });
 });

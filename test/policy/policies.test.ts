@@ -27,6 +27,7 @@ const POLICIES = [
   "encryption-in-transit",
   "no-public-data",
   "least-privilege-iam",
+  "s3-access-logging",
   "auth-hardening",
   "no-shared-credentials",
   "no-master-secret-in-services",
@@ -386,6 +387,17 @@ describe("policy pack (through the analyzer harness)", function () {
     it("rejects an HTTPS listener on an old TLS policy", async () => {
       const v = await shape.analyze(mutate(staging, "web-https", (p) => void (p.sslPolicy = "ELBSecurityPolicy-2016-08")));
       expectViolation(v, "encryption-in-transit", /web-https/, /"ELBSecurityPolicy-2016-08", which allows old TLS versions/, /sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06"/);
+    });
+
+    it("rejects a data bucket without server access logging (FSBP S3.9), and names the fix", async () => {
+      const copy = structuredClone(staging) as StackSnapshot;
+      const v = await shape.analyze({ ...copy, resources: copy.resources.filter((r) => r.name !== "integrations-outbox-access-logging") });
+      const hit = expectViolation(v, "s3-access-logging", /`integrations-outbox-bucket` \(aws:s3\/bucket:Bucket\) has no server access logging/, /`accessLogBucket`/);
+      assert.match(hit.urn ?? "", /::integrations-outbox-bucket$/);
+      // The access-log bucket is exempt only while it is another bucket's logging target.
+      const none = { ...copy, resources: copy.resources.filter((r) => r.type !== "aws:s3/bucketLogging:BucketLogging") };
+      const names = mandatory(await shape.analyze(none)).filter((x) => x.policyName === "s3-access-logging").map((x) => x.resourceName).sort();
+      assert.deepEqual(names, ["access-logs-bucket", "integrations-outbox-bucket", "uploads-bucket"]);
     });
 
     it("rejects a public-read ACL on a bucket", async () => {

@@ -1,4 +1,4 @@
-import { analyzedInputs, durationSeconds, isInternalKey, providerIndex } from "./analyzer-requests";
+import { analyzedInputs, deleteBeforeReplaceOf, durationSeconds, EncodeOptions, isInternalKey, providerIndex, sentPropertyDependencies, urnName } from "./analyzer-requests";
 import type { CollectedResource, StackSnapshot } from "./snapshot";
 
 /**
@@ -97,7 +97,7 @@ class Writer {
 }
 
 /** google.protobuf.Value: null 1, number 2, string 3, bool 4, struct 5, list 6 (a oneof: always written). */
-function value(w: Writer, v: unknown): void {
+function value(w: Writer, v: unknown, keepInternal = false): void {
   if (v === null || v === undefined) {
     w.tag(1, 0);
     w.varint(0);
@@ -112,13 +112,13 @@ function value(w: Writer, v: unknown): void {
     const list = w.begin(6);
     for (const item of v) {
       const entry = w.begin(1);
-      value(w, item);
+      value(w, item, keepInternal);
       w.end(entry);
     }
     w.end(list);
   } else {
     const nested = w.begin(5);
-    struct(w, v as Record<string, unknown>);
+    struct(w, v as Record<string, unknown>, keepInternal);
     w.end(nested);
   }
 }
@@ -127,45 +127,49 @@ function value(w: Writer, v: unknown): void {
  * google.protobuf.Struct: `map<string, Value> fields = 1`, each entry { key = 1; value = 2 }. Internal
  * keys (`__defaults`) are left out at every level, as the CLI does (see `isInternalKey`).
  */
-function struct(w: Writer, obj: Record<string, unknown>): void {
+function struct(w: Writer, obj: Record<string, unknown>, keepInternal = false): void {
   for (const [k, v] of Object.entries(obj)) {
-    if (isInternalKey(k)) continue;
+    if (!keepInternal && isInternalKey(k)) continue;
     const entry = w.begin(1);
     w.string(1, k, true);
     const val = w.begin(2);
-    value(w, v);
+    value(w, v, keepInternal);
     w.end(val);
     w.end(entry);
   }
 }
 
-function options(w: Writer, r: CollectedResource): void {
+function options(w: Writer, r: CollectedResource, encode: EncodeOptions): void {
   const o = r.options;
   w.bool(1, o.protect);
   w.strings(2, o.ignoreChanges);
-  // As in analyzer-requests.ts: the snapshot keeps the value only; `true` was set explicitly.
-  w.bool(3, o.deleteBeforeReplace);
-  w.bool(4, o.deleteBeforeReplace);
+  const dbr = deleteBeforeReplaceOf(r, encode.state === true);
+  w.bool(3, dbr.value);
+  w.bool(4, dbr.defined);
   w.strings(5, o.additionalSecretOutputs);
   w.strings(6, o.aliases);
   const timeouts = w.begin(7);
   w.double(1, durationSeconds(o.customTimeouts?.create));
   w.double(2, durationSeconds(o.customTimeouts?.update));
   w.double(3, durationSeconds(o.customTimeouts?.delete));
+  // Field 4 (`read`) is never written: the engine sends create, update and delete only.
   w.end(timeouts);
   w.string(8, r.parent);
 }
 
-/** Fields 1–6, shared by AnalyzeRequest and AnalyzerResource. */
-function common(w: Writer, r: CollectedResource, properties: Record<string, unknown>, providers: Map<string, CollectedResource>): void {
+/**
+ * Fields 1–6, shared by AnalyzeRequest and AnalyzerResource. `keepInternal`: Remediate's request
+ * keeps internal keys in the resource's properties (analyzer.Remediate: SkipInternalKeys false).
+ */
+function common(w: Writer, r: CollectedResource, properties: Record<string, unknown>, providers: Map<string, CollectedResource>, encode: EncodeOptions, keepInternal = false): void {
   w.string(1, r.type);
   const props = w.begin(2);
-  struct(w, properties);
+  struct(w, properties, keepInternal);
   w.end(props);
   w.string(3, r.urn);
-  w.string(4, r.name);
+  w.string(4, urnName(r.urn));
   const opts = w.begin(5);
-  options(w, r);
+  options(w, r, encode);
   w.end(opts);
   const p = r.provider ? providers.get(r.provider) : undefined;
   if (p) {
@@ -175,16 +179,16 @@ function common(w: Writer, r: CollectedResource, properties: Record<string, unkn
     struct(w, analyzedInputs(p));
     w.end(pprops);
     w.string(3, p.urn);
-    w.string(4, p.name);
+    w.string(4, urnName(p.urn));
     w.end(prov);
   }
 }
 
-function stackResource(w: Writer, r: CollectedResource, providers: Map<string, CollectedResource>): void {
-  common(w, r, r.outputs, providers);
+function stackResource(w: Writer, r: CollectedResource, providers: Map<string, CollectedResource>, encode: EncodeOptions): void {
+  common(w, r, r.outputs, providers, encode);
   w.string(7, r.parent);
   w.strings(8, r.dependencies);
-  for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+  for (const [key, urns] of sentPropertyDependencies(r)) {
     const entry = w.begin(9);
     w.string(1, key, true);
     const deps = w.begin(2);
@@ -197,21 +201,31 @@ function stackResource(w: Writer, r: CollectedResource, providers: Map<string, C
 export class WireEncoder {
   private readonly providers: Map<string, CollectedResource>;
 
-  constructor(private readonly snapshot: StackSnapshot) {
+  constructor(
+    private readonly snapshot: StackSnapshot,
+    private readonly encode: EncodeOptions = {},
+  ) {
     this.providers = providerIndex(snapshot);
   }
 
   /** pulumirpc.AnalyzeRequest for one resource, with its checked inputs. */
   analyzeRequest(r: CollectedResource): Buffer {
     const w = new Writer();
-    common(w, r, analyzedInputs(r), this.providers);
+    common(w, r, analyzedInputs(r), this.providers, this.encode);
+    return w.bytes();
+  }
+
+  /** The same AnalyzeRequest as Remediate gets it: internal keys (`__defaults`) kept in the resource's properties. */
+  remediateRequest(r: CollectedResource): Buffer {
+    const w = new Writer();
+    common(w, r, analyzedInputs(r), this.providers, this.encode, true);
     return w.bytes();
   }
 
   /** pulumirpc.AnalyzerResource with its outputs, parent (7), dependencies (8), property dependencies (9). */
   stackResource(r: CollectedResource): Buffer {
     const w = new Writer();
-    stackResource(w, r, this.providers);
+    stackResource(w, r, this.providers, this.encode);
     return w.bytes();
   }
 
@@ -225,7 +239,7 @@ export class WireEncoder {
     for (const r of this.snapshot.resources) {
       if (!include(r)) continue;
       const entry = w.begin(1);
-      stackResource(w, r, this.providers);
+      stackResource(w, r, this.providers, this.encode);
       w.end(entry);
       if (++count % slice === 0) await new Promise((resolve) => setImmediate(resolve));
     }

@@ -6,7 +6,8 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { stackConfigureRequest } from "./analyzer-requests";
+import { identityOf, packEnvironment, StackIdentity, stackConfigureRequest } from "./analyzer-requests";
+import { applyRemediation, Remediation, remediationVerdict } from "./remediation";
 import { WireEncoder } from "./analyzer-wire";
 import { REPO_ROOT, TS_CACHE } from "./engine";
 import {
@@ -19,16 +20,17 @@ import {
   ResolvedPolicyConfig,
   resolvePolicyConfig,
 } from "./policy-config";
-import type { StackSnapshot } from "./snapshot";
+import type { CollectedResource, StackSnapshot } from "./snapshot";
 
 /**
  * Serves a CrossGuard policy pack the way the Pulumi CLI does: the pack directory, unmodified, run by
  * `@pulumi/pulumi/cmd/run-policy-pack` in its own process, which prints its gRPC port on stdout;
- * then the analyzer protocol over 127.0.0.1 (GetAnalyzerInfo, Configure, ConfigureStack, Analyze per
- * resource, AnalyzeStack).
+ * then the analyzer protocol over 127.0.0.1 (GetAnalyzerInfo, Configure, ConfigureStack, Remediate and
+ * Analyze per resource, AnalyzeStack), as docs/offline-preview.md describes with the engine source of each.
  */
 
 export type { AnalyzerInfo, PolicyConfigInput } from "./policy-config";
+export type { StackIdentity } from "./analyzer-requests";
 
 export interface PolicyVerdict {
   policyPackName: string;
@@ -39,9 +41,17 @@ export interface PolicyVerdict {
   urn?: string;
   resourceType?: string;
   resourceName?: string;
-  /** `resource` from Analyze (inputs), `stack` from AnalyzeStack (outputs, the whole stack). */
-  phase?: "resource" | "stack";
+  /**
+   * `resource` from Analyze (inputs), `stack` from AnalyzeStack (outputs, the whole stack),
+   * `remediation` from Remediate: a report that a remediate-level policy changed the resource's
+   * inputs (`remediated` names the top-level properties it changed), never a violation.
+   */
+  phase?: "resource" | "stack" | "remediation";
   policyPackVersion?: string;
+  /** For a remediation: the top-level properties it set, changed or removed (names only, never values). */
+  remediated?: string[];
+  /** For a remediation: whether its result was applied (a preview) or only reported (`pulumi policy analyze`). */
+  applied?: boolean;
 }
 
 /** How the requests are shaped, for the ways the CLI can drive a pack. */
@@ -53,13 +63,23 @@ export interface AnalyzeOptions {
   readonly analyzeResources?: boolean;
   /** Leave provider resources out of `AnalyzeStack` (each resource still names its provider). @default true */
   readonly providersInStack?: boolean;
+  /**
+   * `preview` (the default): as `pulumi preview` drives the pack (step_generator.go): ConfigureStack
+   * first, then per resource Remediate, whose results replace the inputs Analyze, the plan and
+   * AnalyzeStack see. `state`: as `pulumi policy analyze` does (deploy.AnalyzeSnapshot, the pack loaded
+   * without analyzer options): no ConfigureStack, remediations reported but not applied, and
+   * `deleteBeforeReplace` never sent.
+   */
+  readonly mode?: "preview" | "state";
+  /** Who the preview runs for (ConfigureStack). @default identityOf(snapshot) */
+  readonly stack?: StackIdentity;
 }
 
 /**
  * A running pack for a pack directory, lent by a long-lived caller (the test suite) that owns it:
  * the command it is lent to neither starts nor stops one.
  */
-export type LentPackServer = (packDir: string) => Promise<PolicyPackServer>;
+export type LentPackServer = (packDir: string, identity?: StackIdentity) => Promise<PolicyPackServer>;
 
 export interface PolicyPackServer {
   analyzeStack(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput, options?: AnalyzeOptions): Promise<PolicyVerdict[]>;
@@ -111,6 +131,12 @@ export interface StartOptions {
    * @pulumi/aws types). Default false: transpile-only, since `npm run typecheck` covers the pack.
    */
   readonly typeCheck?: boolean;
+  /**
+   * The stack the pack process runs for: its environment gets what the CLI's constructEnv adds
+   * (PULUMI_CONFIG, PULUMI_NODEJS_*, PULUMI_*). Without one the pack gets only this process's
+   * environment, as under `pulumi policy analyze`, which loads packs without analyzer options.
+   */
+  readonly identity?: StackIdentity;
 }
 
 const TRANSPILE_ONLY_PRELOAD = ["-r", TS_CACHE, "-r", path.join(__dirname, "pack-transpile-only.ts")];
@@ -125,7 +151,9 @@ export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, opts: 
   const child = spawn(process.execPath, [...extra, ...preload, runner, "127.0.0.1:0", "."], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env },
+    // No cloud offline: a pack that calls AWS (awsguard's acm-certificate-expiration does) fails at
+    // once for want of credentials instead of probing the EC2 metadata service for them.
+    env: { AWS_EC2_METADATA_DISABLED: "true", ...process.env, ...(opts.identity ? packEnvironment(opts.identity) : {}) },
   });
   const killOnExit = () => child.kill("SIGKILL");
   process.on("exit", killOnExit);
@@ -286,47 +314,117 @@ class PackServer implements PolicyPackServer {
     return run;
   }
 
-  private async analyzeOne(snapshot: StackSnapshot, policyConfig: PolicyConfigInput | undefined, options: AnalyzeOptions): Promise<PolicyVerdict[]> {
+  private async analyzeOne(given: StackSnapshot, policyConfig: PolicyConfigInput | undefined, options: AnalyzeOptions): Promise<PolicyVerdict[]> {
     const started = performance.now();
+    const state = options.mode === "state";
     const info = await this.info();
     await this.configure(resolvePolicyConfig(info, policyConfig));
-    await this.call("configureStack", stackConfigureRequest(snapshot), "ConfigureStack").catch((e: PolicyPackError) => {
-      // Older packs do not implement ConfigureStack; the CLI carries on without stack tags too.
-      if (!/unimplemented/i.test(e.message)) throw e;
-    });
+    // NewPolicyAnalyzer sends ConfigureStack only when loaded with analyzer options, which
+    // `pulumi policy analyze` never passes (pkg/cmd/pulumi/policy/policy_analyze.go: LoadLocalPolicyPackAnalyzers(..., nil)).
+    if (!state) {
+      await this.call("configureStack", stackConfigureRequest(options.stack ?? identityOf(given)), "ConfigureStack").catch((e: PolicyPackError) => {
+        // Older packs do not implement ConfigureStack; the CLI carries on without stack tags too.
+        if (!/unimplemented/i.test(e.message)) throw e;
+      });
+    }
     const configured = performance.now();
-    const byUrn = new Map(snapshot.resources.map((r) => [r.urn, r]));
     const verdicts: PolicyVerdict[] = [];
-    const encode = new WireEncoder(snapshot);
-    const resources = options.analyzeResources === false ? [] : snapshot.resources;
+    const resources = options.analyzeResources === false ? [] : given.resources;
+    const remediated = await this.remediate(given, resources, state, verdicts);
+    const snapshot = remediated ?? given;
+    const byUrn = new Map(snapshot.resources.map((r) => [r.urn, r]));
+    const encode = new WireEncoder(snapshot, { state });
+    const analyzed = options.analyzeResources === false ? [] : snapshot.resources;
     let next = 0;
     const worker = async () => {
-      while (next < resources.length) {
-        const r = resources[next++];
+      while (next < analyzed.length) {
+        const r = analyzed[next++];
         const res = await this.callRaw("Analyze", encode.analyzeRequest(r), `Analyze ${r.urn}`);
-        verdicts.push(...toVerdicts(res, "resource", r.urn, byUrn));
+        // step_generator.go: "we always use the URN we have here rather than a URN specified with the diagnostic".
+        verdicts.push(...toVerdicts(res, "resource", () => r.urn, byUrn));
       }
     };
-    const analyzing = Promise.all(Array.from({ length: Math.min(ANALYZE_CONCURRENCY, resources.length) }, worker));
+    const analyzing = Promise.all(Array.from({ length: Math.min(ANALYZE_CONCURRENCY, analyzed.length) }, worker));
     analyzing.catch(() => undefined); // Awaited below; this only stops an early failure being "unhandled".
     // Encoded between Analyze round trips, so the pack is not left idle while this process works;
     // sent, as the CLI does, only after every Analyze has answered.
     const withProviders = options.providersInStack !== false;
-    const stackRequest = await encode.analyzeStackRequest(100, (r) => withProviders || !r.type.startsWith("pulumi:providers:"));
+    const included = (r: CollectedResource) => withProviders || !r.type.startsWith("pulumi:providers:");
+    const stackRequest = await encode.analyzeStackRequest(100, included);
     await analyzing;
-    const analyzed = performance.now();
+    const analyzedAt = performance.now();
     const stackRes = await this.callRaw("AnalyzeStack", stackRequest, "AnalyzeStack");
-    verdicts.push(...toVerdicts(stackRes, "stack", undefined, byUrn));
+    verdicts.push(...toVerdicts(stackRes, "stack", (urn) => stackDiagnosticUrn(urn, snapshot, state, included), byUrn));
     this.lastTimings = {
       resources: snapshot.resources.length,
       configureMs: configured - started,
-      analyzeMs: analyzed - configured,
-      analyzeStackMs: performance.now() - analyzed,
+      analyzeMs: analyzedAt - configured,
+      analyzeStackMs: performance.now() - analyzedAt,
     };
-    // Analyze responses arrive in any order; report in the snapshot's (registration) order.
+    // Responses arrive in any order; report in the snapshot's (registration) order, remediations first.
     const order = new Map(snapshot.resources.map((r, i) => [r.urn, i]));
-    const rank = (v: PolicyVerdict) => (v.phase === "stack" ? 1 : 0) * 1e9 + (order.get(v.urn ?? "") ?? -1);
+    const phaseRank = { remediation: 0, resource: 1, stack: 2 } as const;
+    const rank = (v: PolicyVerdict) => phaseRank[v.phase ?? "resource"] * 1e9 + (order.get(v.urn ?? "") ?? -1);
     return verdicts.sort((a, b) => rank(a) - rank(b));
+  }
+
+  /**
+   * The first pass of step_generator.go's analyzer loop: Remediate each resource (its inputs with
+   * internal keys kept), report every remediation, and — in a preview — use its properties from then
+   * on. Returns the snapshot with remediations applied, or undefined when nothing changed.
+   */
+  private async remediate(snapshot: StackSnapshot, resources: readonly CollectedResource[], state: boolean, verdicts: PolicyVerdict[]): Promise<StackSnapshot | undefined> {
+    const encode = new WireEncoder(snapshot, { state });
+    const changed = new Map<string, CollectedResource>();
+    let next = 0;
+    const worker = async () => {
+      while (next < resources.length) {
+        const r = resources[next++];
+        const res = await this.callRemediate(encode.remediateRequest(r), `Remediate ${r.urn}`);
+        let current = r;
+        for (const remediation of res) {
+          if (remediation.diagnostic) {
+            verdicts.push(remediationDiagnostic(remediation, r));
+            continue;
+          }
+          if (!remediation.properties) continue;
+          const after = applyRemediation(current, remediation.properties);
+          verdicts.push(remediationVerdict(remediation, current, after, !state));
+          // analyze_snapshot.go reports what would change "without applying"; a preview applies it.
+          if (!state) current = after;
+        }
+        if (current !== r) changed.set(r.urn, current);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ANALYZE_CONCURRENCY, resources.length) }, worker));
+    if (changed.size === 0) return undefined;
+    return { ...snapshot, resources: snapshot.resources.map((r) => changed.get(r.urn) ?? r) };
+  }
+
+  /** Remediate, or nothing from a pack that does not implement it (analyzer.Remediate treats Unimplemented as no remediations). */
+  private callRemediate(request: Buffer, what: string): Promise<Remediation[]> {
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        "/pulumirpc.Analyzer/Remediate",
+        (bytes: Buffer) => bytes,
+        (bytes: Buffer) => analyzerpb.RemediateResponse.deserializeBinary(bytes),
+        request,
+        (err, res) => {
+          if (err?.code === grpc.status.UNIMPLEMENTED) return resolve([]);
+          if (err || !res) return reject(this.rpcFailure(err, what));
+          resolve(
+            res.getRemediationsList().map((m) => ({
+              policyName: m.getPolicyname(),
+              policyPackName: m.getPolicypackname(),
+              policyPackVersion: m.getPolicypackversion(),
+              description: m.getDescription(),
+              diagnostic: m.getDiagnostic(),
+              ...(m.hasProperties() ? { properties: (m.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> } : {}),
+            })),
+          );
+        },
+      );
+    });
   }
 
   /**
@@ -366,16 +464,21 @@ class PackServer implements PolicyPackServer {
   }
 }
 
-function toVerdicts(res: analyzerpb.AnalyzeResponse, phase: "resource" | "stack", requestUrn: string | undefined, byUrn: Map<string, { type: string; name: string }>): PolicyVerdict[] {
+/**
+ * A diagnostic as the CLI reports it: a remediate-level diagnostic that still fires is mandatory
+ * (step_generator.go and analyze_snapshot.go "downgrade" it), and `urnOf` says which resource it is
+ * attributed to (per phase: the analyzed resource, or the stack rule of stackDiagnosticUrn).
+ */
+function toVerdicts(res: analyzerpb.AnalyzeResponse, phase: "resource" | "stack", urnOf: (urn: string) => string | undefined, byUrn: Map<string, { type: string; name: string }>): PolicyVerdict[] {
   return res.getDiagnosticsList().map((d) => {
-    // The engine attributes a per-resource diagnostic without its own URN to the analyzed resource.
-    const urn = d.getUrn() || requestUrn;
+    const urn = urnOf(d.getUrn());
     const resource = urn ? byUrn.get(urn) : undefined;
+    const level = LEVELS[d.getEnforcementlevel()] ?? "advisory";
     const verdict: PolicyVerdict = {
       policyPackName: d.getPolicypackname(),
       policyPackVersion: d.getPolicypackversion(),
       policyName: d.getPolicyname(),
-      enforcementLevel: LEVELS[d.getEnforcementlevel()] ?? "advisory",
+      enforcementLevel: level === "remediate" ? "mandatory" : level,
       message: d.getMessage(),
       description: d.getDescription(),
       phase,
@@ -387,6 +490,40 @@ function toVerdicts(res: analyzerpb.AnalyzeResponse, phase: "resource" | "stack"
     }
     return verdict;
   });
+}
+
+/**
+ * Which resource an AnalyzeStack diagnostic is reported on. A preview keeps its URN only if it names
+ * a resource of the stack, else the root stack's (step_generator.go AnalyzeStack:
+ * resource.DefaultRootStackURN). `pulumi policy analyze` does the same with the first analyzed
+ * resource as the fallback (pkg/engine/check.go runStackAnalysis), the root stack in an export.
+ */
+export function stackDiagnosticUrn(urn: string, snapshot: StackSnapshot, state: boolean, included: (r: CollectedResource) => boolean = () => true): string | undefined {
+  const sent = snapshot.resources.filter(included);
+  if (urn && sent.some((r) => r.urn === urn)) return urn;
+  if (state) return sent[0]?.urn;
+  return rootStackUrn(snapshot);
+}
+
+/** resource.DefaultRootStackURN: `urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::<project>-<stack>`. */
+export function rootStackUrn(snapshot: Pick<StackSnapshot, "project" | "stack">): string {
+  return `urn:pulumi:${snapshot.stack}::${snapshot.project}::pulumi:pulumi:Stack::${snapshot.project}-${snapshot.stack}`;
+}
+
+/** A remediation that could not run (e.g. a value unknown during preview): an advisory diagnostic on the resource, as the engine reports it. */
+function remediationDiagnostic(m: Remediation, r: CollectedResource): PolicyVerdict {
+  return {
+    policyPackName: m.policyPackName,
+    policyPackVersion: m.policyPackVersion,
+    policyName: m.policyName,
+    enforcementLevel: "advisory",
+    message: m.diagnostic ?? "",
+    description: m.description,
+    phase: "resource",
+    urn: r.urn,
+    resourceType: r.type,
+    resourceName: r.name,
+  };
 }
 
 function toAnalyzerInfo(info: analyzerpb.AnalyzerInfo): AnalyzerInfo {
@@ -404,11 +541,18 @@ function toAnalyzerInfo(info: analyzerpb.AnalyzerInfo): AnalyzerInfo {
   const initialConfig: Record<string, InitialPolicyConfig> = {};
   info.getInitialconfigMap().forEach((c, name) => {
     const properties = (c.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>;
-    // Proto3 cannot tell "advisory" (0) from "not set": with properties present, read 0 as not set.
-    const level = c.getEnforcementlevel() === analyzerpb.EnforcementLevel.ADVISORY && Object.keys(properties).length > 0 ? undefined : LEVELS[c.getEnforcementlevel()];
-    initialConfig[name] = { ...(level ? { enforcementLevel: level } : {}), properties };
+    // As the engine reads it (analyzer.GetAnalyzerInfo → convertPolicyConfig): proto3's 0 is
+    // `advisory`, also for an entry the pack gave only properties, which applyConfig then applies.
+    initialConfig[name] = { enforcementLevel: LEVELS[c.getEnforcementlevel()] ?? "advisory", properties };
   });
-  return { name: info.getName(), version: info.getVersion(), ...(info.getDisplayname() ? { displayName: info.getDisplayname() } : {}), policies, initialConfig };
+  return {
+    name: info.getName(),
+    version: info.getVersion(),
+    ...(info.getDisplayname() ? { displayName: info.getDisplayname() } : {}),
+    policies,
+    initialConfig,
+    supportsConfig: info.getSupportsconfig(),
+  };
 }
 
 function indent(text: string): string {

@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { DIY_ORGANIZATION, projectStackTags, type StackIdentity } from "./analyzer-requests";
 import type { HostJob } from "./host-protocol";
 import { HostPool } from "./host-pool";
 import { randomSeed } from "./provider-model/seeded";
@@ -32,6 +35,11 @@ export interface CollectOptions {
   timeoutMs?: number;
   /** The hosts to run the program in (host-pool.ts); default a fresh process that ends with the run. */
   hosts?: HostPool;
+  /**
+   * Told who the stack is once its config is loaded, before the program runs: the caller can start
+   * the stack's policy pack meanwhile, as the CLI loads policy plugins before it runs the program.
+   */
+  onPrepared?: (identity: StackIdentity) => void;
 }
 
 export type ProgramErrorKind = "config" | "program";
@@ -61,6 +69,7 @@ const ONE_SHOT = new HostPool(0);
 
 export async function collectStack(opts: CollectOptions): Promise<StackSnapshot> {
   const { job, notes } = await prepareJob(opts);
+  opts.onPrepared?.(identityOfJob(job));
   const snapshot = await runHost(opts.hosts ?? ONE_SHOT, job, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   return notes.length > 0 ? { ...snapshot, notes } : snapshot;
 }
@@ -78,6 +87,36 @@ export async function prepareJob(opts: CollectOptions): Promise<{ job: HostJob; 
   }
   const model = { scenario: opts.scenario ?? DEFAULT_SCENARIO, seed: opts.seed ?? randomSeed() };
   return { job: hostJob(root, config, model), notes: config.notes };
+}
+
+/** Who a preview runs for, as the CLI fills PolicyAnalyzerOptions (pkg/engine/update.go newUpdateSource). */
+function identityOfJob(job: HostJob): StackIdentity {
+  return {
+    organization: DIY_ORGANIZATION,
+    project: job.project,
+    stack: job.stack,
+    // The CLI sends the decrypted config; offline a secret stays `[secret]` (never shared).
+    config: job.maskedConfig,
+    secretKeys: job.secretKeys,
+    tags: projectTags(job.root),
+    dryRun: true,
+  };
+}
+
+/** The stack tags the CLI derives from Pulumi.yaml (name, runtime, description). */
+function projectTags(root: string): Record<string, string> {
+  try {
+    const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name?: unknown; runtime?: unknown; description?: unknown };
+    const runtime = typeof project.runtime === "string" ? project.runtime : (project.runtime as { name?: unknown } | undefined)?.name;
+    return projectStackTags({
+      name: String(project.name ?? ""),
+      ...(typeof runtime === "string" ? { runtime } : {}),
+      ...(typeof project.description === "string" ? { description: project.description } : {}),
+    });
+  } catch {
+    // The config loader already refused an unreadable project file; this is never reached for a run.
+    return {};
+  }
 }
 
 /** CI previews stacks that are already deployed. */

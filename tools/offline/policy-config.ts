@@ -1,44 +1,19 @@
 import * as fs from "node:fs";
-import Ajv, { type ValidateFunction } from "ajv";
+import { ENFORCEMENT_LEVELS, type AnalyzerInfo, type EnforcementLevelName } from "./policy-types";
+import { reconcilePolicyConfig, type PolicyConfigLayer, type PolicyConfigLayerEntry, type ResolvedPolicyConfig } from "./policy-reconcile";
 
 /**
- * Policy configuration the way `pulumi preview --policy-pack-config FILE` resolves it before calling
- * the pack's `Configure`: the file maps a policy name (or `all`) to an enforcement level or to an
- * object with `enforcementLevel` and the policy's own properties; those are layered over the pack's
- * initial config and its schema defaults, and validated against the policy's `configSchema`.
+ * Policy configuration the way `pulumi preview --policy-pack-config FILE` reads it: the file maps a
+ * policy name (or `all`) to an enforcement level or to an object with `enforcementLevel` and the
+ * policy's own properties (pkg/resource/analyzer/config.go parsePolicyPackConfig); it is then
+ * reconciled with the pack's defaults and initialConfig (policy-reconcile.ts) and validated.
  */
 
-export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
-export type EnforcementLevelName = (typeof ENFORCEMENT_LEVELS)[number];
+export { ENFORCEMENT_LEVELS } from "./policy-types";
+export type { AnalyzerInfo, EnforcementLevelName, InitialPolicyConfig, PolicySummary } from "./policy-types";
+export type { ResolvedPolicyConfig } from "./policy-reconcile";
 
 export type PolicyConfigInput = Record<string, { enforcementLevel?: string; [k: string]: unknown } | string>;
-
-export interface PolicySummary {
-  readonly name: string;
-  readonly description: string;
-  readonly enforcementLevel: EnforcementLevelName;
-  readonly type: "resource" | "stack" | "unknown";
-  readonly configSchema?: { readonly properties: Record<string, unknown>; readonly required: readonly string[] };
-}
-
-export interface AnalyzerInfo {
-  readonly name: string;
-  readonly version: string;
-  readonly displayName?: string;
-  readonly policies: readonly PolicySummary[];
-  /** The pack's own `initialConfig`, per policy. */
-  readonly initialConfig: Readonly<Record<string, InitialPolicyConfig>>;
-}
-
-export interface InitialPolicyConfig {
-  readonly enforcementLevel?: EnforcementLevelName;
-  readonly properties: Record<string, unknown>;
-}
-
-export interface ResolvedPolicyConfig {
-  readonly enforcementLevel: EnforcementLevelName;
-  readonly properties: Record<string, unknown>;
-}
 
 /** The policy config file or the values in it are wrong; the message names the file, key and fix. */
 export class PolicyConfigError extends Error {
@@ -55,6 +30,8 @@ export function readPolicyConfigFile(file: string): PolicyConfigInput {
   } catch {
     throw new PolicyConfigError(`Policy config file ${file} does not exist; pass a JSON file such as {"all": "mandatory"}.`);
   }
+  // As LoadPolicyPackConfigFromFile: an empty file is no config at all.
+  if (text.trim() === "") return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -67,72 +44,64 @@ export function readPolicyConfigFile(file: string): PolicyConfigInput {
   return parsed as PolicyConfigInput;
 }
 
-/** Every policy's effective level and properties, or a `PolicyConfigError` listing every problem. */
-export function resolvePolicyConfig(info: AnalyzerInfo, input: PolicyConfigInput = {}, source = "policy config"): Record<string, ResolvedPolicyConfig> {
+/**
+ * The user's config as an engine config layer (parsePolicyPackConfig: a string is a level, an object
+ * may carry `enforcementLevel` beside its properties, an entry with neither is dropped), with one
+ * problem per bad entry. Stricter than the CLI in one way, on purpose: a name that is neither `all`
+ * nor one of the pack's policies is refused (the CLI passes it on and the pack ignores it, so a
+ * typo silently configures nothing).
+ */
+export function parsePolicyConfig(info: AnalyzerInfo, input: PolicyConfigInput): { layer: PolicyConfigLayer; problems: string[] } {
   const problems: string[] = [];
   const known = new Set(info.policies.map((p) => p.name));
-  const entries = new Map<string, { level?: string; properties: Record<string, unknown> }>();
+  const layer: Record<string, PolicyConfigLayerEntry> = {};
+  const levelOf = (name: string, value: unknown): EnforcementLevelName | undefined | null => {
+    if (value === undefined) return undefined;
+    if (typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value)) return value as EnforcementLevelName;
+    problems.push(`\`${name}\` has enforcement level ${JSON.stringify(value)}; use one of ${ENFORCEMENT_LEVELS.join(", ")}.`);
+    return null;
+  };
   for (const [name, value] of Object.entries(input)) {
     if (name !== "all" && !known.has(name)) {
       problems.push(`\`${name}\` is not a policy in pack ${info.name} (policies: ${[...known].join(", ")}).`);
       continue;
     }
+    let level: EnforcementLevelName | undefined | null;
+    let properties: Record<string, unknown> = {};
     if (typeof value === "string") {
-      entries.set(name, { level: value, properties: {} });
+      level = levelOf(name, value);
     } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      const { enforcementLevel, ...properties } = value;
-      entries.set(name, { level: enforcementLevel, properties });
+      const { enforcementLevel, ...rest } = value;
+      level = levelOf(name, enforcementLevel);
+      properties = rest;
     } else {
       problems.push(`\`${name}\` must be an enforcement level or an object with \`enforcementLevel\` and properties.`);
+      continue;
     }
+    if (level === null) continue;
+    if (level === undefined && Object.keys(properties).length === 0) continue;
+    layer[name] = { ...(level ? { enforcementLevel: level } : {}), ...(Object.keys(properties).length > 0 ? { properties } : {}) };
   }
-  for (const [name, entry] of entries) {
-    if (entry.level !== undefined && !ENFORCEMENT_LEVELS.includes(entry.level as EnforcementLevelName)) {
-      problems.push(`\`${name}\` has enforcement level ${JSON.stringify(entry.level)}; use one of ${ENFORCEMENT_LEVELS.join(", ")}.`);
-    }
-  }
-  const all = entries.get("all")?.level as EnforcementLevelName | undefined;
+  return { layer, problems };
+}
 
-  const resolved: Record<string, ResolvedPolicyConfig> = {};
-  for (const policy of info.policies) {
-    const initial = info.initialConfig[policy.name];
-    const own = entries.get(policy.name);
-    const properties = { ...(initial?.properties ?? {}), ...(own?.properties ?? {}) };
-    const level = (own?.level ?? all ?? initial?.enforcementLevel ?? policy.enforcementLevel) as EnforcementLevelName;
-    if (policy.configSchema) {
-      const validate = validatorOf(info, policy.name, policy.configSchema);
-      if (!validate(properties)) {
-        for (const err of validate.errors ?? []) {
-          problems.push(`\`${policy.name}\`${err.instancePath ? ` ${err.instancePath}` : ""} ${err.message ?? "is invalid"} (${JSON.stringify(err.params)}).`);
-        }
-      }
-    } else if (Object.keys(own?.properties ?? {}).length > 0) {
-      problems.push(`\`${policy.name}\` takes no configuration, only an enforcement level.`);
-    }
-    resolved[policy.name] = { enforcementLevel: level, properties };
+/** Every policy's effective level and properties (what Configure gets), or a `PolicyConfigError` listing every problem. */
+export function resolvePolicyConfig(info: AnalyzerInfo, input: PolicyConfigInput = {}, source = "policy config"): Record<string, ResolvedPolicyConfig> {
+  const { layer, problems } = parsePolicyConfig(info, input);
+  const reconciled = reconcilePolicyConfig(info, layer);
+  const all = [...problems, ...reconciled.problems];
+  if (all.length > 0) {
+    throw new PolicyConfigError(`Invalid ${source} for policy pack ${info.name}:\n${all.map((p) => `  - ${p}`).join("\n")}`);
   }
-  if (problems.length > 0) {
-    throw new PolicyConfigError(`Invalid ${source} for policy pack ${info.name}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-  }
-  return resolved;
+  return reconciled.config;
 }
 
 /**
- * Each policy's config validator, compiled once per pack (its AnalyzerInfo): compiling the pack's
- * schemas cost more than the rest of a Configure, and a test run configures a pack hundreds of times.
+ * Each policy's level after the pack's initialConfig and the user's config are merged, for a caller
+ * that reports what the merge decided (e.g. which mandatory policies a config downgrades); throws a
+ * `PolicyConfigError` for a config the preview would refuse.
  */
-const validators = new WeakMap<AnalyzerInfo, { readonly ajv: Ajv; readonly byPolicy: Map<string, ValidateFunction> }>();
-
-function validatorOf(info: AnalyzerInfo, policy: string, schema: NonNullable<AnalyzerInfo["policies"][number]["configSchema"]>): ValidateFunction {
-  let pack = validators.get(info);
-  if (!pack) {
-    pack = { ajv: new Ajv({ useDefaults: true, allErrors: true, strict: false }), byPolicy: new Map() };
-    validators.set(info, pack);
-  }
-  let validate = pack.byPolicy.get(policy);
-  if (!validate) {
-    validate = pack.ajv.compile({ type: "object", properties: schema.properties, required: [...schema.required] });
-    pack.byPolicy.set(policy, validate);
-  }
-  return validate;
+export function effectiveLevels(info: AnalyzerInfo, input: PolicyConfigInput = {}, source = "policy config"): Record<string, EnforcementLevelName> {
+  resolvePolicyConfig(info, input, source);
+  return reconcilePolicyConfig(info, parsePolicyConfig(info, input).layer).levels;
 }

@@ -147,6 +147,8 @@ function optionsOf(req: RegisterResourceRequest, ctx: AliasContext): CollectedOp
     protect: req.getProtect() ?? false,
     retainOnDelete: req.getRetainondelete() ?? false,
     deleteBeforeReplace: req.getDeletebeforereplace(),
+    // source_eval.go RegisterResource: defined when the value is true or the SDK says it was given.
+    deleteBeforeReplaceDefined: req.getDeletebeforereplace() || req.getDeletebeforereplacedefined(),
     ignoreChanges: req.getIgnorechangesList(),
     replaceOnChanges: req.getReplaceonchangesList(),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),

@@ -106,9 +106,10 @@ export interface VerdictCounts {
 }
 
 export function countVerdicts(verdicts: readonly PolicyVerdict[]): VerdictCounts {
-  // The pack reports a remediate-level policy that still fails as mandatory; count it the same way.
-  const blocking = verdicts.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
-  return { mandatory: blocking, advisory: verdicts.filter((v) => v.enforcementLevel === "advisory").length };
+  // A remediation applied is a report, not a violation; a remediate-level policy that still fails is mandatory.
+  const findings = verdicts.filter((v) => v.phase !== "remediation");
+  const blocking = findings.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
+  return { mandatory: blocking, advisory: findings.filter((v) => v.enforcementLevel === "advisory").length };
 }
 
 /** The policy whose violations are differences from parity.lock.json; they get their own section. */
@@ -127,13 +128,16 @@ export interface VerdictSections {
   readonly declared: Map<string, PolicyVerdict[]>;
   /** Every other advisory verdict (values unknown until deployment, policies set to advisory). */
   readonly advisory: PolicyVerdict[];
+  /** What remediate-level policies changed (or, on deployed state, would change). */
+  readonly remediated: PolicyVerdict[];
 }
 
 export function sectionVerdicts(verdicts: readonly PolicyVerdict[]): VerdictSections {
-  const sections: VerdictSections = { mandatory: [], lock: [], declared: new Map(), advisory: [] };
+  const sections: VerdictSections = { mandatory: [], lock: [], declared: new Map(), advisory: [], remediated: [] };
   for (const v of verdicts) {
     const id = DECLARED_BY.exec(v.message)?.[1];
-    if (v.enforcementLevel !== "advisory") (v.policyName === LOCK_POLICY ? sections.lock : sections.mandatory).push(v);
+    if (v.phase === "remediation") sections.remediated.push(v);
+    else if (v.enforcementLevel !== "advisory") (v.policyName === LOCK_POLICY ? sections.lock : sections.mandatory).push(v);
     else if (id) sections.declared.set(id, [...(sections.declared.get(id) ?? []), v]);
     else sections.advisory.push(v);
   }
@@ -145,15 +149,17 @@ export function renderVerdicts(verdicts: readonly PolicyVerdict[], style: Style)
   if (verdicts.length === 0) return "";
   const byPolicy = new Map<string, PolicyVerdict[]>();
   for (const v of verdicts) {
-    const key = `${v.policyPackName}\u0000${v.policyName}`;
+    const key = `${v.policyPackName}\u0000${v.policyName}\u0000${v.phase === "remediation"}`;
     byPolicy.set(key, [...(byPolicy.get(key) ?? []), v]);
   }
   const lines: string[] = [];
   for (const group of byPolicy.values()) {
     const first = group[0];
-    const level = first.enforcementLevel === "advisory" ? style.yellow("[advisory]") : style.red(`[${first.enforcementLevel}]`);
+    const remediation = first.phase === "remediation";
+    const level = remediation ? style.yellow("[remediated]") : first.enforcementLevel === "advisory" ? style.yellow("[advisory]") : style.red(`[${first.enforcementLevel}]`);
     const version = first.policyPackVersion ? `@v${first.policyPackVersion}` : "";
-    lines.push(`    ${level}  ${style.bold(first.policyName)}  (${first.policyPackName}${version})  ${group.length} violation${group.length === 1 ? "" : "s"}`);
+    const what = remediation ? "resource" : "violation";
+    lines.push(`    ${level}  ${style.bold(first.policyName)}  (${first.policyPackName}${version})  ${group.length} ${what}${group.length === 1 ? "" : "s"}`);
     lines.push(`    ${style.dim(first.description)}`);
     for (const { body, where } of distinctMessages(group)) {
       lines.push(`      - ${where.length > 0 ? where.join(", ") : body.split("\n")[0]}`);

@@ -22,6 +22,12 @@ export interface CollectedOptions {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
+  /**
+   * Whether the program gave `deleteBeforeReplace` at all (true or false): the engine keeps the
+   * option as a pointer, set when the value is true or the request says it was defined
+   * (pkg/resource/deploy/source_eval.go RegisterResource). Absent in state read from an export.
+   */
+  readonly deleteBeforeReplaceDefined?: boolean;
   readonly ignoreChanges: readonly string[];
   readonly replaceOnChanges: readonly string[];
   readonly additionalSecretOutputs: readonly string[];

@@ -49,4 +49,6 @@ export const models: Record<string, TypeModel> = {
   "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": bucketConfig,
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": bucketConfig,
   "aws:s3/bucketPolicy:BucketPolicy": { computed: (r) => ({ id: String(r.inputs["bucket"]) }) },
+  // s3_bucket_logging: id is the bucket (or `bucket,expected owner`), like the other bucket_* resources.
+  "aws:s3/bucketLogging:BucketLogging": bucketConfig,
 };
