@@ -1,5 +1,7 @@
 import { PolicyPack } from "@pulumi/policy";
 import { declaredInputs } from "./declared";
+import { noFullAdmin, noPublicBucketPolicy, noPublicRoleTrust } from "./floor-access";
+import { noDatabaseEgress, noPublicIngress } from "./floor-network";
 import { parityNotes, stackParity } from "./parity";
 import { replacementHazards } from "./replacement-hazards";
 import {
@@ -35,6 +37,12 @@ new PolicyPack("parity", {
     authHardening,
     noSharedCredentials,
     noMasterSecretInServices,
+    // the security floor: holds whatever parity.lock.json and known-differences.yaml say
+    noPublicIngress,
+    noDatabaseEgress,
+    noPublicBucketPolicy,
+    noPublicRoleTrust,
+    noFullAdmin,
     // Last: records what each resource declares (Analyze) for the stack policies above, and forgets
     // it once they have all run (AnalyzeStack runs stack policies in this order).
     declaredInputs,
