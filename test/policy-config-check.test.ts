@@ -53,7 +53,7 @@ describe("policy config downgrades", function () {
       assert.equal(refused.code, 1);
       assert.equal(
         refused.message,
-        "production: policy config ci.json has stack-parity disabled, and production is production: its preview and deploy run every mandatory policy. Fix: remove `stack-parity` (and any `all` below mandatory) from ci.json; a policy that is wrong is fixed in policy/, reviewed like code.",
+        "production: policy config ci.json has stack-parity disabled, and `production` is a production stack (`parity:environment: production`): its preview and deploy run every mandatory policy. Fix: remove `stack-parity` (and any `all` below mandatory) from ci.json; a policy that is wrong is fixed in policy/, reviewed like code.",
       );
       assert.deepEqual(judgeDowngrades("staging", false, "ci.json", down), { code: 0, message: "staging: note: policy config ci.json has stack-parity disabled; the verdict line says so." });
       assert.equal(judgeDowngrades("production", true, "ci.json", []).code, 0);
@@ -75,7 +75,7 @@ describe("policy config downgrades", function () {
       const lax = tempFile("policy-config.json", JSON.stringify({ all: "advisory", "parity-notes": "advisory" }));
       const refused = await run("--stack", "production", "--policy-pack-config", lax);
       assert.equal(refused.code, 1, refused.out);
-      assert.match(refused.out, /has stack-parity, replacement-hazards, .*no-public-ingress, no-database-egress, no-public-bucket-policy, no-public-role-trust, no-full-admin advisory, and production is production/);
+      assert.match(refused.out, /has stack-parity, replacement-hazards, .*no-public-ingress, no-database-egress, no-public-bucket-policy, no-public-role-trust, no-full-admin advisory, and `production` is a production stack/);
       assert.equal((await run("--stack", "staging", "--policy-pack-config", lax)).code, 0);
       const example = await run("--stack", "production", "--policy-pack-config", path.join(ROOT, "policy", "config.example.json"));
       assert.deepEqual(example, { code: 0, out: `production: policy config ${path.join(ROOT, "policy", "config.example.json")} keeps every mandatory policy mandatory.` });

@@ -32,7 +32,7 @@ export function judgeDowngrades(stack: string, production: boolean, file: string
   if (!production) return { code: EXIT.clean, message: `${stack}: note: policy config ${file} has ${what}; the verdict line says so.` };
   return {
     code: EXIT.refused,
-    message: `${stack}: policy config ${file} has ${what}, and ${stack} is production: its preview and deploy run every mandatory policy. Fix: remove ${downgrades.map((d) => `\`${d.policy}\``).join(", ")} (and any \`all\` below mandatory) from ${file}; a policy that is wrong is fixed in policy/, reviewed like code.`,
+    message: `${stack}: policy config ${file} has ${what}, and \`${stack}\` is a production stack (\`parity:environment: production\`): its preview and deploy run every mandatory policy. Fix: remove ${downgrades.map((d) => `\`${d.policy}\``).join(", ")} (and any \`all\` below mandatory) from ${file}; a policy that is wrong is fixed in policy/, reviewed like code.`,
   };
 }
 
