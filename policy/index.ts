@@ -1,6 +1,8 @@
 import { PolicyPack } from "@pulumi/policy";
 import { s3AccessLogging } from "./access-logging";
 import { declaredInputs } from "./declared";
+import { noFullAdmin, noPublicBucketPolicy, noPublicRoleTrust } from "./floor-access";
+import { noDatabaseEgress, noPublicIngress } from "./floor-network";
 import { parityNotes, stackParity } from "./parity";
 import { replacementHazards } from "./replacement-hazards";
 import {
@@ -37,6 +39,12 @@ new PolicyPack("parity", {
     noSharedCredentials,
     noMasterSecretInServices,
     s3AccessLogging,
+    // the security floor: holds whatever parity.lock.json and known-differences.yaml say
+    noPublicIngress,
+    noDatabaseEgress,
+    noPublicBucketPolicy,
+    noPublicRoleTrust,
+    noFullAdmin,
     // Last: records what each resource declares (Analyze) for the stack policies above, and forgets
     // it once they have all run (AnalyzeStack runs stack policies in this order).
     declaredInputs,

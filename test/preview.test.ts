@@ -49,7 +49,7 @@ describe("npm run preview", function () {
       assert.equal(stack.resources.length, 9);
       const bucket = stack.resources.find((r: { name: string }) => r.name === "store0-bucket");
       assert.deepEqual(Object.keys(bucket).sort(), ["checkedInputs", "custom", "dependencies", "id", "inputs", "name", "options", "outputs", "parent", "propertyDependencies", "provider", "type", "urn"]);
-      assert.deepEqual(stack.summary, { resources: 9, creates: 9, policyChecked: true, mandatory: 2, advisory: 0, ok: false });
+      assert.deepEqual(stack.summary, { resources: 9, creates: 9, policyChecked: true, mandatory: 2, advisory: 0, downgradedPolicies: [], ok: false });
       const names = stack.verdicts.map((v: { policyName: string; resourceName: string; enforcementLevel: string }) => `${v.policyName}/${v.resourceName}/${v.enforcementLevel}`);
       assert.deepEqual(names, ["every-bucket-encrypted/store0-bucket/mandatory", "every-bucket-encrypted/store1-bucket/mandatory"]);
       assert.equal(stack.verdicts[0].policyPackName, "preview-fixture");
@@ -61,7 +61,7 @@ describe("npm run preview", function () {
       const stackFile = path.join(dir, "Pulumi.one-bucket.yaml");
       fs.writeFileSync(stackFile, fs.readFileSync(path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), "utf8").replace("fixture:bucketCount: 2", "fixture:bucketCount: 1"));
       const run = await inProcess([...FIXTURE_PROGRAM, "--stack-file", stackFile, ...FIXTURE_PACK, "--json"]);
-      assert.deepEqual(JSON.parse(run.stdout).stacks[0].summary, { resources: 6, creates: 6, policyChecked: true, mandatory: 1, advisory: 0, ok: false });
+      assert.deepEqual(JSON.parse(run.stdout).stacks[0].summary, { resources: 6, creates: 6, policyChecked: true, mandatory: 1, advisory: 0, downgradedPolicies: [], ok: false });
       expectExit(run, 1);
     });
 
@@ -80,7 +80,13 @@ describe("npm run preview", function () {
       // step_generator.go AnalyzeStack does (resource.DefaultRootStackURN).
       assert.match(run.stdout, /\[advisory\] {2}bucket-budget .*\n.*\n {6}- pulumi:pulumi:Stack: fixture-dev\n {8}2 buckets exceed the budget of 1\./);
       assert.doesNotMatch(run.stdout, /the stack$/m);
-      assert.match(run.stdout, /dev: 9 to create; 0 mandatory, 3 advisory violations; policy check passed/);
+      // A pass the config bought by making mandatory policies advisory says so on the verdict line.
+      assert.match(run.stdout, /^dev: 9 to create; 0 mandatory, 3 advisory violations; policy check passed \(with every-bucket-encrypted, bucket-budget advisory by the policy config\)$/m);
+      const json = await inProcess([...FIXTURE_PROGRAM, "--stack-file", path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), ...FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURES, "advisory-config.json"), "--json"]);
+      assert.deepEqual(JSON.parse(json.stdout).stacks[0].summary.downgradedPolicies, [
+        { policy: "every-bucket-encrypted", level: "advisory" },
+        { policy: "bucket-budget", level: "advisory" },
+      ]);
     });
 
     it("exits 2 with the policy config problem when the config breaks the policy's schema", async () => {

@@ -19,6 +19,7 @@ import {
   uses,
   type Violation,
 } from "../tools/workflows/model";
+import { checkPolicyConfigGate } from "../tools/workflows/policy-config-rules";
 import { checkPullRequestWorkflow } from "../tools/workflows/pull-request-rules";
 import { checkStackOutputs, programOutputs } from "../tools/workflows/stack-output-rules";
 
@@ -49,6 +50,33 @@ describe("release workflows", () => {
 
   it("the drift workflow meets every rule", () => {
     assert.deepEqual(checkDriftWorkflow(drift), []);
+  });
+
+  it("policy-config-gate: every policy run with a config is gated, in every workflow and for every stack", () => {
+    for (const workflow of all) assert.deepEqual(checkPolicyConfigGate(workflow), [], text(workflow.name));
+    const gated = all.flatMap((w) => Object.values(asObj(w.jobs))).flatMap((j) => asList(asObj(j).steps).filter(isObj)).filter((s) => runs(s, /policy:config-check/));
+    assert.equal(gated.length, 4, "the PR preview matrix, both deploys and the drift matrix");
+  });
+
+  it("policy-config-gate: rejects a production deploy whose gate is gone, or checks another config", () => {
+    const stepsOf = (copy: Obj) => asList(asObj(asObj(copy.jobs).production).steps).filter(isObj);
+    const removed = structuredClone(deploy);
+    asObj(removed.jobs).production = { ...asObj(asObj(removed.jobs).production), steps: stepsOf(removed).filter((s) => !runs(s, /policy:config-check/)) };
+    assert.deepEqual(checkPolicyConfigGate(removed), [
+      {
+        rule: "policy-config-gate",
+        message:
+          "job production: the production up takes policy config ${{ vars.POLICY_PACK_CONFIG }} without an earlier `npm run policy:config-check -- --stack production --policy-pack-config <the same config>` step: a config could switch a mandatory policy off in production unseen.",
+      },
+    ]);
+    const other = structuredClone(deploy);
+    const up = stepsOf(other).find((s) => uses(s, "pulumi/actions")) as Step;
+    up.with = { ...asObj(up.with), policyPackConfigs: "policy/lax.json" };
+    assert.deepEqual(rules(checkPolicyConfigGate(other)), ["policy-config-gate"]);
+    // A gate for the wrong stack does not count either (the PR matrix's production leg).
+    const wrong = structuredClone(pullRequest);
+    for (const s of asList(asObj(asObj(wrong.jobs).preview).steps).filter(isObj)) if (runs(s, /policy:config-check/)) s.run = text(s.run).replace("${{ matrix.stack }}", "staging");
+    assert.deepEqual(checkPolicyConfigGate(wrong).map((v) => v.message.split(" takes")[0]), ["job preview: the production preview"]);
   });
 
   it("every workflow reads only stack outputs that index.ts exports", () => {

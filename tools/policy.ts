@@ -12,7 +12,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
 import { PolicyConfigError, readPolicyConfigFile } from "./offline/policy-config";
-import { countVerdicts, renderVerdicts, Style, styleFor } from "./offline/render";
+import { Downgrade, downgradedPolicies } from "./offline/policy-downgrades";
+import { countVerdicts, policyVerdict, renderVerdicts, Style, styleFor } from "./offline/render";
 import type { StackSnapshot } from "./offline/snapshot";
 import { fromStackExport, StackExportError } from "./offline/stack-export";
 import { EXIT, exitCode, UsageError } from "./preview";
@@ -80,6 +81,8 @@ export interface ExportResult {
   stack?: string;
   resources?: number;
   verdicts?: PolicyVerdict[];
+  /** The mandatory policies the policy config disabled or made advisory. */
+  downgrades?: Downgrade[];
   error?: { readonly kind: "export" | "pack" | "policy-config"; readonly message: string };
 }
 
@@ -125,10 +128,13 @@ export async function runPolicy(opts: PolicyCliOptions, packServer?: LentPackSer
     const policyConfig = opts.policyConfigFile ? readPolicyConfigFile(opts.policyConfigFile) : undefined;
     const server = await (packServer ?? startPolicyPack)(opts.packDir);
     try {
+      const info = await server.info();
+      const downgrades = downgradedPolicies(info, policyConfig);
       for (const [result, snapshot] of snapshots) {
         try {
           // deploy.AnalyzeSnapshot: no ConfigureStack, remediations reported only, no deleteBeforeReplace.
           result.verdicts = await server.analyzeStack(snapshot, policyConfig, { providersInStack: opts.providersInStack, mode: "state" });
+          result.downgrades = downgrades;
         } catch (e) {
           result.error = packError(e);
         }
@@ -168,8 +174,7 @@ export function toText(results: readonly ExportResult[], stdout: { isTTY?: boole
 /** `staging: 125 deployed resources; 0 mandatory, 30 advisory; policy check passed`. */
 function stateSummary(r: ExportResult, style: Style): string {
   const counts = countVerdicts(r.verdicts ?? []);
-  const verdict = counts.mandatory > 0 ? style.red("FAILED") : style.green("passed");
-  return `${r.stack}: ${r.resources ?? 0} deployed resources; ${counts.mandatory} mandatory, ${counts.advisory} advisory; policy check ${verdict}`;
+  return `${r.stack}: ${r.resources ?? 0} deployed resources; ${counts.mandatory} mandatory, ${counts.advisory} advisory; ${policyVerdict(counts, style, r.downgrades)}`;
 }
 
 export function toJson(results: readonly ExportResult[]): unknown {
@@ -179,6 +184,7 @@ export function toJson(results: readonly ExportResult[]): unknown {
       stack: r.stack,
       resources: r.resources ?? 0,
       verdicts: r.verdicts ?? [],
+      downgradedPolicies: r.downgrades ?? [],
       ok: !r.error && (r.verdicts ? countVerdicts(r.verdicts).mandatory === 0 : false),
       ...(r.error ? { error: r.error } : {}),
     })),

@@ -12,6 +12,7 @@ import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, Pol
 import { collectStack, ProgramError, REPO_ROOT } from "./offline/engine";
 import type { HostPool } from "./offline/host-pool";
 import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./offline/policy-config";
+import { Downgrade, downgradedPolicies } from "./offline/policy-downgrades";
 import { Progress } from "./offline/progress";
 import { countVerdicts, renderPlan, renderPlanSummary, renderVerdicts, sectionVerdicts, STAGING_NOTES, Style, styleFor, summaryLine, VerdictCounts } from "./offline/render";
 import { randomSeed } from "./offline/provider-model/seeded";
@@ -120,6 +121,8 @@ export interface StackResult {
   readonly stack: string;
   snapshot?: StackSnapshot;
   verdicts?: PolicyVerdict[];
+  /** The mandatory policies the policy config disabled or made advisory for this run. */
+  downgrades?: Downgrade[];
   error?: { readonly kind: string; readonly message: string; readonly location?: string };
 }
 
@@ -190,6 +193,7 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
         if (!result.snapshot) return;
         progress.set(result.stack, "checking policies");
         result.verdicts = await server.analyzeStack(result.snapshot, policyConfig, { stack: pack.identity });
+        result.downgrades = downgradedPolicies(await server.info(), policyConfig);
       } catch (e) {
         result.error ??= describeError(e);
       } finally {
@@ -246,6 +250,7 @@ export function toJson(results: readonly StackResult[]): unknown {
           policyChecked: r.verdicts !== undefined,
           mandatory: counts?.mandatory ?? 0,
           advisory: counts?.advisory ?? 0,
+          downgradedPolicies: r.downgrades ?? [],
           ok: !r.error && (counts?.mandatory ?? 0) === 0,
         },
         ...(r.error ? { error: r.error } : {}),
@@ -288,7 +293,7 @@ export function toText(results: readonly StackResult[], stdout: { isTTY?: boolea
 
 function verdictLine(r: StackResult, style: Style): string {
   if (r.error) return `${r.stack}: ${style.red(`error (${r.error.kind})`)}`;
-  return summaryLine(r.stack, r.snapshot?.resources.length ?? 0, r.verdicts ? countVerdicts(r.verdicts) : undefined, style);
+  return summaryLine(r.stack, r.snapshot?.resources.length ?? 0, r.verdicts ? countVerdicts(r.verdicts) : undefined, style, r.downgrades);
 }
 
 function verdictSections(verdicts: readonly PolicyVerdict[], style: Style, opts: TextOptions): string[] {

@@ -31,6 +31,12 @@ const POLICIES = [
   "auth-hardening",
   "no-shared-credentials",
   "no-master-secret-in-services",
+  // the security floor: rejections in security-floor.test.ts
+  "no-public-ingress",
+  "no-database-egress",
+  "no-public-bucket-policy",
+  "no-public-role-trust",
+  "no-full-admin",
 ];
 
 /**

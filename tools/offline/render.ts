@@ -1,4 +1,5 @@
 import type { PolicyVerdict } from "./analyzer";
+import { describeDowngrades, type Downgrade } from "./policy-downgrades";
 import type { CollectedResource, StackSnapshot } from "./snapshot";
 
 /**
@@ -195,9 +196,17 @@ function messageBody(v: PolicyVerdict): string {
   return body || v.description;
 }
 
-export function summaryLine(stack: string, resources: number, counts: VerdictCounts | undefined, style: Style): string {
+export function summaryLine(stack: string, resources: number, counts: VerdictCounts | undefined, style: Style, downgrades: readonly Downgrade[] = []): string {
   if (!counts) return `${stack}: ${resources} to create; policies not checked (--no-policy)`;
   const violations = `${counts.mandatory} mandatory, ${counts.advisory} advisory violation${counts.mandatory + counts.advisory === 1 ? "" : "s"}`;
+  return `${stack}: ${resources} to create; ${violations}; ${policyVerdict(counts, style, downgrades)}`;
+}
+
+/**
+ * `policy check passed`, saying which mandatory policies the policy config switched off or made
+ * advisory: a pass without them is not the pass the pack would give.
+ */
+export function policyVerdict(counts: VerdictCounts, style: Style, downgrades: readonly Downgrade[] = []): string {
   const verdict = counts.mandatory > 0 ? style.red("FAILED") : style.green("passed");
-  return `${stack}: ${resources} to create; ${violations}; policy check ${verdict}`;
+  return `policy check ${verdict}${downgrades.length > 0 ? ` (with ${style.red(describeDowngrades(downgrades))})` : ""}`;
 }
