@@ -106,9 +106,10 @@ export function fromStackExport(parsed: unknown, opts: ReadOptions | string = {}
     if (!isRecord(inputs)) throw new StackExportError(`has an entry ${where} (${urn}) whose \`inputs\` is not an object`);
     integrity.check(resource, urn, i, resources);
     if (resource["delete"] === true) return;
-    const open = (v: unknown, at: string) => decodeSecrets(v, (s) => secrets.open(s, `${where} (${urn}) ${at}`), at);
+    const open = (v: unknown, at: string) => decodeSecrets(v, (s, path) => secrets.open(s, `${where} (${urn}) ${path}`), at);
+    const decodedInputs = open(inputs, "inputs") as Record<string, unknown>;
     const outputs = isRecord(resource["outputs"]) ? (open(resource["outputs"], "outputs") as Record<string, unknown>) : {};
-    out.push(collected(resource, urn, type, open(inputs, "inputs") as Record<string, unknown>, outputs));
+    out.push(collected(resource, urn, type, decodedInputs, outputs));
   });
   const { stack, project } = identity as { stack: string; project: string };
   const root = out.find((r) => r.type === "pulumi:pulumi:Stack" && r.parent === undefined);
@@ -148,13 +149,13 @@ class Integrity {
 }
 
 /** Secrets anywhere in a value: the snapshot's `{sig, value}` form, opened by `open` where encrypted. */
-function decodeSecrets(v: unknown, open: (secret: Record<string, unknown>) => unknown, at: string): unknown {
+function decodeSecrets(v: unknown, open: (secret: Record<string, unknown>, at: string) => unknown, at: string): unknown {
   if (Array.isArray(v)) return v.map((x, i) => decodeSecrets(x, open, `${at}[${i}]`));
   if (v === null || typeof v !== "object") return v;
   const o = v as Record<string, unknown>;
   if (o[SECRET_SIG] === SECRET_VALUE) {
     if ("value" in o) return { [SECRET_SIG]: SECRET_VALUE, value: decodeSecrets(o["value"], open, at) };
-    return { [SECRET_SIG]: SECRET_VALUE, value: decodeSecrets(open(o), open, at) };
+    return { [SECRET_SIG]: SECRET_VALUE, value: decodeSecrets(open(o, at), open, at) };
   }
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeSecrets(x, open, `${at}.${k}`)]));
 }
