@@ -17,9 +17,9 @@ export { EmptyStackExportError, StackExportError } from "./export-error";
  * Secrets: a real export holds each secret as `{"4dabf…": "1b47…", "ciphertext": "…"}`, encrypted by the
  * stack's secrets provider, or with `--show-secrets` as `{"4dabf…": "1b47…", "plaintext": "<JSON>"}`.
  * The writer writes `plaintext` when asked (the fixtures, so a pack can judge the values) and otherwise
- * a `ciphertext` no key opens; the reader turns `plaintext` back into the value and a `ciphertext` it
- * cannot decrypt into the placeholder `[ciphertext:<ciphertext>]`, still marked secret: two different
- * ciphertexts stay different values (the parity report's secret fingerprints rely on that).
+ * a `ciphertext` no key opens. The reader (export-reader.ts) opens ciphertexts with the export's secrets
+ * provider where it can (export-secrets.ts) and otherwise leaves the placeholder
+ * `[ciphertext:<ciphertext>]`, still marked secret: two different ciphertexts stay different values.
  */
 
 export const DEPLOYMENT_VERSION = 3;
