@@ -169,7 +169,10 @@ function isDefaultProvider(urn: string): boolean {
 export function componentOf(r: ComparableResource, byUrn: ReadonlyMap<string, ComparableResource>): string {
   let top: ComparableResource | undefined;
   let cur: ComparableResource | undefined = r;
-  while (cur && !SKIPPED_TYPES.has(cur.type)) {
+  // A state the engine would refuse can still reach the pack: a chain of parents that loops ends here.
+  const visited = new Set<ComparableResource>();
+  while (cur && !SKIPPED_TYPES.has(cur.type) && !visited.has(cur)) {
+    visited.add(cur);
     top = cur;
     cur = cur.parent ? byUrn.get(cur.parent) : undefined;
   }

@@ -112,12 +112,12 @@ describe("parity report on pulumi stack export files", () => {
     );
   });
 
-  it("reads an export saved with a byte-order mark, as Windows shells write it", async () => {
+  it("refuses an export saved with a byte-order mark, as the Pulumi CLI's JSON decoder does (pkg/cmd/pulumi/stack/stack_import.go)", async () => {
     const file = path.join(tmp, "bom.json");
     writeFileSync(file, `\uFEFF${readFileSync(STAGING, "utf8")}`);
     const { code, stderr } = await run(exportArgs(file));
-    assert.equal(stderr, "");
-    assert.equal(code, 1, "and still finds the drift");
+    assert.match(stderr, /bom\.json` starts with a UTF-8 byte-order mark, which the Pulumi CLI's JSON decoder refuses.*\nFix: write the file with `pulumi stack export --file FILE`/);
+    assert.equal(code, 2);
   });
 
   it("calls out a resource missing from staging as divergent", async () => {
@@ -176,7 +176,7 @@ describe("parity report on pulumi stack export files", () => {
       const lines = stdout.split("\n");
       const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
       const verdict = at(/^✗ staging diverges from production: 1 difference\(s\) must be fixed/);
-      assert.ok(verdict > 0 && verdict < 8, `the verdict follows the header (line ${verdict})`);
+      assert.ok(verdict > 0 && verdict < 12, `the verdict follows the header and its secrets note (line ${verdict})`);
       const order = [verdict, at(/^DIVERGENT/), at(/^ {6}staging: +1$/), at(/^ {6}fix: /), at(/^Declared differences \(4 declarations/), at(/^ {6}only in one stack: auth-seed-admin$/), at(/^Totals/), at(/^Every resource and property/)];
       assert.ok(order.every((n) => n >= 0), `every section is present: ${order.join(", ")}`);
       assert.deepEqual([...order].sort((a, b) => a - b), order, "sections in reading order");
@@ -244,7 +244,8 @@ describe("parity report on pulumi stack export files", () => {
       assert.equal(doc.version, 1);
       assert.equal(doc.exitCode, code);
       assert.equal(doc.divergent, true);
-      assert.deepEqual(doc.source.staging, { stack: "staging", file: STAGING });
+      assert.deepEqual({ ...doc.source.staging, notes: undefined }, { stack: "staging", file: STAGING, notes: undefined });
+      assert.match(doc.source.staging.notes.join("\n"), /^8 export secrets redacted/, "why its ciphertexts are not compared by value");
       assert.equal(doc.totals.properties.divergent, 1);
       const jobs = doc.totals.components.find((c: { component: string }) => c.component === "jobs");
       assert.equal(jobs.properties.divergent, 1);
@@ -257,9 +258,9 @@ describe("parity report on pulumi stack export files", () => {
 
   describe("bad input exits 2 with a message naming the file and the fix", () => {
     const cases: [string, () => string[], RegExp][] = [
-      ["a missing file", () => exportArgs(path.join(tmp, "nope.json")), /Cannot read the staging export `.*nope\.json`: it does not exist\.\nFix: /],
-      ["a file that is not JSON", () => exportArgs(writeTmp("not-json.json", "{ version: 3")), /staging export `.*not-json\.json` is not JSON \(.*\)\.\nFix: pass the file `pulumi stack export` writes/],
-      ["an old deployment version", () => exportArgs(STAGING, writeTmp("v2.json", JSON.stringify({ version: 2, deployment: { manifest: {}, resources: [] } }))), /production export `.*v2\.json` has deployment format version 2; this report reads version 3\.\nFix: export it again/],
+      ["a missing file", () => exportArgs(path.join(tmp, "nope.json")), /The staging export `.*nope\.json` cannot be read \(it does not exist\)\.\nFix: check the path/],
+      ["a file that is not JSON", () => exportArgs(writeTmp("not-json.json", "{ version: 3")), /staging export `.*not-json\.json` is not JSON \(.*\)\.\nFix: pass the file `pulumi stack export --file FILE` wrote, unedited/],
+      ["a newer deployment version", () => exportArgs(STAGING, writeTmp("v5.json", JSON.stringify({ version: 5, deployment: { manifest: {}, resources: [] } }))), /production export `.*v5\.json` has deployment version 5: it was written by a newer Pulumi CLI .*\nFix: update this repository's tools/],
       ["something that is not an export", () => exportArgs(writeTmp("preview.json", JSON.stringify({ steps: [] }))), /is not a `pulumi stack export` file: it needs top-level `version` and `deployment`/],
       ["resources that are not a list", () => exportArgs(writeTmp("obj.json", JSON.stringify({ version: 3, deployment: { manifest: { time: "", magic: "", version: "" }, resources: {} } }))), /has a `deployment\.resources` that is not a list/],
       ["a never-deployed stack", () => exportArgs(writeTmp("empty.json", JSON.stringify({ version: 3, deployment: { manifest: { time: "", magic: "", version: "" } } }))), /holds no resources.*\nFix: deploy the staging stack first/],

@@ -103,7 +103,7 @@ describe("policy config downgrades", function () {
       const exportFile = path.join(ROOT, "test", "fixtures", "deployed", "production.export.json");
       const results = await runPolicy({ exports: [exportFile], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true, policyConfigFile: config }, pack);
       const { toText } = await import("../tools/policy");
-      assert.match(toText(results, { isTTY: false }), /^production: \d+ deployed resources; 0 mandatory, \d+ advisory; policy check passed \(with stack-parity disabled and no-public-ingress advisory by the policy config\)$/m);
+      assert.match(toText(results, { isTTY: false }), /^parity\/production \(test\/fixtures\/deployed\/production.export.json\): \d+ deployed resources; 0 mandatory, \d+ advisory; policy check passed \(with stack-parity disabled and no-public-ingress advisory by the policy config\)$/m);
       const json = toJson(results) as { stacks: { downgradedPolicies: unknown }[]; exitCode: number };
       assert.deepEqual(json.stacks[0].downgradedPolicies, [
         { policy: "stack-parity", level: "disabled" },

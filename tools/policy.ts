@@ -7,7 +7,6 @@
  *
  * Exit codes: 0 clean; 1 a mandatory policy violation; 2 a usage, export, policy-config or pack error.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
@@ -15,7 +14,8 @@ import { PolicyConfigError, readPolicyConfigFile } from "./offline/policy-config
 import { Downgrade, downgradedPolicies } from "./offline/policy-downgrades";
 import { countVerdicts, policyVerdict, renderVerdicts, Style, styleFor } from "./offline/render";
 import type { StackSnapshot } from "./offline/snapshot";
-import { fromStackExport, StackExportError } from "./offline/stack-export";
+import { repositoryProject } from "./offline/export-reader";
+import { EmptyStackExportError, readStackExportFile, StackExportError } from "./offline/stack-export";
 import { EXIT, exitCode, UsageError } from "./preview";
 
 // One exit-code rule and one usage error for every CLI that runs the pack.
@@ -79,6 +79,11 @@ export function parsePolicyCli(argv: readonly string[]): PolicyCliOptions {
 export interface ExportResult {
   readonly file: string;
   stack?: string;
+  project?: string;
+  /** `pulumi policy analyze` on a stack with no resources: nothing to analyze, exit 0. */
+  empty?: boolean;
+  /** How the export's secrets were read (decrypted, or why redacted). */
+  notes?: readonly string[];
   resources?: number;
   verdicts?: PolicyVerdict[];
   /** The mandatory policies the policy config disabled or made advisory. */
@@ -86,21 +91,9 @@ export interface ExportResult {
   error?: { readonly kind: "export" | "pack" | "policy-config"; readonly message: string };
 }
 
-/** Reads one export, checking it is the stack the caller named; errors name the file and the fix. */
+/** Reads one export, checking it is of this project and the stack the caller named; errors name the fix. */
 export function readStackExport(file: string, expectedStack?: string): StackSnapshot {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new StackExportError(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "write it with `pulumi stack export --stack NAME --file FILE`, then pass that path");
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new StackExportError(`is not JSON (${(e as Error).message})`, "pass the file `pulumi stack export --file FILE` wrote, unedited");
-  }
-  const snapshot = fromStackExport(parsed);
+  const snapshot = readStackExportFile(file, { project: repositoryProject() });
   if (expectedStack !== undefined && snapshot.stack !== expectedStack) {
     throw new StackExportError(`holds stack \`${snapshot.stack}\`, not \`${expectedStack}\``, `export the right stack (\`pulumi stack export --stack ${expectedStack}\`), or drop --stack`);
   }
@@ -116,8 +109,16 @@ export async function runPolicy(opts: PolicyCliOptions, packServer?: LentPackSer
       const snapshot = readStackExport(result.file, opts.stack);
       snapshots.set(result, snapshot);
       result.stack = snapshot.stack;
+      result.project = snapshot.project;
       result.resources = snapshot.resources.length;
+      if (snapshot.notes) result.notes = snapshot.notes;
     } catch (e) {
+      if (e instanceof EmptyStackExportError) {
+        result.empty = true;
+        result.resources = 0;
+        result.verdicts = [];
+        continue;
+      }
       if (!(e instanceof StackExportError)) throw e;
       result.error = { kind: "export", message: `${result.file} ${e.problem}.${e.fix ? ` Fix: ${e.fix}.` : ""}` };
     }
@@ -159,33 +160,52 @@ export function toText(results: readonly ExportResult[], stdout: { isTTY?: boole
   const style = styleFor(stdout);
   const blocks: string[] = [];
   for (const r of results) {
-    blocks.push(style.bold(`${r.stack ?? path.basename(r.file)} (deployed state, ${path.relative(process.cwd(), r.file) || r.file})`));
-    if (r.verdicts) blocks.push(renderVerdicts(r.verdicts, style) || style.green("  no policy findings"));
+    blocks.push(style.bold(`${stackName(r)} (deployed state, ${displayFile(r)})`));
+    for (const note of r.notes ?? []) blocks.push(`  ${note}`);
+    if (r.empty) blocks.push(`  ${EMPTY_MESSAGE}`);
+    else if (r.verdicts) blocks.push(renderVerdicts(r.verdicts, style) || style.green("  no policy findings"));
     if (r.error) blocks.push(style.red(`error (${r.error.kind}): ${r.error.message}`));
     blocks.push("");
   }
   for (const r of results) {
-    if (r.error) blocks.push(`${r.stack ?? r.file}: ${style.red(`error (${r.error.kind})`)}`);
-    else blocks.push(stateSummary(r, style));
+    const name = `${stackName(r)} (${displayFile(r)})`;
+    if (r.error) blocks.push(`${name}: ${style.red(`error (${r.error.kind})`)}`);
+    else if (r.empty) blocks.push(`${name}: no resources; nothing to analyze`);
+    else blocks.push(`${name}: ${stateSummary(r, style)}`);
   }
   return `${blocks.join("\n")}\n`;
 }
 
-/** `staging: 125 deployed resources; 0 mandatory, 30 advisory; policy check passed`. */
+/** What `pulumi policy analyze` says of a stack without resources (pkg/cmd/pulumi/policy/policy_analyze.go). */
+const EMPTY_MESSAGE = "The stack has no resources; nothing to analyze.";
+
+/** `parity/staging`: project and stack, as two runs' summaries can otherwise both read `dev:`. */
+function stackName(r: ExportResult): string {
+  return r.stack !== undefined ? `${r.project}/${r.stack}` : path.basename(r.file);
+}
+
+function displayFile(r: ExportResult): string {
+  return path.relative(process.cwd(), r.file) || r.file;
+}
+
+/** `125 deployed resources; 0 mandatory, 30 advisory; policy check passed`. */
 function stateSummary(r: ExportResult, style: Style): string {
   const counts = countVerdicts(r.verdicts ?? []);
-  return `${r.stack}: ${r.resources ?? 0} deployed resources; ${counts.mandatory} mandatory, ${counts.advisory} advisory; ${policyVerdict(counts, style, r.downgrades)}`;
+  return `${r.resources ?? 0} deployed resources; ${counts.mandatory} mandatory, ${counts.advisory} advisory; ${policyVerdict(counts, style, r.downgrades)}`;
 }
 
 export function toJson(results: readonly ExportResult[]): unknown {
   return {
     stacks: results.map((r) => ({
       file: r.file,
+      project: r.project,
       stack: r.stack,
       resources: r.resources ?? 0,
       verdicts: r.verdicts ?? [],
       downgradedPolicies: r.downgrades ?? [],
       ok: !r.error && (r.verdicts ? countVerdicts(r.verdicts).mandatory === 0 : false),
+      ...(r.empty ? { empty: true, message: EMPTY_MESSAGE } : {}),
+      ...(r.notes ? { notes: r.notes } : {}),
       ...(r.error ? { error: r.error } : {}),
     })),
     exitCode: exitCode(results),

@@ -1,4 +1,4 @@
-import { createDecipheriv, createHash, pbkdf2 } from "node:crypto";
+import { createDecipheriv, createHash, pbkdf2, pbkdf2Sync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -81,7 +81,25 @@ export interface SecureValueDecrypter {
  */
 export async function unlockEncryptionSalt(encryptionsalt: string, passphrase: string): Promise<SecureValueDecrypter> {
   const { salt, check } = parseSaltState(encryptionsalt);
-  const key = await deriveKey(passphrase, salt);
+  return checkedDecrypter(await deriveKey(passphrase, salt), check);
+}
+
+/**
+ * The same as unlockEncryptionSalt, blocking: for readers that are synchronous end to end (a stack
+ * export's secrets, read once per file by a command-line tool). Shares the derived-key cache.
+ */
+export function unlockEncryptionSaltSync(encryptionsalt: string, passphrase: string): SecureValueDecrypter {
+  const { salt, check } = parseSaltState(encryptionsalt);
+  const id = keyId(passphrase, salt);
+  let key = derivedSyncKeys.get(id);
+  if (!key) {
+    key = pbkdf2Sync(Buffer.from(passphrase, "utf8"), salt, PBKDF2_ITERATIONS, KEY_BYTES, "sha256");
+    derivedSyncKeys.set(id, key);
+  }
+  return checkedDecrypter(key, check);
+}
+
+function checkedDecrypter(key: Buffer, check: Sealed): SecureValueDecrypter {
   let known: string;
   try {
     known = open(key, check);
@@ -90,6 +108,11 @@ export async function unlockEncryptionSalt(encryptionsalt: string, passphrase: s
   }
   if (known !== KNOWN_PLAINTEXT) throw new PassphraseError("wrong-passphrase", "the passphrase does not open the salt's check value");
   return { decrypt: (secure) => open(key, parseSecure(secure)) };
+}
+
+/** Bytes of a Go `base64.StdEncoding` string, or undefined where Go's decoder would refuse it. */
+export function decodeStdBase64(text: string): Buffer | undefined {
+  return STD_BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
 }
 
 interface Sealed {
@@ -117,10 +140,15 @@ function parseSaltState(state: string): { salt: Buffer; check: Sealed } {
 }
 
 const derivedKeys = new Map<string, Promise<Buffer>>();
+const derivedSyncKeys = new Map<string, Buffer>();
+
+/** Keyed by a digest so the caches never hold the passphrase itself. */
+function keyId(passphrase: string, salt: Buffer): string {
+  return createHash("sha256").update(salt).update("\0").update(passphrase, "utf8").digest("hex");
+}
 
 function deriveKey(passphrase: string, salt: Buffer): Promise<Buffer> {
-  // Keyed by a digest so the map never holds the passphrase itself.
-  const id = createHash("sha256").update(salt).update("\0").update(passphrase, "utf8").digest("hex");
+  const id = keyId(passphrase, salt);
   let key = derivedKeys.get(id);
   if (!key) {
     key = new Promise<Buffer>((resolve, reject) =>

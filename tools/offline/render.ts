@@ -67,7 +67,13 @@ export function renderPlanSummary(snapshot: StackSnapshot, style: Style): string
   const counts = new Map<string, number>();
   const topOf = (r: CollectedResource): CollectedResource => {
     let at = r;
-    while (at.parent && byUrn.has(at.parent) && at.parent !== root?.urn) at = byUrn.get(at.parent) as CollectedResource;
+    const visited = new Set<CollectedResource>([at]);
+    while (at.parent && byUrn.has(at.parent) && at.parent !== root?.urn) {
+      const parent = byUrn.get(at.parent) as CollectedResource;
+      if (visited.has(parent)) break; // a loop of parents: stop where it closes
+      visited.add(parent);
+      at = parent;
+    }
     return at;
   };
   for (const r of snapshot.resources) {

@@ -4,6 +4,10 @@ import { durationSeconds } from "./analyzer-requests";
 import { Seeded } from "./provider-model/seeded";
 import { isSecretValue, SECRET_SIG, SECRET_VALUE, type CollectedOptions, type CollectedResource, type StackSnapshot } from "./snapshot";
 
+// The reader half lives in export-reader.ts; these names stay importable from here.
+export { fromStackExport, parseUrn, readStackExportFile } from "./export-reader";
+export { EmptyStackExportError, StackExportError } from "./export-error";
+
 /**
  * `pulumi stack export` files, written from and read into a `StackSnapshot`. The shape is the CLI's
  * deployment format version 3 (pulumi/pulumi sdk/go/common/apitype/core.go: `UntypedDeployment`,
@@ -13,9 +17,9 @@ import { isSecretValue, SECRET_SIG, SECRET_VALUE, type CollectedOptions, type Co
  * Secrets: a real export holds each secret as `{"4dabf…": "1b47…", "ciphertext": "…"}`, encrypted by the
  * stack's secrets provider, or with `--show-secrets` as `{"4dabf…": "1b47…", "plaintext": "<JSON>"}`.
  * The writer writes `plaintext` when asked (the fixtures, so a pack can judge the values) and otherwise
- * a `ciphertext` no key opens; the reader turns `plaintext` back into the value and a `ciphertext` it
- * cannot decrypt into the placeholder `[ciphertext:<ciphertext>]`, still marked secret: two different
- * ciphertexts stay different values (the parity report's secret fingerprints rely on that).
+ * a `ciphertext` no key opens. The reader (export-reader.ts) opens ciphertexts with the export's secrets
+ * provider where it can (export-secrets.ts) and otherwise leaves the placeholder
+ * `[ciphertext:<ciphertext>]`, still marked secret: two different ciphertexts stay different values.
  */
 
 export const DEPLOYMENT_VERSION = 3;
@@ -160,10 +164,6 @@ function nanoseconds(t: NonNullable<CollectedOptions["customTimeouts"]>): { crea
   return Object.fromEntries(Object.entries({ create: ns(t.create), update: ns(t.update), delete: ns(t.delete) }).filter(([, v]) => v !== undefined));
 }
 
-function durationText(ns: unknown): string | undefined {
-  return typeof ns === "number" && ns > 0 ? `${ns / 1e9}s` : undefined;
-}
-
 function encodeSecrets(v: unknown, form: SecretForm, generated: Seeded): unknown {
   if (isSecretValue(v)) {
     const plaintext = JSON.stringify(v.value);
@@ -174,124 +174,4 @@ function encodeSecrets(v: unknown, form: SecretForm, generated: Seeded): unknown
   if (Array.isArray(v)) return v.map((x) => encodeSecrets(x, form, generated));
   if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeSecrets(x, form, generated)]));
   return v;
-}
-
-function decodeSecrets(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(decodeSecrets);
-  if (v === null || typeof v !== "object") return v;
-  const o = v as Record<string, unknown>;
-  if (o[SECRET_SIG] === SECRET_VALUE) {
-    if (typeof o["plaintext"] === "string") return { [SECRET_SIG]: SECRET_VALUE, value: decodeSecrets(JSON.parse(o["plaintext"])) };
-    if ("value" in o) return { [SECRET_SIG]: SECRET_VALUE, value: decodeSecrets(o["value"]) };
-    return { [SECRET_SIG]: SECRET_VALUE, value: `[ciphertext:${String(o["ciphertext"] ?? "")}]` };
-  }
-  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeSecrets(x)]));
-}
-
-/** A problem with an export file, and how to fix it; callers add which file. */
-export class StackExportError extends Error {
-  constructor(
-    readonly problem: string,
-    readonly fix?: string,
-  ) {
-    super(problem);
-    this.name = "StackExportError";
-  }
-}
-
-/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` → stack and project, or undefined. */
-export function parseUrn(urn: string): { stack: string; project: string } | undefined {
-  const parts = urn.split("::");
-  if (parts.length < 4 || !parts[0].startsWith("urn:pulumi:")) return undefined;
-  const stack = parts[0].slice("urn:pulumi:".length);
-  return stack && parts[1] ? { stack, project: parts[1] } : undefined;
-}
-
-/**
- * An export's resources as a snapshot: `inputs` and `checkedInputs` are both the stored inputs (an
- * export has no record of the program's raw inputs), `outputs` the stored outputs. Pending deletions
- * (`delete: true`, left by an interrupted update) are not part of the stack's desired state and are
- * left out. `role` names the stack in messages ("staging").
- */
-export function fromStackExport(parsed: unknown, role = "the"): StackSnapshot {
-  if (!isRecord(parsed) || !("version" in parsed) || !isRecord(parsed["deployment"])) {
-    throw new StackExportError("is not a `pulumi stack export` file: it needs top-level `version` and `deployment`");
-  }
-  const version = parsed["version"];
-  if (version !== DEPLOYMENT_VERSION) {
-    throw new StackExportError(
-      `has deployment format version ${JSON.stringify(version)}; this report reads version ${DEPLOYMENT_VERSION}`,
-      `export it again with a current Pulumi CLI (\`pulumi stack export\` writes version ${DEPLOYMENT_VERSION})`,
-    );
-  }
-  const deployment = parsed["deployment"];
-  if (!isRecord(deployment["manifest"])) throw new StackExportError("has no `deployment.manifest`");
-  const resources = deployment["resources"] ?? [];
-  if (!Array.isArray(resources)) throw new StackExportError("has a `deployment.resources` that is not a list");
-  if (resources.length === 0) {
-    throw new StackExportError("holds no resources (the stack was never deployed, or was destroyed)", `deploy the ${role} stack first, or compare the programs offline with \`npm run parity\``);
-  }
-  let identity: { stack: string; project: string } | undefined;
-  const out: CollectedResource[] = [];
-  resources.forEach((resource: unknown, i: number) => {
-    const where = `resources[${i}]`;
-    if (!isRecord(resource)) throw new StackExportError(`has an entry ${where} that is not an object`);
-    const { urn, type } = resource;
-    if (typeof urn !== "string") throw new StackExportError(`has an entry ${where} without a string \`urn\``);
-    const parsedUrn = parseUrn(urn);
-    if (!parsedUrn) throw new StackExportError(`has an entry ${where} whose urn \`${urn}\` is not \`urn:pulumi:<stack>::<project>::<type>::<name>\``);
-    if (identity === undefined) identity = parsedUrn;
-    else if (identity.stack !== parsedUrn.stack || identity.project !== parsedUrn.project) {
-      throw new StackExportError(`mixes stacks: ${where} belongs to \`${parsedUrn.project}/${parsedUrn.stack}\`, earlier entries to \`${identity.project}/${identity.stack}\``, "export a single stack per file");
-    }
-    if (typeof type !== "string") throw new StackExportError(`has an entry ${where} (${urn}) without a string \`type\``);
-    const inputs = resource["inputs"] ?? {};
-    if (!isRecord(inputs)) throw new StackExportError(`has an entry ${where} (${urn}) whose \`inputs\` is not an object`);
-    if (resource["delete"] === true) return;
-    out.push(collected(resource, urn, type, decodeSecrets(inputs) as Record<string, unknown>));
-  });
-  const { stack, project } = identity as { stack: string; project: string };
-  const root = out.find((r) => r.type === "pulumi:pulumi:Stack" && r.parent === undefined);
-  return { project, stack, config: {}, resources: out, outputs: root?.outputs ?? {} };
-}
-
-function collected(resource: Record<string, unknown>, urn: string, type: string, inputs: Record<string, unknown>): CollectedResource {
-  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-  const timeouts = isRecord(resource["customTimeouts"]) ? resource["customTimeouts"] : undefined;
-  const customTimeouts = timeouts
-    ? Object.fromEntries(Object.entries({ create: durationText(timeouts["create"]), update: durationText(timeouts["update"]), delete: durationText(timeouts["delete"]) }).filter(([, v]) => v !== undefined))
-    : undefined;
-  const options: CollectedOptions = {
-    protect: resource["protect"] === true,
-    retainOnDelete: resource["retainOnDelete"] === true,
-    deleteBeforeReplace: false,
-    ignoreChanges: strings(resource["ignoreChanges"]),
-    replaceOnChanges: strings(resource["replaceOnChanges"]),
-    additionalSecretOutputs: strings(resource["additionalSecretOutputs"]),
-    aliases: strings(resource["aliases"]),
-    ...(customTimeouts && Object.keys(customTimeouts).length > 0 ? { customTimeouts } : {}),
-  };
-  const propertyDependencies = isRecord(resource["propertyDependencies"])
-    ? Object.fromEntries(Object.entries(resource["propertyDependencies"]).map(([k, v]) => [k, strings(v)]))
-    : {};
-  const outputs = isRecord(resource["outputs"]) ? (decodeSecrets(resource["outputs"]) as Record<string, unknown>) : {};
-  return {
-    urn,
-    type,
-    name: urn.slice(urn.lastIndexOf("::") + 2),
-    custom: resource["custom"] === true,
-    ...(typeof resource["id"] === "string" && resource["id"] ? { id: resource["id"] } : {}),
-    ...(typeof resource["parent"] === "string" && resource["parent"] ? { parent: resource["parent"] } : {}),
-    ...(typeof resource["provider"] === "string" && resource["provider"] ? { provider: resource["provider"] } : {}),
-    inputs,
-    checkedInputs: inputs,
-    outputs,
-    options,
-    dependencies: strings(resource["dependencies"]),
-    propertyDependencies,
-  };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -87,7 +87,8 @@ export function describeSource(source: ReportSource): string[] {
     return s.file ? `${name.padEnd(10)} = ${s.file} (stack ${s.stack}, from pulumi stack export)` : `${name.padEnd(10)} = stack ${s.stack}, this repo's program run offline`;
   };
   const model = modelText(source);
-  return [side("staging"), side("production"), ...(model ? [model] : [])];
+  const notes = (["staging", "production"] as const).flatMap((name) => (source[name].notes ?? []).map((n) => `${name.padEnd(10)}   ${n}`));
+  return [side("staging"), side("production"), ...notes, ...(model ? [model] : [])];
 }
 
 function divergentCount(report: ParityReport): number {

@@ -14,6 +14,8 @@ export interface SideSource {
   readonly stack: string;
   /** The export file, when the stack came from `pulumi stack export`. */
   readonly file?: string;
+  /** How the export's secrets were read (decrypted, or why redacted); never a secret's text. */
+  readonly notes?: readonly string[];
 }
 
 export interface ReportSource {

@@ -6,7 +6,7 @@ import { OfflinePair, assertKnownStack, collectPair, toComparable } from "./offl
 import type { Options } from "./options";
 import { ParityReport, ReportSource, buildReport, resourcesInBoth } from "./report-model";
 import { SecretMasker } from "./secrets";
-import { readStackExport } from "./stack-export";
+import { assertRepositoryProject, readStackExport } from "./stack-export";
 
 /**
  * Where the two stacks come from (this repo's programs run offline, or two export files) and the
@@ -30,6 +30,7 @@ export async function buildParityReport(options: Options, root: string): Promise
         `The exports belong to different projects: \`${options.stagingFile}\` to \`${staging.project}\`, \`${options.productionFile}\` to \`${production.project}\`.\nFix: export two stacks of the same project.`,
       );
     }
+    assertRepositoryProject(staging, "staging");
     if (staging.stack === production.stack) {
       throw new ParityInputError(
         `Both exports are of stack \`${staging.stack}\` (\`${options.stagingFile}\`, \`${options.productionFile}\`).\nFix: export staging and production separately: \`pulumi stack export --stack <name> --file <file>\`.`,
@@ -38,8 +39,8 @@ export async function buildParityReport(options: Options, root: string): Promise
     const source: ReportSource = {
       kind: "export",
       project: staging.project,
-      staging: { stack: staging.stack, file: options.stagingFile },
-      production: { stack: production.stack, file: options.productionFile },
+      staging: { stack: staging.stack, file: options.stagingFile, ...(staging.notes.length > 0 ? { notes: staging.notes } : {}) },
+      production: { stack: production.stack, file: options.productionFile, ...(production.notes.length > 0 ? { notes: production.notes } : {}) },
     };
     return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources));
   }
