@@ -236,6 +236,7 @@ export function toJson(results: readonly StackResult[]): unknown {
           policyChecked: r.verdicts !== undefined,
           mandatory: counts?.mandatory ?? 0,
           advisory: counts?.advisory ?? 0,
+          unplaced: counts?.unplaced ?? 0,
           ok: !r.error && (counts?.mandatory ?? 0) === 0,
         },
         ...(r.error ? { error: r.error } : {}),

@@ -1,8 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { flatten } from "../../policy/flatten";
+import { elementGroups, elementMessage } from "../../policy/parity";
 import type { PolicyVerdict } from "../../tools/offline/analyzer";
 import { collectStack } from "../../tools/offline/engine";
+import { SECRET_SIG, SECRET_VALUE } from "../../tools/offline/snapshot";
 import { toStackExport } from "../../tools/offline/stack-export";
 import { runPolicy } from "../../tools/policy";
 import { previewInProcess } from "../preview-cli";
@@ -101,5 +104,34 @@ describe("a value production's own run shows that its lock cannot place", functi
     const staging = await analyze(plant(await snapshotOf("staging")));
     assert.deepEqual(mandatory(staging).map((v) => v.message), []);
     assert.ok(staging.some((v) => v.policyName === "parity-notes" && /`zzUnmodelledDefault` is 42 here, where production declares nothing/.test(v.message)));
+  });
+});
+
+describe("the message for an element only one side has", () => {
+  const base = { resourceKey: "parity:components:Web$aws:ecs/taskDefinition:TaskDefinition::web-task", resourceType: "aws:ecs/taskDefinition:TaskDefinition", component: "web", class: "divergent" as const };
+  const element = { path: "containerDefinitions[name=sidecar]", onlyIn: "staging" as const };
+  const leaf = (within: string, staging: unknown) => ({ ...base, path: `${element.path}.${within}`, staging, production: undefined, element });
+  const envVar = (key: string, secret: boolean) => ({ service: "web-task/sidecar", key, staging: secret ? "[secret]" : "x", secret, class: "divergent" as const, element });
+
+  it("names the element once, with what it holds: secrets masked, env vars by key only", () => {
+    const [group, ...more] = elementGroups(
+      [leaf("name", "sidecar"), leaf("repositoryCredentials.password", "hunter2"), leaf("environmentFiles[0].value", flatten({ v: { [SECRET_SIG]: SECRET_VALUE, value: "s3://secret" } }).get("v"))],
+      [envVar("MODE", false), envVar("API_TOKEN", true)],
+    );
+    assert.deepEqual(more, []);
+    const message = elementMessage(group, false);
+    assert.equal(
+      message.split(". Fix:")[0],
+      "`parity:components:Web$aws:ecs/taskDefinition:TaskDefinition::web-task` (aws:ecs/taskDefinition:TaskDefinition) list element `containerDefinitions[name=sidecar]` exists in this stack but not in production (parity.lock.json); it holds {name: \"sidecar\", repositoryCredentials.password: [secret], environmentFiles[0].value: \"[secret]\", environment: MODE, secrets: API_TOKEN (values not shown)}",
+    );
+    for (const secret of ["hunter2", "s3://secret", "\"x\""]) assert.ok(!message.includes(secret), secret);
+  });
+
+  it("says what production's element held when this stack removed it, and cuts a long one short", () => {
+    const removed = { ...element, onlyIn: "production" as const };
+    const long = { ...base, path: `${element.path}.command`, staging: undefined, production: ["x".repeat(400)], element: removed };
+    const message = elementMessage(elementGroups([long], [])[0], true);
+    assert.match(message, /list element `containerDefinitions\[name=sidecar\]` exists in parity\.lock\.json but not in this stack; production's holds \{command: \["x+\.\.\.\}\. Fix: if production is meant to change, run `npm run parity:lock`/);
+    assert.ok(message.length < 600);
   });
 });

@@ -1,3 +1,4 @@
+import { UNPLACED_NOTE } from "../../policy/compare";
 import type { PolicyVerdict } from "./analyzer";
 import type { CollectedResource, StackSnapshot } from "./snapshot";
 
@@ -103,12 +104,19 @@ export function renderPlan(snapshot: StackSnapshot, style: Style): string {
 export interface VerdictCounts {
   readonly mandatory: number;
   readonly advisory: number;
+  /**
+   * Values parity.lock.json cannot place (production declares nothing there and the lock knows no
+   * provider default): a note in staging, a stale lock in production. Kept at zero on the real stacks,
+   * so any is worth a look; counted among the advisory or mandatory verdicts too.
+   */
+  readonly unplaced: number;
 }
 
 export function countVerdicts(verdicts: readonly PolicyVerdict[]): VerdictCounts {
   // The pack reports a remediate-level policy that still fails as mandatory; count it the same way.
   const blocking = verdicts.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
-  return { mandatory: blocking, advisory: verdicts.filter((v) => v.enforcementLevel === "advisory").length };
+  const unplaced = verdicts.filter((v) => v.enforcementLevel !== "disabled" && v.message.includes(UNPLACED_NOTE)).length;
+  return { mandatory: blocking, advisory: verdicts.filter((v) => v.enforcementLevel === "advisory").length, unplaced };
 }
 
 /** The policy whose violations are differences from parity.lock.json; they get their own section. */
@@ -192,6 +200,7 @@ function messageBody(v: PolicyVerdict): string {
 export function summaryLine(stack: string, resources: number, counts: VerdictCounts | undefined, style: Style): string {
   if (!counts) return `${stack}: ${resources} to create; policies not checked (--no-policy)`;
   const violations = `${counts.mandatory} mandatory, ${counts.advisory} advisory violation${counts.mandatory + counts.advisory === 1 ? "" : "s"}`;
+  const unplaced = `${counts.unplaced} unplaced value${counts.unplaced === 1 ? "" : "s"}`;
   const verdict = counts.mandatory > 0 ? style.red("FAILED") : style.green("passed");
-  return `${stack}: ${resources} to create; ${violations}; policy check ${verdict}`;
+  return `${stack}: ${resources} to create; ${violations}, ${counts.unplaced > 0 ? style.yellow(unplaced) : unplaced}; policy check ${verdict}`;
 }
