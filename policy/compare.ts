@@ -232,9 +232,7 @@ export function comparePrints(staging: ReadonlyMap<string, ResourcePrint>, produ
  * known to be missing or different.
  */
 export function underUnknown(print: ResourcePrint, path: string): boolean {
-  for (const [p, v] of Object.entries(print.properties)) {
-    if (v === UNKNOWN_VALUE && p !== path && path.startsWith(p) && (path[p.length] === "." || path[p.length] === "[")) return true;
-  }
+  for (const [p, v] of Object.entries(print.properties)) if (v === UNKNOWN_VALUE && p !== path && within(p, path)) return true;
   return false;
 }
 

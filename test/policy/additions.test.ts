@@ -7,7 +7,7 @@ import type { PolicyVerdict } from "../../tools/offline/analyzer";
 import { collectStack } from "../../tools/offline/engine";
 import { SECRET_SIG, SECRET_VALUE } from "../../tools/offline/snapshot";
 import { toStackExport } from "../../tools/offline/stack-export";
-import { runPolicy } from "../../tools/policy";
+import { EXIT, exitCode, runPolicy } from "../../tools/policy";
 import { previewInProcess } from "../preview-cli";
 import { asDeployedState } from "./deployed-state";
 import { analyze, expectViolation, hosts, mandatory, mutate, pack, snapshotOf } from "./harness";
@@ -86,11 +86,25 @@ describe("planted additions: a list element only this stack has is rejected", fu
         for (const providersInStack of [true, false]) {
           const [result] = await runPolicy({ exports: [file], json: true, packDir: path.join(ROOT, "policy"), providersInStack }, pack);
           assert.equal(result.error, undefined);
+          assert.equal(exitCode([result]), EXIT.violations);
           expectEveryAddition(result.verdicts ?? [], stack, `stack export${providersInStack ? "" : " without providers"}`);
         }
       });
     });
   }
+});
+
+describe("a list element production has and this stack removed", function () {
+  this.timeout(180_000);
+  const dropLockWaits = (p: Record<string, unknown>) => void (p.parameters = (p.parameters as { name: string }[]).filter((x) => x.name !== "log_lock_waits"));
+
+  it("is one stack-parity violation saying what production's element holds, in staging and (a stale lock) in production", async () => {
+    const staging = await analyze(mutate(await snapshotOf("staging"), "db-params", dropLockWaits));
+    const hit = expectViolation(staging, "stack-parity", /::db-params` \(aws:rds\/parameterGroup:ParameterGroup\) list element `parameters\[name=log_lock_waits\]` exists in production \(parity\.lock\.json\) but not in this stack; production's holds \{applyMethod: "immediate", name: "log_lock_waits", value: "1"\}\. Fix: make this stack build it the way production does/);
+    assert.equal(mandatory(staging).filter((v) => v.message.includes("log_lock_waits")).length, 1, hit.message);
+    const production = await analyze(mutate(await snapshotOf("production"), "db-params", dropLockWaits));
+    expectViolation(production, "stack-parity", /list element `parameters\[name=log_lock_waits\]` exists in parity\.lock\.json but not in this stack; .*Fix: if production is meant to change, run `npm run parity:lock`/);
+  });
 });
 
 describe("a value production's own run shows that its lock cannot place", function () {
