@@ -277,7 +277,8 @@ function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: r
   if (cls !== "identity" && hidden) return { ...base, class: "unknown" };
   // An element only one side has is one divergence, whatever the class of each leaf in it: no
   // provider default adds a list element, so the lock needs no default to place it.
-  const element = hidden || (path in s.properties) === (path in p.properties) ? undefined : onlyElement(path, path in s.properties, elements, path in s.properties ? s : p);
+  const inStaging = path in s.properties;
+  const element = !hidden && inStaging !== (path in p.properties) ? onlyElement(path, inStaging, elements, inStaging ? s : p) : undefined;
   if (element) {
     const d = declaresProperty(known, s.key, s.type, element.path) ?? declaresProperty(known, s.key, s.type, path);
     if (d) return { ...base, class: "declared", declaredBy: d.id, element };
