@@ -249,9 +249,9 @@ function elementsOfPrint(print: ResourcePrint): Set<string> {
 
 /**
  * The element `path` lies in that only one side has, judged from the side that has the path. Only an
- * element holding a value the lock records (structural or simulated) counts: one of names and
- * references only (a route's CIDR and gateway, an alias target) is identity, leaf by leaf, as the
- * lock cannot tell production's from another.
+ * element holding a value the lock records (structural: the contract simulates only tags and env
+ * vars, never a list element's field) counts: one of names and references only (a route's CIDR and
+ * gateway, an alias target) is identity, leaf by leaf, as the lock cannot tell production's from another.
  */
 function onlyElement(path: string, inStaging: boolean, elements: SideElements, print: ResourcePrint): ElementDiff | undefined {
   const missing = missingElement(path, inStaging ? elements.production : elements.staging);
@@ -260,7 +260,7 @@ function onlyElement(path: string, inStaging: boolean, elements: SideElements, p
 }
 
 function holdsLocked(print: ResourcePrint, element: string): boolean {
-  return Object.keys(print.properties).some((p) => within(element, p) && ["structural", "simulated"].includes(classify(print.type, p)));
+  return Object.keys(print.properties).some((p) => within(element, p) && classify(print.type, p) === "structural");
 }
 
 /** Whether `path` is `element` or lies beneath it. */

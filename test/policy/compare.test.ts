@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ComparableResource, comparePrints, envVarPath, judge, printStack, ResourcePrint, showValue, underUnknown } from "../../policy/compare";
-import { elementPrefixes } from "../../policy/elements";
+import { elementPrefixes, pathWithin } from "../../policy/elements";
 import { UNKNOWN_VALUE } from "../../policy/flatten";
 import type { KnownDifference } from "../../policy/known-differences";
 import { lockPrints, ParityLock } from "../../policy/lock";
@@ -197,14 +197,26 @@ describe("compare: staging against production or the lock", () => {
         const d = diffAt(staging, production, "ingress[1].fromPort", [known({ id: "ssh", properties: ["ingress[1]"] })]);
         assert.deepEqual([d.class, d.declaredBy, d.element?.path], ["declared", "ssh", "ingress[1]"]);
         const unknownTask = print("t", { type: TASK, properties: { containerDefinitions: UNKNOWN_VALUE } });
-        const withSidecar = print("t", { type: TASK, properties: { "containerDefinitions[name=sidecar].name": "sidecar" } });
-        assert.deepEqual([diffAt(withSidecar, unknownTask, "containerDefinitions[name=sidecar].name").class, diffAt(withSidecar, unknownTask, "containerDefinitions[name=sidecar].name").element], ["unknown", undefined]);
+        const withSidecar = print("t", { type: TASK, properties: { "containerDefinitions[name=sidecar].name": "sidecar", "containerDefinitions[name=sidecar].image": "img:1" } });
+        const at = (path: string) => diffAt(withSidecar, unknownTask, path);
+        assert.deepEqual([at("containerDefinitions[name=sidecar].name").class, at("containerDefinitions[name=sidecar].name").element], ["unknown", undefined]);
+        assert.deepEqual([at("containerDefinitions[name=sidecar].image").class, at("containerDefinitions[name=sidecar].image").element], ["identity", undefined], "an identity leaf stays identity");
       });
 
-      it("marks the env vars of a container only one side has with that element", () => {
+      it("marks the env vars of a container only one side has with that element, added or removed", () => {
         const staging = print("t", { type: TASK, properties: { "containerDefinitions[name=sidecar].name": "sidecar" }, env: { "t/sidecar": { MODE: { value: "x", secret: false } } } });
-        const [env] = comparePrints(prints(staging), prints(print("t", { type: TASK, providerDefaults: {} })), []).env;
-        assert.deepEqual([env.class, env.element], ["divergent", { path: "containerDefinitions[name=sidecar]", onlyIn: "staging" }]);
+        const empty = print("t", { type: TASK, providerDefaults: {} });
+        const [added] = comparePrints(prints(staging), prints(empty), []).env;
+        assert.deepEqual([added.class, added.element], ["divergent", { path: "containerDefinitions[name=sidecar]", onlyIn: "staging" }]);
+        const [removed] = comparePrints(prints(empty), prints(staging), []).env;
+        assert.deepEqual([removed.class, removed.element], ["divergent", { path: "containerDefinitions[name=sidecar]", onlyIn: "production" }]);
+      });
+
+      it("is an addition when the element is a leaf itself (`settings[name]` entries)", () => {
+        const CLUSTER = "aws:ecs/cluster:Cluster";
+        const cluster = (properties: Record<string, unknown>) => print("c", { type: CLUSTER, properties, providerDefaults: {} });
+        const d = diffAt(cluster({ "settings[containerInsights]": "enabled", "settings[extra]": "on" }), cluster({ "settings[containerInsights]": "enabled" }), "settings[extra]");
+        assert.deepEqual([d.class, d.element?.path, d.unplaced], ["divergent", "settings[extra]", undefined]);
       });
 
       it("is a divergence in staging against production's program too (npm run parity)", () => {
@@ -303,6 +315,16 @@ describe("compare: staging against production or the lock", () => {
     assert.deepEqual(elementPrefixes("settings[containerInsights]"), ["settings[containerInsights]"]);
     assert.deepEqual(elementPrefixes("parameters[name=pg_stat_statements.track].value"), ["parameters[name=pg_stat_statements.track]"]);
     assert.deepEqual(elementPrefixes("redrivePolicy.maxReceiveCount"), []);
+    // A quoted key may hold brackets and escaped quotes; none of it is an element.
+    assert.deepEqual(elementPrefixes('tags["a[0]\\"[1]"].x[2]'), ['tags["a[0]\\"[1]"].x[2]']);
+    assert.deepEqual(elementPrefixes('m["[0]"]'), []);
+    assert.deepEqual(elementPrefixes('m["a\\"b[1]"]'), [], "an escaped quote does not end the key");
+    assert.deepEqual(elementPrefixes('m["a[1]'), [], "nor does the end of an unterminated key make an element");
+    assert.deepEqual(elementPrefixes("a[0"), [], "an unclosed selector is no element");
+    assert.equal(pathWithin("ingress[2]", "ingress[2].fromPort"), "fromPort");
+    assert.equal(pathWithin("containerDefinitions[name=app]", "containerDefinitions[name=app].portMappings[0].containerPort"), "portMappings[0].containerPort");
+    assert.equal(pathWithin("a[0]", "a[0][1]"), "[1]");
+    assert.equal(pathWithin("settings[x]", "settings[x]"), "");
   });
 
   describe("lockPrints", () => {
