@@ -50,6 +50,7 @@ export default {
   mutate: [
     "config/**/*.ts",
     "policy/compare.ts",
+    "policy/elements.ts",
     "policy/contract.ts",
     "policy/flatten.ts",
     "policy/known-differences.ts",

@@ -1,5 +1,6 @@
 import { classify, envPathOf, PropertyClass, resourceKey } from "./contract";
 import { flatten, isEmptyLeaf, SECRET_SHOWN, UNKNOWN_VALUE } from "./flatten";
+import { elementsOf, missingElement } from "./elements";
 import { declaresEnv, declaresPresence, declaresProperty, KnownDifference } from "./known-differences";
 import { normalize, StackIdentity, stackIdentityOf } from "./normalize";
 
@@ -29,6 +30,17 @@ export interface PropertyDiff {
    * lock knows no provider default for it (see comparePrints).
    */
   unplaced?: boolean;
+  /** The outermost list element this path lies in, when only one side has that element. */
+  element?: ElementDiff;
+}
+
+/**
+ * A list element (`parameters[name=statement_timeout]`, `ingress[2]`) only one side has: an addition
+ * (`onlyIn: "staging"`, this stack's side) or a removal. Every leaf beneath it carries the same one.
+ */
+export interface ElementDiff {
+  readonly path: string;
+  readonly onlyIn: "staging" | "production";
 }
 
 export interface PresenceDiff {
@@ -50,6 +62,8 @@ export interface EnvDiff {
   secret: boolean;
   class: DiffClass;
   declaredBy?: string;
+  /** The container (list element) only one side has, when the key is missing for that reason. */
+  element?: ElementDiff;
 }
 
 export interface StackComparison {
@@ -108,6 +122,12 @@ export interface ResourcePrint {
    */
   readonly providerDefaults?: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * How the pack words a value the lock cannot place (PropertyDiff.unplaced); the offline preview
+ * counts the notes that say it.
+ */
+export const UNPLACED_NOTE = "where production declares nothing and parity.lock.json knows no provider default";
 
 /** Types that are bookkeeping, not infrastructure. */
 const SKIPPED_TYPES = new Set(["pulumi:pulumi:Stack"]);
@@ -202,8 +222,9 @@ export function comparePrints(staging: ReadonlyMap<string, ResourcePrint>, produ
       continue;
     }
     const paths = [...new Set([...(s.outputsOnly ? [] : Object.keys(s.properties)), ...Object.keys(p.properties)])].sort();
-    for (const path of paths) result.properties.push(diffProperty(s, p, path, known));
-    result.env.push(...diffEnv(s, p, known));
+    const elements = { staging: elementsOfPrint(s), production: elementsOfPrint(p) };
+    for (const path of paths) result.properties.push(diffProperty(s, p, path, known, elements));
+    result.env.push(...diffEnv(s, p, known, elements));
   }
   return result;
 }
@@ -214,18 +235,58 @@ export function comparePrints(staging: ReadonlyMap<string, ResourcePrint>, produ
  * known to be missing or different.
  */
 export function underUnknown(print: ResourcePrint, path: string): boolean {
-  for (const [p, v] of Object.entries(print.properties)) {
-    if (v === UNKNOWN_VALUE && p !== path && path.startsWith(p) && (path[p.length] === "." || path[p.length] === "[")) return true;
-  }
+  for (const [p, v] of Object.entries(print.properties)) if (v === UNKNOWN_VALUE && p !== path && within(p, path)) return true;
   return false;
 }
 
-function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: readonly KnownDifference[]): PropertyDiff {
+/** Each side's list elements, from everything its print holds: properties, provider defaults, env vars. */
+interface SideElements {
+  readonly staging: ReadonlySet<string>;
+  readonly production: ReadonlySet<string>;
+}
+
+function elementsOfPrint(print: ResourcePrint): Set<string> {
+  const env = Object.entries(print.env).flatMap(([service, vars]) => Object.entries(vars).map(([key, v]) => envVarPath(service, key, v.secret)));
+  return elementsOf([...Object.keys(print.properties), ...Object.keys(print.providerDefaults ?? {}), ...env]);
+}
+
+/**
+ * The element `path` lies in that only one side has, judged from the side that has the path. Only an
+ * element holding a value the lock records (structural: the contract simulates only tags and env
+ * vars, never a list element's field) counts: one of names and references only (a route's CIDR and
+ * gateway, an alias target) is identity, leaf by leaf, as the lock cannot tell production's from another.
+ */
+function onlyElement(path: string, inStaging: boolean, elements: SideElements, print: ResourcePrint): ElementDiff | undefined {
+  const missing = missingElement(path, inStaging ? elements.production : elements.staging);
+  if (missing === undefined || !holdsLocked(print, missing)) return undefined;
+  return { path: missing, onlyIn: inStaging ? "staging" : "production" };
+}
+
+function holdsLocked(print: ResourcePrint, element: string): boolean {
+  return Object.keys(print.properties).some((p) => within(element, p) && classify(print.type, p) === "structural");
+}
+
+/** Whether `path` is `element` or lies beneath it. */
+function within(element: string, path: string): boolean {
+  return path.startsWith(element) && (path.length === element.length || path[element.length] === "." || path[element.length] === "[");
+}
+
+function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: readonly KnownDifference[], elements: SideElements): PropertyDiff {
   const cls = classify(s.type, path);
   const sv = s.properties[path];
   const pv = p.properties[path];
   const base = { resourceKey: s.key, resourceType: s.type, component: s.component, path, staging: sv, production: pv };
-  if (cls !== "identity" && (underUnknown(s, path) || underUnknown(p, path))) return { ...base, class: "unknown" };
+  const hidden = underUnknown(s, path) || underUnknown(p, path);
+  if (cls !== "identity" && hidden) return { ...base, class: "unknown" };
+  // An element only one side has is one divergence, whatever the class of each leaf in it: no
+  // provider default adds a list element, so the lock needs no default to place it.
+  const inStaging = path in s.properties;
+  const element = !hidden && inStaging !== (path in p.properties) ? onlyElement(path, inStaging, elements, inStaging ? s : p) : undefined;
+  if (element) {
+    const d = declaresProperty(known, s.key, s.type, element.path) ?? declaresProperty(known, s.key, s.type, path);
+    if (d) return { ...base, class: "declared", declaredBy: d.id, element };
+    return { ...base, class: "divergent", element, fix: elementFix(s.key, element) };
+  }
   // Only paths the lock records (structural, simulated) can be placed by it; sizing is never locked.
   if ((cls === "structural" || cls === "simulated") && sv !== UNKNOWN_VALUE && path in s.properties && !(path in p.properties) && p.providerDefaults) {
     // Production declares nothing here: the provider fills it in. Analyze shows that default without
@@ -262,7 +323,7 @@ export function judge(cls: PropertyClass, staging: unknown, production: unknown,
   return cls === "sizing" ? "sizing" : "divergent";
 }
 
-function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDifference[]): EnvDiff[] {
+function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDifference[], elements: SideElements): EnvDiff[] {
   const out: EnvDiff[] = [];
   const services = [...new Set([...Object.keys(s.env), ...Object.keys(p.env)])].sort();
   for (const service of services) {
@@ -280,7 +341,8 @@ function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDiffer
           continue;
         }
         const d = declaresEnv(known, key, sv ? "staging" : "production");
-        out.push({ service, key, ...shown, secret, class: d ? "declared" : "divergent", ...(d ? { declaredBy: d.id } : {}) });
+        const element = onlyElement(path, sv !== undefined, elements, sv ? s : p);
+        out.push({ service, key, ...shown, secret, class: d ? "declared" : "divergent", ...(d ? { declaredBy: d.id } : {}), ...(element ? { element } : {}) });
         continue;
       }
       const cls = judge(classify(s.type, path), sv.value, pv.value);
@@ -312,6 +374,13 @@ export function showValue(v: unknown): string {
   if (v === undefined) return "(not set)";
   const text = JSON.stringify(v);
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+function elementFix(key: string, element: ElementDiff): string {
+  const what = element.onlyIn === "staging"
+    ? `Remove list element \`${element.path}\` from \`${key}\` (production has no such element), or add it to production too`
+    : `Add list element \`${element.path}\` to \`${key}\` as production has it`;
+  return `${what}, or declare the difference in known-differences.yaml (what, why, howToTestSafely).`;
 }
 
 function propertyFix(key: string, path: string, staging: unknown, production: unknown): string {

@@ -1,6 +1,7 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { SECRET_SHOWN } from "./flatten";
-import { comparePrints, EnvDiff, PresenceDiff, printStack, PropertyDiff, showValue, StackComparison } from "./compare";
+import { comparePrints, ElementDiff, EnvDiff, PresenceDiff, printStack, PropertyDiff, showValue, StackComparison, UNPLACED_NOTE } from "./compare";
+import { pathWithin } from "./elements";
 import { declaredDifferencesSchema, DeclaredDifferencesConfig, stackParitySchema, StackParityConfig } from "./config";
 import { knownDifferencesFor, lockFor } from "./files";
 import { lockPrints } from "./lock";
@@ -70,13 +71,82 @@ export function envMessage(d: EnvDiff, isProduction: boolean): string {
   return `Env var \`${d.key}\` of service \`${d.service}\`: this stack has ${value(d.staging)}, production has ${value(d.production)} (parity.lock.json). ${fixFor(isProduction)}.`;
 }
 
+/**
+ * A value the lock cannot place, in production: the lock is written from production's own program,
+ * so whatever production's run shows that the lock does not record means the lock is stale.
+ */
+export function unplacedInProductionMessage(d: PropertyDiff): string {
+  return `\`${d.resourceKey}\` (${d.resourceType}) property \`${d.path}\`: this stack has ${shown(d.path, d.staging)}, ${UNPLACED_NOTE}, though the lock is written from production. ${fixFor(true)}.`;
+}
+
+/** One list element only one side has, with every leaf (and env var) of it the comparison saw. */
+export interface ElementGroup {
+  readonly resourceKey: string;
+  readonly resourceType: string;
+  readonly element: ElementDiff;
+  readonly properties: PropertyDiff[];
+  readonly env: EnvDiff[];
+}
+
+/** Diffs that lie in an element only one side has, one group per element, in comparison order. */
+export function elementGroups(properties: readonly PropertyDiff[], env: readonly EnvDiff[]): ElementGroup[] {
+  const groups = new Map<string, ElementGroup>();
+  const groupOf = (resourceKey: string, resourceType: string, element: ElementDiff) => {
+    const id = `${resourceKey}\0${element.path}`;
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { resourceKey, resourceType, element, properties: [], env: [] }));
+    return g;
+  };
+  for (const d of properties) if (d.element) groupOf(d.resourceKey, d.resourceType, d.element).properties.push(d);
+  for (const d of env) {
+    if (!d.element) continue;
+    const [resource] = d.service.split("/");
+    const owner = [...groups.values()].find((g) => g.resourceKey.endsWith(`::${resource}`) && g.element.path === d.element?.path);
+    // A container only one side has, with env vars and nothing the lock records: still one element.
+    (owner ?? groupOf(resource, "", d.element)).env.push(d);
+  }
+  return [...groups.values()];
+}
+
+/** What an element holds, short and secret-safe: `{fromPort: 22, protocol: "tcp", toPort: 22}`. */
+export function elementContents(g: ElementGroup): string {
+  const side = g.element.onlyIn;
+  const fields = g.properties.map((d) => {
+    const within = pathWithin(g.element.path, d.path);
+    const value = shown(d.path, side === "staging" ? d.staging : d.production);
+    return within === "" ? value : `${within}: ${value}`;
+  });
+  const env = g.env.filter((d) => !d.secret).map((d) => d.key);
+  const secrets = g.env.filter((d) => d.secret).map((d) => d.key);
+  if (env.length > 0) fields.push(`environment: ${env.join(", ")}`);
+  if (secrets.length > 0) fields.push(`secrets: ${secrets.join(", ")} (values not shown)`);
+  const text = `{${fields.join(", ")}}`;
+  return text.length > 240 ? `${text.slice(0, 237)}...}` : text;
+}
+
+export function elementMessage(g: ElementGroup, isProduction: boolean): string {
+  const lock = isProduction ? "parity.lock.json" : "production (parity.lock.json)";
+  const where = g.element.onlyIn === "staging"
+    ? `exists in this stack but not in ${lock}; it holds`
+    : `exists in ${lock} but not in this stack; production's holds`;
+  const fix = isProduction || g.element.onlyIn === "production"
+    ? fixFor(isProduction)
+    : `Fix: remove it from this stack, or add it to production too (in code, then \`npm run parity:lock\` and commit the lock), ${DECLARE}`;
+  return `\`${g.resourceKey}\`${g.resourceType ? ` (${g.resourceType})` : ""} list element \`${g.element.path}\` ${where} ${elementContents(g)}. ${fix}.`;
+}
+
 function reportDivergences(c: Comparison, report: ReportViolation): void {
   // Production is the lock's source: any difference from it means a stale lock, declared or not, so a
   // declaration (meant for staging) can never hide it.
   const diverges = (cls: string) => cls === "divergent" || (c.isProduction && cls === "declared");
   for (const d of c.cmp.presence) if (diverges(d.class)) report(presenceMessage(d, c.isProduction), c.urnOf(d.resourceKey));
-  for (const d of c.cmp.properties) if (diverges(d.class)) report(propertyMessage(d, c.isProduction), c.urnOf(d.resourceKey));
-  for (const d of c.cmp.env) if (diverges(d.class)) report(envMessage(d, c.isProduction));
+  const properties = c.cmp.properties.filter((d) => diverges(d.class));
+  const env = c.cmp.env.filter((d) => diverges(d.class));
+  // An element only one side has is one violation, however many leaves it holds.
+  for (const g of elementGroups(properties, env)) report(elementMessage(g, c.isProduction), c.urnOf(g.resourceKey));
+  for (const d of properties) if (!d.element) report(propertyMessage(d, c.isProduction), c.urnOf(d.resourceKey));
+  for (const d of env) if (!d.element) report(envMessage(d, c.isProduction));
+  if (c.isProduction) for (const d of c.cmp.properties) if (d.unplaced) report(unplacedInProductionMessage(d), c.urnOf(d.resourceKey));
 }
 
 /**
@@ -119,14 +189,22 @@ export const parityNotes: StackValidationPolicy = {
     for (const d of c.cmp.presence) {
       if (d.class === "declared") report(`\`${d.resourceKey}\` exists only in ${d.onlyIn === "staging" ? "this stack" : "production"}, as declared by \`${d.declaredBy}\` in known-differences.yaml.`, c.urnOf(d.resourceKey));
     }
+    for (const g of elementGroups(c.cmp.properties.filter((d) => d.class === "declared"), c.cmp.env.filter((d) => d.class === "declared"))) {
+      const by = g.properties[0]?.declaredBy ?? g.env[0]?.declaredBy;
+      report(`\`${g.resourceKey}\` list element \`${g.element.path}\` exists only in ${g.element.onlyIn === "staging" ? "this stack" : "production"} (${elementContents(g)}), as declared by \`${by}\`.`, c.urnOf(g.resourceKey));
+    }
     for (const d of c.cmp.properties) {
-      if (d.class === "declared") report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here and ${shown(d.path, d.production)} in production, as declared by \`${d.declaredBy}\`.`, c.urnOf(d.resourceKey));
-      if (d.unplaced) report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here, where production declares nothing and parity.lock.json knows no provider default: a default the offline provider model lacks (add it under tools/offline/provider-model and run \`npm run parity:lock\`), or a setting only this stack makes (\`npm run parity\` compares the two programs and says which).`, c.urnOf(d.resourceKey));
-      // Paths beneath an unknown value are covered by the note on that value.
-      else if (d.class === "unknown" && d.staging !== undefined) report(`\`${d.resourceKey}\` \`${d.path}\` is unknown until deployment, so its parity with production (${shown(d.path, d.production)}) is not proven by this preview.`, c.urnOf(d.resourceKey));
+      if (d.class === "declared" && !d.element) report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here and ${shown(d.path, d.production)} in production, as declared by \`${d.declaredBy}\`.`, c.urnOf(d.resourceKey));
+      if (d.unplaced) {
+        // In production it is stack-parity's finding instead: the lock is stale.
+        if (!c.isProduction) report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here, ${UNPLACED_NOTE}: a default the offline provider model lacks (add it under tools/offline/provider-model and run \`npm run parity:lock\`), or a setting only this stack makes (\`npm run parity\` compares the two programs and says which).`, c.urnOf(d.resourceKey));
+      } else if (d.class === "unknown" && d.staging !== undefined) {
+        // Paths beneath an unknown value are covered by the note on that value.
+        report(`\`${d.resourceKey}\` \`${d.path}\` is unknown until deployment, so its parity with production (${shown(d.path, d.production)}) is not proven by this preview.`, c.urnOf(d.resourceKey));
+      }
     }
     for (const d of c.cmp.env) {
-      if (d.class === "declared") report(`Env var \`${d.key}\` of \`${d.service}\` differs from production as declared by \`${d.declaredBy}\` (${d.secret ? "[secret]" : `${d.staging ?? "(not set)"} here, ${d.production ?? "(not set)"} in production`}).`);
+      if (d.class === "declared" && !d.element) report(`Env var \`${d.key}\` of \`${d.service}\` differs from production as declared by \`${d.declaredBy}\` (${d.secret ? "[secret]" : `${d.staging ?? "(not set)"} here, ${d.production ?? "(not set)"} in production`}).`);
     }
   },
 };

@@ -2,12 +2,14 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { compareStacks } from "../policy/compare";
 import { loadKnownDifferences } from "../policy/known-differences";
 import { SECRET_SIG, SECRET_VALUE, UNKNOWN } from "../tools/offline/snapshot";
 import { applyNotes } from "../tools/parity/cli";
 import { parseOptions } from "../tools/parity/options";
 import { formatValue } from "../tools/parity/format-value";
-import { codeCell } from "../tools/parity/render-markdown";
+import { codeCell, renderMarkdown } from "../tools/parity/render-markdown";
+import { buildReport } from "../tools/parity/report-model";
 import { SecretMasker, containsSecret, redact } from "../tools/parity/secrets";
 import { buildParityReport } from "../tools/parity/sources";
 import { parseStackExport, parseUrn } from "../tools/parity/stack-export";
@@ -170,5 +172,20 @@ describe("npm run notes / --check-notes", () => {
     const w = io();
     assert.equal(applyNotes("write", "# notes\n", path.join(tmp, "w.md"), true, w.io), 0);
     assert.match(w.out.stderr, /divergent properties, which the notes do not list/);
+  });
+
+  it("shows a list element only staging has as divergent, every leaf with the element's fix", () => {
+    const SG = "aws:ec2/securityGroup:SecurityGroup";
+    const sg = (stack: string, ingress: unknown[]) => [{ urn: `urn:pulumi:${stack}::parity::${SG}::db-sg`, type: SG, inputs: { ingress } }];
+    const rule = { protocol: "tcp", fromPort: 5432, toPort: 5432, description: "From app tasks" };
+    const open = { protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"], description: "Anywhere" };
+    const source = { kind: "program" as const, project: "parity", staging: { stack: "staging" }, production: { stack: "production" } };
+    const report = buildReport(source, compareStacks(sg("staging", [rule, open]), sg("production", [rule]), []));
+    assert.equal(report.divergent, true);
+    const added = report.resources[0].properties.filter((p) => p.path.startsWith("ingress[1]"));
+    assert.deepEqual(added.map((p) => p.class), ["divergent", "divergent", "divergent", "divergent", "divergent"]);
+    assert.equal(report.totals.properties.divergent, 5);
+    assert.ok(added.every((p) => /^Remove list element `ingress\[1\]` from `aws:ec2\/securityGroup:SecurityGroup::db-sg`/.test(p.fix ?? "")));
+    assert.match(renderMarkdown(report), /Divergent properties \(5\)[\s\S]*ingress\[1\]\.cidrBlocks[\s\S]*Remove list element/);
   });
 });

@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import type { PolicyVerdict } from "../tools/offline/analyzer";
 import type { CollectedResource, StackSnapshot } from "../tools/offline/snapshot";
-import { StackResult, toText, withoutStackFrames } from "../tools/preview";
+import { UNPLACED_NOTE } from "../policy/compare";
+import { StackResult, toJson, toText, withoutStackFrames } from "../tools/preview";
 
 /** The preview's text, read top-down: verdicts first, then what must be fixed, then notes, then the plan. */
 
@@ -40,7 +41,7 @@ describe("preview text: what a reviewer reads first", () => {
   const lines = text.split("\n");
 
   it("puts the verdict first, then mandatory violations, lock changes, declared count, notes and the plan", () => {
-    assert.equal(lines[0], "staging: 4 to create; 2 mandatory, 3 advisory violations; policy check FAILED");
+    assert.equal(lines[0], "staging: 4 to create; 2 mandatory, 3 advisory violations, 0 unplaced values; policy check FAILED");
     const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
     const order = [
       at(/^Mandatory violations: fix before this stack ships \(1\):$/),
@@ -73,5 +74,14 @@ describe("preview text: what a reviewer reads first", () => {
     const out = toText(results, { isTTY: false });
     assert.equal(out.match(/kd\.yaml has 1 problem/g)?.length, 1);
     assert.match(out, /^production: error \(pack\)\nstaging: error \(pack\)\n\nerror: stacks production, staging: AnalyzeStack failed/);
+  });
+  it("counts the values parity.lock.json cannot place in the verdict line, a note in staging and a stale lock in production", () => {
+    const unplaced = (level: string, policy: string) => verdict(policy, level, `\`q\` \`zz\` is 42 here, ${UNPLACED_NOTE}: a default the offline provider model lacks.`);
+    const [staging] = toText([{ stack: "staging", snapshot, verdicts: [unplaced("advisory", "parity-notes"), verdicts[2]] }], { isTTY: false }).split("\n");
+    assert.equal(staging, "staging: 4 to create; 0 mandatory, 2 advisory violations, 1 unplaced value; policy check passed");
+    const [production] = toText([{ stack: "production", snapshot, verdicts: [unplaced("mandatory", "stack-parity"), unplaced("mandatory", "stack-parity")] }], { isTTY: false }).split("\n");
+    assert.equal(production, "production: 4 to create; 2 mandatory, 0 advisory violations, 2 unplaced values; policy check FAILED");
+    const json = toJson([{ stack: "staging", snapshot, verdicts: [unplaced("advisory", "parity-notes")] }]) as { stacks: { summary: { unplaced: number } }[] };
+    assert.equal(json.stacks[0].summary.unplaced, 1);
   });
 });

@@ -32,7 +32,7 @@ describe("npm run preview", function () {
       assert.match(run.stdout, /^ \+ {3}├─ fixture:index:Storage +store0 +create$/m);
       assert.match(run.stdout, /^ \+ {3}│ {2}├─ aws:kms:Key +store0-key +create$/m);
       assert.match(run.stdout, /^ {4}\+ 11 to create$/m);
-      assert.match(run.stdout, /^dev: 11 to create; 0 mandatory, 0 advisory violations; policy check passed$/m);
+      assert.match(run.stdout, /^dev: 11 to create; 0 mandatory, 0 advisory violations, 0 unplaced values; policy check passed$/m);
       assert.ok(!run.stdout.includes("\u001b["), "no colour when stdout is not a terminal");
       assert.match(run.stderr, /policy pack: starting/, "progress goes to stderr");
     });
@@ -49,7 +49,7 @@ describe("npm run preview", function () {
       assert.equal(stack.resources.length, 9);
       const bucket = stack.resources.find((r: { name: string }) => r.name === "store0-bucket");
       assert.deepEqual(Object.keys(bucket).sort(), ["checkedInputs", "custom", "dependencies", "id", "inputs", "name", "options", "outputs", "parent", "propertyDependencies", "provider", "type", "urn"]);
-      assert.deepEqual(stack.summary, { resources: 9, creates: 9, policyChecked: true, mandatory: 2, advisory: 0, downgradedPolicies: [], ok: false });
+      assert.deepEqual(stack.summary, { resources: 9, creates: 9, policyChecked: true, mandatory: 2, advisory: 0, unplaced: 0, downgradedPolicies: [], ok: false });
       const names = stack.verdicts.map((v: { policyName: string; resourceName: string; enforcementLevel: string }) => `${v.policyName}/${v.resourceName}/${v.enforcementLevel}`);
       assert.deepEqual(names, ["every-bucket-encrypted/store0-bucket/mandatory", "every-bucket-encrypted/store1-bucket/mandatory"]);
       assert.equal(stack.verdicts[0].policyPackName, "preview-fixture");
@@ -61,7 +61,7 @@ describe("npm run preview", function () {
       const stackFile = path.join(dir, "Pulumi.one-bucket.yaml");
       fs.writeFileSync(stackFile, fs.readFileSync(path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), "utf8").replace("fixture:bucketCount: 2", "fixture:bucketCount: 1"));
       const run = await inProcess([...FIXTURE_PROGRAM, "--stack-file", stackFile, ...FIXTURE_PACK, "--json"]);
-      assert.deepEqual(JSON.parse(run.stdout).stacks[0].summary, { resources: 6, creates: 6, policyChecked: true, mandatory: 1, advisory: 0, downgradedPolicies: [], ok: false });
+      assert.deepEqual(JSON.parse(run.stdout).stacks[0].summary, { resources: 6, creates: 6, policyChecked: true, mandatory: 1, advisory: 0, unplaced: 0, downgradedPolicies: [], ok: false });
       expectExit(run, 1);
     });
 
@@ -81,7 +81,7 @@ describe("npm run preview", function () {
       assert.match(run.stdout, /\[advisory\] {2}bucket-budget .*\n.*\n {6}- pulumi:pulumi:Stack: fixture-dev\n {8}2 buckets exceed the budget of 1\./);
       assert.doesNotMatch(run.stdout, /the stack$/m);
       // A pass the config bought by making mandatory policies advisory says so on the verdict line.
-      assert.match(run.stdout, /^dev: 9 to create; 0 mandatory, 3 advisory violations; policy check passed \(with every-bucket-encrypted, bucket-budget advisory by the policy config\)$/m);
+      assert.match(run.stdout, /^dev: 9 to create; 0 mandatory, 3 advisory violations, 0 unplaced values; policy check passed \(with every-bucket-encrypted, bucket-budget advisory by the policy config\)$/m);
       const json = await inProcess([...FIXTURE_PROGRAM, "--stack-file", path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), ...FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURES, "advisory-config.json"), "--json"]);
       assert.deepEqual(JSON.parse(json.stdout).stacks[0].summary.downgradedPolicies, [
         { policy: "every-bucket-encrypted", level: "advisory" },
@@ -106,7 +106,7 @@ describe("npm run preview", function () {
       const run = await inProcess([...FIXTURE_PROGRAM, "--stack-file", path.join(FIXTURES, "program", "Pulumi.drifted.yaml"), ...FIXTURE_PACK]);
       expectExit(run, 1);
       const lines = run.stdout.split("\n");
-      assert.match(lines[0], /^dev: 9 to create; 2 mandatory, 0 advisory violations; policy check FAILED$/);
+      assert.match(lines[0], /^dev: 9 to create; 2 mandatory, 0 advisory violations, 0 unplaced values; policy check FAILED$/);
       const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
       const order = [at(/^Mandatory violations: fix before this stack ships \(2\):$/), at(/Bucket store0-bucket has no encryption configuration/), at(/^Plan: 9 to create, by component/)];
       assert.ok(order.every((n) => n > 0), `every section is present: ${order.join(", ")}`);
@@ -133,8 +133,8 @@ describe("npm run preview", function () {
     it("previews both stacks clean with --all (one pack server) and exits 0", async () => {
       const run = await inProcess(["--all"]);
       expectExit(run, 0);
-      assert.match(run.stdout, /^production: \d+ to create; 0 mandatory, \d+ advisory violations?; policy check passed$/m);
-      assert.match(run.stdout, /^staging: \d+ to create; 0 mandatory, \d+ advisory violations?; policy check passed$/m);
+      assert.match(run.stdout, /^production: \d+ to create; 0 mandatory, \d+ advisory violations?, 0 unplaced values; policy check passed$/m);
+      assert.match(run.stdout, /^staging: \d+ to create; 0 mandatory, \d+ advisory violations?, 0 unplaced values; policy check passed$/m);
       assert.match(run.stdout, /Previewing stack production \(parity\), offline/);
       assert.match(run.stdout, /Previewing stack staging \(parity\), offline/);
     });

@@ -250,6 +250,7 @@ export function toJson(results: readonly StackResult[]): unknown {
           policyChecked: r.verdicts !== undefined,
           mandatory: counts?.mandatory ?? 0,
           advisory: counts?.advisory ?? 0,
+          unplaced: counts?.unplaced ?? 0,
           downgradedPolicies: r.downgrades ?? [],
           ok: !r.error && (counts?.mandatory ?? 0) === 0,
         },

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ComparableResource, comparePrints, envVarPath, judge, printStack, ResourcePrint, showValue, underUnknown } from "../../policy/compare";
+import { elementPrefixes, pathWithin } from "../../policy/elements";
 import { UNKNOWN_VALUE } from "../../policy/flatten";
 import type { KnownDifference } from "../../policy/known-differences";
 import { lockPrints, ParityLock } from "../../policy/lock";
@@ -139,6 +140,91 @@ describe("compare: staging against production or the lock", () => {
       });
     });
 
+    describe("a list element only one side has", () => {
+      const SG = "aws:ec2/securityGroup:SecurityGroup";
+      const group = (properties: Record<string, unknown>, fields: Partial<ResourcePrint> = {}) => print("sg", { type: SG, properties, ...fields });
+      const rule = (i: number, port: number) => ({ [`ingress[${i}].fromPort`]: port, [`ingress[${i}].toPort`]: port, [`ingress[${i}].protocol`]: "tcp", [`ingress[${i}].cidrBlocks`]: ["0.0.0.0/0"] });
+
+      it("is an addition: every leaf of it divergent, the identity ones too, naming the element and the fix", () => {
+        const cmp = comparePrints(prints(group({ ...rule(0, 443), ...rule(1, 22) })), prints(group(rule(0, 443), { providerDefaults: {} })), []);
+        const added = cmp.properties.filter((d) => d.path.startsWith("ingress[1]"));
+        assert.deepEqual(added.map((d) => [d.path, d.class]), [["ingress[1].cidrBlocks", "divergent"], ["ingress[1].fromPort", "divergent"], ["ingress[1].protocol", "divergent"], ["ingress[1].toPort", "divergent"]]);
+        assert.ok(added.every((d) => d.element?.path === "ingress[1]" && d.element.onlyIn === "staging" && !d.unplaced));
+        assert.match(String(added[0].fix), /^Remove list element `ingress\[1\]` from `sg` \(production has no such element\), or add it to production too/);
+        assert.ok(cmp.properties.filter((d) => d.path.startsWith("ingress[0]")).every((d) => d.element === undefined && d.class !== "divergent"));
+      });
+
+      it("is an addition in a list production has empty (`egress: []`), whose empty leaf still matches", () => {
+        const cmp = comparePrints(prints(group({ "egress[0].protocol": "-1", "egress[0].cidrBlocks": ["0.0.0.0/0"] })), prints(group({ egress: [] }, { providerDefaults: {} })), []);
+        assert.deepEqual(cmp.properties.map((d) => [d.path, d.class, d.element?.path]), [["egress", "match", undefined], ["egress[0].cidrBlocks", "divergent", "egress[0]"], ["egress[0].protocol", "divergent", "egress[0]"]]);
+      });
+
+      it("is a removal when production has it and this stack does not, even where its leaves are empty", () => {
+        const production = group({ ...rule(0, 443), "ingress[1].fromPort": 80, "ingress[1].self": false });
+        const cmp = comparePrints(prints(group(rule(0, 443))), prints(production), []);
+        assert.deepEqual(cmp.properties.filter((d) => d.element).map((d) => [d.path, d.class, d.element?.onlyIn]), [["ingress[1].fromPort", "divergent", "production"], ["ingress[1].self", "divergent", "production"]]);
+        assert.match(String(cmp.properties.find((d) => d.element)?.fix), /^Add list element `ingress\[1\]` to `sg` as production has it/);
+      });
+
+      it("is judged at the outermost element the other side lacks (a sidecar, not its port mapping)", () => {
+        const staging = print("t", { type: TASK, properties: { "containerDefinitions[name=app].essential": true, "containerDefinitions[name=app].portMappings[1].containerPort": 9090, "containerDefinitions[name=sidecar].portMappings[0].containerPort": 2000, "containerDefinitions[name=sidecar].name": "sidecar" } });
+        const production = print("t", { type: TASK, properties: { "containerDefinitions[name=app].essential": true }, providerDefaults: {} });
+        const cmp = comparePrints(prints(staging), prints(production), []);
+        assert.deepEqual(cmp.properties.filter((d) => d.element).map((d) => [d.path, d.element?.path]), [
+          ["containerDefinitions[name=app].portMappings[1].containerPort", "containerDefinitions[name=app].portMappings[1]"],
+          ["containerDefinitions[name=sidecar].name", "containerDefinitions[name=sidecar]"],
+          ["containerDefinitions[name=sidecar].portMappings[0].containerPort", "containerDefinitions[name=sidecar]"],
+        ]);
+      });
+
+      it("counts production's element as present when only its provider defaults or env vars show it", () => {
+        const staging = print("t", { type: TASK, properties: { "containerDefinitions[name=app].essential": true } });
+        const byDefaults = print("t", { type: TASK, properties: {}, providerDefaults: { "containerDefinitions[name=app].essential": true } });
+        const byEnv = print("t", { type: TASK, properties: {}, env: { "t/app": { TZ: { value: "UTC", secret: false } } }, providerDefaults: {} });
+        for (const production of [byDefaults, byEnv]) assert.equal(diffAt(staging, production, "containerDefinitions[name=app].essential").element, undefined);
+      });
+
+      it("is not an element verdict for an element of names and references only (the lock records none of it)", () => {
+        const ROUTES = "aws:ec2/routeTable:RouteTable";
+        const staging = print("rt", { type: ROUTES, properties: { "routes[0].cidrBlock": "0.0.0.0/0", "routes[0].gatewayId": "{ref:igw.id}" } });
+        const d = diffAt(staging, print("rt", { type: ROUTES, providerDefaults: {} }), "routes[0].cidrBlock");
+        assert.deepEqual([d.class, d.element], ["identity", undefined]);
+      });
+
+      it("is declared when known-differences.yaml declares the element (or the leaf), and unknown beneath an unknown value", () => {
+        const staging = group({ ...rule(0, 443), ...rule(1, 22) });
+        const production = group(rule(0, 443), { providerDefaults: {} });
+        const d = diffAt(staging, production, "ingress[1].fromPort", [known({ id: "ssh", properties: ["ingress[1]"] })]);
+        assert.deepEqual([d.class, d.declaredBy, d.element?.path], ["declared", "ssh", "ingress[1]"]);
+        const unknownTask = print("t", { type: TASK, properties: { containerDefinitions: UNKNOWN_VALUE } });
+        const withSidecar = print("t", { type: TASK, properties: { "containerDefinitions[name=sidecar].name": "sidecar", "containerDefinitions[name=sidecar].image": "img:1" } });
+        const at = (path: string) => diffAt(withSidecar, unknownTask, path);
+        assert.deepEqual([at("containerDefinitions[name=sidecar].name").class, at("containerDefinitions[name=sidecar].name").element], ["unknown", undefined]);
+        assert.deepEqual([at("containerDefinitions[name=sidecar].image").class, at("containerDefinitions[name=sidecar].image").element], ["identity", undefined], "an identity leaf stays identity");
+      });
+
+      it("marks the env vars of a container only one side has with that element, added or removed", () => {
+        const staging = print("t", { type: TASK, properties: { "containerDefinitions[name=sidecar].name": "sidecar" }, env: { "t/sidecar": { MODE: { value: "x", secret: false } } } });
+        const empty = print("t", { type: TASK, providerDefaults: {} });
+        const [added] = comparePrints(prints(staging), prints(empty), []).env;
+        assert.deepEqual([added.class, added.element], ["divergent", { path: "containerDefinitions[name=sidecar]", onlyIn: "staging" }]);
+        const [removed] = comparePrints(prints(empty), prints(staging), []).env;
+        assert.deepEqual([removed.class, removed.element], ["divergent", { path: "containerDefinitions[name=sidecar]", onlyIn: "production" }]);
+      });
+
+      it("is an addition when the element is a leaf itself (`settings[name]` entries)", () => {
+        const CLUSTER = "aws:ecs/cluster:Cluster";
+        const cluster = (properties: Record<string, unknown>) => print("c", { type: CLUSTER, properties, providerDefaults: {} });
+        const d = diffAt(cluster({ "settings[containerInsights]": "enabled", "settings[extra]": "on" }), cluster({ "settings[containerInsights]": "enabled" }), "settings[extra]");
+        assert.deepEqual([d.class, d.element?.path, d.unplaced], ["divergent", "settings[extra]", undefined]);
+      });
+
+      it("is a divergence in staging against production's program too (npm run parity)", () => {
+        const d = diffAt(group({ ...rule(0, 443), ...rule(1, 22) }), group({ ...rule(0, 443) }), "ingress[1].cidrBlocks");
+        assert.deepEqual([d.class, d.element?.path], ["divergent", "ingress[1]"]);
+      });
+    });
+
     describe("env vars", () => {
       const task = (env: ResourcePrint["env"], properties: Record<string, unknown> = {}) => print("t", { type: TASK, env, properties });
       const v = (value: unknown, secret = false) => ({ value, secret });
@@ -220,6 +306,25 @@ describe("compare: staging against production or the lock", () => {
     const long = showValue("a".repeat(200));
     assert.equal(long, `"${"a".repeat(156)}...`);
     assert.equal(showValue("a".repeat(158)), `"${"a".repeat(158)}"`, "160 characters fit whole");
+  });
+
+  it("elementPrefixes: list elements of a path, outermost first; quoted keys are fields", () => {
+    assert.deepEqual(elementPrefixes("containerDefinitions[name=app].portMappings[0].containerPort"), ["containerDefinitions[name=app]", "containerDefinitions[name=app].portMappings[0]"]);
+    assert.deepEqual(elementPrefixes('policy.Statement[Sid=Deny].Condition.Bool["aws:SecureTransport"]'), ["policy.Statement[Sid=Deny]"]);
+    assert.deepEqual(elementPrefixes('tags["a]b\\"c"].x[1]'), ['tags["a]b\\"c"].x[1]']);
+    assert.deepEqual(elementPrefixes("settings[containerInsights]"), ["settings[containerInsights]"]);
+    assert.deepEqual(elementPrefixes("parameters[name=pg_stat_statements.track].value"), ["parameters[name=pg_stat_statements.track]"]);
+    assert.deepEqual(elementPrefixes("redrivePolicy.maxReceiveCount"), []);
+    // A quoted key may hold brackets and escaped quotes; none of it is an element.
+    assert.deepEqual(elementPrefixes('tags["a[0]\\"[1]"].x[2]'), ['tags["a[0]\\"[1]"].x[2]']);
+    assert.deepEqual(elementPrefixes('m["[0]"]'), []);
+    assert.deepEqual(elementPrefixes('m["a\\"b[1]"]'), [], "an escaped quote does not end the key");
+    assert.deepEqual(elementPrefixes('m["a[1]'), [], "nor does the end of an unterminated key make an element");
+    assert.deepEqual(elementPrefixes("a[0"), [], "an unclosed selector is no element");
+    assert.equal(pathWithin("ingress[2]", "ingress[2].fromPort"), "fromPort");
+    assert.equal(pathWithin("containerDefinitions[name=app]", "containerDefinitions[name=app].portMappings[0].containerPort"), "portMappings[0].containerPort");
+    assert.equal(pathWithin("a[0]", "a[0][1]"), "[1]");
+    assert.equal(pathWithin("settings[x]", "settings[x]"), "");
   });
 
   describe("lockPrints", () => {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { compareStacks } from "../../policy/compare";
 import { loadKnownDifferences } from "../../policy/known-differences";
+import { elementPrefixes, elementsOf } from "../../policy/elements";
 import { buildLock, DEFAULT_LOCK_FILE, LOCK_VERSION, readLock, serializeLock } from "../../policy/lock";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { lockInputs } from "../../tools/write-lock";
@@ -61,6 +62,14 @@ describe("parity.lock.json and known-differences.yaml", function () {
     const after = buildLock(drifted.project, lockInputs(drifted)).resources["parity:components:JobQueues$aws:sqs/queue:Queue::jobs-jobs"];
     assert.equal(before.properties["redrivePolicy.maxReceiveCount"], 5);
     assert.equal(after.properties["redrivePolicy.maxReceiveCount"], 2);
+  });
+
+  it("records no provider default that adds a list element: an element production has is in its declared properties", () => {
+    const adding = Object.entries(readLock().resources).flatMap(([key, r]) => {
+      const declared = elementsOf(Object.keys(r.properties));
+      return Object.keys(r.providerDefaults ?? {}).filter((p) => elementPrefixes(p).some((e) => !declared.has(e))).map((p) => `${key} ${p}`);
+    });
+    assert.deepEqual(adding, []);
   });
 
   it("refuses a lock written in another format version, with the command that rewrites it", () => {

@@ -4,6 +4,7 @@ import type { PolicyVerdict } from "../../tools/offline/analyzer";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { collectStack } from "../../tools/offline/engine";
 import { asDeployedState } from "./deployed-state";
+import { UNPLACED_NOTE } from "../../policy/compare";
 import { DEFAULT_LOCK_FILE } from "../../policy/lock";
 import { analyze, expectViolation, hosts, mandatory, mutate, snapshotOf } from "./harness";
 
@@ -61,6 +62,8 @@ describe("the pack on real stack state", function () {
       const arns = (s: StackSnapshot) => s.resources.map((r) => r.outputs.arn).filter((a) => typeof a === "string");
       assert.notDeepEqual(arns(first), arns(again), `${stack}: two seeds drew the same ARNs`);
       const [a, b, c] = [summary(await analyze(first)), summary(await analyze(again)), summary(await analyze(create))];
+      // The provider model knows every default the program leaves to its providers: nothing unplaced.
+      assert.deepEqual([...a, ...c].filter((v) => v.includes(UNPLACED_NOTE)), [], `${stack}: values the lock cannot place`);
       assert.deepEqual(a.filter((v) => v.startsWith("mandatory")), [], `${stack} (update)`);
       assert.deepEqual(b, a, `${stack}: another seed drew other verdicts`);
       assert.deepEqual(c.filter((v) => v.startsWith("mandatory")), [], `${stack} (create)`);

@@ -1,3 +1,4 @@
+import { UNPLACED_NOTE } from "../../policy/compare";
 import type { PolicyVerdict } from "./analyzer";
 import { describeDowngrades, type Downgrade } from "./policy-downgrades";
 import type { CollectedResource, StackSnapshot } from "./snapshot";
@@ -110,13 +111,20 @@ export function renderPlan(snapshot: StackSnapshot, style: Style): string {
 export interface VerdictCounts {
   readonly mandatory: number;
   readonly advisory: number;
+  /**
+   * Values parity.lock.json cannot place (production declares nothing there and the lock knows no
+   * provider default): a note in staging, a stale lock in production. Kept at zero on the real stacks,
+   * so any is worth a look; counted among the advisory or mandatory verdicts too.
+   */
+  readonly unplaced: number;
 }
 
 export function countVerdicts(verdicts: readonly PolicyVerdict[]): VerdictCounts {
   // A remediation applied is a report, not a violation; a remediate-level policy that still fails is mandatory.
   const findings = verdicts.filter((v) => v.phase !== "remediation");
   const blocking = findings.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
-  return { mandatory: blocking, advisory: findings.filter((v) => v.enforcementLevel === "advisory").length };
+  const unplaced = findings.filter((v) => v.enforcementLevel !== "disabled" && v.message.includes(UNPLACED_NOTE)).length;
+  return { mandatory: blocking, advisory: findings.filter((v) => v.enforcementLevel === "advisory").length, unplaced };
 }
 
 /** The policy whose violations are differences from parity.lock.json; they get their own section. */
@@ -205,7 +213,8 @@ function messageBody(v: PolicyVerdict): string {
 export function summaryLine(stack: string, resources: number, counts: VerdictCounts | undefined, style: Style, downgrades: readonly Downgrade[] = []): string {
   if (!counts) return `${stack}: ${resources} to create; policies not checked (--no-policy)`;
   const violations = `${counts.mandatory} mandatory, ${counts.advisory} advisory violation${counts.mandatory + counts.advisory === 1 ? "" : "s"}`;
-  return `${stack}: ${resources} to create; ${violations}; ${policyVerdict(counts, style, downgrades)}`;
+  const unplaced = `${counts.unplaced} unplaced value${counts.unplaced === 1 ? "" : "s"}`;
+  return `${stack}: ${resources} to create; ${violations}, ${counts.unplaced > 0 ? style.yellow(unplaced) : unplaced}; ${policyVerdict(counts, style, downgrades)}`;
 }
 
 /**
