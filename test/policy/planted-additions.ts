@@ -38,7 +38,7 @@ export const ADDITIONS: readonly Addition[] = [
   },
   {
     kind: "an extra lifecycle rule",
-    planting: after("components/storage.ts", "            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },\n          },", `\n          { id: "expire-everything", status: "Enabled", filter: { prefix: "" }, expiration: { days: 1 } },`),
+    planting: after("components/storage.ts", "            ...(expireDays !== undefined ? { expiration: { days: expireDays } } : {}),\n          },", `\n          { id: "expire-everything", status: "Enabled", filter: { prefix: "" }, expiration: { days: 1 } },`),
     resource: "uploads-lifecycle",
     element: "rules[id=expire-everything]",
   },
