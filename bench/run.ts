@@ -108,7 +108,9 @@ async function throughputCases(): Promise<ThroughputCase[]> {
   const copies = copiesFor(staging, THROUGHPUT_RESOURCES);
   const snapshot = replicateTimes(staging, copies);
   const bigProduction = replicateTimes(production, copies);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parity-bench-"));
+  // Inside the project (bench/.out is git-ignored): the pack reads its lock only there.
+  fs.mkdirSync(path.join(REPO_ROOT, "bench", ".out"), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(REPO_ROOT, "bench", ".out", "parity-bench-"));
   process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   const lockFile = path.join(dir, "parity.lock.json");
   fs.writeFileSync(lockFile, serializeLock(buildLock(bigProduction.project, lockInputs(bigProduction))));

@@ -17,8 +17,8 @@ export async function startTrickleServer(everyMs = 100, maxSeconds = 20): Promis
     const text = `HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n${"x".repeat(100000)}`;
     let i = 0;
     const timer = setInterval(() => {
-      if (i >= text.length) return socket.end();
-      socket.write(text[i++]);
+      if (i < text.length) socket.write(text[i++]);
+      else socket.end();
     }, everyMs);
     const stop = setTimeout(() => socket.destroy(), maxSeconds * 1000);
     socket.on("error", () => undefined);

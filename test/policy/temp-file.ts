@@ -8,3 +8,14 @@ export function tempFile(name: string, text: string): string {
   fs.writeFileSync(file, text);
   return file;
 }
+
+/**
+ * A fresh directory inside the project (under node_modules/.cache, which git ignores): the pack reads
+ * `lockFile` and `knownDifferencesFile` only inside the project (policy/files.ts), so a test's own
+ * lock or declarations live there too.
+ */
+export function projectTempDir(prefix: string): string {
+  const parent = path.resolve(__dirname, "../../node_modules/.cache/parity-tests");
+  fs.mkdirSync(parent, { recursive: true });
+  return fs.mkdtempSync(path.join(parent, prefix));
+}
