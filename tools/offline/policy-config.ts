@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import Ajv, { type ValidateFunction } from "ajv";
+import { parseErrorPlace } from "../../policy/show-value";
 
 /**
  * Policy configuration the way `pulumi preview --policy-pack-config FILE` resolves it before calling
@@ -59,7 +60,8 @@ export function readPolicyConfigFile(file: string): PolicyConfigInput {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new PolicyConfigError(`Policy config file ${file} is not valid JSON (${(e as Error).message}); it maps policy names to a level or to {"enforcementLevel": ..., <properties>}.`);
+    // The place only: JSON.parse quotes the file's first bytes, and the file may be anyone's.
+    throw new PolicyConfigError(`Policy config file ${file} is not valid JSON (${parseErrorPlace(e)}); it maps policy names to a level or to {"enforcementLevel": ..., <properties>}.`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new PolicyConfigError(`Policy config file ${file} must be a JSON object of policy name → config.`);
