@@ -17,7 +17,6 @@ import type { StackSnapshot } from "./offline/snapshot";
 import { fromStackExport, StackExportError } from "./offline/stack-export";
 import { EXIT, exitCode, UsageError } from "./preview";
 import { stackNameProblems } from "./stack-names";
-import { parseErrorPlace } from "../policy/show-value";
 
 // One exit-code rule and one usage error for every CLI that runs the pack.
 export { EXIT, exitCode, UsageError };
@@ -100,7 +99,7 @@ export function readStackExport(file: string, expectedStack?: string): StackSnap
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new StackExportError(`is not JSON (${parseErrorPlace(e)})`, "pass the file `pulumi stack export --file FILE` wrote, unedited");
+    throw new StackExportError(`is not JSON (${(e as Error).message})`, "pass the file `pulumi stack export --file FILE` wrote, unedited");
   }
   const snapshot = fromStackExport(parsed);
   if (expectedStack !== undefined && snapshot.stack !== expectedStack) {

@@ -4,7 +4,6 @@ import { fromStackExport, parseUrn, StackExportError } from "../offline/stack-ex
 import { ParityInputError } from "./errors";
 import { toComparable } from "./offline-stacks";
 import { SecretMasker } from "./secrets";
-import { parseErrorPlace } from "../../policy/show-value";
 
 /**
  * Reads a `pulumi stack export` file (deployment format version 3, parsed by
@@ -39,7 +38,7 @@ export function readStackExport(file: string, role: StackRole, masker: SecretMas
     parsed = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (err) {
     throw new ParityInputError(
-      `The ${role} export \`${file}\` is not JSON (${parseErrorPlace(err)}).\nFix: pass the file \`pulumi stack export\` writes (not \`pulumi preview --json\` or a truncated copy); ${reexport}.`,
+      `The ${role} export \`${file}\` is not JSON (${(err as Error).message}).\nFix: pass the file \`pulumi stack export\` writes (not \`pulumi preview --json\` or a truncated copy); ${reexport}.`,
     );
   }
   return parseStackExport(parsed, file, role, masker);
