@@ -10,12 +10,13 @@ export function tempFile(name: string, text: string): string {
 }
 
 /**
- * A fresh directory inside the project (under node_modules/.cache, which git ignores): the pack reads
+ * A fresh directory inside the project (under .parity/, which git ignores; not node_modules, which may
+ * be a link to elsewhere): the pack reads
  * `lockFile` and `knownDifferencesFile` only inside the project (policy/files.ts), so a test's own
  * lock or declarations live there too.
  */
 export function projectTempDir(prefix: string): string {
-  const parent = path.resolve(__dirname, "../../node_modules/.cache/parity-tests");
+  const parent = path.resolve(__dirname, "../../.parity/test-tmp");
   fs.mkdirSync(parent, { recursive: true });
   return fs.mkdtempSync(path.join(parent, prefix));
 }
