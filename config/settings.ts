@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FARGATE_CPU_UNITS, fargateSizeProblem, minimumStorageCeilingGb, storageCeilingProblem } from "./aws-rules";
+import { cutText, showValue, SHOWN_CHARACTERS } from "../policy/show-value";
 
 /**
  * The one typed, validated view of a stack's configuration. This module is the only reader of
@@ -78,10 +79,14 @@ export class ConfigError extends pulumi.RunError {
   }
 }
 
+/** The longest problem or fix line shown: a few values' worth of text. */
+const LINE = 4 * SHOWN_CHARACTERS;
+
 export function formatProblems(stack: string, problems: readonly ConfigProblem[]): string {
   const lines = problems.map((p) => {
-    const shown = p.value === undefined ? "is not set" : `is ${JSON.stringify(p.value)}`;
-    return `  - \`${p.key}\` ${shown}: ${p.problem}\n    Fix: ${p.fix}`;
+    const shown = p.value === undefined ? "is not set" : `is ${showValue(p.value)}`;
+    // A problem or fix may carry another key's value (the production domain a fix sets): bounded too.
+    return `  - \`${cutText(p.key, SHOWN_CHARACTERS)}\` ${shown}: ${cutText(p.problem, LINE)}\n    Fix: ${cutText(p.fix, LINE)}`;
   });
   const noun = problems.length === 1 ? "problem" : "problems";
   return `Stack "${stack}" has ${problems.length} configuration ${noun}; nothing was deployed:\n${lines.join("\n")}`;

@@ -1,7 +1,9 @@
+import * as fs from "fs";
 import * as path from "path";
 import { checkDeclarationScope, DEFAULT_KNOWN_DIFFERENCES_FILE, KnownDifference, loadKnownDifferences, ScopedResource } from "./known-differences";
 import { DEFAULT_LOCK_FILE, ParityLock, readLock } from "./lock";
 import { ParityFilesConfig } from "./config";
+import { showValue } from "./show-value";
 
 /**
  * The lock and the declared differences a policy run compares against, read once per file per
@@ -32,8 +34,38 @@ function readingFile<T>(read: () => T): T {
   }
 }
 
+/** Whether `file` is `root` itself or below it, by path (no `..` escape, not another drive). */
+function isInside(file: string, root: string): boolean {
+  const rel = path.relative(root, file);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+/**
+ * The file a policy config key names, confined to the project: the pack's config is a file anyone
+ * can pass with \`--policy-pack-config\`, and the pack reads the file and quotes its problems, so
+ * \`lockFile: /etc/passwd\` (or a \`..\` escape, or a symlink to outside) would show a file that
+ * is none of the project's business. Missing files pass through: the reader says they are missing.
+ */
+export function projectFile(key: keyof ParityFilesConfig, given: string | undefined, fallback: string, root: string = PROJECT_ROOT): string {
+  const file = path.resolve(root, given ?? fallback);
+  const fix = `Fix: point \`${key}\` at a file inside the project, relative to ${root} (e.g. ${JSON.stringify(path.basename(fallback))}).`;
+  if (!isInside(file, root)) {
+    throw new ParityFileError(`policy config \`${key}\` ${showValue(given ?? fallback)} is outside the project (${root}): the pack reads only the project's own files. ${fix}`);
+  }
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+  if (!isInside(real, fs.realpathSync(root))) {
+    throw new ParityFileError(`policy config \`${key}\` ${showValue(given ?? fallback)} is a link to a file outside the project (${root}): the pack reads only the project's own files. ${fix}`);
+  }
+  return real;
+}
+
 export function lockFor(config: ParityFilesConfig): ParityLock {
-  const file = path.resolve(PROJECT_ROOT, config.lockFile ?? DEFAULT_LOCK_FILE);
+  const file = projectFile("lockFile", config.lockFile, DEFAULT_LOCK_FILE);
   const entry = cache.get(file) ?? {};
   entry.lock ??= readingFile(() => readLock(file));
   cache.set(file, entry);
@@ -42,7 +74,7 @@ export function lockFor(config: ParityFilesConfig): ParityLock {
 
 /** The declarations, each checked against production's resources in the lock (see checkDeclarationScope). */
 export function knownDifferencesFor(config: ParityFilesConfig): KnownDifference[] {
-  const file = path.resolve(PROJECT_ROOT, config.knownDifferencesFile ?? DEFAULT_KNOWN_DIFFERENCES_FILE);
+  const file = projectFile("knownDifferencesFile", config.knownDifferencesFile, DEFAULT_KNOWN_DIFFERENCES_FILE);
   const entry = cache.get(file) ?? {};
   entry.known ??= readingFile(() => checkDeclarationScope(loadKnownDifferences(file), lockedScope(lockFor(config)), file));
   cache.set(file, entry);

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { escapeRegExp } from "./normalize";
+import { cutText, parseErrorPlace, showValue } from "./show-value";
 
 /**
  * One deliberate difference between staging and production, declared in known-differences.yaml:
@@ -33,21 +33,42 @@ export interface KnownDifference {
 export const DEFAULT_KNOWN_DIFFERENCES_FILE = path.resolve(__dirname, "../known-differences.yaml");
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * Bounds on what one file may declare. A declaration is an exception a reviewer reads, so these are
+ * far above any honest file (this project's has 6 entries of 1-2 short patterns) and far below what
+ * makes a run slow: every pattern is matched against every property path of every resource.
+ */
+export const LIMITS = {
+  fileBytes: 1024 * 1024,
+  entries: 200,
+  patternsPerField: 50,
+  patternLength: 200,
+  starsPerPattern: 8,
+  textLength: 4000,
+} as const;
 const FIELDS = ["id", "what", "why", "howToTestSafely", "resources", "properties", "env", "onlyIn"];
 
 /** Reads and validates the declared differences; every problem names the file, the entry and the fix. */
 export function loadKnownDifferences(file: string = DEFAULT_KNOWN_DIFFERENCES_FILE): KnownDifference[] {
   let text: string;
   try {
+    const size = fs.statSync(file).size;
+    if (size > LIMITS.fileBytes) {
+      throw new Error(`${file}: ${size} bytes, more than the ${LIMITS.fileBytes} a known-differences file may hold. Fix: keep only the few deliberate differences, each with narrow patterns.`);
+    }
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
+    if (!(e as NodeJS.ErrnoException).code) throw e;
     throw new Error(`${file}: cannot read the known differences (${(e as Error).message}). Fix: restore the file from git, or point the policy config \`knownDifferencesFile\` at it.`, { cause: e });
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    // yaml refuses an alias bomb itself (maxAliasCount, 100 by default); said explicitly so it stays so.
+    doc = parse(text, { maxAliasCount: 100 });
   } catch (e) {
-    throw new Error(`${file}: not valid YAML: ${(e as Error).message}`, { cause: e });
+    // The place and the parser's reason, never the excerpt: the file may be one it should not read.
+    throw new Error(`${file}: not valid YAML (${parseErrorPlace(e)}). Fix: correct the YAML there; \`npx yaml valid < ${path.basename(file)}\` shows the line.`, { cause: e });
   }
   return parseKnownDifferences(doc, file);
 }
@@ -56,6 +77,9 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
   const list = (doc as { differences?: unknown } | null)?.differences;
   if (!Array.isArray(list)) {
     throw new Error(`${file}: expected a top-level \`differences:\` list. Fix: start the file with \`differences:\` and one \`- id: ...\` entry per difference.`);
+  }
+  if (list.length > LIMITS.entries) {
+    throw new Error(`${file}: ${list.length} entries, more than ${LIMITS.entries}. Fix: declare only the deliberate differences; a difference every resource has is a contract rule (policy/contract.ts), not a declaration.`);
   }
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -66,7 +90,7 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
       return undefined;
     }
     const e = raw as Record<string, unknown>;
-    const name = typeof e.id === "string" ? `entry ${i + 1} (\`${e.id}\`)` : where;
+    const name = typeof e.id === "string" ? `entry ${i + 1} (\`${cutText(e.id, 60)}\`)` : where;
     for (const field of ["id", "what", "why", "howToTestSafely"]) {
       if (typeof e[field] !== "string" || (e[field] as string).trim() === "") {
         problems.push(`${name}: \`${field}\` is required and must be a non-empty text. Fix: say ${describe(field)}.`);
@@ -74,11 +98,11 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
     }
     if (typeof e.id === "string") {
       if (!ID.test(e.id)) problems.push(`${name}: \`id\` must be kebab-case (e.g. \`payments-sandbox\`).`);
-      if (seen.has(e.id)) problems.push(`${name}: the id \`${e.id}\` is declared twice. Fix: merge the entries or rename one.`);
+      if (seen.has(e.id)) problems.push(`${name}: the id \`${cutText(e.id, 60)}\` is declared twice. Fix: merge the entries or rename one.`);
       seen.add(e.id);
     }
     for (const field of Object.keys(e)) {
-      if (!FIELDS.includes(field)) problems.push(`${name}: unknown field \`${field}\`. Fix: use only ${FIELDS.map((f) => `\`${f}\``).join(", ")}.`);
+      if (!FIELDS.includes(field)) problems.push(`${name}: unknown field \`${cutText(field, 60)}\`. Fix: use only ${FIELDS.map((f) => `\`${f}\``).join(", ")}.`);
     }
     for (const field of ["resources", "properties", "env"]) {
       const v = e[field];
@@ -87,6 +111,7 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
         problems.push(`${name}: \`${field}\` must be a non-empty list of patterns.`);
       }
     }
+    problems.push(...boundProblems(e, name));
     if (e.onlyIn !== undefined && e.onlyIn !== "staging" && e.onlyIn !== "production") {
       problems.push(`${name}: \`onlyIn\` must be \`staging\` or \`production\`.`);
     }
@@ -136,6 +161,34 @@ export function securityKind(propertyPath: string, type = ""): string | undefine
   return SECURITY.find((k) => k.path.test(propertyPath))?.what;
 }
 
+/** What makes an entry too big to be a narrow exception, or a pattern too costly to match. */
+function boundProblems(e: Record<string, unknown>, name: string): string[] {
+  const problems: string[] = [];
+  for (const field of ["id", "what", "why", "howToTestSafely"]) {
+    const v = e[field];
+    if (typeof v === "string" && v.length > LIMITS.textLength) {
+      problems.push(`${name}: \`${field}\` is ${v.length} characters, more than ${LIMITS.textLength}. Fix: say it in a few sentences and link to a runbook for the rest.`);
+    }
+  }
+  for (const field of ["resources", "properties", "env"]) {
+    const v = e[field];
+    if (!Array.isArray(v)) continue;
+    if (v.length > LIMITS.patternsPerField) {
+      problems.push(`${name}: \`${field}\` lists ${v.length} patterns, more than ${LIMITS.patternsPerField}. Fix: name only what differs; split unrelated differences into their own entries.`);
+    }
+    for (const pattern of v.slice(0, LIMITS.patternsPerField)) {
+      if (typeof pattern !== "string") continue;
+      const stars = pattern.split("*").length - 1;
+      if (pattern.length > LIMITS.patternLength) {
+        problems.push(`${name}: \`${field}\` pattern ${showValue(pattern, 40)} is longer than ${LIMITS.patternLength} characters. Fix: a pattern names a resource, property or env var; shorten it.`);
+      } else if (stars > LIMITS.starsPerPattern) {
+        problems.push(`${name}: \`${field}\` pattern ${showValue(pattern, 40)} has ${stars} \`*\`, more than ${LIMITS.starsPerPattern}. Fix: one \`*\` per varying part (e.g. \`integrations-payments-*\`).`);
+      }
+    }
+  }
+  return problems;
+}
+
 /** A pattern with nothing literal in it (`*`, `**`) names nothing. */
 function namesNothing(pattern: string): boolean {
   return pattern.replace(/\*/g, "").trim() === "";
@@ -152,7 +205,7 @@ function scopeProblems(e: Record<string, unknown>, name: string): string[] {
   };
   for (const [field, [kind, example]] of Object.entries(kinds)) {
     for (const pattern of list(field).filter(namesNothing)) {
-      problems.push(`${name}: \`${field}\` pattern ${JSON.stringify(pattern)} matches every ${kind}. Fix: name the ${kind === "property" ? "properties" : `${kind}s`} that differ (e.g. ${example}).`);
+      problems.push(`${name}: \`${field}\` pattern ${showValue(pattern, 40)} matches every ${kind}. Fix: name the ${kind === "property" ? "properties" : `${kind}s`} that differ (e.g. ${example}).`);
     }
   }
   if (e.properties !== undefined && e.resources === undefined) {
@@ -160,10 +213,10 @@ function scopeProblems(e: Record<string, unknown>, name: string): string[] {
   }
   for (const pattern of list("properties").filter((p) => !namesNothing(p))) {
     const sample = SECURITY_SAMPLES.find((p) => globMatches(pattern, p));
-    if (sample) problems.push(`${name}: \`properties\` pattern ${JSON.stringify(pattern)} covers ${securityKind(sample)} (\`${sample}\`), which must match production in every stack. Fix: name only the non-security properties that differ; make staging as secure as production.`);
+    if (sample) problems.push(`${name}: \`properties\` pattern ${showValue(pattern, 40)} covers ${securityKind(sample)} (\`${sample}\`), which must match production in every stack. Fix: name only the non-security properties that differ; make staging as secure as production.`);
   }
   for (const pattern of list("env")) {
-    if (SECURITY_ENV.test(pattern)) problems.push(`${name}: \`env\` pattern ${JSON.stringify(pattern)} covers a security setting, which must match production in every stack. Fix: give staging production's value.`);
+    if (SECURITY_ENV.test(pattern)) problems.push(`${name}: \`env\` pattern ${showValue(pattern, 40)} covers a security setting, which must match production in every stack. Fix: give staging production's value.`);
   }
   return problems;
 }
@@ -224,17 +277,35 @@ function describe(field: string): string {
   }
 }
 
-// Patterns come from one small file and are matched against every property of every resource.
-const globs = new Map<string, RegExp>();
-
-/** A glob where `*` matches any run of characters; everything else is literal. */
+/**
+ * A glob where `*` matches any run of characters; everything else is literal. Linear-time greedy
+ * matching with one backtrack point (the last `*`), never a RegExp: `.*.*.*…Q` built from a pattern
+ * such as `**********Q` backtracks exponentially on a long path and hangs every run that reads the file.
+ */
 export function globMatches(pattern: string, text: string): boolean {
-  let re = globs.get(pattern);
-  if (!re) {
-    re = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
-    globs.set(pattern, re);
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (p < pattern.length && pattern[p] === "*") {
+      // Consecutive stars mean one star: remember where this one starts matching and move on.
+      while (p < pattern.length && pattern[p] === "*") p++;
+      star = p;
+      resume = t;
+    } else if (p < pattern.length && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (star >= 0) {
+      // The last star swallows one more character; nothing before it is revisited.
+      p = star;
+      t = ++resume;
+    } else {
+      return false;
+    }
   }
-  return re.test(text);
+  while (p < pattern.length && pattern[p] === "*") p++;
+  return p === pattern.length;
 }
 
 function coversResource(d: KnownDifference, key: string, type: string): boolean {

@@ -3,6 +3,7 @@ import * as path from "path";
 import { classify, replacementHazard } from "./contract";
 import { ComparableResource, EnvValue, envVarPath, printStack, ResourcePrint } from "./compare";
 import { StackIdentity, stackIdentityOf } from "./normalize";
+import { parseErrorPlace } from "./show-value";
 
 /**
  * parity.lock.json: production's structural fingerprint. Every structural and simulated property
@@ -113,7 +114,8 @@ export function readLock(file: string = DEFAULT_LOCK_FILE): ParityLock {
   try {
     lock = JSON.parse(text) as ParityLock | null;
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message}). Fix: regenerate it with \`npm run parity:lock\`; never edit it by hand.`, { cause: e });
+    // The place, never the parser's text: JSON.parse quotes the file's first bytes.
+    throw new Error(`${file}: not valid JSON (${parseErrorPlace(e)}). Fix: regenerate it with \`npm run parity:lock\`; never edit it by hand.`, { cause: e });
   }
   const regenerate = "Fix: regenerate it with `npm run parity:lock` and commit it.";
   if (lock?.version !== LOCK_VERSION) {

@@ -17,6 +17,7 @@ import type { StackSnapshot } from "./offline/snapshot";
 import { repositoryProject } from "./offline/export-reader";
 import { EmptyStackExportError, readStackExportFile, StackExportError } from "./offline/stack-export";
 import { EXIT, exitCode, UsageError } from "./preview";
+import { stackNameProblems } from "./stack-names";
 
 // One exit-code rule and one usage error for every CLI that runs the pack.
 export { EXIT, exitCode, UsageError };
@@ -66,6 +67,9 @@ export function parsePolicyCli(argv: readonly string[]): PolicyCliOptions {
   const exports = values["stack-export"] ?? [];
   if (exports.length === 0) throw new UsageError(`Name a state file with --stack-export (write one with \`pulumi stack export --stack NAME --file FILE\`).\n${USAGE}`);
   if (values.stack !== undefined && exports.length > 1) throw new UsageError("--stack names the stack of a single --stack-export; with several files each names its own stack.");
+  // Pulumi's rule only: the export is of a backend stack, which need not have a Pulumi.<stack>.yaml here.
+  const [stackProblem] = values.stack === undefined ? [] : stackNameProblems([values.stack], { flag: "--stack" });
+  if (stackProblem) throw new UsageError(stackProblem);
   return {
     exports: exports.map((f) => path.resolve(f)),
     stack: values.stack,

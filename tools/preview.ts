@@ -5,7 +5,6 @@
  *
  * Exit codes: 0 clean; 1 a mandatory policy violation; 2 a program, config, policy-config or pack error.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyPackServer, PolicyVerdict, StackIdentity, startPolicyPack } from "./offline/analyzer";
@@ -18,6 +17,7 @@ import { countVerdicts, renderPlan, renderPlanSummary, renderVerdicts, sectionVe
 import { randomSeed } from "./offline/provider-model/seeded";
 import { DEFAULT_SCENARIO } from "./offline/engine";
 import { SCENARIOS, type Scenario, type StackSnapshot } from "./offline/snapshot";
+import { projectStacks, stackNameProblems } from "./stack-names";
 
 const USAGE = `usage: npm run preview -- (--stack NAME | --all) [--json] [--policy-pack DIR]
          [--policy-pack-config FILE] [--stack-file FILE] [--root DIR] [--no-policy] [--typecheck-pack] [--verbose]
@@ -87,6 +87,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const root = path.resolve(v.root ?? REPO_ROOT);
   const named = v.stack ?? [];
   if (v.all && named.length > 0) throw new UsageError(`--all and --stack are exclusive.\n${USAGE}`);
+  // With --stack-file the file is given, so only the name's shape is checked, not its Pulumi.<stack>.yaml.
+  const nameProblems = stackNameProblems(named, { flag: "--stack", root: v["stack-file"] ? undefined : root });
+  if (nameProblems.length > 0) throw new UsageError(nameProblems.join("\n"));
   const stacks = v.all ? discoverStacks(root) : named;
   if (stacks.length === 0) throw new UsageError(v.all ? `No Pulumi.<stack>.yaml files in ${root}.` : `Name a stack with --stack, or pass --all.\n${USAGE}`);
   const scenario = (v.scenario ?? DEFAULT_SCENARIO) as Scenario;
@@ -110,11 +113,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
 
 /** Every `Pulumi.<stack>.yaml` beside `Pulumi.yaml`, sorted: the stacks the project defines. */
 export function discoverStacks(root: string): string[] {
-  const names = fs.existsSync(root) ? fs.readdirSync(root) : [];
-  return names
-    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
+  return projectStacks(root);
 }
 
 export interface StackResult {

@@ -5,6 +5,7 @@ import { buildLock, DEFAULT_LOCK_FILE, ParityLock, serializeLock } from "../poli
 import { comparableSnapshot } from "./offline/comparable";
 import { CollectOptions, collectStack } from "./offline/engine";
 import type { StackSnapshot } from "./offline/snapshot";
+import { cutText } from "../policy/show-value";
 
 /**
  * `npm run parity:lock`: runs the production stack's program offline and writes its structural
@@ -27,7 +28,14 @@ export async function generateLock(stack = "production", model: Pick<CollectOpti
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, seed: { type: "string" } }, strict: true });
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, seed: { type: "string" } }, strict: true }));
+  } catch (e) {
+    // A bad command line is a usage error (exit 2), like every other entry point's.
+    console.error(`${cutText((e as Error).message)}\nusage: npm run parity:lock [-- --check] [--seed SEED]`);
+    return 2;
+  }
   const check = values.check;
   const file = DEFAULT_LOCK_FILE;
   // The lock must not depend on generated values, so any seed gives the same file (--seed to check that).

@@ -1,12 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { knownDifferencesFor, ParityFileError } from "../../policy/files";
 import { checkDeclarationScope, coverageOf, KnownDifference, parseKnownDifferences, ScopedResource, securityKind } from "../../policy/known-differences";
 import { readLock } from "../../policy/lock";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { analyze, expectViolation, mutate, snapshotOf } from "./harness";
+import { projectTempDir } from "./temp-file";
 
 /** known-differences.yaml excuses named resources and properties, never security, never everything. */
 
@@ -55,7 +55,7 @@ describe("known differences: what a declaration may cover", function () {
     let dir: string;
     before(async () => {
       production = await snapshotOf("production");
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), "parity-kd-"));
+      dir = projectTempDir("parity-kd-");
     });
 
     /** The message of the pack's refusal to run with this stack-parity config. */
@@ -83,7 +83,8 @@ describe("known differences: what a declaration may cover", function () {
       const yaml = path.join(dir, "broken.yaml");
       fs.writeFileSync(yaml, "differences:\n  - id: a\n    what: [unclosed\n    why: y\n");
       const yamlError = await refusal({ knownDifferencesFile: yaml }, "the file");
-      assert.match(yamlError, /broken\.yaml: not valid YAML: .* at line 4, column 5:\n\n {4}what: \[unclosed\n/);
+      assert.match(yamlError, /broken\.yaml: not valid YAML \(line 4, column 5: [A-Z_]+\)\. Fix: correct the YAML there/);
+      assert.doesNotMatch(yamlError, /unclosed/, "the file's text is never quoted");
       assert.doesNotMatch(yamlError, /\n\s+at /);
     });
 

@@ -37,6 +37,20 @@ describe("known differences cover only what they declare", () => {
     assert.equal(globMatches("nat-1", "network-nat-1"), false, "a glob is anchored at the start too");
     assert.equal(globMatches("network-*", "network-nat-10"), true);
   });
+
+  it("a glob is `*` over literal text, matched without backtracking: a run of stars over a long path is instant", () => {
+    const cases: [string, string, boolean][] = [
+      ["", "", true], ["", "a", false], ["*", "", true], ["a*b*c", "abc", true], ["a*b*c", "aXbYc", true],
+      ["a*b*c", "aXbY", false], ["*.x", "a.x.x", true], ["a.b", "aXb", false], ["tags[*]", "tags[x]", true],
+      ["**x", "x", true], ["a**", "a", true], ["*ab", "aab", true], ["a*a*a", "aa", false], ["?", "a", false],
+    ];
+    for (const [pattern, text, expected] of cases) assert.equal(globMatches(pattern, text), expected, `${pattern} vs ${text}`);
+    const started = process.hrtime.bigint();
+    assert.equal(globMatches("**********Q", "a".repeat(5000)), false);
+    assert.equal(globMatches("*a*a*a*a*a*a*a*b", "a".repeat(5000)), false);
+    // A RegExp of the same pattern takes minutes on this text; a linear matcher takes well under a second.
+    assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 1000, "matched in under a second");
+  });
 });
 
 describe("known-differences.yaml: each problem named with its fix", () => {
@@ -175,9 +189,26 @@ describe("known differences: which entry declares what, and how far it reaches",
       assert.deepEqual(problems({ id: "a", properties: ["delaySeconds"] }), ["entry 1 (`a`): `properties` without `resources` would excuse those properties on every resource. Fix: add `resources` naming the resources whose properties differ."]);
     });
 
+    it("bounds every pattern: its length, its stars, how many per field and how many entries per file", () => {
+      assert.deepEqual(problems({ id: "a", env: ["**********Q"] }), ["entry 1 (`a`): `env` pattern \"**********Q\" has 10 `*`, more than 8. Fix: one `*` per varying part (e.g. `integrations-payments-*`)."]);
+      assert.deepEqual(problems({ id: "a", env: [`X${"y".repeat(300)}`] }), [`entry 1 (\`a\`): \`env\` pattern "X${"y".repeat(39)}…" (301 characters) is longer than 200 characters. Fix: a pattern names a resource, property or env var; shorten it.`]);
+      assert.deepEqual(problems({ id: "a", env: Array.from({ length: 51 }, (_, i) => `K${i}`) }), ["entry 1 (`a`): `env` lists 51 patterns, more than 50. Fix: name only what differs; split unrelated differences into their own entries."]);
+      assert.deepEqual(problems({ id: "a", env: ["X"], why: "w".repeat(4001) }), ["entry 1 (`a`): `why` is 4001 characters, more than 4000. Fix: say it in a few sentences and link to a runbook for the rest."]);
+      const many = Array.from({ length: 201 }, (_, i) => ({ id: `e${i}`, what: "w", why: "y", howToTestSafely: "h", env: [`K${i}`] }));
+      assert.throws(() => parseKnownDifferences({ differences: many }, "kd.yaml"), /^Error: kd\.yaml: 201 entries, more than 200\. Fix: /);
+      const big = tempFile("known-differences.yaml", `differences: []\n#${"x".repeat(1024 * 1024)}\n`);
+      assert.throws(() => loadKnownDifferences(big), /known-differences\.yaml: 1048594 bytes, more than the 1048576 a known-differences file may hold\. Fix: /);
+    });
+
+    it("an alias bomb and a parse error name the place, never the file's text", () => {
+      const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...["b", "c", "d", "e", "f", "g"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcdefg"[i]}`).join(", ")}]`)].join("\n");
+      assert.throws(() => loadKnownDifferences(tempFile("known-differences.yaml", `${bomb}\ndifferences: []\n`)), /: not valid YAML \(too many aliases: a YAML alias bomb, refused\)/);
+      assert.throws(() => loadKnownDifferences(tempFile("known-differences.yaml", "root:x:0:0:root:/root:/bin/bash\n  bad: [")), (e: Error) => /not valid YAML \(line \d+, column \d+: [A-Z_]+\)/.test(e.message) && !e.message.includes("root:x"));
+    });
+
     it("an empty file or invalid YAML says what is wrong, keeping the parser's error", () => {
       assert.throws(() => loadKnownDifferences(tempFile("known-differences.yaml", "")), /expected a top-level `differences:` list/);
-      assert.throws(() => loadKnownDifferences(tempFile("known-differences.yaml", "differences: [\n")), (e: Error) => /: not valid YAML: /.test(e.message) && e.cause instanceof Error);
+      assert.throws(() => loadKnownDifferences(tempFile("known-differences.yaml", "differences: [\n")), (e: Error) => /: not valid YAML \(line 2, column 1: /.test(e.message) && e.cause instanceof Error);
       assert.throws(() => loadKnownDifferences("/nonexistent/known-differences.yaml"), (e: Error) => (e.cause as NodeJS.ErrnoException)?.code === "ENOENT");
     });
   });

@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { PolicyConfigInput, PolicyVerdict } from "../../tools/offline/analyzer";
 import { type StackSnapshot, UNKNOWN } from "../../tools/offline/snapshot";
 import { UNKNOWN_VALUE } from "../../policy/flatten";
 import { asDeployedState } from "./deployed-state";
+import { projectTempDir } from "./temp-file";
 import { analyze, bothSnapshots, changeContainers, expectViolation, mandatory, mutate, mutateDeclared } from "./harness";
 
 /**
@@ -217,7 +217,7 @@ describe("policy pack (through the analyzer harness)", function () {
     });
 
     it("reads the lock named in its config, relative to the project root", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lock-"));
+      const dir = projectTempDir("lock-");
       const lock = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../parity.lock.json"), "utf8"));
       lock.resources["parity:components:Database$aws:rds/instance:Instance::db-instance"].properties.engine = "mysql";
       fs.writeFileSync(path.join(dir, "lock.json"), JSON.stringify(lock));
@@ -370,7 +370,7 @@ describe("policy pack (through the analyzer harness)", function () {
       assert.deepEqual(hazards(unknownNow), []);
       const lock = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../parity.lock.json"), "utf8"));
       lock.resources["parity:components:Database$aws:rds/instance:Instance::db-instance"].properties.engine = UNKNOWN_VALUE;
-      const lockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lock-")), "lock.json");
+      const lockFile = path.join(projectTempDir("lock-"), "lock.json");
       fs.writeFileSync(lockFile, JSON.stringify(lock));
       const unknownBefore = await shape.analyze(mutate(production, "db-instance", (p) => void (p.engine = "aurora-postgresql")), { "replacement-hazards": { lockFile } });
       assert.deepEqual(hazards(unknownBefore), []);

@@ -8,3 +8,15 @@ export function tempFile(name: string, text: string): string {
   fs.writeFileSync(file, text);
   return file;
 }
+
+/**
+ * A fresh directory inside the project (under .parity/, which git ignores; not node_modules, which may
+ * be a link to elsewhere): the pack reads
+ * `lockFile` and `knownDifferencesFile` only inside the project (policy/files.ts), so a test's own
+ * lock or declarations live there too.
+ */
+export function projectTempDir(prefix: string): string {
+  const parent = path.resolve(__dirname, "../../.parity/test-tmp");
+  fs.mkdirSync(parent, { recursive: true });
+  return fs.mkdtempSync(path.join(parent, prefix));
+}

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { parseErrorPlace } from "../../policy/show-value";
 import { ENFORCEMENT_LEVELS, type AnalyzerInfo, type EnforcementLevelName } from "./policy-types";
 import { reconcilePolicyConfig, type PolicyConfigLayer, type PolicyConfigLayerEntry, type ResolvedPolicyConfig } from "./policy-reconcile";
 
@@ -36,7 +37,8 @@ export function readPolicyConfigFile(file: string): PolicyConfigInput {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new PolicyConfigError(`Policy config file ${file} is not valid JSON (${(e as Error).message}); it maps policy names to a level or to {"enforcementLevel": ..., <properties>}.`);
+    // The place only: JSON.parse quotes the file's first bytes, and the file may be anyone's.
+    throw new PolicyConfigError(`Policy config file ${file} is not valid JSON (${parseErrorPlace(e)}); it maps policy names to a level or to {"enforcementLevel": ..., <properties>}.`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new PolicyConfigError(`Policy config file ${file} must be a JSON object of policy name → config.`);

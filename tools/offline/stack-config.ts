@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { cutText, showValue, SHOWN_CHARACTERS } from "../../policy/show-value";
 import { placeholderResolution, resolveSecureValues, SecureValue, SecureValueInput, SecureValueResolution } from "./stack-secrets";
 
 /**
@@ -48,9 +49,17 @@ export class StackConfigError extends Error {
     readonly stack: string,
     readonly problems: readonly string[],
   ) {
-    super(`Stack "${stack}" cannot be loaded:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`Stack "${cutText(stack, SHOWN_CHARACTERS)}" cannot be loaded:\n${problems.map((p) => `  - ${shownLines(p)}`).join("\n")}`);
     this.name = "StackConfigError";
   }
+}
+
+/**
+ * A problem as a terminal may show it: each line bounded and its control characters escaped. A key or
+ * value from the file (or the parser's excerpt of it) may be megabytes long or hold ANSI escapes.
+ */
+function shownLines(problem: string): string {
+  return problem.split("\n").map((line) => cutText(line, 4 * SHOWN_CHARACTERS)).join("\n");
 }
 
 type Declared = { type?: string; default?: unknown; secret?: boolean; items?: unknown };
@@ -210,7 +219,7 @@ function assemble(files: StackFiles, opts: StackConfigOptions, secrets: SecureVa
       continue;
     }
     const typeProblem = checkType(value, declaration.type);
-    if (typeProblem) problems.push(`${file}: \`${key}\` is ${JSON.stringify(value)}, ${typeProblem} (declared in Pulumi.yaml).`);
+    if (typeProblem) problems.push(`${file}: \`${key}\` is ${showValue(value)}, ${typeProblem} (declared in Pulumi.yaml).`);
   }
 
   if (problems.length > 0) throw new StackConfigError(opts.stack, problems);
@@ -241,7 +250,7 @@ function uncheckedNote(stack: string, keys: readonly string[]): string[] {
 /** One fix per line: set the value, or drop the line when a default applies; never both at once. */
 function emptyValueProblem(file: string, key: string, declaration: Declared | undefined): string {
   if (declaration?.default !== undefined) {
-    return `${file}: \`${key}\` has no value; remove the line to use the project default (${JSON.stringify(declaration.default)} in Pulumi.yaml).`;
+    return `${file}: \`${key}\` has no value; remove the line to use the project default (${showValue(declaration.default)} in Pulumi.yaml).`;
   }
   if (declaration?.secret === true) {
     return `${file}: \`${key}\` has no value; remove the line, then set it with \`pulumi config set --secret ${key} <value>\`.`;
@@ -290,11 +299,19 @@ function toConfigString(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Far above any honest project or stack file (a few KB), far below what floods memory and terminals. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
 function readYamlObject(file: string, stack: string, fix: string): Record<string, unknown> {
   let text: string;
   try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_FILE_BYTES) {
+      throw new StackConfigError(stack, [`${file} is ${size} bytes, more than the ${MAX_FILE_BYTES} a project or stack file may hold; it holds values, not data. Fix: keep large content in the program or a file it reads, and its key in the stack file.`]);
+    }
     text = fs.readFileSync(file, "utf8");
-  } catch {
+  } catch (e) {
+    if (e instanceof StackConfigError) throw e;
     throw new StackConfigError(stack, [`${file} does not exist; ${fix}.`]);
   }
   let doc: unknown;

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { ComparableResource } from "../../policy/compare";
 import { comparableSnapshot } from "../offline/comparable";
 import { CollectOptions, REPO_ROOT, collectStack } from "../offline/engine";
 import { randomSeed } from "../offline/provider-model/seeded";
 import type { StackSnapshot } from "../offline/snapshot";
+import { projectStacks, stackNameProblems } from "../stack-names";
 import { ParityInputError } from "./errors";
 import { SecretMasker } from "./secrets";
 
@@ -18,13 +19,13 @@ export { REPO_ROOT };
 
 /** Stack names that have a `Pulumi.<name>.yaml` in `root`. */
 export function knownStacks(root = REPO_ROOT): string[] {
-  return readdirSync(root)
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
+  return projectStacks(root);
 }
 
 export function assertKnownStack(stack: string, flag: string, root = REPO_ROOT): void {
+  // Pulumi's rule first: `x/../../tmp/y` would otherwise name a file outside the project.
+  const [problem] = stackNameProblems([stack], { flag });
+  if (problem) throw new ParityInputError(problem);
   if (existsSync(path.join(root, `Pulumi.${stack}.yaml`))) return;
   throw new ParityInputError(
     `Unknown stack \`${stack}\` (from ${flag}): there is no Pulumi.${stack}.yaml in ${root}.\n` +

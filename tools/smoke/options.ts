@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { AUTH_CALLBACK_PATH } from "../../components/app-environment";
 import { HEALTH_CHECK_PATH } from "../../components/https-endpoint";
 import { structuralDefaults, type SameSite } from "../../config/settings";
+import { cutText, showValue } from "../../policy/show-value";
 
 /**
  * What the smoke test expects of a deployed stack. The expectations default to the values the program
@@ -25,7 +26,12 @@ export interface SmokeOptions {
   readonly cookiePath?: string;
   /** PEM bundle that replaces the system CAs (a private CA, or a test's self-signed one). */
   readonly ca?: Buffer;
+  /** Idle timeout: how long a request may go without receiving a byte. */
   readonly timeoutMs: number;
+  /** Overall deadline per request (and so per check): a server trickling a byte a second never goes idle. */
+  readonly checkDeadlineSeconds: number;
+  /** Overall deadline for the whole run, retries under `--wait` included. */
+  readonly deadlineSeconds: number;
   /** Keep re-running the checks for up to this long until all pass: a fresh deploy may still be rolling out. */
   readonly waitSeconds: number;
   readonly retryEverySeconds: number;
@@ -41,6 +47,10 @@ export class SmokeUsageError extends Error {
   }
 }
 
+export const DEFAULT_CHECK_DEADLINE_SECONDS = 30;
+/** One attempt's worth of deadlines past `--wait`: the last attempt may start just before the wait ends. */
+export const RUN_DEADLINE_MARGIN_SECONDS = 2 * DEFAULT_CHECK_DEADLINE_SECONDS;
+
 export const usage = `Usage: npm run smoke -- --base-url https://staging.app.example.com [options]
 
   --base-url URL          the stack's base URL (\`pulumi stack output baseUrl --stack <stack>\`)
@@ -53,7 +63,9 @@ export const usage = `Usage: npm run smoke -- --base-url https://staging.app.exa
   --health-path PATH      the health check path (default ${HEALTH_CHECK_PATH})
   --cookie-path PATH      an extra page whose Set-Cookie headers are checked too
   --ca FILE               PEM CA bundle to trust instead of the system CAs
-  --timeout MS            per-request timeout in milliseconds (default 10000)
+  --timeout MS            idle timeout per request: milliseconds without a byte (default 10000)
+  --check-deadline SECONDS  overall deadline per request, however slowly it trickles (default ${DEFAULT_CHECK_DEADLINE_SECONDS})
+  --deadline SECONDS      overall deadline for the whole run, retries included (default: --wait + ${RUN_DEADLINE_MARGIN_SECONDS})
   --wait SECONDS          re-run failing checks for up to this long before giving up (default 0: once)
   --retry-every SECONDS   pause between attempts while waiting (default 10)
   --connect-to H:P:H2:P2  connect to H2:P2 for requests to H:P (Host and SNI stay H), like curl; repeatable`;
@@ -84,6 +96,8 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
         "cookie-path": { type: "string" },
         ca: { type: "string" },
         timeout: { type: "string" },
+        "check-deadline": { type: "string" },
+        deadline: { type: "string" },
         wait: { type: "string" },
         "retry-every": { type: "string" },
         "connect-to": { type: "string", multiple: true },
@@ -99,7 +113,7 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
   ).toLowerCase() as SameSite;
   if (!SAME_SITE.includes(expectSameSite)) {
     throw new SmokeUsageError(
-      `--expect-samesite is ${JSON.stringify(values["expect-samesite"])}: it must be lax, strict or none (the stack's cookieSameSite).`,
+      `--expect-samesite is ${showValue(values["expect-samesite"])}: it must be lax, strict or none (the stack's cookieSameSite).`,
     );
   }
   const corsOrigins = (values["cors-origin"] ?? [baseUrl.origin]).map((o) =>
@@ -115,6 +129,12 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
     );
   }
 
+  const waitSeconds = values.wait === "0" ? 0 : positiveInteger("--wait", values.wait, 0);
+  const checkDeadlineSeconds = positiveInteger("--check-deadline", values["check-deadline"], DEFAULT_CHECK_DEADLINE_SECONDS);
+  const deadlineSeconds = positiveInteger("--deadline", values.deadline, waitSeconds + RUN_DEADLINE_MARGIN_SECONDS);
+  if (deadlineSeconds < waitSeconds) {
+    throw new SmokeUsageError(`--deadline ${deadlineSeconds} is shorter than --wait ${waitSeconds}: the run would stop before it finished waiting. Fix: e.g. --deadline ${waitSeconds + RUN_DEADLINE_MARGIN_SECONDS}.`);
+  }
   return {
     baseUrl,
     expectSameSite,
@@ -134,7 +154,9 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
         : parsePath("--cookie-path", values["cookie-path"]),
     ca: values.ca === undefined ? undefined : readCa(values.ca),
     timeoutMs: positiveInteger("--timeout", values.timeout, 10_000),
-    waitSeconds: values.wait === "0" ? 0 : positiveInteger("--wait", values.wait, 0),
+    checkDeadlineSeconds,
+    deadlineSeconds,
+    waitSeconds,
     retryEverySeconds: positiveInteger("--retry-every", values["retry-every"], 10),
     connectTo: parseConnectTo(values["connect-to"] ?? []),
   };
@@ -146,25 +168,42 @@ function parseBaseUrl(raw: string | undefined): URL {
       `--base-url is required: the stack's base URL, e.g. --base-url "$(pulumi stack output baseUrl --stack staging)".\n${usage}`,
     );
   }
+  const shown = shownUrl(raw);
+  const quoted = shownUrl(raw, true);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new SmokeUsageError(
-      `--base-url ${JSON.stringify(raw)} is not a URL; pass e.g. https://staging.app.example.com.`,
+      `--base-url ${quoted} is not a URL; pass e.g. https://staging.app.example.com.`,
+    );
+  }
+  // Before any other check, so no message about the URL ever holds them.
+  if (url.username !== "" || url.password !== "") {
+    throw new SmokeUsageError(
+      `--base-url carries credentials (user:password@ before the host; not shown here): the smoke test checks the public site and sends no credentials, and a URL with a password ends up in logs. Fix: pass the origin only, e.g. https://${url.host}, and rotate the password if this command line was logged.`,
     );
   }
   if (url.protocol !== "https:") {
     throw new SmokeUsageError(
-      `--base-url ${raw} must be https:// — the smoke test checks that plain HTTP redirects to it.`,
+      `--base-url ${shown} must be https:// — the smoke test checks that plain HTTP redirects to it.`,
     );
   }
-  if (url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "") {
+  if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
     throw new SmokeUsageError(
-      `--base-url ${raw} must be an origin only (no path, query or credentials), e.g. ${url.origin}.`,
+      `--base-url ${shown} must be an origin only (no path, query or credentials), e.g. ${url.origin}.`,
     );
   }
   return url;
+}
+
+/**
+ * A URL from the command line as a message may show it: whatever sits between `//` and `@` (a user and
+ * password) replaced, the rest cut and escaped. Used for every URL-ish flag, even unparseable ones.
+ */
+export function shownUrl(raw: string, quoted = false): string {
+  const redacted = raw.replace(/^([^/?#]*\/\/)[^/?#]*@/, "$1<credentials removed>@");
+  return quoted ? showValue(redacted) : cutText(redacted);
 }
 
 function parseOrigin(option: string, raw: string): string {
@@ -181,14 +220,14 @@ function parseOrigin(option: string, raw: string): string {
     // reported below with the same message as a URL that has a path
   }
   throw new SmokeUsageError(
-    `${option} ${JSON.stringify(raw)} is not an origin; pass scheme://host[:port], e.g. https://app.example.com.`,
+    `${option} ${shownUrl(raw, true)} is not an origin; pass scheme://host[:port], e.g. https://app.example.com.`,
   );
 }
 
 function parsePath(option: string, raw: string): string {
   if (!raw.startsWith("/") || raw.startsWith("//")) {
     throw new SmokeUsageError(
-      `${option} ${JSON.stringify(raw)} must be an absolute path such as /auth/callback.`,
+      `${option} ${showValue(raw)} must be an absolute path such as /auth/callback.`,
     );
   }
   return raw;
@@ -198,7 +237,7 @@ function positiveInteger(option: string, raw: string | undefined, fallback: numb
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) <= 0) {
     throw new SmokeUsageError(
-      `${option} ${JSON.stringify(raw)} must be a positive whole number, e.g. ${option} ${fallback}.`,
+      `${option} ${showValue(raw)} must be a positive whole number, e.g. ${option} ${fallback}.`,
     );
   }
   return Number(raw);
@@ -209,7 +248,7 @@ function readCa(file: string): Buffer {
     return fs.readFileSync(file);
   } catch (error) {
     throw new SmokeUsageError(
-      `--ca ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass a PEM CA bundle.`,
+      `--ca ${cutText(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass a PEM CA bundle.`,
     );
   }
 }
@@ -220,7 +259,7 @@ function parseConnectTo(entries: readonly string[]): Map<string, { host: string;
     const match = /^([^:\s]+):(\d{1,5}):([^:\s]+):(\d{1,5})$/.exec(entry);
     if (!match) {
       throw new SmokeUsageError(
-        `--connect-to ${JSON.stringify(entry)} must be HOST:PORT:ADDRESS:PORT, e.g. staging.app.example.com:443:127.0.0.1:8443.`,
+        `--connect-to ${showValue(entry)} must be HOST:PORT:ADDRESS:PORT, e.g. staging.app.example.com:443:127.0.0.1:8443.`,
       );
     }
     map.set(`${match[1].toLowerCase()}:${match[2]}`, { host: match[3], port: Number(match[4]) });

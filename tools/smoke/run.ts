@@ -7,7 +7,7 @@ import { inspectCertificate, request, type TransportOptions } from "./transport"
  * requests skip verification so each later check still reports its own concern instead of the same
  * TLS error eight times.
  */
-export async function probe(options: SmokeOptions): Promise<Probes> {
+export async function probe(options: SmokeOptions & Pick<TransportOptions, "signal">): Promise<Probes> {
   const transport: TransportOptions = options;
   const at = (path: string, protocol = "https:") => {
     const url = new URL(path, options.baseUrl);
@@ -54,7 +54,7 @@ export async function probe(options: SmokeOptions): Promise<Probes> {
   };
 }
 
-export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
+export async function runSmoke(options: SmokeOptions & Pick<TransportOptions, "signal">): Promise<CheckResult[]> {
   const results = judge(await probe(options), options);
   if (!results.find((r) => r.name === "tls-certificate")?.ok) {
     // The redirect check speaks plain HTTP, so only the HTTPS checks that ran carry the caveat.
@@ -75,14 +75,23 @@ export async function runSmokeUntilPass(
   options: SmokeOptions,
   onRetry: (failed: readonly CheckResult[], secondsLeft: number) => void = () => undefined,
 ): Promise<CheckResult[]> {
-  const deadline = Date.now() + options.waitSeconds * 1000;
-  for (;;) {
-    const results = await runSmoke(options);
-    const failed = results.filter((r) => !r.ok && !r.skipped);
-    const secondsLeft = Math.floor((deadline - Date.now()) / 1000);
-    if (failed.length === 0 || secondsLeft < options.retryEverySeconds) return results;
-    onRetry(failed, secondsLeft);
-    await new Promise((resolve) => setTimeout(resolve, options.retryEverySeconds * 1000));
+  const started = Date.now();
+  const deadline = started + options.waitSeconds * 1000;
+  // The whole run's deadline: every open request ends when it passes, and no new attempt starts.
+  const runDeadline = started + options.deadlineSeconds * 1000;
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), options.deadlineSeconds * 1000);
+  try {
+    for (;;) {
+      const results = await runSmoke({ ...options, signal: stop.signal });
+      const failed = results.filter((r) => !r.ok && !r.skipped);
+      const secondsLeft = Math.floor((Math.min(deadline, runDeadline) - Date.now()) / 1000);
+      if (failed.length === 0 || stop.signal.aborted || secondsLeft < options.retryEverySeconds) return results;
+      onRetry(failed, secondsLeft);
+      await new Promise((resolve) => setTimeout(resolve, options.retryEverySeconds * 1000));
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -26,7 +26,28 @@ export interface CertificateObservation {
   readonly validTo?: string;
 }
 
-export type TransportOptions = Pick<SmokeOptions, "ca" | "timeoutMs" | "connectTo">;
+export type TransportOptions = Pick<SmokeOptions, "ca" | "timeoutMs" | "connectTo"> &
+  Partial<Pick<SmokeOptions, "checkDeadlineSeconds">> & {
+    /** Aborted when the whole run's deadline passes: every request still open ends at once. */
+    readonly signal?: AbortSignal;
+  };
+
+/**
+ * Ends `stop` after the check deadline, or when the run's signal aborts, whichever comes first; the
+ * returned function cancels both. `--timeout` is an idle timeout only, so without this a server that
+ * trickles one byte a second keeps a request (and the run) open for ever.
+ */
+function deadlines(options: TransportOptions, stop: (error: Error) => void): () => void {
+  const seconds = options.checkDeadlineSeconds;
+  const timer = seconds === undefined ? undefined : setTimeout(() => stop(new Error(`no complete answer within ${seconds} s (--check-deadline)`)), seconds * 1000);
+  const onAbort = () => stop(new Error("stopped: the run's deadline passed (--deadline)"));
+  if (options.signal?.aborted) queueMicrotask(onAbort);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  return () => {
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  };
+}
 
 /** Where to open the socket for `url`: its own host and port unless `--connect-to` maps them. */
 function endpoint(url: URL, options: TransportOptions): { host: string; port: number } {
@@ -62,19 +83,32 @@ export function request(spec: RequestSpec, options: TransportOptions): Promise<O
       : {}),
   };
   return new Promise((resolve) => {
-    const done = (observation: Omit<Observation, "method" | "url">) =>
+    let cancel = () => undefined as void;
+    // Why a deadline ended the request: Node reports only "aborted" on the response.
+    let stoppedBy: Error | undefined;
+    const done = (observation: Omit<Observation, "method" | "url">) => {
+      cancel();
       resolve({ method, url: url.toString(), ...observation });
+    };
     const req = (secure ? https : http).request(requestOptions, (res) => {
       res.resume();
       res.on("end", () => done({ status: res.statusCode, headers: res.headers }));
       res.on("error", (error) =>
-        done({ status: res.statusCode, headers: res.headers, error: error.message }),
+        done({ status: res.statusCode, headers: res.headers, error: (stoppedBy ?? error).message }),
       );
+      // Destroyed mid-body: Node may close the response without an error event.
+      res.on("close", () => {
+        if (!res.complete) done({ status: res.statusCode, headers: res.headers, error: (stoppedBy ?? new Error("the connection closed mid-answer")).message });
+      });
     });
     req.setTimeout(options.timeoutMs, () =>
       req.destroy(new Error(`no response within ${options.timeoutMs} ms`)),
     );
     req.on("error", (error) => done({ headers: {}, error: describeError(error, target) }));
+    cancel = deadlines(options, (error) => {
+      stoppedBy = error;
+      req.destroy(error);
+    });
     req.end();
   });
 }
@@ -99,7 +133,10 @@ export function inspectCertificate(
     socket.setTimeout(options.timeoutMs, () =>
       socket.destroy(new Error(`no TLS handshake within ${options.timeoutMs} ms`)),
     );
+    const cancel = deadlines(options, (error) => socket.destroy(error));
+    socket.once("close", cancel);
     socket.once("secureConnect", () => {
+      cancel();
       const cert = socket.getPeerCertificate();
       // Node reports a host-name mismatch only as a code; ask for the sentence that names the names.
       const hostError = cert.subject ? tls.checkServerIdentity(host, cert)?.message : undefined;
