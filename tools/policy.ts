@@ -15,6 +15,7 @@ import { PolicyConfigError, readPolicyConfigFile } from "./offline/policy-config
 import { countVerdicts, renderVerdicts, Style, styleFor } from "./offline/render";
 import type { StackSnapshot } from "./offline/snapshot";
 import { fromStackExport, StackExportError } from "./offline/stack-export";
+import { redactVerdicts, secretTexts } from "./offline/redact";
 import { EXIT, exitCode, UsageError } from "./preview";
 
 // One exit-code rule and one usage error for every CLI that runs the pack.
@@ -127,7 +128,7 @@ export async function runPolicy(opts: PolicyCliOptions, packServer?: LentPackSer
     try {
       for (const [result, snapshot] of snapshots) {
         try {
-          result.verdicts = await server.analyzeStack(snapshot, policyConfig, { providersInStack: opts.providersInStack });
+          result.verdicts = redactVerdicts(await server.analyzeStack(snapshot, policyConfig, { providersInStack: opts.providersInStack }), secretTexts([snapshot]));
         } catch (e) {
           result.error = packError(e);
         }

@@ -17,6 +17,8 @@ import { countVerdicts, renderPlan, renderPlanSummary, renderVerdicts, sectionVe
 import { randomSeed } from "./offline/provider-model/seeded";
 import { DEFAULT_SCENARIO } from "./offline/engine";
 import { SCENARIOS, type Scenario, type StackSnapshot } from "./offline/snapshot";
+import { maskSecrets, redactText, redactVerdicts, secretTexts } from "./offline/redact";
+import { crossStackVerdicts } from "./offline/cross-stack";
 
 const USAGE = `usage: npm run preview -- (--stack NAME | --all) [--json] [--policy-pack DIR]
          [--policy-pack-config FILE] [--stack-file FILE] [--root DIR] [--no-policy] [--typecheck-pack] [--verbose]
@@ -176,9 +178,11 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
         if (!result.snapshot) continue;
         progress.set(result.stack, "checking policies");
         try {
-          result.verdicts = await server.analyzeStack(result.snapshot, policyConfig);
+          // The pack cannot see Pulumi's secret marker; what it prints is cut here (tools/offline/redact.ts).
+          result.verdicts = redactVerdicts(await server.analyzeStack(result.snapshot, policyConfig), secretTexts([result.snapshot]));
         } catch (e) {
-          result.error = describeError(e);
+          const error = describeError(e);
+          result.error = { ...error, message: redactText(error.message, secretTexts([result.snapshot])) };
         }
       }
     } catch (e) {
@@ -186,6 +190,12 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
     } finally {
       if (!services.packServer) await server?.close();
     }
+  }
+  // Seen together, the stacks can be checked for a secret they share (the pack sees one at a time).
+  const checked = results.filter((r) => r.snapshot && r.verdicts);
+  if (checked.length > 1) {
+    const cross = crossStackVerdicts(checked.map((r) => r.snapshot as StackSnapshot));
+    for (const r of checked) r.verdicts = [...(r.verdicts ?? []), ...(cross.get(r.stack) ?? [])];
   }
   for (const result of results) progress.done(result.stack);
   progress.stop();
@@ -226,8 +236,9 @@ export function toJson(results: readonly StackResult[]): unknown {
         project: r.snapshot?.project,
         scenario: r.snapshot?.scenario,
         seed: r.snapshot?.seed,
-        resources: r.snapshot?.resources ?? [],
-        outputs: r.snapshot?.outputs ?? {},
+        // Secret-marked values keep their marker and lose their content: `--json` is printed too.
+        resources: maskSecrets(r.snapshot?.resources ?? []),
+        outputs: maskSecrets(r.snapshot?.outputs ?? {}),
         notes: r.snapshot?.notes ?? [],
         verdicts: r.verdicts ?? [],
         summary: {

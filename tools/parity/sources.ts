@@ -7,6 +7,8 @@ import type { Options } from "./options";
 import { ParityReport, ReportSource, buildReport, resourcesInBoth } from "./report-model";
 import { SecretMasker } from "./secrets";
 import { readStackExport } from "./stack-export";
+import { scanSharedSecrets } from "../../policy/shared-secrets";
+import { scanSnapshots } from "../offline/cross-stack";
 
 /**
  * Where the two stacks come from (this repo's programs run offline, or two export files) and the
@@ -42,7 +44,9 @@ export async function buildParityReport(options: Options, root: string): Promise
       production: { stack: production.stack, file: options.productionFile },
     };
     checkScope(known, knownFile(options, root), staging.resources, production.resources);
-    return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources));
+    // Secrets are masked by one per-run key on the way in: equal secrets have equal fingerprints.
+    const secrets = scanSharedSecrets(staging.resources, production.resources, { isEncrypted: (t) => masker.isEncrypted(t) });
+    return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources), secrets);
   }
   return programReport(await collectPair(options.stagingStack, options.productionStack, root, { scenario: options.scenario, seed: options.seed }), known, undefined, knownFile(options, root));
 }
@@ -59,7 +63,8 @@ export function programReport(pair: OfflinePair, known: KnownDifference[], maske
   const staging = toComparable(pair.staging, masker);
   const production = toComparable(pair.production, masker);
   checkScope(known, file, staging, production);
-  return buildReport(source, compareStacks(staging, production, known), resourcesInBoth(staging, production));
+  // Compared in the clear, in memory: the offline snapshots' generated values need the plaintext to be told apart.
+  return buildReport(source, compareStacks(staging, production, known), resourcesInBoth(staging, production), scanSnapshots(pair.staging, pair.production));
 }
 
 function knownFile(options: Options, root: string): string {
