@@ -121,9 +121,10 @@ export function sharedSecretMessage(s: SharedSecret, stagingStack = "staging", p
 }
 
 /** The texts of what the provider computed for each resource (outputs not among its inputs). */
-export function generatedTexts(resources: readonly { readonly inputs: Record<string, unknown>; readonly outputs: Record<string, unknown> }[], minLength = 8): Set<string> {
+export function generatedTexts(resources: readonly { readonly inputs: Record<string, unknown>; readonly outputs: Record<string, unknown>; readonly custom?: boolean }[], minLength = 8): Set<string> {
   const out = new Set<string>();
-  for (const r of resources) {
+  // A component's (and the stack's) outputs are the program's own values, not the provider's.
+  for (const r of resources.filter((x) => x.custom !== false)) {
     const declared = new Set([...flatten(untag(r.inputs) as Record<string, unknown>).values()].map((v) => JSON.stringify(v)));
     for (const v of flatten(untag(r.outputs) as Record<string, unknown>).values()) {
       if (typeof v === "string" && v.length >= minLength && !declared.has(JSON.stringify(v))) out.add(v);
