@@ -1,5 +1,5 @@
 import { envPathOf, isSecretEnv, resourceKey } from "./contract";
-import { flatten } from "./flatten";
+import { flatten, isPulumiSecret } from "./flatten";
 
 /**
  * "Nothing secret is shared between stacks", checked where both stacks are seen: the pack sees one
@@ -12,8 +12,6 @@ import { flatten } from "./flatten";
  * property paths, never the value, nor any hash of it.
  */
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 /** Marks a secret's text inside flatten's output, so its path is known and its content kept for the comparison. */
 const SENTINEL = "\u0000secret\u0000";
 /** The property names that say "credential" when no marker does. */
@@ -141,13 +139,9 @@ function lastName(path: string): string {
   return path.split(/[.[\]"=]+/).filter(Boolean).pop() ?? path;
 }
 
-function isMarked(v: unknown): v is { value: unknown } {
-  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
-}
-
 /** Secret markers replaced by a tagged text holding the secret's content. */
 function tagSecrets(v: unknown): unknown {
-  if (isMarked(v)) return SENTINEL + (typeof untag(v.value) === "string" ? (untag(v.value) as string) : JSON.stringify(untag(v.value)));
+  if (isPulumiSecret(v)) return SENTINEL + (typeof untag(v.value) === "string" ? (untag(v.value) as string) : JSON.stringify(untag(v.value)));
   if (Array.isArray(v)) return v.map(tagSecrets);
   if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, tagSecrets(x)]));
   return v;
@@ -155,7 +149,7 @@ function tagSecrets(v: unknown): unknown {
 
 /** Secret markers replaced by their content. */
 function untag(v: unknown): unknown {
-  if (isMarked(v)) return untag(v.value);
+  if (isPulumiSecret(v)) return untag(v.value);
   if (Array.isArray(v)) return v.map(untag);
   if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, untag(x)]));
   return v;
