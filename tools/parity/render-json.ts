@@ -17,8 +17,8 @@ export function renderJson(report: ParityReport): string {
     resources: report.resources,
     presence: report.presence,
     env: report.env,
-    // Places only: a shared secret's value, or any hash of it, is never written.
-    secrets: { shared: report.secrets.shared, compared: report.secrets.compared, unproven: report.secrets.unproven },
+    // Places and messages only: a shared secret's value, or any hash of it, is never written.
+    secrets: report.secrets,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
