@@ -1,4 +1,4 @@
-import { classify, envPathOf, PropertyClass, resourceKey } from "./contract";
+import { classify, envPathOf, isSecretEnv, PropertyClass, resourceKey } from "./contract";
 import { flatten, isEmptyLeaf, SECRET_SHOWN, UNKNOWN_VALUE } from "./flatten";
 import { elementsOf, missingElement } from "./elements";
 import { declaresEnv, declaresPresence, declaresProperty, KnownDifference } from "./known-differences";
@@ -152,7 +152,9 @@ export function printStack(
         continue;
       }
       const service = envPath.container === undefined ? key.split("::").pop() ?? key : `${key.split("::").pop()}/${envPath.container}`;
-      (env[service] ??= {})[envPath.key] = { value: envPath.secret ? SECRET_SHOWN : normalize(leaf, identity), secret: envPath.secret };
+      // A credential in a plain env var (by its key, or a URL with a password) is as secret as an ECS secret.
+      const secret = envPath.secret || leaf === SECRET_SHOWN || isSecretEnv(envPath.key, leaf);
+      (env[service] ??= {})[envPath.key] = { value: secret ? SECRET_SHOWN : normalize(leaf, identity), secret };
     }
     // Only the lock records them; a print compared with another program's print never needs them.
     const defaults = !opts.providerDefaults || r.custom === false || !r.providerDefaults ? undefined : defaultsPrint(r.providerDefaults, properties, identity);
@@ -345,7 +347,8 @@ function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDiffer
         out.push({ service, key, ...shown, secret, class: d ? "declared" : "divergent", ...(d ? { declaredBy: d.id } : {}), ...(element ? { element } : {}) });
         continue;
       }
-      const cls = judge(classify(s.type, path), sv.value, pv.value);
+      // A secret is this stack's own value on either side (the lock records none): never compared.
+      const cls = sv.secret || pv.secret ? "identity" : judge(classify(s.type, path), sv.value, pv.value);
       const d = cls === "divergent" ? declaresEnv(known, key) : undefined;
       out.push({ service, key, ...shown, secret, class: d ? "declared" : cls, ...(d ? { declaredBy: d.id } : {}) });
     }

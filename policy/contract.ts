@@ -53,8 +53,28 @@ export function envPathOf(propertyPath: string): EnvPath | undefined {
   return { container: m[1], key: m[3], secret: m[2] === "secrets" };
 }
 
+/**
+ * Env var keys that name a credential: the last word of the key says what the value is
+ * (`WORDPRESS_DB_PASSWORD`, `API_KEY`, `JWT_SECRET`, `AUTH_TOKEN`, `AWS_SECRET_ACCESS_KEY`,
+ * `SECRET_KEY_BASE`). Its value is this stack's own secret: never structural, never shown.
+ * Not credentials, by the same rule: a key's *identifier* or *location* (`AWS_ACCESS_KEY_ID`,
+ * `KMS_KEY_ARN`, `JWT_SECRET_NAME`, `DATABASE_PASSWORD_FILE`), a *public* key (`JWT_PUBLIC_KEY`),
+ * and settings about credentials (`PASSWORD_MIN_LENGTH`, `TOKEN_TTL_SECONDS`): those stay
+ * structural, so staging keeps production's rules about them.
+ */
+const SECRET_ENV = /(^|_)(PASSWORD|PASSWD|PWD|PASSPHRASE|SECRET|SECRETS|TOKEN|KEY|APIKEY|PRIVATE_KEY|CREDENTIALS?|SECRET_KEY_BASE)$/;
+const PUBLIC_KEY_ENV = /(^|_)PUBLIC_KEY$/;
+/** A URL with a password in it (`postgres://app:hunter2@db:5432/app`) is a credential whatever its key says. */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+
+/** Whether an env var holds a credential, by its key (see SECRET_ENV) or by a password in a URL value. */
+export function isSecretEnv(key: string, value?: unknown): boolean {
+  if (SECRET_ENV.test(key) && !PUBLIC_KEY_ENV.test(key)) return true;
+  return typeof value === "string" && URL_WITH_PASSWORD.test(value);
+}
+
 function classifyEnv(env: EnvPath): PropertyClass {
-  if (env.secret || IDENTITY_ENV.test(env.key)) return "identity";
+  if (env.secret || IDENTITY_ENV.test(env.key) || isSecretEnv(env.key)) return "identity";
   if (SIMULATED_ENV.test(env.key)) return "simulated";
   if (SIZING_ENV.test(env.key)) return "sizing";
   return "structural";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { checkDeclarationScope, DEFAULT_KNOWN_DIFFERENCES_FILE, KnownDifference, loadKnownDifferences, ScopedResource } from "./known-differences";
-import { DEFAULT_LOCK_FILE, ParityLock, readLock } from "./lock";
+import { checkDeclarationScope, DEFAULT_KNOWN_DIFFERENCES_FILE, KnownDifference, loadKnownDifferences, scopeOf } from "./known-differences";
+import { DEFAULT_LOCK_FILE, lockPrints, ParityLock, readLock } from "./lock";
 import { ParityFilesConfig } from "./config";
 import { showValue } from "./show-value";
 
@@ -76,11 +76,7 @@ export function lockFor(config: ParityFilesConfig): ParityLock {
 export function knownDifferencesFor(config: ParityFilesConfig): KnownDifference[] {
   const file = projectFile("knownDifferencesFile", config.knownDifferencesFile, DEFAULT_KNOWN_DIFFERENCES_FILE);
   const entry = cache.get(file) ?? {};
-  entry.known ??= readingFile(() => checkDeclarationScope(loadKnownDifferences(file), lockedScope(lockFor(config)), file));
+  entry.known ??= readingFile(() => checkDeclarationScope(loadKnownDifferences(file), scopeOf(lockPrints(lockFor(config)).values()), file));
   cache.set(file, entry);
   return entry.known;
-}
-
-function lockedScope(lock: ParityLock): ScopedResource[] {
-  return Object.entries(lock.resources).map(([key, r]) => ({ key, type: r.type, paths: Object.keys(r.properties) }));
 }

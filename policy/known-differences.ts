@@ -137,27 +137,44 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
  */
 const SECURITY: readonly { readonly what: string; readonly path: RegExp }[] = [
   { what: "an auth flow or sign-in rule", path: /(AuthFlows|Oauth|callbackUrls|logoutUrls|IdentityProviders|(^|\.)mfa|Mfa|passwordPolicy|UserExistence|accountRecovery|[tT]okenValidity)/ },
-  { what: "encryption", path: /(encrypt|Encrypt|kms|Kms|(^|\.)sse|sseAlgorithm)/ },
-  { what: "public access", path: /(public|Public|(^|\.)acl\b|Acls?\b)/ },
-  { what: "TLS", path: /(ssl|Ssl|tls|Tls|certificate|Certificate|SecureTransport|(^|\.)protocol|Protocol|hsts|redirect)/ },
-  { what: "IAM", path: /(^|\.)(policy|assumeRolePolicy|managedPolicyArns|inlinePolic(y|ies))(\.|\[|$)/ },
+  // `Sse` and `SSE` inside a name (`sqsManagedSseEnabled`), never a bare `sse` inside a word (`addresses`).
+  { what: "encryption", path: /(encrypt|Encrypt|kms|Kms|KMS|(^|[.[_-])sse|Sse|SSE|customerMasterKey|[cC]mk)/ },
+  { what: "public access", path: /(public|Public|(^|\.)acl\b|Acls?\b|[oO]wnershipControls|objectOwnership)/ },
+  { what: "TLS", path: /(ssl|Ssl|SSL|tls|Tls|TLS|https|Https|HTTPS|certificate|Certificate|SecureTransport|(^|\.)protocol|Protocol|hsts|Hsts|redirect|[iI]nsecure|(^|\.)enforce|Enforce)/ },
+  { what: "IAM", path: /(^|\.)(policy|assumeRolePolicy|managedPolicyArns|inlinePolic(y|ies)|policyArn|permissionsBoundary)(\.|\[|$)/ },
 ];
-/** Types whose every property is security: IAM and access rules. */
-const SECURITY_TYPES = /^aws:(iam\/|s3\/bucketPolicy:|s3\/bucketPublicAccessBlock:|kms\/|ec2\/securityGroup|vpc\/securityGroup)/;
-/** Env keys that carry a security rule (cookies, proxies, CORS, HSTS). */
-const SECURITY_ENV = /(COOKIE|SECURE|TRUST_PROXY|CORS|HSTS|TLS|SSL|AUTH)/;
+/** Types whose every property is security: IAM, key and access rules, network filters. */
+const SECURITY_TYPES = /^aws:(iam\/|kms\/|s3\/(bucketPolicy|bucketPublicAccessBlock|bucketAcl|bucketOwnershipControls|accountPublicAccessBlock)\w*:|ec2\/(securityGroup|networkAcl)|vpc\/securityGroup|lambda\/permission:|(sqs\/queue|sns\/topic|secretsmanager\/secret|ecr\/repository)Policy:|wafv2\/)/;
+/** Env keys that carry a security rule (cookies, proxies, CORS, HSTS, TLS to the database, auth). */
+const SECURITY_ENV = /(COOKIE|SECURE|TRUST_PROXY|CORS|HSTS|TLS|SSL|HTTPS|AUTH|CSRF|CSP|SAMESITE|ENCRYPT|VERIFY|REJECT_UNAUTHORIZED)/;
 /** Sample paths per kind, so a pattern is judged even without a lock to match it against. */
 const SECURITY_SAMPLES = [
   "explicitAuthFlows", "allowedOauthFlows", "callbackUrls", "mfaConfiguration", "storageEncrypted", "kmsKeyId",
-  "rule.applyServerSideEncryptionByDefault.sseAlgorithm", "blockPublicAcls", "publiclyAccessible", "sslPolicy",
-  "parameters[name=rds.force_ssl].value", "protocol", "policy", "assumeRolePolicy", "managedPolicyArns",
+  "rule.applyServerSideEncryptionByDefault.sseAlgorithm", "sqsManagedSseEnabled", "kmsMasterKeyId", "blockPublicAcls",
+  "publiclyAccessible", "sslPolicy", "requireTls", "parameters[name=rds.force_ssl].value", "protocol", "policy",
+  "assumeRolePolicy", "managedPolicyArns", "permissionsBoundary",
 ];
+/** Sample keys of every security type, so a resource pattern reaching one is refused on its face. */
+const SECURITY_TYPE_SAMPLES = [
+  "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/user:User", "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:kms/key:Key", "aws:kms/grant:Grant", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/securityGroupRule:SecurityGroupRule",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:lambda/permission:Permission",
+].flatMap((type) => [type, `${type}::sample`, `parity:components:Sample$${type}::sample`]);
+/** Sample env keys that carry a security rule, matched against env patterns. */
+const SECURITY_ENV_SAMPLES = ["COOKIE_SECURE", "COOKIE_SAMESITE", "TRUST_PROXY", "CORS_ORIGINS", "HSTS_MAX_AGE", "DATABASE_SSLMODE", "PGSSLMODE", "NODE_TLS_REJECT_UNAUTHORIZED", "AUTH_CALLBACK_PATH"];
 /** A declaration whose properties reach more resources than this is a blanket, not an exception. */
 export const MAX_RESOURCES_PER_DECLARATION = 6;
+/**
+ * A declaration of one-stack resources covers whole resources, so it may reach more of them than a
+ * property declaration (staging's seeded accounts are ten: users, memberships, passwords, their
+ * secret), but not an unbounded set: past this it is a second platform, not an exception.
+ */
+export const MAX_ONE_STACK_RESOURCES_PER_DECLARATION = 12;
 
 /** Why a property path is security-relevant, or undefined when it is not. */
 export function securityKind(propertyPath: string, type = ""): string | undefined {
-  if (SECURITY_TYPES.test(type)) return "IAM or access rules";
+  if (isSecurityType(type)) return "IAM or access rules";
   return SECURITY.find((k) => k.path.test(propertyPath))?.what;
 }
 
@@ -189,9 +206,24 @@ function boundProblems(e: Record<string, unknown>, name: string): string[] {
   return problems;
 }
 
+/** Whether every property of a resource type is security (IAM, KMS, bucket policies, security groups…). */
+export function isSecurityType(type: string): boolean {
+  return SECURITY_TYPES.test(type);
+}
+
+/** Whether an env var key carries a security setting, which must match production in every stack. */
+export function isSecurityEnv(key: string): boolean {
+  return SECURITY_ENV.test(key);
+}
+
 /** A pattern with nothing literal in it (`*`, `**`) names nothing. */
 function namesNothing(pattern: string): boolean {
   return pattern.replace(/\*/g, "").trim() === "";
+}
+
+/** A resource pattern whose only literals are the key's separators (`*:*`, `*::*`, `*$*`) names nothing either. */
+function namesNoResource(pattern: string): boolean {
+  return pattern.replace(/[*:/$\s]/g, "") === "";
 }
 
 /** Problems a declaration has on its face, before it meets any resource. */
@@ -204,7 +236,7 @@ function scopeProblems(e: Record<string, unknown>, name: string): string[] {
     env: ["env var", "`PAYMENTS_MODE`"],
   };
   for (const [field, [kind, example]] of Object.entries(kinds)) {
-    for (const pattern of list(field).filter(namesNothing)) {
+    for (const pattern of list(field).filter(field === "resources" ? namesNoResource : namesNothing)) {
       problems.push(`${name}: \`${field}\` pattern ${showValue(pattern, 40)} matches every ${kind}. Fix: name the ${kind === "property" ? "properties" : `${kind}s`} that differ (e.g. ${example}).`);
     }
   }
@@ -215,8 +247,13 @@ function scopeProblems(e: Record<string, unknown>, name: string): string[] {
     const sample = SECURITY_SAMPLES.find((p) => globMatches(pattern, p));
     if (sample) problems.push(`${name}: \`properties\` pattern ${showValue(pattern, 40)} covers ${securityKind(sample)} (\`${sample}\`), which must match production in every stack. Fix: name only the non-security properties that differ; make staging as secure as production.`);
   }
-  for (const pattern of list("env")) {
-    if (SECURITY_ENV.test(pattern)) problems.push(`${name}: \`env\` pattern ${showValue(pattern, 40)} covers a security setting, which must match production in every stack. Fix: give staging production's value.`);
+  for (const pattern of list("resources").filter((p) => !namesNoResource(p))) {
+    const sample = SECURITY_TYPE_SAMPLES.find((k) => globMatches(pattern, k));
+    if (sample) problems.push(`${name}: \`resources\` pattern ${showValue(pattern, 40)} reaches resources of a security type (\`${sample.split("::")[0].split("$").pop()}\`): IAM, KMS, bucket policies and security groups must match production in every stack. Fix: name the resources that differ by their logical names (e.g. \`auth-seed-*\`).`);
+  }
+  for (const pattern of list("env").filter((p) => !namesNothing(p))) {
+    const sample = SECURITY_ENV_SAMPLES.find((k) => globMatches(pattern, k));
+    if (isSecurityEnv(pattern) || sample) problems.push(`${name}: \`env\` pattern ${showValue(pattern, 40)} covers a security setting${sample && !isSecurityEnv(pattern) ? ` (\`${sample}\`)` : ""}, which must match production in every stack. Fix: give staging production's value.`);
   }
   return problems;
 }
@@ -226,6 +263,13 @@ export interface ScopedResource {
   readonly key: string;
   readonly type: string;
   readonly paths: readonly string[];
+  /** The env var keys of the resource's services (task definitions, functions). */
+  readonly env?: readonly string[];
+}
+
+/** The scope check's view of prints (a stack's, or the lock's): keys, types, property paths, env keys. */
+export function scopeOf(prints: Iterable<{ readonly key: string; readonly type: string; readonly properties: Readonly<Record<string, unknown>>; readonly env: Readonly<Record<string, Readonly<Record<string, unknown>>>> }>): ScopedResource[] {
+  return [...prints].map((p) => ({ key: p.key, type: p.type, paths: Object.keys(p.properties), env: [...new Set(Object.values(p.env).flatMap((vars) => Object.keys(vars)))].sort() }));
 }
 
 /** What one declaration covers in a stack: resource key → the property paths it excuses. */
@@ -240,24 +284,48 @@ export function coverageOf(d: KnownDifference, resources: readonly ScopedResourc
 }
 
 /**
- * Checks each declaration against real resources (production's, from the lock): it may not excuse a
- * security-relevant property, nor structural properties of more than a few resources.
+ * What each declaration really reaches among real resources (production's from the lock, or the stack
+ * under preview, which alone knows staging's extra resources): never a security-relevant property, a
+ * resource of a security type, or an env key carrying a security rule, and never a blanket. The pack
+ * and `npm run parity` both judge declarations here, by what their patterns match.
  */
-export function checkDeclarationScope(known: readonly KnownDifference[], resources: readonly ScopedResource[], file: string): KnownDifference[] {
+export function declarationScopeProblems(known: readonly KnownDifference[], resources: readonly ScopedResource[]): string[] {
   const problems: string[] = [];
   const types = new Map(resources.map((r) => [r.key, r.type]));
   for (const d of known) {
-    if (!d.properties) continue;
     const covered = coverageOf(d, resources);
-    for (const [key, paths] of covered) {
-      const hit = paths.map((p) => ({ p, kind: securityKind(p, types.get(key)) })).find((x) => x.kind);
-      if (hit) problems.push(`\`${d.id}\`: covers \`${hit.p}\` of \`${key}\`, which is ${hit.kind}: security settings must match production in every stack. Fix: narrow \`resources\`/\`properties\` to what really differs.`);
+    if (d.properties) {
+      for (const [key, paths] of covered) {
+        const hit = paths.map((p) => ({ p, kind: securityKind(p, types.get(key)) })).find((x) => x.kind);
+        if (hit) problems.push(`\`${d.id}\`: covers \`${hit.p}\` of \`${key}\`, which is ${hit.kind}: security settings must match production in every stack. Fix: narrow \`resources\`/\`properties\` to what really differs.`);
+      }
+      if (covered.size > MAX_RESOURCES_PER_DECLARATION) {
+        problems.push(`\`${d.id}\`: covers structural properties of ${covered.size} resources (${shortNames(covered.keys())}), more than ${MAX_RESOURCES_PER_DECLARATION}: a blanket exception hides real drift. Fix: name the resources and properties that differ.`);
+      }
+    } else if (d.onlyIn !== undefined) {
+      for (const key of [...covered.keys()].filter((k) => isSecurityType(types.get(k) ?? ""))) {
+        problems.push(`\`${d.id}\`: declares \`${key}\` (${types.get(key)}) as existing only in ${d.onlyIn}, and a resource of a security type (IAM, KMS, bucket policy, security group) must match production in every stack. Fix: narrow \`resources\` to the resources that really exist in one stack only, and build this one as production does.`);
+      }
+      if (covered.size > MAX_ONE_STACK_RESOURCES_PER_DECLARATION) {
+        problems.push(`\`${d.id}\`: declares ${covered.size} resources (${shortNames(covered.keys())}) as existing only in ${d.onlyIn}, more than ${MAX_ONE_STACK_RESOURCES_PER_DECLARATION}: a blanket exception hides real drift. Fix: name the resources that exist in one stack only.`);
+      }
     }
-    if (covered.size > MAX_RESOURCES_PER_DECLARATION) {
-      const names = [...covered.keys()].map((k) => k.split("::").pop());
-      problems.push(`\`${d.id}\`: covers structural properties of ${covered.size} resources (${names.slice(0, 4).join(", ")}, …), more than ${MAX_RESOURCES_PER_DECLARATION}: a blanket exception hides real drift. Fix: name the resources and properties that differ.`);
+    const keys = [...new Set(resources.flatMap((r) => r.env ?? []))].sort();
+    for (const key of keys.filter((k) => isSecurityEnv(k) && d.env?.some((p) => globMatches(p, k)))) {
+      problems.push(`\`${d.id}\`: \`env\` pattern ${JSON.stringify(d.env?.find((p) => globMatches(p, key)))} matches \`${key}\`, a security setting, which must match production in every stack. Fix: name only the env keys that really differ; give staging production's \`${key}\`.`);
     }
   }
+  return problems;
+}
+
+function shortNames(keys: Iterable<string>): string {
+  const names = [...keys].map((k) => k.split("::").pop());
+  return `${names.slice(0, 4).join(", ")}${names.length > 4 ? ", …" : ""}`;
+}
+
+/** The declarations, if each passes declarationScopeProblems against `resources`; else one error listing every problem. */
+export function checkDeclarationScope(known: readonly KnownDifference[], resources: readonly ScopedResource[], file: string): KnownDifference[] {
+  const problems = declarationScopeProblems(known, resources);
   if (problems.length > 0) {
     throw new Error(`${file} has ${problems.length} declaration${problems.length === 1 ? "" : "s"} too broad to accept:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
@@ -316,15 +384,20 @@ function coversResource(d: KnownDifference, key: string, type: string): boolean 
 
 /** The entry declaring that a resource exists only in `side`. */
 export function declaresPresence(known: readonly KnownDifference[], key: string, type: string, side: "staging" | "production"): KnownDifference | undefined {
+  // A security resource in one stack only is never excused, whatever a pattern matches.
+  if (isSecurityType(type)) return undefined;
   return known.find((d) => d.onlyIn === side && d.resources !== undefined && coversResource(d, key, type));
 }
 
 /** The entry declaring that a property of a resource may differ. */
 export function declaresProperty(known: readonly KnownDifference[], key: string, type: string, propertyPath: string): KnownDifference | undefined {
+  if (securityKind(propertyPath, type)) return undefined;
   return known.find((d) => d.properties?.some((p) => globMatches(p, propertyPath)) && coversResource(d, key, type));
 }
 
 /** The entry declaring that an env var's value may differ (or that the key exists in one stack only). */
 export function declaresEnv(known: readonly KnownDifference[], key: string, onlyIn?: "staging" | "production"): KnownDifference | undefined {
+  // Judged by the key the pattern matched, not by the pattern's text: `DATABASE_*` never excuses `DATABASE_SSLMODE`.
+  if (isSecurityEnv(key)) return undefined;
   return known.find((d) => d.env?.some((p) => globMatches(p, key)) && (onlyIn === undefined || d.onlyIn === onlyIn));
 }

@@ -4,6 +4,7 @@ import { comparePrints, ElementDiff, EnvDiff, PresenceDiff, printStack, Property
 import { pathWithin } from "./elements";
 import { declaredDifferencesSchema, DeclaredDifferencesConfig, stackParitySchema, StackParityConfig } from "./config";
 import { knownDifferencesFor, lockFor } from "./files";
+import { declarationScopeProblems, scopeOf } from "./known-differences";
 import { lockPrints } from "./lock";
 import { comparable, describeResource, providerEnvironment, stackEnvironment } from "./resources";
 
@@ -29,6 +30,8 @@ const DECLARE = "or, if the difference is deliberate, declare it in known-differ
 
 interface Comparison {
   readonly cmp: StackComparison;
+  /** What the declarations reach in this stack that they may not (see declarationScopeProblems). */
+  readonly scopeProblems: readonly string[];
   readonly isProduction: boolean;
   readonly urnOf: (key: string) => string | undefined;
 }
@@ -37,10 +40,13 @@ function compareWithLock(resources: PolicyResource[], config: StackParityConfig)
   const lock = lockFor(config);
   const known = knownDifferencesFor(config);
   const stack = comparable(resources);
-  const cmp = comparePrints(printStack(stack), lockPrints(lock), known);
+  const prints = printStack(stack);
+  const cmp = comparePrints(prints, lockPrints(lock), known);
+  // The lock knows production's resources only; a staging-only resource is judged here, in its stack.
+  const scopeProblems = declarationScopeProblems(known, scopeOf(prints.values()));
   const urns = new Map(stack.map((r) => [r.urn.split("::").slice(2).join("::"), r.urn]));
   const environment = stackEnvironment(resources);
-  return { cmp, isProduction: environment !== undefined && environment === lock.production.environment, urnOf: (k) => urns.get(k) };
+  return { cmp, scopeProblems, isProduction: environment !== undefined && environment === lock.production.environment, urnOf: (k) => urns.get(k) };
 }
 
 
@@ -136,6 +142,7 @@ export function elementMessage(g: ElementGroup, isProduction: boolean): string {
 }
 
 function reportDivergences(c: Comparison, report: ReportViolation): void {
+  for (const p of c.scopeProblems) report(`known-differences.yaml declaration ${p}`);
   // Production is the lock's source: any difference from it means a stale lock, declared or not, so a
   // declaration (meant for staging) can never hide it.
   const diverges = (cls: string) => cls === "divergent" || (c.isProduction && cls === "declared");

@@ -16,6 +16,7 @@ import { countVerdicts, policyVerdict, renderVerdicts, Style, styleFor } from ".
 import type { StackSnapshot } from "./offline/snapshot";
 import { repositoryProject } from "./offline/export-reader";
 import { EmptyStackExportError, readStackExportFile, StackExportError } from "./offline/stack-export";
+import { redactVerdicts, secretTexts } from "./offline/redact";
 import { EXIT, exitCode, UsageError } from "./preview";
 import { stackNameProblems } from "./stack-names";
 
@@ -138,7 +139,7 @@ export async function runPolicy(opts: PolicyCliOptions, packServer?: LentPackSer
       for (const [result, snapshot] of snapshots) {
         try {
           // deploy.AnalyzeSnapshot: no ConfigureStack, remediations reported only, no deleteBeforeReplace.
-          result.verdicts = await server.analyzeStack(snapshot, policyConfig, { providersInStack: opts.providersInStack, mode: "state" });
+          result.verdicts = redactVerdicts(await server.analyzeStack(snapshot, policyConfig, { providersInStack: opts.providersInStack, mode: "state" }), secretTexts([snapshot]));
           result.downgrades = downgrades;
         } catch (e) {
           result.error = packError(e);

@@ -18,6 +18,8 @@ import { randomSeed } from "./offline/provider-model/seeded";
 import { DEFAULT_SCENARIO } from "./offline/engine";
 import { SCENARIOS, type Scenario, type StackSnapshot } from "./offline/snapshot";
 import { projectStacks, stackNameProblems } from "./stack-names";
+import { maskSecrets, redactText, redactVerdicts, secretTexts } from "./offline/redact";
+import { crossStackVerdicts } from "./offline/cross-stack";
 
 const USAGE = `usage: npm run preview -- (--stack NAME | --all) [--json] [--policy-pack DIR]
          [--policy-pack-config FILE] [--stack-file FILE] [--root DIR] [--no-policy] [--typecheck-pack] [--verbose]
@@ -191,15 +193,25 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
         server = await pack.server;
         if (!result.snapshot) return;
         progress.set(result.stack, "checking policies");
-        result.verdicts = await server.analyzeStack(result.snapshot, policyConfig, { stack: pack.identity });
+        // The pack cannot see Pulumi's secret marker; what it prints is cut here (tools/offline/redact.ts).
+        result.verdicts = redactVerdicts(await server.analyzeStack(result.snapshot, policyConfig, { stack: pack.identity }), secretTexts([result.snapshot]));
         result.downgrades = downgradedPolicies(await server.info(), policyConfig);
       } catch (e) {
-        result.error ??= describeError(e);
+        if (!result.error) {
+          const error = describeError(e);
+          result.error = result.snapshot ? { ...error, message: redactText(error.message, secretTexts([result.snapshot])) } : error;
+        }
       } finally {
         if (!services.packServer) await server?.close();
       }
     }),
   );
+  // Seen together, the stacks can be checked for a secret they share (the pack sees one at a time).
+  const checked = results.filter((r) => r.snapshot && r.verdicts);
+  if (checked.length > 1) {
+    const cross = crossStackVerdicts(checked.map((r) => r.snapshot as StackSnapshot));
+    for (const r of checked) r.verdicts = [...(r.verdicts ?? []), ...(cross.get(r.stack) ?? [])];
+  }
   for (const result of results) progress.done(result.stack);
   progress.stop();
   return results;
@@ -239,8 +251,9 @@ export function toJson(results: readonly StackResult[]): unknown {
         project: r.snapshot?.project,
         scenario: r.snapshot?.scenario,
         seed: r.snapshot?.seed,
-        resources: r.snapshot?.resources ?? [],
-        outputs: r.snapshot?.outputs ?? {},
+        // Secret-marked values keep their marker and lose their content: `--json` is printed too.
+        resources: maskSecrets(r.snapshot?.resources ?? []),
+        outputs: maskSecrets(r.snapshot?.outputs ?? {}),
         notes: r.snapshot?.notes ?? [],
         verdicts: r.verdicts ?? [],
         summary: {

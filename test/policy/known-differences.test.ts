@@ -154,7 +154,7 @@ describe("known differences: which entry declares what, and how far it reaches",
       const blanket = "`wide`: covers structural properties of 7 resources (q-a, q-b, q-c, q-d, …), more than 6: a blanket exception hides real drift. Fix: name the resources and properties that differ.";
       assert.throws(() => checkDeclarationScope([wide], queues, "kd.yaml"), { message: `kd.yaml has 1 declaration too broad to accept:\n  - ${blanket}` });
       assert.throws(() => checkDeclarationScope([wide, { ...wide, id: "wide2" }], queues, "kd.yaml"), { message: `kd.yaml has 2 declarations too broad to accept:\n  - ${blanket}\n  - ${blanket.replace("`wide`", "`wide2`")}` });
-      // A one-stack entry names resources, not properties: no limit on how many.
+      // A one-stack entry names whole resources: its own, larger limit (MAX_ONE_STACK_RESOURCES_PER_DECLARATION).
       assert.equal(checkDeclarationScope([entry({ id: "seeded", resources: ["q-*"], onlyIn: "staging" })], queues, "kd.yaml").length, 1);
     });
   });

@@ -17,6 +17,8 @@ export function renderJson(report: ParityReport): string {
     resources: report.resources,
     presence: report.presence,
     env: report.env,
+    // Places and messages only: a shared secret's value, or any hash of it, is never written.
+    secrets: report.secrets,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

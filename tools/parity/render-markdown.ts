@@ -1,6 +1,6 @@
 import type { DiffClass } from "../../policy/compare";
 import { formatValue, oneLine } from "./format-value";
-import { CLASS_ORDER, declarationCoverage, modelText, ParityReport, shortResourceName, shortType } from "./report-model";
+import { CLASS_ORDER, declarationCoverage, modelText, ParityReport, secretsLines, shortResourceName, shortType } from "./report-model";
 import { truncate } from "./text-layout";
 
 /**
@@ -25,7 +25,7 @@ const BADGE: Record<DiffClass, string> = {
 };
 
 export function renderMarkdown(report: ParityReport, limit = COMMENT_LIMIT): string {
-  const head = [...header(report), ...summary(report), ...divergent(report), ...presence(report), ...coverage(report), ...declared(report), ...env(report)];
+  const head = [...header(report), ...secrets(report), ...summary(report), ...divergent(report), ...presence(report), ...coverage(report), ...declared(report), ...env(report)];
   const full = everyProperty(report, true);
   // The comment ends with a newline, which counts against the limit too.
   const room = limit - 1;
@@ -77,12 +77,18 @@ function header(report: ParityReport): string[] {
     const s = source[name];
     return s.file ? `\`${s.file}\` (stack \`${s.stack}\`, \`pulumi stack export\`)` : `stack \`${s.stack}\` (program run offline)`;
   };
-  const divergentTotal = report.totals.properties.divergent + report.totals.presence.divergent + report.totals.env.divergent;
+  const divergentTotal = report.totals.properties.divergent + report.totals.presence.divergent + report.totals.env.divergent + report.secrets.shared.length;
   const verdict = report.divergent
     ? `**🔴 ${divergentTotal} divergent** — each must match production: fix it, or declare it in \`known-differences.yaml\`.`
     : "**✅ No divergence** — every difference is sizing, identity or declared.";
   const model = modelText(source);
   return [`## Parity report: ${source.staging.stack} vs ${source.production.stack}`, "", `Staging: ${side("staging")} · Production: ${side("production")}${model ? ` · ${model}` : ""}`, "", verdict, ""];
+}
+
+function secrets(report: ParityReport): string[] {
+  const { shared, unproven } = secretsLines(report);
+  const lines = shared.length === 0 ? [] : [`**🔴 ${shared.length} secret(s) equal in both stacks**`, "", ...shared.map((m) => `- ${m}`), ""];
+  return unproven ? [...lines, `_🟡 ${unproven}_`, ""] : lines;
 }
 
 function summary(report: ParityReport): string[] {

@@ -1,6 +1,6 @@
 import type { DiffClass } from "../../policy/compare";
 import { formatValue, oneLine } from "./format-value";
-import { CLASS_ORDER, ClassCounts, declarationCoverage, modelText, ParityReport, ReportSource, ResourceGroup, shortResourceName, shortType } from "./report-model";
+import { CLASS_ORDER, ClassCounts, declarationCoverage, modelText, ParityReport, ReportSource, ResourceGroup, secretsLines, shortResourceName, shortType } from "./report-model";
 import { fitColumns, padEnd, truncate, visibleWidth, wrap, wrapHanging, wrapPath } from "./text-layout";
 
 export interface TerminalOptions {
@@ -58,6 +58,7 @@ export function renderTerminal(report: ParityReport, options: TerminalOptions): 
   emit(verdict);
   emit();
 
+  renderSecrets(report, paint, emit);
   renderDivergent(report, width, paint, emit);
   renderPresence(report, paint, emit);
   renderDeclarations(report, paint, emit);
@@ -92,7 +93,20 @@ export function describeSource(source: ReportSource): string[] {
 }
 
 function divergentCount(report: ParityReport): number {
-  return report.totals.properties.divergent + report.totals.presence.divergent + report.totals.env.divergent;
+  return report.totals.properties.divergent + report.totals.presence.divergent + report.totals.env.divergent + report.secrets.shared.length;
+}
+
+function renderSecrets(report: ParityReport, paint: Painter, emit: (l?: string) => void): void {
+  const { shared, unproven } = secretsLines(report);
+  if (shared.length > 0) {
+    emit(paint("divergent")(`SHARED SECRETS: ${shared.length} secret(s) equal in both stacks`));
+    for (const line of shared) emit(`  ${paint("divergent")(MARK.divergent)} ${line}`);
+    emit();
+  }
+  if (unproven) {
+    emit(paint("unknown")(`${MARK.unknown} ${unproven}`));
+    emit();
+  }
 }
 
 function renderDivergent(report: ParityReport, width: number, paint: Painter, emit: (l?: string) => void): void {

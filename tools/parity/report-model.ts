@@ -1,5 +1,6 @@
 import { ComparableResource, componentOf, DiffClass, EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../../policy/compare";
 import { resourceKey } from "../../policy/contract";
+import { SecretScan, sharedSecretMessage } from "../../policy/shared-secrets";
 import { redact } from "./secrets";
 
 /**
@@ -65,8 +66,22 @@ export interface ParityReport {
     readonly env: ClassCounts;
     readonly components: readonly ComponentTotals[];
   };
-  /** True when anything must be fixed or declared before staging can be trusted. */
+  /** Secrets equal in both stacks (named by place, never by value), and what the run cannot prove. */
+  readonly secrets: SecretsFinding;
+  /** True when anything must be fixed or declared before staging can be trusted (a shared secret included). */
   readonly divergent: boolean;
+}
+
+export interface SecretsFinding extends SecretScan {
+  /** One message per shared secret, for every renderer (sharedSecretMessage). */
+  readonly messages: readonly string[];
+}
+
+/** What the renderers say about secrets: each shared one, then what this run could not prove. */
+export function secretsLines(report: ParityReport): { readonly shared: readonly string[]; readonly unproven?: string } {
+  const { secrets } = report;
+  const unproven = secrets.unproven.length === 0 ? undefined : `Secrets not proven separate: ${secrets.unproven.map((u) => `${u.count} ${u.reason}`).join("; ")}. ${secrets.compared === 0 ? "None compared" : `${secrets.compared} compared${secrets.shared.length === 0 ? ", each different" : ""}`}.`;
+  return { shared: secrets.messages, ...(unproven ? { unproven } : {}) };
 }
 
 export function emptyCounts(): ClassCounts {
@@ -106,7 +121,9 @@ export function resourcesInBoth(staging: readonly ComparableResource[], producti
     });
 }
 
-export function buildReport(source: ReportSource, comparison: StackComparison, listed: readonly ResourceRef[] = []): ParityReport {
+const NO_SECRETS: SecretScan = { shared: [], compared: 0, unproven: [] };
+
+export function buildReport(source: ReportSource, comparison: StackComparison, listed: readonly ResourceRef[] = [], scan: SecretScan = NO_SECRETS): ParityReport {
   const properties = comparison.properties.map((p) => ({ ...p, staging: redact(p.staging), production: redact(p.production) }));
   const env = comparison.env
     .map((e) => ({ ...e, staging: redactText(e.staging), production: redactText(e.production) }))
@@ -125,8 +142,9 @@ export function buildReport(source: ReportSource, comparison: StackComparison, l
     env: count(env.map((e) => e.class)),
     components: componentTotals(resources, presence),
   };
-  const divergent = totals.properties.divergent + totals.presence.divergent + totals.env.divergent > 0;
-  return { source, resources, presence, env, totals, divergent };
+  const secrets: SecretsFinding = { ...scan, messages: scan.shared.map((s) => sharedSecretMessage(s, source.staging.stack, source.production.stack)) };
+  const divergent = totals.properties.divergent + totals.presence.divergent + totals.env.divergent + scan.shared.length > 0;
+  return { source, resources, presence, env, totals, secrets, divergent };
 }
 
 function redactText(value: string | undefined): string | undefined {

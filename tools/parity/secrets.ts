@@ -18,6 +18,8 @@ const FINGERPRINT = /\[secret:[0-9a-f]{16}\]/g;
  */
 export class SecretMasker {
   private readonly key: Buffer;
+  /** Fingerprints of ciphertexts no key opened: equal secrets of two stacks cannot be told equal by them. */
+  private readonly encrypted = new Set<string>();
 
   constructor(key: Buffer = randomBytes(32)) {
     this.key = key;
@@ -28,14 +30,27 @@ export class SecretMasker {
     if (typeof value !== "object" || value === null) return value;
     const record = value as Record<string, unknown>;
     if (record[SECRET_SIG] === SECRET_VALUE) {
-      return { [SECRET_SIG]: SECRET_VALUE, value: this.fingerprint(secretPayload(record)) };
+      const fingerprint = this.fingerprint(secretPayload(record));
+      if (isCiphertext(record)) this.encrypted.add(fingerprint);
+      return { [SECRET_SIG]: SECRET_VALUE, value: fingerprint };
     }
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, this.mask(v)]));
+  }
+
+  /** Whether a masked secret's text is (or holds) the fingerprint of an unopened ciphertext. */
+  isEncrypted(text: string): boolean {
+    return [...this.encrypted].some((f) => text.includes(f));
   }
 
   private fingerprint(payload: string): string {
     return `[secret:${createHmac("sha256", this.key).update(payload).digest("hex").slice(0, 16)}]`;
   }
+}
+
+/** A secret no key opened: the export's raw ciphertext, or the reader's `[ciphertext:…]` placeholder for it. */
+function isCiphertext(record: Record<string, unknown>): boolean {
+  if ("value" in record) return typeof record["value"] === "string" && record["value"].startsWith("[ciphertext:");
+  return typeof record["plaintext"] !== "string" && typeof record["ciphertext"] === "string";
 }
 
 function secretPayload(record: Record<string, unknown>): string {

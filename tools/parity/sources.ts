@@ -1,12 +1,14 @@
 import * as path from "node:path";
-import { compareStacks } from "../../policy/compare";
-import { KnownDifference, loadKnownDifferences } from "../../policy/known-differences";
+import { ComparableResource, compareStacks, printStack } from "../../policy/compare";
+import { checkDeclarationScope, KnownDifference, loadKnownDifferences, scopeOf } from "../../policy/known-differences";
 import { ParityInputError } from "./errors";
 import { OfflinePair, assertKnownStack, collectPair, toComparable } from "./offline-stacks";
 import type { Options } from "./options";
 import { ParityReport, ReportSource, buildReport, resourcesInBoth } from "./report-model";
 import { SecretMasker } from "./secrets";
 import { assertRepositoryProject, readStackExport } from "./stack-export";
+import { scanSharedSecrets } from "../../policy/shared-secrets";
+import { scanSnapshots } from "../offline/cross-stack";
 
 /**
  * Where the two stacks come from (this repo's programs run offline, or two export files) and the
@@ -42,13 +44,16 @@ export async function buildParityReport(options: Options, root: string): Promise
       staging: { stack: staging.stack, file: options.stagingFile, ...(staging.notes.length > 0 ? { notes: staging.notes } : {}) },
       production: { stack: production.stack, file: options.productionFile, ...(production.notes.length > 0 ? { notes: production.notes } : {}) },
     };
-    return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources));
+    checkScope(known, knownFile(options, root), staging.resources, production.resources);
+    // Secrets are masked by one per-run key on the way in: equal secrets have equal fingerprints.
+    const secrets = scanSharedSecrets(staging.resources, production.resources, { isEncrypted: (t) => masker.isEncrypted(t) });
+    return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources), secrets);
   }
-  return programReport(await collectPair(options.stagingStack, options.productionStack, root, { scenario: options.scenario, seed: options.seed }), known);
+  return programReport(await collectPair(options.stagingStack, options.productionStack, root, { scenario: options.scenario, seed: options.seed }), known, undefined, knownFile(options, root));
 }
 
 /** The report on two offline snapshots of this repo's program. */
-export function programReport(pair: OfflinePair, known: KnownDifference[], masker = new SecretMasker()): ParityReport {
+export function programReport(pair: OfflinePair, known: KnownDifference[], masker = new SecretMasker(), file = "known-differences.yaml"): ParityReport {
   const source: ReportSource = {
     kind: "program",
     project: pair.production.project,
@@ -58,13 +63,31 @@ export function programReport(pair: OfflinePair, known: KnownDifference[], maske
   };
   const staging = toComparable(pair.staging, masker);
   const production = toComparable(pair.production, masker);
-  return buildReport(source, compareStacks(staging, production, known), resourcesInBoth(staging, production));
+  checkScope(known, file, staging, production);
+  // Compared in the clear, in memory: the offline snapshots' generated values need the plaintext to be told apart.
+  return buildReport(source, compareStacks(staging, production, known), resourcesInBoth(staging, production), scanSnapshots(pair.staging, pair.production));
+}
+
+function knownFile(options: Options, root: string): string {
+  return options.knownFile ?? path.join(root, "known-differences.yaml");
+}
+
+/**
+ * The pack's scope check (policy/known-differences.ts), against both stacks' resources: a declaration
+ * the pack refuses is refused here too, never reported as "staging matches". Exit 2, like a bad file.
+ */
+function checkScope(known: readonly KnownDifference[], file: string, ...stacks: readonly ComparableResource[][]): void {
+  try {
+    checkDeclarationScope(known, stacks.flatMap((s) => scopeOf(printStack(s).values())), file);
+  } catch (err) {
+    throw new ParityInputError(`${(err as Error).message}\nThe policy pack refuses the same declarations (stack-parity).`);
+  }
 }
 
 /** The pack's loader names the file, the entry and the fix; as a user error it exits 2. */
 export function loadKnown(options: Options, root: string): KnownDifference[] {
   try {
-    return loadKnownDifferences(options.knownFile ?? path.join(root, "known-differences.yaml"));
+    return loadKnownDifferences(knownFile(options, root));
   } catch (err) {
     throw new ParityInputError((err as Error).message);
   }
