@@ -145,7 +145,7 @@ describe("conformance: the offline preview drives a pack as `pulumi preview` doe
     );
     const text = await previewInProcess([...PROGRAM, ...PACK]);
     assert.match(text.stdout, /Remediated by policy[^\n]*\(1\):\n {4}\[remediated\] {2}tag-remediated {2}\(conformance@v0\.0\.1\) {2}1 resource\n.*\n {6}- aws:s3:Bucket: labelled\n {8}Remediated: `tags`\./);
-    assert.match(text.stdout, /dev: 6 to create; 1 mandatory, 1 advisory violations; policy check FAILED/);
+    assert.match(text.stdout, /dev: 6 to create; 1 mandatory, 1 advisory violations, 0 unplaced values; policy check FAILED/);
   });
 
   it("sends the request fields as marshalResourceOptions does: name after the URN's third `::`, deleteBeforeReplace defined only when given, no `read` timeout", () => {

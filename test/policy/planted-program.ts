@@ -11,7 +11,8 @@ import * as path from "node:path";
  */
 
 const ROOT = path.resolve(__dirname, "../..");
-const PROGRAM = ["index.ts", "components", "config", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json"];
+// policy/show-value.ts: the program's config messages cut values with the pack's own helper.
+const PROGRAM = ["index.ts", "components", "config", "policy/show-value.ts", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json"];
 
 /** One change to one source file: `anchor` (found exactly once) is replaced by `replacement`. */
 export interface Planting {
@@ -28,7 +29,10 @@ export function after(file: string, anchor: string, addition: string): Planting 
 /** A copy of the program with every planting applied; returns its root. */
 export function plantedProgram(plantings: readonly Planting[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parity-planted-"));
-  for (const entry of PROGRAM) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of PROGRAM) {
+    fs.mkdirSync(path.dirname(path.join(dir, entry)), { recursive: true });
+    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
   // The same installed SDKs (so the program host's mocks are the program's), and the compiled
   // migration runner, which the program would otherwise compile again.
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");

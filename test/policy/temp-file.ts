@@ -20,3 +20,10 @@ export function projectTempDir(prefix: string): string {
   fs.mkdirSync(parent, { recursive: true });
   return fs.mkdtempSync(path.join(parent, prefix));
 }
+
+/** `tempFile` inside the project, for a lock or declarations the pack is pointed at. */
+export function projectTempFile(name: string, text: string): string {
+  const file = path.join(projectTempDir("parity-test-"), name);
+  fs.writeFileSync(file, text);
+  return file;
+}
