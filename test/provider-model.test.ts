@@ -8,7 +8,7 @@ import { STATE_SHAPES } from "../tools/offline/provider-model/shapes";
 import { readStateShape, readStateShapes } from "../tools/offline/provider-model/write-shapes";
 import { CollectedResource, StackSnapshot, UNKNOWN } from "../tools/offline/snapshot";
 import { toStackExport } from "../tools/offline/stack-export";
-import { FIXTURE_SEED, fixtureFile } from "../tools/offline/write-fixtures";
+import { FIXTURE_SEED, fixtureFile, fixtureSeed } from "../tools/offline/write-fixtures";
 import { parseCli } from "../tools/preview";
 import { hosts } from "./policy/harness";
 
@@ -72,8 +72,8 @@ describe("provider model", function () {
 
   before(async () => {
     [staging, production, reseeded, created] = await Promise.all([
-      collectStack({ stack: "staging", scenario: "update", seed: FIXTURE_SEED, hosts }),
-      collectStack({ stack: "production", scenario: "update", seed: FIXTURE_SEED, hosts }),
+      collectStack({ stack: "staging", scenario: "update", seed: fixtureSeed("staging"), hosts }),
+      collectStack({ stack: "production", scenario: "update", seed: fixtureSeed("production"), hosts }),
       collectStack({ stack: "staging", scenario: "update", seed: "another-deploy", hosts }),
       collectStack({ stack: "staging", scenario: "create", seed: FIXTURE_SEED, hosts }),
     ]);
@@ -81,7 +81,7 @@ describe("provider model", function () {
 
   it("records the scenario and seed in the snapshot, defaulting to an update with a fresh seed", async () => {
     assert.equal(staging.scenario, "update");
-    assert.equal(staging.seed, FIXTURE_SEED);
+    assert.equal(staging.seed, fixtureSeed("staging"));
     assert.equal(created.scenario, "create");
     const defaults = new RealisticMocks({ stack: "staging", region: "us-east-1", accountId: "111111111111" });
     const again = new RealisticMocks({ stack: "staging", region: "us-east-1", accountId: "111111111111" });

@@ -191,11 +191,17 @@ describe("compare: staging against production or the lock", () => {
         assert.deepEqual([d.class, d.element], ["identity", undefined]);
       });
 
-      it("is declared when known-differences.yaml declares the element (or the leaf), and unknown beneath an unknown value", () => {
+      it("is declared when known-differences.yaml declares the element (or the leaf), never on a security type, and unknown beneath an unknown value", () => {
+        const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+        const params = (names: string[], fields: Partial<ResourcePrint> = {}) =>
+          print("pg", { type: PARAMS, properties: Object.fromEntries(names.map((n) => [`parameters[name=${n}].value`, "1"])), ...fields });
+        const declared = diffAt(params(["timezone", "log_lock_waits"]), params(["timezone"], { providerDefaults: {} }), "parameters[name=log_lock_waits].value", [known({ id: "locks", properties: ["parameters[name=log_lock_waits]*"] })]);
+        assert.deepEqual([declared.class, declared.declaredBy, declared.element?.path], ["declared", "locks", "parameters[name=log_lock_waits]"]);
+        // A security group's rules are security: the same declaration excuses nothing there.
         const staging = group({ ...rule(0, 443), ...rule(1, 22) });
         const production = group(rule(0, 443), { providerDefaults: {} });
-        const d = diffAt(staging, production, "ingress[1].fromPort", [known({ id: "ssh", properties: ["ingress[1]"] })]);
-        assert.deepEqual([d.class, d.declaredBy, d.element?.path], ["declared", "ssh", "ingress[1]"]);
+        const d = diffAt(staging, production, "ingress[1].fromPort", [known({ id: "ssh", properties: ["ingress[1]*"] })]);
+        assert.deepEqual([d.class, d.declaredBy, d.element?.path], ["divergent", undefined, "ingress[1]"]);
         const unknownTask = print("t", { type: TASK, properties: { containerDefinitions: UNKNOWN_VALUE } });
         const withSidecar = print("t", { type: TASK, properties: { "containerDefinitions[name=sidecar].name": "sidecar", "containerDefinitions[name=sidecar].image": "img:1" } });
         const at = (path: string) => diffAt(withSidecar, unknownTask, path);

@@ -12,9 +12,16 @@ import { toStackExport } from "./stack-export";
  * - test/fixtures/deployed/<stack>.export.json: each stack as `pulumi stack export --show-secrets`
  *   would write it after a deploy: the update scenario with a fixed seed, so ids, suffixes and task
  *   definition revisions differ from any random preview's and the files only change with the program.
+ *   Each stack has a seed of its own: staging and production are deployed separately, so a real pair of
+ *   exports never shares a generated password or key, and the shared-secrets check must find none.
  */
 
 export const FIXTURE_SEED = "d3p10y3d";
+
+/** The seed a stack's fixture is drawn with: one deploy history per stack. */
+export function fixtureSeed(stack: string): string {
+  return `${FIXTURE_SEED}-${stack}`;
+}
 export const FIXTURE_DIR = path.join(REPO_ROOT, "test", "fixtures", "deployed");
 export const FIXTURE_STACKS = ["staging", "production"] as const;
 
@@ -27,9 +34,9 @@ async function main(): Promise<void> {
   console.log(`Wrote ${path.relative(REPO_ROOT, SHAPES_FILE)}.`);
   fs.mkdirSync(FIXTURE_DIR, { recursive: true });
   for (const stack of FIXTURE_STACKS) {
-    const snapshot = await collectStack({ stack, scenario: "update", seed: FIXTURE_SEED });
+    const snapshot = await collectStack({ stack, scenario: "update", seed: fixtureSeed(stack) });
     fs.writeFileSync(fixtureFile(stack), `${JSON.stringify(toStackExport(snapshot, { secrets: "plaintext" }), null, 2)}\n`);
-    console.log(`Wrote ${path.relative(REPO_ROOT, fixtureFile(stack))} (${snapshot.resources.length} resources, seed ${FIXTURE_SEED}).`);
+    console.log(`Wrote ${path.relative(REPO_ROOT, fixtureFile(stack))} (${snapshot.resources.length} resources, seed ${fixtureSeed(stack)}).`);
   }
 }
 

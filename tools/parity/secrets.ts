@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { SECRET_SIG, SECRET_VALUE, isSecretValue } from "../offline/snapshot";
+import { OFFLINE_SECRET_PLACEHOLDER } from "../offline/stack-config";
 
 /** What a reader sees wherever a secret was. */
 export const SECRET_MASK = "[secret]";
@@ -20,6 +21,8 @@ export class SecretMasker {
   private readonly key: Buffer;
   /** Fingerprints of ciphertexts no key opened: equal secrets of two stacks cannot be told equal by them. */
   private readonly encrypted = new Set<string>();
+  /** Fingerprints of the offline placeholder (an export this repo's offline tools wrote): not a real secret. */
+  private readonly placeholders = new Set<string>();
 
   constructor(key: Buffer = randomBytes(32)) {
     this.key = key;
@@ -30,8 +33,10 @@ export class SecretMasker {
     if (typeof value !== "object" || value === null) return value;
     const record = value as Record<string, unknown>;
     if (record[SECRET_SIG] === SECRET_VALUE) {
-      const fingerprint = this.fingerprint(secretPayload(record));
+      const payload = secretPayload(record);
+      const fingerprint = this.fingerprint(payload);
       if (isCiphertext(record)) this.encrypted.add(fingerprint);
+      if (payload.includes(OFFLINE_SECRET_PLACEHOLDER)) this.placeholders.add(fingerprint);
       return { [SECRET_SIG]: SECRET_VALUE, value: fingerprint };
     }
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, this.mask(v)]));
@@ -40,6 +45,11 @@ export class SecretMasker {
   /** Whether a masked secret's text is (or holds) the fingerprint of an unopened ciphertext. */
   isEncrypted(text: string): boolean {
     return [...this.encrypted].some((f) => text.includes(f));
+  }
+
+  /** Whether a masked secret's text is (or holds) the fingerprint of the offline placeholder. */
+  isPlaceholder(text: string): boolean {
+    return [...this.placeholders].some((f) => text.includes(f));
   }
 
   private fingerprint(payload: string): string {

@@ -46,7 +46,9 @@ export async function buildParityReport(options: Options, root: string): Promise
     };
     checkScope(known, knownFile(options, root), staging.resources, production.resources);
     // Secrets are masked by one per-run key on the way in: equal secrets have equal fingerprints.
-    const secrets = scanSharedSecrets(staging.resources, production.resources, { isEncrypted: (t) => masker.isEncrypted(t) });
+    // An export this repo's offline tools wrote (the deployed fixtures) holds the offline placeholder
+    // where no `secure:` value was read: not proof of sharing, as in the offline report.
+    const secrets = scanSharedSecrets(staging.resources, production.resources, { isEncrypted: (t) => masker.isEncrypted(t), isPlaceholder: (t) => masker.isPlaceholder(t) });
     return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources), secrets);
   }
   return programReport(await collectPair(options.stagingStack, options.productionStack, root, { scenario: options.scenario, seed: options.seed }), known, undefined, knownFile(options, root));
