@@ -193,7 +193,7 @@ describe("provider model", function () {
     assert.notDeepEqual(other, revisions, "another deploy history, other revisions");
   });
 
-  it("draws generated values from the seed: another seed differs, the same seed gives both stacks the same generated parts", () => {
+  it("draws generated values from the seed: another seed differs (the same seed and type answer alike whatever the stack: below)", () => {
     const generated = (s: StackSnapshot) => ({
       dataKey: one(s, "data-key").outputs["keyId"],
       identifier: one(s, "db-instance").outputs["identifier"],
@@ -202,11 +202,10 @@ describe("provider model", function () {
     const a = generated(staging);
     const b = generated(reseeded);
     for (const k of Object.keys(a) as (keyof typeof a)[]) assert.notEqual(a[k], b[k], `${k} did not change with the seed`);
+    // The fixtures' stacks are two deploys, each with its own seed: nothing generated is shared.
     const p = generated(production);
-    assert.equal(p.dataKey, a.dataKey, "the key id is drawn from the seed and the logical name, not the stack's name");
-    assert.equal(p.vpc, a.vpc);
-    assert.notEqual(p.identifier, a.identifier, "the identifier still differs: the program names it per stack");
-    assert.deepEqual(one(production, "db-password").outputs["result"], one(staging, "db-password").outputs["result"], "a generated password is the same draw: keeping stacks apart is the program's job");
+    for (const k of Object.keys(a) as (keyof typeof a)[]) assert.notEqual(p[k], a[k], `${k} is the same in both fixture stacks`);
+    assert.notDeepEqual(one(production, "db-password").outputs["result"], one(staging, "db-password").outputs["result"]);
   });
 
   it("answers the same for the same seed and type, whatever the stack", () => {
