@@ -54,6 +54,27 @@ describe("program hosts (host-pool.ts)", function () {
     assert.ok(names(snapshotOf(one)).includes("store0-bucket"));
   });
 
+  it("closes quietly over an idle host that has already exited (killed, or out of memory)", async () => {
+    const own = new HostPool(1);
+    const done = await run(own, fixture);
+    assert.ok(done.pid);
+    const exited = new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        try {
+          process.kill(done.pid as number, 0);
+        } catch {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    process.kill(done.pid as number, "SIGKILL");
+    await exited;
+    // Give the channel's close event its turn, as a host dying between two jobs would.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.doesNotThrow(() => own.close());
+  });
+
   it("ends a host whose program failed; the next job gets a fresh one and succeeds", async () => {
     const ok = await run(pool, fixture);
     const failed = await run(pool, { ...fixture, configOverrides: { "fixture:explode": "true" } });

@@ -77,7 +77,7 @@ export class HostPool {
 
   /** Ends every idle host (a busy one ends when its job does). */
   close(): void {
-    for (const host of this.idle.splice(0)) host.child.disconnect();
+    for (const host of this.idle.splice(0)) disconnect(host);
   }
 
   /** An idle host started with this process's current environment, if any. */
@@ -89,7 +89,7 @@ export class HostPool {
 
   private release(host: Host): void {
     if (this.keepIdle === 0 || !host.child.connected) {
-      if (host.child.connected) host.child.disconnect();
+      disconnect(host);
       return;
     }
     this.park(host);
@@ -100,8 +100,16 @@ export class HostPool {
     keepsParentAlive(host, false);
     this.idle.push(host);
     // The least recently used go first (a host started under an environment since changed, say).
-    for (const old of this.idle.splice(0, Math.max(0, this.idle.length - this.keepIdle))) old.child.disconnect();
+    for (const old of this.idle.splice(0, Math.max(0, this.idle.length - this.keepIdle))) disconnect(old);
   }
+}
+
+/**
+ * Ends a host by closing its channel. An idle host may have exited on its own already (killed, out of
+ * memory on a loaded machine), and Node throws "IPC channel is already disconnected" for a second close.
+ */
+function disconnect(host: Host): void {
+  if (host.child.connected) host.child.disconnect();
 }
 
 function start(cwd: string): Host {
