@@ -1,6 +1,6 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { noConfigSchema } from "./config";
-import { declaredView, plain, propertiesReferring, refersTo, strings } from "./floor-view";
+import { declaredView, plain, Referrers, refersTo, strings } from "./floor-view";
 import { describeResource, isUnknown } from "./resources";
 
 /**
@@ -90,15 +90,15 @@ function webPortOnly(rule: Rule): boolean {
  * What uses a security group: the AWS resources (not groups, not rules) whose properties name it.
  * Components are left out: they re-export their children's ids without using them.
  */
-function attachmentsOf(sg: PolicyResource, resources: readonly PolicyResource[]): PolicyResource[] {
-  return resources.filter((r) => r.type.startsWith("aws:") && r.type !== SECURITY_GROUP && !RULE_TYPES.includes(r.type) && propertiesReferring(r, sg).length > 0);
+function groupUsers(resources: readonly PolicyResource[]): Referrers {
+  return new Referrers(resources, (r) => r.type.startsWith("aws:") && r.type !== SECURITY_GROUP && !RULE_TYPES.includes(r.type));
 }
 
 /** The load balancer's group: attached to a load balancer, and to nothing that is not one. */
-function isLoadBalancerGroup(sg: PolicyResource | undefined, resources: readonly PolicyResource[]): boolean {
+function isLoadBalancerGroup(sg: PolicyResource | undefined, users: Referrers): boolean {
   if (!sg) return false;
-  const users = attachmentsOf(sg, resources);
-  return users.length > 0 && users.every((u) => u.type === LOAD_BALANCER) && users.some((u) => refersTo(u, "securityGroups", sg));
+  const attached = users.of(sg);
+  return attached.size > 0 && [...attached.keys()].every((u) => u.type === LOAD_BALANCER) && [...attached.values()].some((props) => props.has("securityGroups"));
 }
 
 function reportIngress(where: string, rule: Rule, lbGroup: boolean, urn: string, report: ReportViolation): void {
@@ -116,15 +116,16 @@ export const noPublicIngress: StackValidationPolicy = {
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
     const groups = args.resources.filter((r) => r.type === SECURITY_GROUP);
+    const users = groupUsers(args.resources);
     for (const sg of groups) {
-      const lbGroup = isLoadBalancerGroup(sg, args.resources);
+      const lbGroup = isLoadBalancerGroup(sg, users);
       for (const { label, rule } of inlineRules(sg, "ingress")) reportIngress(`${describeResource(sg)} ${label}`, rule, lbGroup, sg.urn, report);
     }
     for (const r of args.resources.filter((x) => RULE_TYPES.includes(x.type))) {
       const found = standaloneRule(r, groups);
       if (found?.direction !== "ingress") continue;
       const on = found.group ? ` on ${describeResource(found.group)}` : "";
-      reportIngress(`${describeResource(r)}${on}`, found.rule, isLoadBalancerGroup(found.group, args.resources), r.urn, report);
+      reportIngress(`${describeResource(r)}${on}`, found.rule, isLoadBalancerGroup(found.group, users), r.urn, report);
     }
   },
 };
