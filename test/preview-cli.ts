@@ -18,8 +18,12 @@ export function previewInOwnProcess(args: readonly string[], env: NodeJS.Process
   return toolInOwnProcess("preview", args, { ...process.env, ...env });
 }
 
-/** `npm run <tool>` (tools/<tool>.ts) in a process of its own with exactly `env`. */
-export function toolInOwnProcess(tool: "preview" | "policy", args: readonly string[], env: NodeJS.ProcessEnv): Promise<PreviewRun> {
+/**
+ * `npm run <tool>` (tools/<tool>.ts) in a process of its own with exactly `env`. With `deadlineMs`, a
+ * run still going then is killed (code null): for inputs that could loop where no in-process timeout
+ * reaches.
+ */
+export function toolInOwnProcess(tool: string, args: readonly string[], env: NodeJS.ProcessEnv, deadlineMs?: number): Promise<PreviewRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["-r", path.join(ROOT, "tools", "offline", "ts-cache.js"), path.join(ROOT, "tools", `${tool}.ts`), ...args], {
       cwd: ROOT,
@@ -30,8 +34,12 @@ export function toolInOwnProcess(tool: "preview" | "policy", args: readonly stri
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const kill = deadlineMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), deadlineMs);
     child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    child.on("exit", (code) => {
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

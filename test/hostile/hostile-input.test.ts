@@ -1,5 +1,4 @@
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { main as parityMain } from "../../tools/parity/cli";
@@ -7,7 +6,7 @@ import { parsePolicyCli, runPolicy, UsageError } from "../../tools/policy";
 import { main as smokeMain } from "../../tools/smoke";
 import { pack } from "../policy/harness";
 import { projectTempDir } from "../policy/temp-file";
-import { previewInProcess } from "../preview-cli";
+import { previewInProcess, toolInOwnProcess } from "../preview-cli";
 import { startTrickleServer, type TrickleServer } from "./trickle-server";
 
 /**
@@ -226,14 +225,9 @@ describe("hostile input: every entry point answers clearly, leaks nothing and ne
   });
 
   it("npm run parity:lock with a bad flag exits 2 with its usage, escaped, in its own process", async () => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "write-lock.ts"), `--${ESC}[2Jx`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const kill = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    clearTimeout(kill);
-    assert.equal(code, 2, output);
+    const run = await toolInOwnProcess("write-lock", [`--${ESC}[2Jx`], process.env, 30_000);
+    const output = run.stdout + run.stderr;
+    assert.equal(run.code, 2, output);
     assert.match(output, /Unknown option '--\\u001b\[2Jx'[\s\S]*usage: npm run parity:lock/);
     assertClean(output, "parity:lock");
   });
@@ -249,18 +243,9 @@ describe("hostile input: every entry point answers clearly, leaks nothing and ne
     b.parent = a.urn;
     const file = path.join(projectTempDir("cyclic-"), "cyclic.export.json");
     fs.writeFileSync(file, JSON.stringify(fixture));
-    const run = async (script: string, args: string[]) => {
-      const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", script), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-      const kill = setTimeout(() => child.kill("SIGKILL"), 60_000);
-      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      clearTimeout(kill);
-      return { code, output };
-    };
-    for (const [script, args] of [["policy.ts", ["--stack-export", file]], ["parity-report.ts", ["--staging", file, "--production", path.join(ROOT, "test", "fixtures", "deployed", "production.export.json")]]] as const) {
-      const { code, output } = await run(script, [...args]);
+    for (const [script, args] of [["policy", ["--stack-export", file]], ["parity-report", ["--staging", file, "--production", path.join(ROOT, "test", "fixtures", "deployed", "production.export.json")]]] as const) {
+      const run = await toolInOwnProcess(script, [...args], process.env, 60_000);
+      const [code, output] = [run.code, run.stdout + run.stderr];
       assert.equal(code, 2, `${script}: ${output}`);
       assert.match(output, new RegExp(`whose parent ${b.urn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} comes after it`), script);
       assertClean(output, script);
