@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { effectiveLevels, parsePolicyConfig, PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "../tools/offline/policy-config";
+import { parsePolicyConfig, PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "../tools/offline/policy-config";
 import { reconcilePolicyConfig } from "../tools/offline/policy-reconcile";
 import type { AnalyzerInfo } from "../tools/offline/policy-types";
 import { tempFile } from "./policy/temp-file";
@@ -92,9 +92,9 @@ describe("policy config: the user's file, read as parsePolicyPackConfig does", (
     );
   });
 
-  it("effectiveLevels: the levels after the pack's `all` and the user's file, for the verdict line", () => {
+  it("levels: each policy's level after the pack's `all` and the user's file (what the verdict line's downgrades read)", () => {
     const info = pack({ all: { enforcementLevel: "mandatory", properties: {} }, owner: { enforcementLevel: "mandatory", properties: { team: "t" } } });
-    assert.deepEqual(effectiveLevels(info, { logging: "advisory" }), { logging: "advisory", budget: "mandatory", owner: "mandatory" });
-    assert.throws(() => effectiveLevels(info, { logging: "loud" }), PolicyConfigError);
+    assert.deepEqual(reconcilePolicyConfig(info, parsePolicyConfig(info, { logging: "advisory" }).layer).levels, { logging: "advisory", budget: "mandatory", owner: "mandatory" });
+    assert.throws(() => resolvePolicyConfig(info, { logging: "loud" }), PolicyConfigError);
   });
 });

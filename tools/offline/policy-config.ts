@@ -97,13 +97,3 @@ export function resolvePolicyConfig(info: AnalyzerInfo, input: PolicyConfigInput
   }
   return reconciled.config;
 }
-
-/**
- * Each policy's level after the pack's initialConfig and the user's config are merged, for a caller
- * that reports what the merge decided (e.g. which mandatory policies a config downgrades); throws a
- * `PolicyConfigError` for a config the preview would refuse.
- */
-export function effectiveLevels(info: AnalyzerInfo, input: PolicyConfigInput = {}, source = "policy config"): Record<string, EnforcementLevelName> {
-  resolvePolicyConfig(info, input, source);
-  return reconcilePolicyConfig(info, parsePolicyConfig(info, input).layer).levels;
-}
