@@ -5,7 +5,7 @@
 // A survivor costs a whole run of those tests; to score one policy at a time, narrow the tests
 // with a mocha grep through the environment, e.g.
 //   PARITY_MUTATE_GREP=replacement-hazards npx stryker run stryker.pack.config.mjs \
-//     --mutate policy/replacement-hazards.ts --concurrency 1 --checkers ""
+//     --mutate policy/rules/replacement-hazards.ts --concurrency 1 --checkers ""
 import process from "node:process";
 import { base } from "./stryker.config.mjs";
 
@@ -15,19 +15,19 @@ const grep = process.env.PARITY_MUTATE_GREP;
 export default {
   ...base,
   mutate: [
-    "policy/config.ts",
-    "policy/declared.ts",
-    "policy/files.ts",
-    "policy/floor-access.ts",
-    "policy/floor-network.ts",
-    "policy/floor-view.ts",
-    "policy/parity.ts",
-    "policy/raw.ts",
-    "policy/references.ts",
-    "policy/replacement-hazards.ts",
-    "policy/resources.ts",
-    "policy/safety.ts",
-    "policy/security.ts",
+    "policy/pack/config.ts",
+    "policy/pack/declared.ts",
+    "policy/pack/files.ts",
+    "policy/rules/floor-access.ts",
+    "policy/rules/floor-network.ts",
+    "policy/pack/floor-view.ts",
+    "policy/rules/parity.ts",
+    "policy/pack/raw.ts",
+    "policy/engine/references.ts",
+    "policy/rules/replacement-hazards.ts",
+    "policy/pack/resources.ts",
+    "policy/rules/safety.ts",
+    "policy/rules/security.ts",
   ],
   coverageAnalysis: "off",
   mochaOptions: {

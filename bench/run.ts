@@ -15,7 +15,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildLock, serializeLock } from "../policy/lock";
+import { buildLock, serializeLock } from "../policy/engine/lock";
 import { PolicyConfigInput, startPolicyPack } from "../tools/offline/analyzer";
 import { collectStack, REPO_ROOT } from "../tools/offline/engine";
 import type { StackSnapshot } from "../tools/offline/snapshot";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FARGATE_CPU_UNITS, fargateSizeProblem, minimumStorageCeilingGb, storageCeilingProblem } from "./aws-rules";
-import { cutText, showValue, SHOWN_CHARACTERS } from "../policy/show-value";
+import { cutText, showValue, SHOWN_CHARACTERS } from "../policy/engine/show-value";
 
 /**
  * The one typed, validated view of a stack's configuration. This module is the only reader of

@@ -1,10 +1,10 @@
 import { Policies } from "@pulumi/policy";
-import { s3AccessLogging } from "./access-logging";
-import { declaredInputs } from "./declared";
-import { noFullAdmin, noPublicBucketPolicy, noPublicRoleTrust } from "./floor-access";
-import { noDatabaseEgress, noPublicIngress } from "./floor-network";
-import { parityNotes, stackParity } from "./parity";
-import { replacementHazards } from "./replacement-hazards";
+import { s3AccessLogging } from "./rules/access-logging";
+import { declaredInputs } from "./pack/declared";
+import { noFullAdmin, noPublicBucketPolicy, noPublicRoleTrust } from "./rules/floor-access";
+import { noDatabaseEgress, noPublicIngress } from "./rules/floor-network";
+import { parityNotes, stackParity } from "./rules/parity";
+import { replacementHazards } from "./rules/replacement-hazards";
 import {
   noResetInProduction,
   productionDataProtected,
@@ -12,8 +12,8 @@ import {
   scheduleTimezone,
   stagingIntegrationsSimulated,
   stagingNoProductionData,
-} from "./safety";
-import { authHardening, encryptionAtRest, encryptionInTransit, leastPrivilegeIam, noMasterSecretInServices, noPublicData, noSharedCredentials } from "./security";
+} from "./rules/safety";
+import { authHardening, encryptionAtRest, encryptionInTransit, leastPrivilegeIam, noMasterSecretInServices, noPublicData, noSharedCredentials } from "./rules/security";
 
 /**
  * Every policy of the pack, in the order the SDK runs them; none is registered by import side effect.

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { reconcilePolicyConfig } from "../tools/offline/policy-reconcile";
 import { parsePolicyConfig } from "../tools/offline/policy-config";
-import { classify } from "../policy/contract";
+import { classify } from "../policy/engine/contract";
 import { previewInOwnProcess } from "./preview-cli";
 import { pack } from "./policy/harness";
 import { tempFile } from "./policy/temp-file";

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { escapeRegExp } from "../policy/normalize";
+import { escapeRegExp } from "../policy/engine/normalize";
 import { applyNotes, main } from "../tools/parity/cli";
 import { ParityInputError } from "../tools/parity/errors";
 import { assertKnownStack, collectPair, knownStacks } from "../tools/parity/offline-stacks";

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { resourceKey } from "../policy/contract";
-import { loadKnownDifferences } from "../policy/known-differences";
+import { resourceKey } from "../policy/engine/contract";
+import { loadKnownDifferences } from "../policy/engine/known-differences";
 import { isSecretValue, reveal } from "../tools/offline/snapshot";
 import { OfflinePair, REPO_ROOT } from "../tools/parity/offline-stacks";
 import type { ParityReport } from "../tools/parity/report-model";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { ComparableResource, EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../policy/compare";
+import type { ComparableResource, EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../policy/engine/compare";
 import { buildReport, declarationCoverage, modelText, resourcesInBoth, shortType, type ParityReport, type ReportSource } from "../tools/parity/report-model";
 import { codeCell, renderMarkdown } from "../tools/parity/render-markdown";
 import { renderTerminal, terminalWidth, wantsColor } from "../tools/parity/render-terminal";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { PolicyVerdict } from "../tools/offline/analyzer";
 import type { CollectedResource, StackSnapshot } from "../tools/offline/snapshot";
-import { UNPLACED_NOTE } from "../policy/compare";
+import { UNPLACED_NOTE } from "../policy/engine/compare";
 import { StackResult, toJson, toText, withoutStackFrames } from "../tools/preview";
 
 /** The preview's text, read top-down: verdicts first, then what must be fixed, then notes, then the plan. */

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isSecretEnv, classify } from "../policy/contract";
-import { loadKnownDifferences } from "../policy/known-differences";
-import { scanSharedSecrets, sharedSecretMessage } from "../policy/shared-secrets";
+import { isSecretEnv, classify } from "../policy/engine/contract";
+import { loadKnownDifferences } from "../policy/engine/known-differences";
+import { scanSharedSecrets, sharedSecretMessage } from "../policy/engine/shared-secrets";
 import { crossStackVerdicts } from "../tools/offline/cross-stack";
 import { redactVerdicts, secretTexts } from "../tools/offline/redact";
 import { SECRET_SIG, SECRET_VALUE, StackSnapshot } from "../tools/offline/snapshot";

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { showValue } from "../policy/show-value";
+import { showValue } from "../policy/engine/show-value";
 
 /**
  * Stack names from a command line, checked before anything reads a file by them: a name becomes a

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { ComparableResource } from "../policy/compare";
-import { buildLock, DEFAULT_LOCK_FILE, ParityLock, serializeLock } from "../policy/lock";
+import { ComparableResource } from "../policy/engine/compare";
+import { buildLock, DEFAULT_LOCK_FILE, ParityLock, serializeLock } from "../policy/engine/lock";
 import { comparableSnapshot } from "./offline/comparable";
 import { CollectOptions, collectStack } from "./offline/engine";
 import type { StackSnapshot } from "./offline/snapshot";
-import { cutText } from "../policy/show-value";
+import { cutText } from "../policy/engine/show-value";
 
 /**
  * `npm run parity:lock`: runs the production stack's program offline and writes its structural

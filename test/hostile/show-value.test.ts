@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { cutText, parseErrorPlace, showValue } from "../../policy/show-value";
-import { projectFile } from "../../policy/files";
+import { cutText, parseErrorPlace, showValue } from "../../policy/engine/show-value";
+import { projectFile } from "../../policy/pack/files";
 
 describe("how a message quotes what a user wrote", () => {
   it("a long value is cut with an ellipsis and its length; a short one is quoted whole", () => {

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { ComparableResource, comparePrints, envVarPath, judge, printStack, ResourcePrint, showValue, underUnknown } from "../../policy/compare";
-import { elementPrefixes, pathWithin } from "../../policy/elements";
-import { UNKNOWN_VALUE } from "../../policy/flatten";
-import type { KnownDifference } from "../../policy/known-differences";
-import { lockPrints, ParityLock } from "../../policy/lock";
+import { ComparableResource, comparePrints, envVarPath, judge, printStack, ResourcePrint, showValue, underUnknown } from "../../policy/engine/compare";
+import { elementPrefixes, pathWithin } from "../../policy/engine/elements";
+import { UNKNOWN_VALUE } from "../../policy/engine/flatten";
+import type { KnownDifference } from "../../policy/engine/known-differences";
+import { lockPrints, ParityLock } from "../../policy/engine/lock";
 
 /**
  * compare.ts on hand-made prints: what each rule of the comparison decides, without running a program.

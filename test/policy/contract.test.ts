@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { compareStacks, ComparableResource } from "../../policy/compare";
-import { classify, envPathOf, resourceKey } from "../../policy/contract";
-import { flatten, SECRET_SHOWN, UNKNOWN_VALUE } from "../../policy/flatten";
-import { KnownDifference, loadKnownDifferences } from "../../policy/known-differences";
-import { escapeRegExp, normalize, stackIdentityOf } from "../../policy/normalize";
+import { compareStacks, ComparableResource } from "../../policy/engine/compare";
+import { classify, envPathOf, resourceKey } from "../../policy/engine/contract";
+import { flatten, SECRET_SHOWN, UNKNOWN_VALUE } from "../../policy/engine/flatten";
+import { KnownDifference, loadKnownDifferences } from "../../policy/engine/known-differences";
+import { escapeRegExp, normalize, stackIdentityOf } from "../../policy/engine/normalize";
 import { tempFile } from "./temp-file";
 
 /** The pure parts of the contract: classification, paths, normalization, comparison, declarations. */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { escapeRegExp } from "../../policy/normalize";
+import { escapeRegExp } from "../../policy/engine/normalize";
 import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
 
 /**

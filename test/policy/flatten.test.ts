@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ASSET_SHOWN, flatten, isEmptyLeaf, parseJsonString, PULUMI_UNKNOWN, SECRET_SHOWN, UNKNOWN_VALUE } from "../../policy/flatten";
+import { ASSET_SHOWN, flatten, isEmptyLeaf, parseJsonString, PULUMI_UNKNOWN, SECRET_SHOWN, UNKNOWN_VALUE } from "../../policy/engine/flatten";
 
 /** Property paths: every shape a resource's inputs take, and the leaf each one becomes. */
 

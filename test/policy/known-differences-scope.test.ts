@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { knownDifferencesFor, ParityFileError } from "../../policy/files";
-import { checkDeclarationScope, coverageOf, declarationScopeProblems, declaresEnv, declaresPresence, declaresProperty, KnownDifference, parseKnownDifferences, ScopedResource, securityKind } from "../../policy/known-differences";
-import { readLock } from "../../policy/lock";
+import { knownDifferencesFor, ParityFileError } from "../../policy/pack/files";
+import { checkDeclarationScope, coverageOf, declarationScopeProblems, declaresEnv, declaresPresence, declaresProperty, KnownDifference, parseKnownDifferences, ScopedResource, securityKind } from "../../policy/engine/known-differences";
+import { readLock } from "../../policy/engine/lock";
 import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
 import { main as parityMain } from "../../tools/parity/cli";
 import { analyze, expectViolation, mandatory, mutate, snapshotOf } from "./harness";

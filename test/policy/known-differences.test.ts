@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { compareStacks, ComparableResource } from "../../policy/compare";
-import { checkDeclarationScope, coverageOf, declaresEnv, declaresPresence, declaresProperty, globMatches, KnownDifference, loadKnownDifferences, parseKnownDifferences, ScopedResource, securityKind } from "../../policy/known-differences";
+import { compareStacks, ComparableResource } from "../../policy/engine/compare";
+import { checkDeclarationScope, coverageOf, declaresEnv, declaresPresence, declaresProperty, globMatches, KnownDifference, loadKnownDifferences, parseKnownDifferences, ScopedResource, securityKind } from "../../policy/engine/known-differences";
 import { tempFile } from "./temp-file";
 
 /**

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { compareStacks } from "../../policy/compare";
-import { loadKnownDifferences } from "../../policy/known-differences";
-import { elementPrefixes, elementsOf } from "../../policy/elements";
-import { buildLock, DEFAULT_LOCK_FILE, LOCK_VERSION, readLock, serializeLock } from "../../policy/lock";
+import { compareStacks } from "../../policy/engine/compare";
+import { loadKnownDifferences } from "../../policy/engine/known-differences";
+import { elementPrefixes, elementsOf } from "../../policy/engine/elements";
+import { buildLock, DEFAULT_LOCK_FILE, LOCK_VERSION, readLock, serializeLock } from "../../policy/engine/lock";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { lockInputs } from "../../tools/write-lock";
 import { asDeployedState } from "./deployed-state";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PolicyConfigInput, PolicyVerdict } from "../../tools/offline/analyzer";
 import { type StackSnapshot, UNKNOWN } from "../../tools/offline/snapshot";
-import { UNKNOWN_VALUE } from "../../policy/flatten";
+import { UNKNOWN_VALUE } from "../../policy/engine/flatten";
 import { asDeployedState } from "./deployed-state";
 import { projectTempDir } from "./temp-file";
 import { analyze, bothSnapshots, changeContainers, expectViolation, mandatory, mutate, mutateDeclared } from "./harness";

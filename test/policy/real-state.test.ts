@@ -4,8 +4,8 @@ import type { PolicyVerdict } from "../../tools/offline/analyzer";
 import type { StackSnapshot } from "../../tools/offline/snapshot";
 import { collectStack } from "../../tools/offline/engine";
 import { asDeployedState } from "./deployed-state";
-import { UNPLACED_NOTE } from "../../policy/compare";
-import { DEFAULT_LOCK_FILE } from "../../policy/lock";
+import { UNPLACED_NOTE } from "../../policy/engine/compare";
+import { DEFAULT_LOCK_FILE } from "../../policy/engine/lock";
 import { analyze, expectViolation, hosts, mandatory, mutate, snapshotOf } from "./harness";
 
 /** What a reviewer reads of a verdict: policy, level and message, in a stable order. */

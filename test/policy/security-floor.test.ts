@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildLock, serializeLock } from "../../policy/lock";
+import { buildLock, serializeLock } from "../../policy/engine/lock";
 import type { PolicyConfigInput, PolicyVerdict } from "../../tools/offline/analyzer";
 import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
 import { lockInputs } from "../../tools/write-lock";
@@ -10,7 +10,7 @@ import { analyze, bothSnapshots, mandatory, mutate, MutableResource } from "./ha
 import { projectTempFile } from "./temp-file";
 
 /**
- * The security floor (policy/floor-network.ts, policy/floor-access.ts) through the real pack: the
+ * The security floor (policy/rules/floor-network.ts, policy/rules/floor-access.ts) through the real pack: the
  * real stacks pass, and each planted hole is rejected with its exact message, as a preview sends it
  * and as deployed state (other generated ids, no provider resources), whatever the lock says.
  */

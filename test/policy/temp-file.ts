@@ -12,7 +12,7 @@ export function tempFile(name: string, text: string): string {
 /**
  * A fresh directory inside the project (under .parity/, which git ignores; not node_modules, which may
  * be a link to elsewhere): the pack reads
- * `lockFile` and `knownDifferencesFile` only inside the project (policy/files.ts), so a test's own
+ * `lockFile` and `knownDifferencesFile` only inside the project (policy/pack/files.ts), so a test's own
  * lock or declarations live there too.
  */
 export function projectTempDir(prefix: string): string {

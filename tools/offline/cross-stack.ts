@@ -1,4 +1,4 @@
-import { generatedTexts, scanSharedSecrets, SecretScan, sharedSecretMessage } from "../../policy/shared-secrets";
+import { generatedTexts, scanSharedSecrets, SecretScan, sharedSecretMessage } from "../../policy/engine/shared-secrets";
 import type { PolicyVerdict } from "./analyzer";
 import type { StackSnapshot } from "./snapshot";
 import { OFFLINE_SECRET_PLACEHOLDER } from "./stack-config";

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { parseErrorPlace } from "../../policy/show-value";
+import { parseErrorPlace } from "../../policy/engine/show-value";
 import { ENFORCEMENT_LEVELS, type AnalyzerInfo, type EnforcementLevelName } from "./policy-types";
 import { reconcilePolicyConfig, type PolicyConfigLayer, type PolicyConfigLayerEntry, type ResolvedPolicyConfig } from "./policy-reconcile";
 

@@ -1,4 +1,4 @@
-import { parseJsonString } from "../../policy/flatten";
+import { parseJsonString } from "../../policy/engine/flatten";
 import type { PolicyVerdict } from "./analyzer";
 import { isSecretValue, SECRET_SIG, SECRET_VALUE, StackSnapshot } from "./snapshot";
 

@@ -1,4 +1,4 @@
-import { UNPLACED_NOTE } from "../../policy/compare";
+import { UNPLACED_NOTE } from "../../policy/engine/compare";
 import type { PolicyVerdict } from "./analyzer";
 import { describeDowngrades, type Downgrade } from "./policy-downgrades";
 import type { CollectedResource, StackSnapshot } from "./snapshot";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { cutText, showValue, SHOWN_CHARACTERS } from "../../policy/show-value";
+import { cutText, showValue, SHOWN_CHARACTERS } from "../../policy/engine/show-value";
 import { placeholderResolution, resolveSecureValues, SecureValue, SecureValueInput, SecureValueResolution } from "./stack-secrets";
 
 /**

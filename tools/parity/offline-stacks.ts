@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import type { ComparableResource } from "../../policy/compare";
+import type { ComparableResource } from "../../policy/engine/compare";
 import { comparableSnapshot } from "../offline/comparable";
 import { CollectOptions, REPO_ROOT, collectStack } from "../offline/engine";
 import { randomSeed } from "../offline/provider-model/seeded";
@@ -47,7 +47,7 @@ export async function collectPair(stagingStack: string, productionStack: string,
 
 /**
  * The comparer's view of a snapshot, secrets masked: what each resource declares, references to the
- * stack's own resources by provenance, exactly as the policy pack reads a stack (policy/resources.ts).
+ * stack's own resources by provenance, exactly as the policy pack reads a stack (policy/pack/resources.ts).
  */
 export function toComparable(snapshot: StackSnapshot, masker: SecretMasker): ComparableResource[] {
   return comparableSnapshot(snapshot, (props) => masker.mask(props) as Record<string, unknown>);

@@ -8,7 +8,7 @@ import { NOTES_PATH } from "./staging-notes";
 export const USAGE = `Usage: npm run parity -- [options]
 
 Compares staging with production: every resource and property side by side, classified by the
-parity contract (policy/contract.ts), divergent first.
+parity contract (policy/engine/contract.ts), divergent first.
 
 Sources (default: this repo's program, both stacks run offline):
   --staging FILE            staging's \`pulumi stack export\` file   } give both to compare

@@ -1,4 +1,4 @@
-import type { DiffClass } from "../../policy/compare";
+import type { DiffClass } from "../../policy/engine/compare";
 import { formatValue, oneLine } from "./format-value";
 import { CLASS_ORDER, declarationCoverage, modelText, ParityReport, secretsLines, shortResourceName, shortType } from "./report-model";
 import { truncate } from "./text-layout";

@@ -1,4 +1,4 @@
-import type { DiffClass } from "../../policy/compare";
+import type { DiffClass } from "../../policy/engine/compare";
 import { formatValue, oneLine } from "./format-value";
 import { CLASS_ORDER, ClassCounts, declarationCoverage, modelText, ParityReport, ReportSource, ResourceGroup, secretsLines, shortResourceName, shortType } from "./report-model";
 import { fitColumns, padEnd, truncate, visibleWidth, wrap, wrapHanging, wrapPath } from "./text-layout";

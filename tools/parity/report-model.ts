@@ -1,6 +1,6 @@
-import { ComparableResource, componentOf, DiffClass, EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../../policy/compare";
-import { resourceKey } from "../../policy/contract";
-import { SecretScan, sharedSecretMessage } from "../../policy/shared-secrets";
+import { ComparableResource, componentOf, DiffClass, EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../../policy/engine/compare";
+import { resourceKey } from "../../policy/engine/contract";
+import { SecretScan, sharedSecretMessage } from "../../policy/engine/shared-secrets";
 import { redact } from "./secrets";
 
 /**

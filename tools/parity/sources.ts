@@ -1,13 +1,13 @@
 import * as path from "node:path";
-import { ComparableResource, compareStacks, printStack } from "../../policy/compare";
-import { checkDeclarationScope, KnownDifference, loadKnownDifferences, scopeOf } from "../../policy/known-differences";
+import { ComparableResource, compareStacks, printStack } from "../../policy/engine/compare";
+import { checkDeclarationScope, KnownDifference, loadKnownDifferences, scopeOf } from "../../policy/engine/known-differences";
 import { ParityInputError } from "./errors";
 import { OfflinePair, assertKnownStack, collectPair, toComparable } from "./offline-stacks";
 import type { Options } from "./options";
 import { ParityReport, ReportSource, buildReport, resourcesInBoth } from "./report-model";
 import { SecretMasker } from "./secrets";
 import { assertRepositoryProject, readStackExport } from "./stack-export";
-import { scanSharedSecrets } from "../../policy/shared-secrets";
+import { scanSharedSecrets } from "../../policy/engine/shared-secrets";
 import { scanSnapshots } from "../offline/cross-stack";
 
 /**
@@ -75,7 +75,7 @@ function knownFile(options: Options, root: string): string {
 }
 
 /**
- * The pack's scope check (policy/known-differences.ts), against both stacks' resources: a declaration
+ * The pack's scope check (policy/engine/known-differences.ts), against both stacks' resources: a declaration
  * the pack refuses is refused here too, never reported as "staging matches". Exit 2, like a bad file.
  */
 function checkScope(known: readonly KnownDifference[], file: string, ...stacks: readonly ComparableResource[][]): void {

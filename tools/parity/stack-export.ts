@@ -1,4 +1,4 @@
-import type { ComparableResource } from "../../policy/compare";
+import type { ComparableResource } from "../../policy/engine/compare";
 import { repositoryProject } from "../offline/export-reader";
 import { fromStackExport, parseUrn, readStackExportFile, StackExportError } from "../offline/stack-export";
 import type { StackSnapshot } from "../offline/snapshot";

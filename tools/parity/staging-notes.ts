@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { KnownDifference } from "../../policy/known-differences";
+import type { KnownDifference } from "../../policy/engine/known-differences";
 import { formatValue, oneLine } from "./format-value";
 import { ParityReport, shortResourceName, shortType } from "./report-model";
 import { cell } from "./render-markdown";

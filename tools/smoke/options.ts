@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { AUTH_CALLBACK_PATH } from "../../components/app-environment";
 import { HEALTH_CHECK_PATH } from "../../components/https-endpoint";
 import { structuralDefaults, type SameSite } from "../../config/settings";
-import { cutText, showValue } from "../../policy/show-value";
+import { cutText, showValue } from "../../policy/engine/show-value";
 
 /**
  * What the smoke test expects of a deployed stack. The expectations default to the values the program

@@ -1,4 +1,4 @@
-import { PULUMI_UNKNOWN } from "./flatten";
+import { PULUMI_UNKNOWN } from "../engine/flatten";
 
 /**
  * The policy SDK wraps properties in a proxy that throws on the first unknown value, which would

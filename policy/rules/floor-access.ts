@@ -1,7 +1,7 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { noConfigSchema } from "./config";
-import { declaredView, plain, strings } from "./floor-view";
-import { describeResource, isUnknown, jsonValue } from "./resources";
+import { noConfigSchema } from "../pack/config";
+import { declaredView, plain, strings } from "../pack/floor-view";
+import { describeResource, isUnknown, jsonValue } from "../pack/resources";
 
 /**
  * The security floor, access half: what no stack may grant whatever parity.lock.json or

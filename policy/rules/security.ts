@@ -11,12 +11,12 @@ import {
   TlsConfig,
   tlsSchema,
   withDefaults,
-} from "./config";
-import { AWS_PROVIDER_TYPE, resourceKey } from "./contract";
-import { lockFor } from "./files";
-import { flatten } from "./flatten";
+} from "../pack/config";
+import { AWS_PROVIDER_TYPE, resourceKey } from "../engine/contract";
+import { lockFor } from "../pack/files";
+import { flatten } from "../engine/flatten";
 import { dependsOn } from "./safety";
-import { awsProviders, describeResource, isUnknown, jsonValue, providerEnvironment, raw, stackEnvironment, stringsIn } from "./resources";
+import { awsProviders, describeResource, isUnknown, jsonValue, providerEnvironment, raw, stackEnvironment, stringsIn } from "../pack/resources";
 
 /**
  * Security: encryption at rest and in transit, nothing public that holds data, least-privilege IAM,

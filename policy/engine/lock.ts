@@ -16,7 +16,7 @@ import { parseErrorPlace } from "./show-value";
 
 /** 2: declared values with references by provenance; no generated credential ids (version 1 had them). */
 export const LOCK_VERSION = 2;
-export const DEFAULT_LOCK_FILE = path.resolve(__dirname, "../parity.lock.json");
+export const DEFAULT_LOCK_FILE = path.resolve(__dirname, "../../parity.lock.json");
 
 export interface LockedResource {
   readonly type: string;

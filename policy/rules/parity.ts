@@ -1,12 +1,12 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { SECRET_SHOWN } from "./flatten";
-import { comparePrints, ElementDiff, EnvDiff, PresenceDiff, printStack, PropertyDiff, showValue, StackComparison, UNPLACED_NOTE } from "./compare";
-import { pathWithin } from "./elements";
-import { declaredDifferencesSchema, DeclaredDifferencesConfig, stackParitySchema, StackParityConfig } from "./config";
-import { knownDifferencesFor, lockFor } from "./files";
-import { declarationScopeProblems, scopeOf } from "./known-differences";
-import { lockPrints } from "./lock";
-import { comparable, describeResource, providerEnvironment, stackEnvironment } from "./resources";
+import { SECRET_SHOWN } from "../engine/flatten";
+import { comparePrints, ElementDiff, EnvDiff, PresenceDiff, printStack, PropertyDiff, showValue, StackComparison, UNPLACED_NOTE } from "../engine/compare";
+import { pathWithin } from "../engine/elements";
+import { declaredDifferencesSchema, DeclaredDifferencesConfig, stackParitySchema, StackParityConfig } from "../pack/config";
+import { knownDifferencesFor, lockFor } from "../pack/files";
+import { declarationScopeProblems, scopeOf } from "../engine/known-differences";
+import { lockPrints } from "../engine/lock";
+import { comparable, describeResource, providerEnvironment, stackEnvironment } from "../pack/resources";
 
 /**
  * Stack parity: this stack against production's fingerprint (parity.lock.json). Every structural

@@ -1,11 +1,11 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { printStack, sameValue, showValue, underUnknown } from "./compare";
-import { replacementHazard, resourceKey } from "./contract";
-import { replacementHazardsSchema, ReplacementHazardsConfig } from "./config";
-import { lockFor } from "./files";
-import { UNKNOWN_VALUE } from "./flatten";
-import { declaredInputsOf, withoutProviderDefaults } from "./declared";
-import { comparable, describeResource, raw, stackEnvironment } from "./resources";
+import { printStack, sameValue, showValue, underUnknown } from "../engine/compare";
+import { replacementHazard, resourceKey } from "../engine/contract";
+import { replacementHazardsSchema, ReplacementHazardsConfig } from "../pack/config";
+import { lockFor } from "../pack/files";
+import { UNKNOWN_VALUE } from "../engine/flatten";
+import { declaredInputsOf, withoutProviderDefaults } from "../pack/declared";
+import { comparable, describeResource, raw, stackEnvironment } from "../pack/resources";
 
 /**
  * Replacement hazards: changes that make AWS destroy a stateful resource and create a new one.

@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { noConfigSchema } from "./config";
-import { describeResource, raw } from "./resources";
+import { noConfigSchema } from "../pack/config";
+import { describeResource, raw } from "../pack/resources";
 
 /**
  * S3 server access logging (AWS Foundational Security Best Practices S3.9): every bucket's requests

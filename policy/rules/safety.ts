@@ -13,10 +13,10 @@ import {
   SimulatedIntegrationsConfig,
   simulatedIntegrationsSchema,
   withDefaults,
-} from "./config";
-import { envPathOf } from "./contract";
-import { flatten } from "./flatten";
-import { describeResource, isUnknown, jsonValue, providerEnvironment, raw, stackEnvironment, stringsIn } from "./resources";
+} from "../pack/config";
+import { envPathOf } from "../engine/contract";
+import { flatten } from "../engine/flatten";
+import { describeResource, isUnknown, jsonValue, providerEnvironment, raw, stackEnvironment, stringsIn } from "../pack/resources";
 
 /**
  * Safety: what a staging stack must never do (touch real customers, money or production data) and

@@ -1,10 +1,10 @@
 import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
-import { ComparableResource } from "./compare";
-import { AWS_PROVIDER_TYPE, ENVIRONMENT_TAG, resourceKey } from "./contract";
+import { ComparableResource } from "../engine/compare";
+import { AWS_PROVIDER_TYPE, ENVIRONMENT_TAG, resourceKey } from "../engine/contract";
 import { declaredInputsOf, providerDefaultsOf, withoutProviderDefaults } from "./declared";
-import { parseJsonString } from "./flatten";
+import { parseJsonString } from "../engine/flatten";
 import { raw } from "./raw";
-import { buildReferenceIndex } from "./references";
+import { buildReferenceIndex } from "../engine/references";
 
 /**
  * How policies read what the policy SDK hands them: raw values (raw.ts), each resource's declared

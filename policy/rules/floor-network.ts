@@ -1,7 +1,7 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { noConfigSchema } from "./config";
-import { declaredView, plain, Referrers, refersTo, strings } from "./floor-view";
-import { describeResource, isUnknown } from "./resources";
+import { noConfigSchema } from "../pack/config";
+import { declaredView, plain, Referrers, refersTo, strings } from "../pack/floor-view";
+import { describeResource, isUnknown } from "../pack/resources";
 
 /**
  * The security floor, network half: what no stack may do whatever parity.lock.json or

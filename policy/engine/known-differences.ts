@@ -30,7 +30,7 @@ export interface KnownDifference {
   readonly onlyIn?: "staging" | "production";
 }
 
-export const DEFAULT_KNOWN_DIFFERENCES_FILE = path.resolve(__dirname, "../known-differences.yaml");
+export const DEFAULT_KNOWN_DIFFERENCES_FILE = path.resolve(__dirname, "../../known-differences.yaml");
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -79,7 +79,7 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
     throw new Error(`${file}: expected a top-level \`differences:\` list. Fix: start the file with \`differences:\` and one \`- id: ...\` entry per difference.`);
   }
   if (list.length > LIMITS.entries) {
-    throw new Error(`${file}: ${list.length} entries, more than ${LIMITS.entries}. Fix: declare only the deliberate differences; a difference every resource has is a contract rule (policy/contract.ts), not a declaration.`);
+    throw new Error(`${file}: ${list.length} entries, more than ${LIMITS.entries}. Fix: declare only the deliberate differences; a difference every resource has is a contract rule (policy/engine/contract.ts), not a declaration.`);
   }
   const problems: string[] = [];
   const seen = new Set<string>();

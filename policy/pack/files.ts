@@ -1,16 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
-import { checkDeclarationScope, DEFAULT_KNOWN_DIFFERENCES_FILE, KnownDifference, loadKnownDifferences, scopeOf } from "./known-differences";
-import { DEFAULT_LOCK_FILE, lockPrints, ParityLock, readLock } from "./lock";
+import { checkDeclarationScope, DEFAULT_KNOWN_DIFFERENCES_FILE, KnownDifference, loadKnownDifferences, scopeOf } from "../engine/known-differences";
+import { DEFAULT_LOCK_FILE, lockPrints, ParityLock, readLock } from "../engine/lock";
 import { ParityFilesConfig } from "./config";
-import { showValue } from "./show-value";
+import { showValue } from "../engine/show-value";
 
 /**
  * The lock and the declared differences a policy run compares against, read once per file per
  * process: several policies read them in every AnalyzeStack call.
  */
 /** Relative paths resolve from the project root (the pack's parent), wherever the CLI runs the pack. */
-const PROJECT_ROOT = path.resolve(__dirname, "..");
+const PROJECT_ROOT = path.resolve(__dirname, "../..");
 
 const cache = new Map<string, { lock?: ParityLock; known?: KnownDifference[] }>();
 

@@ -1,6 +1,6 @@
 import { PolicyResource } from "@pulumi/policy";
 import { declaredInputsOf } from "./declared";
-import { isPulumiSecret } from "./flatten";
+import { isPulumiSecret } from "../engine/flatten";
 import { isUnknown, raw, stringsIn } from "./resources";
 
 /**

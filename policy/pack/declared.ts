@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { SECRET_SIG } from "./flatten";
+import { SECRET_SIG } from "../engine/flatten";
 import { raw } from "./raw";
 
 /**
