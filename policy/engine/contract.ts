@@ -1,3 +1,5 @@
+import { CLOUDWATCH_LOG_GROUP, COGNITO_USER, COGNITO_USER_POOL, EC2_ROUTE, EC2_ROUTE_TABLE, EC2_SUBNET, EC2_VPC, ECS_SERVICE, ECS_TASK_DEFINITION, KMS_KEY, LAMBDA_INVOCATION, RDS_INSTANCE, ROUTE53_RECORD, S3_BUCKET, S3_BUCKET_LIFECYCLE_CONFIGURATION, S3_BUCKET_V2, SCHEDULER_SCHEDULE_GROUP, PROVIDER_TYPE_PREFIX, SECRETSMANAGER_SECRET } from "../types";
+
 /**
  * The parity contract: for every resource type, which properties must equal production's
  * (structural), may be smaller (sizing), must differ (identity) or may differ only as declared in
@@ -110,38 +112,38 @@ const RULES: readonly Rule[] = [
   { type: "*", path: /^tags(\.|\[")(Name|parity:environment|parity:project|Environment)("\])?$/, class: "identity" },
 
   // Sizing: scale, not behaviour.
-  { type: "aws:rds/instance:Instance", path: /^(instanceClass|allocatedStorage|maxAllocatedStorage|multiAz|backupRetentionPeriod|iops|storageThroughput|performanceInsightsRetentionPeriod|monitoringInterval)$/, class: "sizing" },
+  { type: RDS_INSTANCE, path: /^(instanceClass|allocatedStorage|maxAllocatedStorage|multiAz|backupRetentionPeriod|iops|storageThroughput|performanceInsightsRetentionPeriod|monitoringInterval)$/, class: "sizing" },
   // Protection is checked by the safety policy (production must have it), not held equal: staging
   // is meant to be rebuilt, so it must be deletable.
-  { type: "aws:rds/instance:Instance", path: /^(deletionProtection|skipFinalSnapshot|finalSnapshotIdentifier|applyImmediately)$/, class: "sizing" },
-  { type: "aws:rds/instance:Instance", path: /^(identifier|identifierPrefix|password|manageMasterUserPassword)$/, class: "identity" },
-  { type: "aws:ecs/service:Service", path: /^desiredCount$/, class: "sizing" },
-  { type: "aws:ecs/taskDefinition:TaskDefinition", path: /^(cpu|memory)$/, class: "sizing" },
-  { type: "aws:cloudwatch/logGroup:LogGroup", path: /^retentionInDays$/, class: "sizing" },
-  { type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", path: /noncurrentVersionExpiration\.noncurrentDays$/, class: "sizing" },
-  { type: "aws:s3/bucket:Bucket", path: /^forceDestroy$/, class: "sizing" },
-  { type: "aws:s3/bucketV2:BucketV2", path: /^forceDestroy$/, class: "sizing" },
-  { type: "aws:cognito/userPool:UserPool", path: /^deletionProtection$/, class: "sizing" },
-  { type: "aws:kms/key:Key", path: /^deletionWindowInDays$/, class: "sizing" },
-  { type: "aws:secretsmanager/secret:Secret", path: /^recoveryWindowInDays$/, class: "sizing" },
+  { type: RDS_INSTANCE, path: /^(deletionProtection|skipFinalSnapshot|finalSnapshotIdentifier|applyImmediately)$/, class: "sizing" },
+  { type: RDS_INSTANCE, path: /^(identifier|identifierPrefix|password|manageMasterUserPassword)$/, class: "identity" },
+  { type: ECS_SERVICE, path: /^desiredCount$/, class: "sizing" },
+  { type: ECS_TASK_DEFINITION, path: /^(cpu|memory)$/, class: "sizing" },
+  { type: CLOUDWATCH_LOG_GROUP, path: /^retentionInDays$/, class: "sizing" },
+  { type: S3_BUCKET_LIFECYCLE_CONFIGURATION, path: /noncurrentVersionExpiration\.noncurrentDays$/, class: "sizing" },
+  { type: S3_BUCKET, path: /^forceDestroy$/, class: "sizing" },
+  { type: S3_BUCKET_V2, path: /^forceDestroy$/, class: "sizing" },
+  { type: COGNITO_USER_POOL, path: /^deletionProtection$/, class: "sizing" },
+  { type: KMS_KEY, path: /^deletionWindowInDays$/, class: "sizing" },
+  { type: SECRETSMANAGER_SECRET, path: /^recoveryWindowInDays$/, class: "sizing" },
   // The region is a stack value (provider config); AWS provider v7 reports it on every regional resource.
   { type: "*", path: /^region$/, class: "identity" },
   // Computed by AWS for these types (a schedule's `state` is an input, a group's is not).
-  { type: "aws:scheduler/scheduleGroup:ScheduleGroup", path: /^state$/, class: "identity" },
-  { type: "aws:s3/bucket:Bucket", path: /^region$/, class: "identity" },
+  { type: SCHEDULER_SCHEDULE_GROUP, path: /^state$/, class: "identity" },
+  { type: S3_BUCKET, path: /^region$/, class: "identity" },
   // One NAT per AZ or one shared: the route goes through a NAT either way.
-  { type: "aws:ec2/route:Route", path: /^natGatewayId$/, class: "identity" },
-  { type: "aws:ec2/routeTable:RouteTable", path: /\.natGatewayId$/, class: "identity" },
+  { type: EC2_ROUTE, path: /^natGatewayId$/, class: "identity" },
+  { type: EC2_ROUTE_TABLE, path: /\.natGatewayId$/, class: "identity" },
 
   // Identity: names and addresses of this stack's own things.
-  { type: "aws:ec2/vpc:Vpc", path: /^cidrBlock$/, class: "identity" },
-  { type: "aws:ec2/subnet:Subnet", path: /^cidrBlock$/, class: "identity" },
+  { type: EC2_VPC, path: /^cidrBlock$/, class: "identity" },
+  { type: EC2_SUBNET, path: /^cidrBlock$/, class: "identity" },
   { type: "*", path: /(^|\.)cidrBlocks?$/, class: "identity" },
   { type: "*", path: /^(name|namePrefix|bucket|bucketPrefix|family|description|secretId|emailIdentity|domain|domainName|subjectAlternativeNames|records|userPoolId|clientId)$/, class: "identity" },
-  { type: "aws:cognito/user:User", path: /^(username|attributes\..*|temporaryPassword|password)$/, class: "identity" },
+  { type: COGNITO_USER, path: /^(username|attributes\..*|temporaryPassword|password)$/, class: "identity" },
   { type: "*", path: /\["[^"]*(Arn|Account|Id|Url)"\]$/, class: "identity" },
-  { type: "aws:route53/record:Record", path: /^(name|zoneId|aliases\[.*)$/, class: "identity" },
-  { type: "aws:lambda/invocation:Invocation", path: /^(input|triggers\..*)$/, class: "identity" },
+  { type: ROUTE53_RECORD, path: /^(name|zoneId|aliases\[.*)$/, class: "identity" },
+  { type: LAMBDA_INVOCATION, path: /^(input|triggers\..*)$/, class: "identity" },
   { type: "random:index/randomId:RandomId", path: /^keepers\..*$/, class: "identity" },
   // References to other resources (their ids, ARNs, generated names) differ by construction.
   { type: "*", path: /(Arn|Arns|Id|Ids|ARN|GroupName|GroupNames|FunctionName|Url|QueueUrl)(\[[^\]]*\])?$/, class: "identity" },
@@ -162,7 +164,7 @@ export function classify(resourceType: string, propertyPath: string): PropertyCl
   const top = /^[^.[]+/.exec(propertyPath)?.[0] ?? propertyPath;
   if (COMPUTED_SET.has(top)) return "identity";
   // The engine adds the plugin's version (and download URL) to every provider's inputs.
-  if (resourceType.startsWith("pulumi:providers:") && ENGINE_PROVIDER_INPUTS.has(top)) return "identity";
+  if (resourceType.startsWith(PROVIDER_TYPE_PREFIX) && ENGINE_PROVIDER_INPUTS.has(top)) return "identity";
   const env = envPathOf(propertyPath);
   if (env) return classifyEnv(env);
   for (const rule of RULES) {
@@ -188,15 +190,14 @@ export function logicalName(keyOrUrn: string): string {
 
 /** Types whose data AWS cannot give back once deleted: they carry `protect` in production. */
 export const STATEFUL_TYPES: readonly string[] = [
-  "aws:rds/instance:Instance",
-  "aws:cognito/userPool:UserPool",
-  "aws:s3/bucket:Bucket",
-  "aws:s3/bucketV2:BucketV2",
-  "aws:kms/key:Key",
+  RDS_INSTANCE,
+  COGNITO_USER_POOL,
+  S3_BUCKET,
+  S3_BUCKET_V2,
+  KMS_KEY,
 ];
 
-/** The provider whose default tags say which environment a stack is. */
-export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
+/** The AWS provider's default tag that says which environment a stack is. */
 export const ENVIRONMENT_TAG = "parity:environment";
 
 /** A property whose change makes AWS destroy and re-create a resource that holds data. */
@@ -209,7 +210,7 @@ export interface ReplacementHazard {
 
 export const REPLACEMENT_HAZARDS: readonly ReplacementHazard[] = [
   {
-    type: "aws:rds/instance:Instance",
+    type: RDS_INSTANCE,
     path: /^(engine|dbName|username|storageEncrypted|kmsKeyId|availabilityZone)$/,
     destroys: "the database instance and every row in it (only a final snapshot, if any, survives)",
   },
@@ -219,12 +220,12 @@ export const REPLACEMENT_HAZARDS: readonly ReplacementHazard[] = [
     // for the maintenance window). This program forces a replacement instead (`replaceOnChanges:
     // ["identifier"]`, delete before replace: components/database.ts), which is what a staging reset
     // wants and what production must never get.
-    type: "aws:rds/instance:Instance",
+    type: RDS_INSTANCE,
     path: /^identifier$/,
     destroys: "the database instance and every row in it, because components/database.ts forces a replacement on `identifier` (delete first; only a final snapshot, if any, survives). Without that option the provider would rename the instance in place instead, moving its endpoint under running tasks",
   },
   {
-    type: "aws:cognito/userPool:UserPool",
+    type: COGNITO_USER_POOL,
     path: /^(schemas(\[.*)?|usernameAttributes|aliasAttributes)$/,
     destroys: "the user pool and every account in it (users, passwords, MFA enrolments); nobody can sign in until they sign up again",
   },

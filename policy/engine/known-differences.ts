@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { cutText, parseErrorPlace, showValue } from "./show-value";
+import { EC2_SECURITY_GROUP, EC2_SECURITY_GROUP_RULE, IAM_POLICY, IAM_ROLE, IAM_ROLE_POLICY, IAM_ROLE_POLICY_ATTACHMENT, IAM_USER, KMS_GRANT, KMS_KEY, LAMBDA_PERMISSION, S3_BUCKET_POLICY, S3_BUCKET_PUBLIC_ACCESS_BLOCK, VPC_SECURITY_GROUP_INGRESS_RULE } from "../types";
 
 /**
  * One deliberate difference between staging and production, declared in known-differences.yaml:
@@ -156,10 +157,10 @@ const SECURITY_SAMPLES = [
 ];
 /** Sample keys of every security type, so a resource pattern reaching one is refused on its face. */
 const SECURITY_TYPE_SAMPLES = [
-  "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  "aws:iam/user:User", "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  "aws:kms/key:Key", "aws:kms/grant:Grant", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/securityGroupRule:SecurityGroupRule",
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:lambda/permission:Permission",
+  IAM_ROLE, IAM_POLICY, IAM_ROLE_POLICY, IAM_ROLE_POLICY_ATTACHMENT,
+  IAM_USER, S3_BUCKET_POLICY, S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+  KMS_KEY, KMS_GRANT, EC2_SECURITY_GROUP, EC2_SECURITY_GROUP_RULE,
+  VPC_SECURITY_GROUP_INGRESS_RULE, LAMBDA_PERMISSION,
 ].flatMap((type) => [type, `${type}::sample`, `parity:components:Sample$${type}::sample`]);
 /** Sample env keys that carry a security rule, matched against env patterns. */
 const SECURITY_ENV_SAMPLES = ["COOKIE_SECURE", "COOKIE_SAMESITE", "TRUST_PROXY", "CORS_ORIGINS", "HSTS_MAX_AGE", "DATABASE_SSLMODE", "PGSSLMODE", "NODE_TLS_REJECT_UNAUTHORIZED", "AUTH_CALLBACK_PATH"];

@@ -1,5 +1,6 @@
-import { AWS_PROVIDER_TYPE, ENVIRONMENT_TAG } from "./contract";
+import { ENVIRONMENT_TAG } from "./contract";
 import { parseJsonString } from "./flatten";
+import { ACM_CERTIFICATE, AWS_PROVIDER_TYPE } from "../types";
 
 /**
  * What makes a stack's values its own: the environment name, the AWS account, the region and the
@@ -20,8 +21,6 @@ interface IdentitySource {
   readonly inputs: Record<string, unknown>;
 }
 
-const CERTIFICATE_TYPE = "aws:acm/certificate:Certificate";
-
 /**
  * Reads the stack's identity from its resources: environment and account from the explicit AWS
  * provider (its default tags and allowed account IDs), the domain from the web certificate.
@@ -34,7 +33,7 @@ export function stackIdentityOf(resources: readonly IdentitySource[]): StackIden
   const provider = providers.find((r) => tagsOf(r)?.[ENVIRONMENT_TAG] !== undefined) ?? providers[0];
   const tags = tagsOf(provider);
   const accounts = jsonOrValue(provider?.inputs.allowedAccountIds);
-  const certificate = resources.find((r) => r.type === CERTIFICATE_TYPE);
+  const certificate = resources.find((r) => r.type === ACM_CERTIFICATE);
   return {
     environment: stringOr(tags?.[ENVIRONMENT_TAG]),
     accountId: Array.isArray(accounts) ? stringOr(accounts[0]) : undefined,

@@ -1,6 +1,7 @@
 import { isPulumiSecret, PULUMI_UNKNOWN } from "./flatten";
 import { logicalName } from "./contract";
 import { escapeRegExp } from "./normalize";
+import { PROVIDER_TYPE_PREFIX } from "../types";
 
 /**
  * References to the stack's own resources, compared by provenance instead of by text.
@@ -76,7 +77,7 @@ export function buildReferenceIndex(resources: readonly ReferenceSource[]): Refe
   const owner = new Map<string, { ref: string; rank: number; key: string }>();
   const label = referenceLabels(resources.map((r) => r.key));
   for (const r of resources) {
-    if (r.type.startsWith("pulumi:providers:")) continue;
+    if (r.type.startsWith(PROVIDER_TYPE_PREFIX)) continue;
     for (const prop of REFERENCE_OUTPUTS) {
       const v = r.outputs[prop];
       if (typeof v !== "string" || v.length < MIN_LENGTH || v === PULUMI_UNKNOWN) continue;

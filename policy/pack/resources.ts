@@ -1,15 +1,16 @@
 import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
 import { ComparableResource } from "../engine/compare";
-import { AWS_PROVIDER_TYPE, ENVIRONMENT_TAG, resourceKey } from "../engine/contract";
-import { declaredInputsOf, providerDefaultsOf, withoutProviderDefaults } from "./declared";
+import { ComparableSource, comparableFrom } from "../engine/comparable";
+import { ENVIRONMENT_TAG } from "../engine/contract";
 import { parseJsonString } from "../engine/flatten";
+import { AWS_PROVIDER_TYPE, PROVIDER_TYPE_PREFIX } from "../types";
+import { declaredInputsOf } from "./declared";
 import { raw } from "./raw";
-import { buildReferenceIndex } from "../engine/references";
 
 /**
  * How policies read what the policy SDK hands them: raw values (raw.ts), each resource's declared
- * inputs (declared.ts) with references to the stack's own resources rewritten (references.ts), and
- * the environment a resource belongs to, from the provider it uses.
+ * inputs (declared.ts) in the shape the comparison engine compares (engine/comparable.ts), and the
+ * environment a resource belongs to, from the provider it uses.
  */
 
 export { isUnknown, raw } from "./raw";
@@ -30,42 +31,6 @@ export function comparable(resources: readonly PolicyResource[]): ComparableReso
   return comparableFrom(withProviders(resources));
 }
 
-/** One resource as any caller knows it: the pack (from the SDK), the lock writer (from a snapshot). */
-export interface ComparableSource {
-  readonly urn: string;
-  readonly type: string;
-  /** What the program declared, if known (checked inputs; provider defaults are dropped here). */
-  readonly declared?: Record<string, unknown>;
-  readonly outputs: Record<string, unknown>;
-  readonly parent?: string;
-  readonly protect?: boolean;
-  readonly retainOnDelete?: boolean;
-  readonly custom: boolean;
-}
-
-/** The contract's view of a stack: declared values, references rewritten by provenance. */
-export function comparableFrom(sources: readonly ComparableSource[]): ComparableResource[] {
-  const declared = sources.map((r) => (r.declared ? withoutProviderDefaults(r.declared) : undefined));
-  const defaults = sources.map((r) => (r.declared ? providerDefaultsOf(r.declared) : undefined));
-  // Components re-export their children's outputs: the child is what a reference points at.
-  const index = buildReferenceIndex(
-    sources.flatMap((r, i) => (r.custom ? [{ key: resourceKey(r.urn), type: r.type, outputs: r.outputs, declared: declared[i] }] : [])),
-  );
-  return sources.map((r, i) => {
-    const inputs = declared[i];
-    return {
-      urn: r.urn,
-      type: r.type,
-      inputs: index.rewrite(inputs ?? r.outputs) as Record<string, unknown>,
-      ...(r.parent ? { parent: r.parent } : {}),
-      options: { protect: r.protect === true, ...(r.retainOnDelete !== undefined ? { retainOnDelete: r.retainOnDelete } : {}) },
-      custom: r.custom,
-      ...(inputs === undefined ? { outputsOnly: true } : {}),
-      ...(defaults[i] ? { providerDefaults: index.rewrite(defaults[i]) as Record<string, unknown> } : {}),
-    };
-  });
-}
-
 /**
  * The stack's resources plus every provider they reference that the stack itself does not list.
  * A provider's inputs are its declaration (the engine sends them with every resource).
@@ -73,7 +38,7 @@ export function comparableFrom(sources: readonly ComparableSource[]): Comparable
 function withProviders(resources: readonly PolicyResource[]): ComparableSource[] {
   const parents = new Set(resources.map((r) => r.parent?.urn ?? r.opts.parent).filter((u): u is string => u !== undefined));
   const entries: ComparableSource[] = resources.map((r) => {
-    const isProvider = r.type.startsWith("pulumi:providers:");
+    const isProvider = r.type.startsWith(PROVIDER_TYPE_PREFIX);
     const props = raw(r.props);
     return {
       urn: r.urn,
@@ -125,6 +90,11 @@ export function stackEnvironment(resources: readonly PolicyResource[]): string |
     if (env) return env;
   }
   return undefined;
+}
+
+/** Whether the stack is production, by its AWS provider's environment tag. */
+export function isProductionStack(resources: readonly PolicyResource[]): boolean {
+  return stackEnvironment(resources) === "production";
 }
 
 /** The environment of the provider a resource uses, falling back to the stack's. */

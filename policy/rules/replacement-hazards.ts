@@ -4,8 +4,10 @@ import { replacementHazard, resourceKey } from "../engine/contract";
 import { replacementHazardsSchema, ReplacementHazardsConfig } from "../pack/config";
 import { lockFor } from "../pack/files";
 import { UNKNOWN_VALUE } from "../engine/flatten";
-import { declaredInputsOf, withoutProviderDefaults } from "../pack/declared";
+import { declaredInputsOf } from "../pack/declared";
+import { withoutProviderDefaults } from "../engine/provider-defaults";
 import { comparable, describeResource, raw, stackEnvironment } from "../pack/resources";
+import { COGNITO_USER_POOL, RDS_INSTANCE } from "../types";
 
 /**
  * Replacement hazards: changes that make AWS destroy a stateful resource and create a new one.
@@ -25,10 +27,10 @@ export const replacementHazards: StackValidationPolicy = {
     for (const r of args.resources) {
       // What the program declares: AWS reports the key's ARN back whatever was passed.
       const props = withoutProviderDefaults(declaredInputsOf(r.urn) ?? raw(r.props));
-      if (r.type === "aws:rds/instance:Instance" && typeof props.kmsKeyId === "string" && /:alias\//.test(props.kmsKeyId)) {
+      if (r.type === RDS_INSTANCE && typeof props.kmsKeyId === "string" && /:alias\//.test(props.kmsKeyId)) {
         report(`${describeResource(r)} uses a KMS alias ARN as \`kmsKeyId\` (${props.kmsKeyId}): AWS stores the key's ARN, so every run sees a change and plans to replace the database, destroying ${replacementHazard(r.type, "kmsKeyId")?.destroys}. Fix: pass the key's ARN (\`key.arn\`), not the alias's.`, r.urn);
       }
-      if (r.type === "aws:cognito/userPool:UserPool" && Array.isArray(props.schemas)) {
+      if (r.type === COGNITO_USER_POOL && Array.isArray(props.schemas)) {
         for (const a of props.schemas as Record<string, unknown>[]) {
           if (a?.attributeDataType === "String" && !a.stringAttributeConstraints) {
             report(`${describeResource(r)} schema attribute \`${String(a.name)}\` is a String without \`stringAttributeConstraints\`: AWS reports constraints back, so every run plans to re-create the pool, destroying ${replacementHazard(r.type, "schemas")?.destroys}. Fix: give it \`stringAttributeConstraints: { minLength: "0", maxLength: "2048" }\` (or the real limits).`, r.urn);

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { flatten } from "../../policy/engine/flatten";
-import { elementGroups, elementMessage } from "../../policy/rules/parity";
+import { elementGroups, elementMessage } from "../../policy/rules/stack-parity";
 import type { PolicyVerdict } from "../../tools/offline/analyzer";
 import { collectStack } from "../../tools/offline/engine";
 import { SECRET_SIG, SECRET_VALUE } from "../../tools/offline/snapshot";

@@ -10,7 +10,7 @@ import { analyze, bothSnapshots, mandatory, mutate, MutableResource } from "./ha
 import { projectTempFile } from "./temp-file";
 
 /**
- * The security floor (policy/rules/floor-network.ts, policy/rules/floor-access.ts) through the real pack: the
+ * The security floor (policy/rules/no-public-ingress.ts, no-database-egress.ts, no-public-bucket-policy.ts, no-public-role-trust.ts, no-full-admin.ts) through the real pack: the
  * real stacks pass, and each planted hole is rejected with its exact message, as a preview sends it
  * and as deployed state (other generated ids, no provider resources), whatever the lock says.
  */

@@ -1,6 +1,8 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { noConfigSchema } from "../pack/config";
+import { buckets } from "../pack/relations";
 import { describeResource, raw } from "../pack/resources";
+import { S3_BUCKET_LOGGING } from "../types";
 
 /**
  * S3 server access logging (AWS Foundational Security Best Practices S3.9): every bucket's requests
@@ -8,9 +10,6 @@ import { describeResource, raw } from "../pack/resources";
  * awsguard's `s3-bucket-logging-enabled` cannot check this on @pulumi/aws 7 (it reads aws 4's inline
  * `loggings`), so the pack checks the `aws.s3.BucketLogging` resources instead.
  */
-
-const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-const BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging";
 
 /** Whether `logging`'s `property` names `bucket`: by the dependency the program declared, or by name. */
 function names(logging: PolicyResource, property: "bucket" | "targetBucket", bucket: PolicyResource): boolean {
@@ -26,8 +25,8 @@ export const s3AccessLogging: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
-    const loggings = args.resources.filter((r) => r.type === BUCKET_LOGGING);
-    for (const b of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
+    const loggings = args.resources.filter((r) => r.type === S3_BUCKET_LOGGING);
+    for (const b of buckets(args.resources)) {
       const logged = loggings.some((l) => names(l, "bucket", b));
       const isTarget = loggings.some((l) => names(l, "targetBucket", b));
       if (!logged && !isTarget) {
