@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
 import { PolicyConfigError, readPolicyConfigFile } from "./offline/policy-config";
 import { Downgrade, downgradedPolicies } from "./offline/policy-downgrades";
-import { countVerdicts, policyVerdict, renderVerdicts, Style, styleFor } from "./offline/render";
+import { countVerdicts, GuidanceByPolicy, guidanceOf, policyVerdict, renderVerdicts, Style, styleFor } from "./offline/render";
 import type { StackSnapshot } from "./offline/snapshot";
 import { repositoryProject } from "./offline/export-reader";
 import { EmptyStackExportError, readStackExportFile, StackExportError } from "./offline/stack-export";
@@ -93,6 +93,8 @@ export interface ExportResult {
   verdicts?: PolicyVerdict[];
   /** The mandatory policies the policy config disabled or made advisory. */
   downgrades?: Downgrade[];
+  /** How to fix each policy's violations, from the pack's GetAnalyzerInfo (shown once per policy). */
+  guidance?: GuidanceByPolicy;
   error?: { readonly kind: "export" | "pack" | "policy-config"; readonly message: string };
 }
 
@@ -141,6 +143,7 @@ export async function runPolicy(opts: PolicyCliOptions, packServer?: LentPackSer
           // deploy.AnalyzeSnapshot: no ConfigureStack, remediations reported only, no deleteBeforeReplace.
           result.verdicts = redactVerdicts(await server.analyzeStack(snapshot, policyConfig, { providersInStack: opts.providersInStack, mode: "state" }), secretTexts([snapshot]));
           result.downgrades = downgrades;
+          result.guidance = guidanceOf(info);
         } catch (e) {
           result.error = packError(e);
         }
@@ -168,7 +171,7 @@ export function toText(results: readonly ExportResult[], stdout: { isTTY?: boole
     blocks.push(style.bold(`${stackName(r)} (deployed state, ${displayFile(r)})`));
     for (const note of r.notes ?? []) blocks.push(`  ${note}`);
     if (r.empty) blocks.push(`  ${EMPTY_MESSAGE}`);
-    else if (r.verdicts) blocks.push(renderVerdicts(r.verdicts, style) || style.green("  no policy findings"));
+    else if (r.verdicts) blocks.push(renderVerdicts(r.verdicts, style, r.guidance) || style.green("  no policy findings"));
     if (r.error) blocks.push(style.red(`error (${r.error.kind}): ${r.error.message}`));
     blocks.push("");
   }

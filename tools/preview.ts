@@ -13,7 +13,7 @@ import type { HostPool } from "./offline/host-pool";
 import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./offline/policy-config";
 import { Downgrade, downgradedPolicies } from "./offline/policy-downgrades";
 import { Progress } from "./offline/progress";
-import { countVerdicts, renderPlan, renderPlanSummary, renderVerdicts, sectionVerdicts, STAGING_NOTES, Style, styleFor, summaryLine, VerdictCounts } from "./offline/render";
+import { countVerdicts, GuidanceByPolicy, guidanceOf, renderPlan, renderPlanSummary, renderVerdicts, sectionVerdicts, STAGING_NOTES, Style, styleFor, summaryLine, VerdictCounts } from "./offline/render";
 import { randomSeed } from "./offline/provider-model/seeded";
 import { DEFAULT_SCENARIO } from "./offline/engine";
 import { SCENARIOS, type Scenario, type StackSnapshot } from "./offline/snapshot";
@@ -124,6 +124,8 @@ export interface StackResult {
   verdicts?: PolicyVerdict[];
   /** The mandatory policies the policy config disabled or made advisory for this run. */
   downgrades?: Downgrade[];
+  /** How to fix each policy's violations, from the pack's GetAnalyzerInfo (shown once per policy). */
+  guidance?: GuidanceByPolicy;
   error?: { readonly kind: string; readonly message: string; readonly location?: string };
 }
 
@@ -195,7 +197,9 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
         progress.set(result.stack, "checking policies");
         // The pack cannot see Pulumi's secret marker; what it prints is cut here (tools/offline/redact.ts).
         result.verdicts = redactVerdicts(await server.analyzeStack(result.snapshot, policyConfig, { stack: pack.identity }), secretTexts([result.snapshot]));
-        result.downgrades = downgradedPolicies(await server.info(), policyConfig);
+        const info = await server.info();
+        result.downgrades = downgradedPolicies(info, policyConfig);
+        result.guidance = guidanceOf(info);
       } catch (e) {
         if (!result.error) {
           const error = describeError(e);
@@ -296,7 +300,7 @@ export function toText(results: readonly StackResult[], stdout: { isTTY?: boolea
   for (const r of results) {
     if (!r.snapshot) continue;
     blocks.push(style.bold(`Previewing stack ${r.stack} (${r.snapshot.project}), offline`));
-    if (r.verdicts) blocks.push(...verdictSections(r.verdicts, style, opts));
+    if (r.verdicts) blocks.push(...verdictSections(r.verdicts, style, opts, r.guidance));
     // E.g. how `secure:` values were handled: worth one dim line, never a warning.
     for (const note of r.snapshot.notes ?? []) blocks.push(style.dim(`note: ${note}`));
     blocks.push("", opts.verbose ? renderPlan(r.snapshot, style) : renderPlanSummary(r.snapshot, style), "");
@@ -309,11 +313,11 @@ function verdictLine(r: StackResult, style: Style): string {
   return summaryLine(r.stack, r.snapshot?.resources.length ?? 0, r.verdicts ? countVerdicts(r.verdicts) : undefined, style, r.downgrades);
 }
 
-function verdictSections(verdicts: readonly PolicyVerdict[], style: Style, opts: TextOptions): string[] {
+function verdictSections(verdicts: readonly PolicyVerdict[], style: Style, opts: TextOptions, guidance?: GuidanceByPolicy): string[] {
   const s = sectionVerdicts(verdicts);
   const out: string[] = [];
   const section = (title: string, list: readonly PolicyVerdict[]) => {
-    if (list.length > 0) out.push("", style.bold(`${title} (${list.length}):`), renderVerdicts(list, style));
+    if (list.length > 0) out.push("", style.bold(`${title} (${list.length}):`), renderVerdicts(list, style, guidance));
   };
   section("Mandatory violations: fix before this stack ships", s.mandatory);
   section("Changed against parity.lock.json: production's structure", s.lock);
@@ -321,7 +325,7 @@ function verdictSections(verdicts: readonly PolicyVerdict[], style: Style, opts:
   if (declared.length > 0) {
     const ids = [...s.declared.keys()].sort();
     out.push("", `Declared differences: ${declared.length} from ${ids.length} declaration${ids.length === 1 ? "" : "s"} in known-differences.yaml (${ids.join(", ")}); why each exists: ${STAGING_NOTES}${opts.verbose ? "" : " (--verbose lists them)"}.`);
-    if (opts.verbose) out.push(renderVerdicts(declared, style));
+    if (opts.verbose) out.push(renderVerdicts(declared, style, guidance));
   }
   section("Advisory notes", s.advisory);
   section("Remediated by policy: the inputs previewed and checked are the remediated ones", s.remediated);

@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { forgetDeclared, recordDeclared } from "../pack/declared";
+import { WHAT_THE_PACK_SEES_DOC } from "../pack/docs";
 
 /**
  * Records every resource's inputs as `Analyze` delivers them (pack/declared.ts). It never reports:
@@ -17,6 +18,8 @@ export const declaredInputs = {
   name: "declared-inputs",
   description: "Records what the program declares for each resource (Analyze's checked inputs; provider defaults are dropped where they are read) so the stack policies compare declarations, not provider-filled outputs. Never reports.",
   enforcementLevel: "advisory",
+  remediationSteps: "Nothing to fix: it never reports. Keep it enabled and last in policies.ts, or the stack policies compare provider-filled outputs.",
+  url: WHAT_THE_PACK_SEES_DOC,
   validateResource: (args) => {
     recordDeclared(args.urn, args.props);
   },

@@ -1,6 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { tlsDefaults, TlsConfig, tlsSchema, withDefaults } from "../pack/config";
 import { attached, buckets } from "../pack/relations";
+import { fsbpControl } from "../pack/docs";
 import { describeResource, isUnknown, jsonValue, raw } from "../pack/resources";
 import { LB_LISTENER, RDS_PARAMETER_GROUP, S3_BUCKET_POLICY_PREFIX } from "../types";
 
@@ -19,6 +20,9 @@ export const encryptionInTransit: StackValidationPolicy = {
   name: "encryption-in-transit",
   description: "PostgreSQL requires TLS (rds.force_ssl=1), buckets refuse non-TLS requests, HTTPS listeners use a modern TLS policy and HTTP redirects to HTTPS.",
   enforcementLevel: "mandatory",
+  remediationSteps:
+    "PostgreSQL: set the parameter `rds.force_ssl` to \"1\" (components/database.ts does). HTTPS listeners: a modern `sslPolicy` (the message names the one to use). HTTP listeners: a default action `{ type: \"redirect\", redirect: { protocol: \"HTTPS\", port: \"443\", statusCode: \"HTTP_301\" } }`. Buckets: attach the TLS-only bucket policy (`tlsOnlyPolicy` in components/storage.ts), which denies `aws:SecureTransport` = false.",
+  url: fsbpControl("s3", 5),
   configSchema: tlsSchema,
   validateStack: (args, report) => {
     const { allowedSslPolicies } = withDefaults(tlsDefaults, args.getConfig<TlsConfig>());
@@ -28,7 +32,7 @@ export const encryptionInTransit: StackValidationPolicy = {
         const params = Array.isArray(p.parameters) ? (p.parameters as { name?: unknown; value?: unknown }[]) : [];
         const forceSsl = params.find((x) => x.name === "rds.force_ssl");
         if (String(forceSsl?.value) !== "1") {
-          report(`${describeResource(r)} has \`rds.force_ssl\` = ${JSON.stringify(forceSsl?.value ?? "unset")}: clients may connect without TLS and send passwords and data in clear. Fix: set the parameter \`rds.force_ssl\` to "1" (components/database.ts does).`, r.urn);
+          report(`${describeResource(r)} has \`rds.force_ssl\` = ${JSON.stringify(forceSsl?.value ?? "unset")}: clients may connect without TLS and send passwords and data in clear.`, r.urn);
         }
       }
       if (r.type === LB_LISTENER) {
@@ -39,7 +43,7 @@ export const encryptionInTransit: StackValidationPolicy = {
         if (protocol === "HTTP") {
           const actions = Array.isArray(p.defaultActions) ? (p.defaultActions as { type?: unknown; redirect?: { protocol?: unknown } }[]) : [];
           if (!actions.some((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS")) {
-            report(`${describeResource(r)} serves plain HTTP instead of redirecting to HTTPS: cookies marked Secure are dropped and links are generated with http://. Fix: a default action \`{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }\`.`, r.urn);
+            report(`${describeResource(r)} serves plain HTTP instead of redirecting to HTTPS: cookies marked Secure are dropped and links are generated with http://.`, r.urn);
           }
         }
       }
@@ -50,7 +54,7 @@ export const encryptionInTransit: StackValidationPolicy = {
       // way until the update's AnalyzeStack, which sees the final policy and rejects it there.
       if (policies.some((x) => isUnknown(raw(x.props).policy))) continue;
       if (!policies.some((x) => denyInsecureTransport(raw(x.props).policy))) {
-        report(`${describeResource(b)} accepts requests without TLS: no bucket policy denies \`aws:SecureTransport\` = false. Fix: attach the TLS-only policy (\`tlsOnlyPolicy\` in components/storage.ts).`, b.urn);
+        report(`${describeResource(b)} accepts requests without TLS: no bucket policy denies \`aws:SecureTransport\` = false.`, b.urn);
       }
     }
   },

@@ -1,5 +1,6 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { leastPrivilegeDefaults, LeastPrivilegeConfig, leastPrivilegeSchema, withDefaults } from "../pack/config";
+import { POLICIES_DOC } from "../pack/docs";
 import { describeResource, jsonValue, raw } from "../pack/resources";
 import { stringList } from "../pack/values";
 import { IAM_POLICY, IAM_ROLE, IAM_ROLE_POLICY, IAM_USER_POLICY } from "../types";
@@ -27,6 +28,8 @@ export const leastPrivilegeIam: StackValidationPolicy = {
   name: "least-privilege-iam",
   description: "No IAM Allow statement grants `*` actions, or any action on `*` resources, on data services (S3, SQS, RDS, Secrets Manager, KMS, DynamoDB).",
   enforcementLevel: "mandatory",
+  remediationSteps: "Name the actions the code calls (e.g. `sqs:SendMessage`) and the exact ARNs (the bucket and `<bucket>/*`, the queue, the key), never `*` or `NotAction`.",
+  url: POLICIES_DOC,
   configSchema: leastPrivilegeSchema,
   validateStack: (args, report) => {
     const { dataServices } = withDefaults(leastPrivilegeDefaults, args.getConfig<LeastPrivilegeConfig>());
@@ -44,15 +47,14 @@ function checkStatement(r: PolicyResource, prop: string, i: number, s: Statement
   if (s.Effect !== "Allow") return;
   const actions = stringList(s.Action);
   const where = `${describeResource(r)} \`${prop}\` statement ${i + 1}`;
-  const fix = "Fix: name the actions the code calls (e.g. `sqs:SendMessage`) and the exact ARNs (the bucket and `<bucket>/*`, the queue, the key)";
   if (actions.includes("*") || s.NotAction !== undefined) {
-    report(`${where} allows every action (\`${actions.includes("*") ? "*" : "NotAction"}\`). ${fix}.`, r.urn);
+    report(`${where} allows every action (\`${actions.includes("*") ? "*" : "NotAction"}\`).`, r.urn);
     return;
   }
   const data = actions.filter((a) => dataServices.includes(a.split(":")[0].toLowerCase()));
   const wildcards = data.filter((a) => /:\*$|^[^:]+:[^:]*\*$/.test(a));
-  if (wildcards.length > 0) report(`${where} allows wildcard actions on a data service (${wildcards.map((a) => `\`${a}\``).join(", ")}). ${fix}.`, r.urn);
+  if (wildcards.length > 0) report(`${where} allows wildcard actions on a data service (${wildcards.map((a) => `\`${a}\``).join(", ")}).`, r.urn);
   if (data.length > 0 && stringList(s.Resource).includes("*")) {
-    report(`${where} allows ${data.map((a) => `\`${a}\``).join(", ")} on \`*\` (every resource of the account). ${fix}.`, r.urn);
+    report(`${where} allows ${data.map((a) => `\`${a}\``).join(", ")} on \`*\` (every resource of the account).`, r.urn);
   }
 }

@@ -1,6 +1,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { noConfigSchema } from "../pack/config";
 import { declaredView, refersTo, strings } from "../pack/floor-view";
+import { SECURITY_FLOOR_DOC } from "../pack/docs";
 import { describeResource, isUnknown } from "../pack/resources";
 import { describeRule, inlineRules, RULE_TYPES, standaloneRule } from "../pack/security-group-rules";
 import { EC2_SECURITY_GROUP, RDS_CLUSTER, RDS_INSTANCE } from "../types";
@@ -29,6 +30,9 @@ export const noDatabaseEgress: StackValidationPolicy = {
   name: "no-database-egress",
   description: "Security floor: the database's security group has no egress rule (inline or standalone) and every database names its own group, whatever the lock or known differences say.",
   enforcementLevel: "mandatory",
+  remediationSteps:
+    "Give each database its own security group, open only to the app's group, with `egress: []` and no standalone egress rule (components/database.ts declares it so).",
+  url: SECURITY_FLOOR_DOC,
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
     const dbGroups = databaseGroups(args.resources);

@@ -2,6 +2,7 @@ import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/
 import { noConfigSchema } from "../pack/config";
 import { declaredView, plain, strings } from "../pack/floor-view";
 import { label, Statement, statementsOf } from "../pack/policy-statements";
+import { fsbpControl } from "../pack/docs";
 import { describeResource } from "../pack/resources";
 import { IAM_GROUP_POLICY, IAM_MODULE_PREFIX, IAM_POLICY, IAM_POLICY_ATTACHMENT_TYPES, IAM_ROLE, IAM_ROLE_POLICY, IAM_USER_POLICY } from "../types";
 
@@ -40,15 +41,13 @@ function attachedArns(r: PolicyResource): [string, string][] {
   return [];
 }
 
-const ADMIN_FIX = "Fix: grant the actions the workload calls on the resources it uses (least-privilege-iam holds those); no role of this platform administers the account";
-
 function reportAdmin(r: PolicyResource, report: ReportViolation): void {
   for (const [prop, arn] of attachedArns(r)) {
-    if (ADMINISTRATOR_ACCESS.test(arn)) report(`${describeResource(r)} \`${prop}\` attaches \`${arn}\`: full \`*:*\` administration of the account to whoever holds the role. ${ADMIN_FIX}.`, r.urn);
+    if (ADMINISTRATOR_ACCESS.test(arn)) report(`${describeResource(r)} \`${prop}\` attaches \`${arn}\`: full \`*:*\` administration of the account to whoever holds the role.`, r.urn);
   }
   for (const [prop, doc] of iamDocuments(r)) {
     statementsOf(doc).forEach((s, i) => {
-      if (fullAdmin(s)) report(`${describeResource(r)} \`${prop}\` ${label(s, i)} allows every action on every resource (\`Action: "*"\`, \`Resource: "*"\`): whoever holds it administers the account. ${ADMIN_FIX}.`, r.urn);
+      if (fullAdmin(s)) report(`${describeResource(r)} \`${prop}\` ${label(s, i)} allows every action on every resource (\`Action: "*"\`, \`Resource: "*"\`): whoever holds it administers the account.`, r.urn);
     });
   }
 }
@@ -57,6 +56,9 @@ export const noFullAdmin: StackValidationPolicy = {
   name: "no-full-admin",
   description: "Security floor: no `AdministratorAccess` attachment (any partition) and no IAM policy document that allows `*` on `*`, whatever the lock or known differences say.",
   enforcementLevel: "mandatory",
+  remediationSteps:
+    "Grant the actions the workload calls on the resources it uses (least-privilege-iam holds those); no role of this platform administers the account, so detach `AdministratorAccess` and drop any `*` on `*` statement.",
+  url: fsbpControl("iam", 1),
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
     for (const r of args.resources) if (r.type.startsWith(IAM_MODULE_PREFIX)) reportAdmin(r, report);

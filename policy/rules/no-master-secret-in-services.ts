@@ -1,5 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { noConfigSchema } from "../pack/config";
+import { SECRETS_DOC } from "../pack/docs";
 import { describeResource, isUnknown, jsonValue, raw, stringsIn } from "../pack/resources";
 import { ECS_SERVICE, ECS_TASK_DEFINITION, RDS_INSTANCE, SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION } from "../types";
 
@@ -46,6 +47,9 @@ export const noMasterSecretInServices: StackValidationPolicy = {
   name: "no-master-secret-in-services",
   description: "Long-running ECS services (web, worker) never receive a database master secret: they connect as the application's own role; only the migration task reads the master credentials.",
   enforcementLevel: "mandatory",
+  remediationSteps:
+    "Give services the application role's secret (`database.appPasswordValueFrom`); only the migration task gets the master's (`withDatabaseAdmin`, components/app-environment.ts).",
+  url: SECRETS_DOC,
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
     const masters = masterSecrets(args.resources);
@@ -63,7 +67,7 @@ export const noMasterSecretInServices: StackValidationPolicy = {
         const byDependency = byArn.length === 0 && (task.propertyDependencies.containerDefinitions ?? []).some((d) => d.urn === master.urn);
         if (byArn.length === 0 && !byDependency) continue;
         const what = byArn.length > 0 ? byArn.map((x) => `\`${String(x.name)}\` (container \`${x.container}\`)`).join(", ") : "a container secret";
-        report(`${describeResource(task)}, run by the service ${usedBy.map((svc) => `\`${svc.name}\``).join(", ")}, reads the database master secret ${describeResource(master)} as ${what}: every web or worker task could act as rds_superuser. Fix: give services the application role's secret (\`database.appPasswordValueFrom\`); only the migration task gets the master's (\`withDatabaseAdmin\`, components/app-environment.ts).`, task.urn);
+        report(`${describeResource(task)}, run by the service ${usedBy.map((svc) => `\`${svc.name}\``).join(", ")}, reads the database master secret ${describeResource(master)} as ${what}: every web or worker task could act as rds_superuser.`, task.urn);
       }
     }
   },

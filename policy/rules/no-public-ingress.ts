@@ -1,6 +1,7 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { noConfigSchema } from "../pack/config";
 import { Referrers } from "../pack/floor-view";
+import { SECURITY_FLOOR_DOC } from "../pack/docs";
 import { describeResource } from "../pack/resources";
 import { describeRule, inlineRules, Rule, RULE_TYPES, standaloneRule } from "../pack/security-group-rules";
 import { AWS_PACKAGE, EC2_SECURITY_GROUP, LB_LOAD_BALANCER } from "../types";
@@ -45,6 +46,9 @@ export const noPublicIngress: StackValidationPolicy = {
   name: "no-public-ingress",
   description: "Security floor: no security group takes ingress from 0.0.0.0/0 or ::/0, except the load balancer's group on TCP 80 and 443, whatever the lock or known differences say.",
   enforcementLevel: "mandatory",
+  remediationSteps:
+    "Only the load balancer's security group takes the internet, on TCP 80 and 443, one port per rule. Any other port: allow it from the load balancer's group (`securityGroups: [edge.id]`, as `network-app-sg` does) or from a known CIDR; for a shell, use SSM Session Manager, never an open SSH port. Each message says which applies.",
+  url: SECURITY_FLOOR_DOC,
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
     const groups = args.resources.filter((r) => r.type === EC2_SECURITY_GROUP);

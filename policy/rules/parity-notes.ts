@@ -1,6 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { UNPLACED_NOTE } from "../engine/compare";
 import { declaredDifferencesSchema, DeclaredDifferencesConfig } from "../pack/config";
+import { PARITY_CONTRACT_DOC } from "../pack/docs";
 import { compareWithLock, elementContents, elementGroups, shown } from "../pack/parity-comparison";
 
 /**
@@ -11,6 +12,9 @@ export const parityNotes: StackValidationPolicy = {
   name: "parity-notes",
   description: "Notes (advisory): the declared differences this stack has from production, and values that stay unknown until deployment.",
   enforcementLevel: "advisory",
+  remediationSteps:
+    "Nothing to fix: each note is a difference known-differences.yaml declares (why: docs/staging-notes.md), or a value unknown until deployment, proven by the update's own check. A value the lock cannot place: add the default under tools/offline/provider-model and run `npm run parity:lock`, or see `npm run parity` for a setting only this stack makes.",
+  url: PARITY_CONTRACT_DOC,
   configSchema: declaredDifferencesSchema,
   validateStack: (args, report) => {
     const c = compareWithLock(args.resources, args.getConfig<DeclaredDifferencesConfig>());

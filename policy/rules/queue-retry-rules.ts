@@ -1,5 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { queueDeadLetterDefaults, QueueDeadLetterConfig, queueDeadLetterSchema, withDefaults } from "../pack/config";
+import { POLICIES_DOC } from "../pack/docs";
 import { describeResource, isUnknown, jsonValue, raw } from "../pack/resources";
 import { isSet } from "../pack/values";
 import { SQS_QUEUE, SQS_REDRIVE_ALLOW_POLICY } from "../types";
@@ -31,6 +32,9 @@ export const queueRetryRules: StackValidationPolicy = {
   name: "queue-retry-rules",
   description: "Every SQS queue except dead-letter queues has a dead-letter queue (redrivePolicy) with enough retries, and an explicit visibility timeout.",
   enforcementLevel: "mandatory",
+  remediationSteps:
+    "Build queues with the JobQueues component (components/job-queues.ts): a `redrivePolicy` with `deadLetterTargetArn` and `maxReceiveCount` = MAX_RECEIVE_COUNT, the same in every stack, and `visibilityTimeoutSeconds` = VISIBILITY_TIMEOUT_SECONDS (six job timeouts).",
+  url: POLICIES_DOC,
   configSchema: queueDeadLetterSchema,
   validateStack: (args, report) => {
     const { minMaxReceiveCount } = withDefaults(queueDeadLetterDefaults, args.getConfig<QueueDeadLetterConfig>());
@@ -40,12 +44,12 @@ export const queueRetryRules: StackValidationPolicy = {
       if (isUnknown(p.redrivePolicy)) continue;
       const redrive = jsonValue(p.redrivePolicy) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown } | undefined;
       if (!redrive || !isSet(redrive.deadLetterTargetArn)) {
-        report(`${describeResource(q)} has no dead-letter queue: a job that keeps failing is retried until it expires and then silently lost. Fix: give it a \`redrivePolicy\` with \`deadLetterTargetArn\` and \`maxReceiveCount\` (the JobQueues component does).`, q.urn);
+        report(`${describeResource(q)} has no dead-letter queue: a job that keeps failing is retried until it expires and then silently lost.`, q.urn);
       } else if (typeof redrive.maxReceiveCount === "number" && redrive.maxReceiveCount < minMaxReceiveCount) {
-        report(`${describeResource(q)} moves a message to its dead-letter queue after ${redrive.maxReceiveCount} receive(s); at least ${minMaxReceiveCount} are required so a transient failure is retried. Fix: use MAX_RECEIVE_COUNT from components/job-queues.ts, the same in every stack.`, q.urn);
+        report(`${describeResource(q)} moves a message to its dead-letter queue after ${redrive.maxReceiveCount} receive(s); at least ${minMaxReceiveCount} are required so a transient failure is retried.`, q.urn);
       }
       if (p.visibilityTimeoutSeconds === undefined || p.visibilityTimeoutSeconds === null) {
-        report(`${describeResource(q)} has no explicit \`visibilityTimeoutSeconds\`: SQS's 30 s default is shorter than the job timeout, so a slow job is handed to a second worker while it is still running. Fix: set it to VISIBILITY_TIMEOUT_SECONDS (six job timeouts).`, q.urn);
+        report(`${describeResource(q)} has no explicit \`visibilityTimeoutSeconds\`: SQS's 30 s default is shorter than the job timeout, so a slow job is handed to a second worker while it is still running.`, q.urn);
       }
     }
   },

@@ -6,6 +6,7 @@ import { lockFor } from "../pack/files";
 import { UNKNOWN_VALUE } from "../engine/flatten";
 import { declaredInputsOf } from "../pack/declared";
 import { withoutProviderDefaults } from "../engine/provider-defaults";
+import { PARITY_CONTRACT_DOC } from "../pack/docs";
 import { comparable, describeResource, raw, stackEnvironment } from "../pack/resources";
 import { COGNITO_USER_POOL, RDS_INSTANCE } from "../types";
 
@@ -16,12 +17,13 @@ import { COGNITO_USER_POOL, RDS_INSTANCE } from "../types";
  * run: a KMS alias ARN as an RDS key, and Cognito string attributes without length constraints.
  */
 
-const FIX_CHANGE = "Fix: revert the change; if it is really needed, plan it as a migration (snapshot or export, create the new resource beside the old one, move the data and traffic, then remove the old one), then run `npm run parity:lock` so reviewers see it";
-
 export const replacementHazards: StackValidationPolicy = {
   name: "replacement-hazards",
   description: "Production changes that make AWS replace a database or user pool (RDS engine, dbName, username, identifier, storage encryption, KMS key, AZ; Cognito schemas, username and alias attributes) are named with what they destroy.",
   enforcementLevel: "mandatory",
+  remediationSteps:
+    "Revert the change. If it is really needed, plan it as a migration (snapshot or export, create the new resource beside the old one, move the data and traffic, then remove the old one), then run `npm run parity:lock` so reviewers see it. A hazard that replaces on every run names its own fix.",
+  url: PARITY_CONTRACT_DOC,
   configSchema: replacementHazardsSchema,
   validateStack: (args, report) => {
     for (const r of args.resources) {
@@ -57,7 +59,7 @@ export const replacementHazards: StackValidationPolicy = {
         const before = locked.properties[p];
         if (now === UNKNOWN_VALUE || before === UNKNOWN_VALUE || underUnknown(print, p) || sameValue(now, before)) continue;
         const hazard = replacementHazard(r.type, p);
-        report(`\`${key}\` (${r.type}) \`${p}\` changes from ${showValue(before)} (parity.lock.json) to ${showValue(now)}: AWS replaces the resource, destroying ${hazard?.destroys}. ${FIX_CHANGE}.`, r.urn);
+        report(`\`${key}\` (${r.type}) \`${p}\` changes from ${showValue(before)} (parity.lock.json) to ${showValue(now)}: AWS replaces the resource, destroying ${hazard?.destroys}.`, r.urn);
       }
     }
   },

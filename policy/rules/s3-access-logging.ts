@@ -1,6 +1,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { noConfigSchema } from "../pack/config";
 import { buckets } from "../pack/relations";
+import { fsbpControl } from "../pack/docs";
 import { describeResource, raw } from "../pack/resources";
 import { S3_BUCKET_LOGGING } from "../types";
 
@@ -23,6 +24,9 @@ export const s3AccessLogging: StackValidationPolicy = {
   name: "s3-access-logging",
   description: "Every S3 bucket but the stack's access-log bucket has server access logging (AWS FSBP S3.9), so each request to its data leaves a record.",
   enforcementLevel: "mandatory",
+  remediationSteps:
+    "Pass the stack's access-log bucket as `accessLogBucket` to the bucket's Storage component (components/storage.ts), which adds an `aws.s3.BucketLogging`.",
+  url: fsbpControl("s3", 9),
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
     const loggings = args.resources.filter((r) => r.type === S3_BUCKET_LOGGING);
@@ -31,7 +35,7 @@ export const s3AccessLogging: StackValidationPolicy = {
       const isTarget = loggings.some((l) => names(l, "targetBucket", b));
       if (!logged && !isTarget) {
         report(
-          `${describeResource(b)} has no server access logging: requests to it (who read, wrote or deleted which object) leave no record. Fix: pass the stack's access-log bucket as \`accessLogBucket\` to its Storage component (components/storage.ts), which adds an \`aws.s3.BucketLogging\`.`,
+          `${describeResource(b)} has no server access logging: requests to it (who read, wrote or deleted which object) leave no record.`,
           b.urn,
         );
       }

@@ -2,6 +2,7 @@ import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/
 import { EnvDiff, PresenceDiff, PropertyDiff, UNPLACED_NOTE } from "../engine/compare";
 import { stackParitySchema, StackParityConfig } from "../pack/config";
 import { Comparison, compareWithLock, elementContents, ElementGroup, elementGroups, shown } from "../pack/parity-comparison";
+import { PARITY_CONTRACT_DOC } from "../pack/docs";
 import { describeResource, providerEnvironment, stackEnvironment } from "../pack/resources";
 import { AWS_PACKAGE } from "../types";
 
@@ -82,13 +83,12 @@ function reportDivergences(c: Comparison, report: ReportViolation): void {
  * a stack without it, or an AWS resource on another provider, would be judged as the wrong environment.
  */
 function reportEnvironmentProblems(resources: PolicyResource[], report: ReportViolation): void {
-  const fix = "Fix: create every AWS resource with the explicit provider from index.ts, whose `defaultTags.tags[\"parity:environment\"]` is the `environment` setting";
   if (stackEnvironment(resources) === undefined) {
-    report(`No \`pulumi:providers:aws\` resource carries the default tag \`parity:environment\`, so the pack cannot tell whether this stack is production. ${fix}.`);
+    report(`No \`pulumi:providers:aws\` resource carries the default tag \`parity:environment\`, so the pack cannot tell whether this stack is production.`);
     return;
   }
   for (const r of resources.filter((x) => x.type.startsWith(AWS_PACKAGE) && providerEnvironment(x.provider) === undefined)) {
-    report(`${describeResource(r)} does not use the stack's tagged AWS provider (\`parity:environment\`), so it escapes the environment's rules and its tags. ${fix}.`, r.urn);
+    report(`${describeResource(r)} does not use the stack's tagged AWS provider (\`parity:environment\`), so it escapes the environment's rules and its tags.`, r.urn);
   }
 }
 
@@ -96,6 +96,9 @@ export const stackParity: StackValidationPolicy = {
   name: "stack-parity",
   description: "Every structural property, resource and env var key equals production's (parity.lock.json) unless known-differences.yaml declares the difference.",
   enforcementLevel: "mandatory",
+  remediationSteps:
+    "Each message says which way to fix its difference. In staging: build it the way production does (structural settings live in code and Pulumi.yaml defaults, not in stack files), or, if the difference is deliberate, declare it in known-differences.yaml. In production: if production is meant to change, run `npm run parity:lock` and commit parity.lock.json so reviewers see the change; otherwise revert it. A resource the pack cannot place in an environment: create every AWS resource with the explicit provider from index.ts, whose `defaultTags.tags[\"parity:environment\"]` is the `environment` setting.",
+  url: PARITY_CONTRACT_DOC,
   configSchema: stackParitySchema,
   validateStack: (args, report) => {
     reportEnvironmentProblems(args.resources, report);

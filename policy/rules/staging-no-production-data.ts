@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { noConfigSchema } from "../pack/config";
+import { POLICIES_DOC } from "../pack/docs";
 import { describeResource, providerEnvironment, raw } from "../pack/resources";
 import { isSet } from "../pack/values";
 import { RdsInstanceClass } from "../resource-classes";
@@ -15,6 +16,9 @@ export const stagingNoProductionData: ResourceValidationPolicy = {
   name: "staging-no-production-data",
   description: "Outside production, databases start empty and are built by migrations: no snapshot restore, replica or point-in-time copy of another database.",
   enforcementLevel: "mandatory",
+  remediationSteps:
+    "Remove the restore property the message names; seed known accounts and let migrations build the schema. If a production bug needs real data, restore a masked, minimal copy by hand and declare it in known-differences.yaml.",
+  url: POLICIES_DOC,
   configSchema: noConfigSchema,
   validateResource: validateResourceOfType(RdsInstanceClass, (_props, args, report) => {
     if (providerEnvironment(args.provider) === "production") return;

@@ -5,13 +5,15 @@ import { policies } from "../../policy/policies";
 import * as resourceClasses from "../../policy/resource-classes";
 import { declaredInputs } from "../../policy/rules/declared-inputs";
 import * as types from "../../policy/types";
+import { pack } from "./harness";
 
 /**
  * The pack's layout as rules the code keeps (docs/policy-pack.md): one policy per file of rules/, named
  * as the policy is; every resource type token from types.ts; declared-inputs last.
  */
 
-const POLICY_DIR = path.resolve(__dirname, "../../policy");
+const ROOT = path.resolve(__dirname, "../..");
+const POLICY_DIR = path.join(ROOT, "policy");
 const RULES_DIR = path.join(POLICY_DIR, "rules");
 
 function sourceFiles(dir: string): string[] {
@@ -75,6 +77,40 @@ describe("the pack's layout", () => {
     }
     for (const p of policies) assert.deepEqual(byFile.get(`${p.name}.ts`), [p.name], `rules/${p.name}.ts holds ${p.name} alone`);
     assert.deepEqual([...byFile].filter(([, names]) => names.length === 0).map(([f]) => f), [], "a file of rules/ with no policy");
+  });
+
+  it("every policy says how to fix a violation and where to read more, once (remediationSteps, url)", () => {
+    for (const p of policies) {
+      assert.ok((p.remediationSteps ?? "").length > 20, `${p.name} has remediationSteps`);
+      assert.ok(p.url, `${p.name} has a url`);
+    }
+  });
+
+  it("every url is a heading of this repo's docs that exists, or an AWS Security Hub control", () => {
+    // GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens.
+    const anchor = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\s-]/g, "").replace(/\s/g, "-");
+    for (const p of policies) {
+      const url = p.url ?? "";
+      if (url.startsWith("https://")) {
+        assert.match(url, /^https:\/\/docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/([a-z0-9]+)-controls\.html#\1-\d+$/, p.name);
+        continue;
+      }
+      const [file, section] = url.split("#");
+      const doc = path.join(ROOT, file);
+      assert.ok(fs.existsSync(doc), `${p.name}: ${file} exists`);
+      const headings = fs.readFileSync(doc, "utf8").split("\n").filter((l) => l.startsWith("#")).map((l) => anchor(l.replace(/^#+/, "")));
+      assert.ok(section && headings.includes(section), `${p.name}: ${file} has a heading #${section}`);
+    }
+  });
+
+  it("the served pack hands each policy's remediationSteps and url to the CLI in GetAnalyzerInfo", async () => {
+    const info = await (await pack()).info();
+    assert.equal(info.policies.length, policies.length);
+    for (const p of policies) {
+      const served = info.policies.find((x) => x.name === p.name);
+      assert.equal(served?.remediationSteps, p.remediationSteps, p.name);
+      assert.equal(served?.url, p.url, p.name);
+    }
   });
 
   it("declared-inputs is the last policy: it forgets the run's declarations, and the SDK runs stack policies in list order", () => {

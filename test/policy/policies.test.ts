@@ -4,9 +4,17 @@ import * as path from "node:path";
 import type { PolicyConfigInput, PolicyVerdict } from "../../tools/offline/analyzer";
 import { type StackSnapshot, UNKNOWN } from "../../tools/offline/snapshot";
 import { UNKNOWN_VALUE } from "../../policy/engine/flatten";
+import { policies } from "../../policy/policies";
 import { asDeployedState } from "./deployed-state";
 import { projectTempDir } from "./temp-file";
 import { analyze, bothSnapshots, changeContainers, expectViolation, mandatory, mutate, mutateDeclared } from "./harness";
+
+/** A policy's generic fix, which the CLI gets once (GetAnalyzerInfo) instead of in every message. */
+function remediationOf(name: string): string {
+  const policy = policies.find((p) => p.name === name);
+  assert.ok(policy?.remediationSteps, `${name} has remediationSteps`);
+  return policy.remediationSteps;
+}
 
 /**
  * The pack through the analyzer harness: the real staging and production snapshots pass, and each
@@ -140,7 +148,8 @@ describe("policy pack (through the analyzer harness)", function () {
     it("rejects a queue retried once", async () => {
       const v = await shape.analyze(mutate(staging, "jobs-jobs", (p) => void (p.redrivePolicy = JSON.stringify({ ...JSON.parse(String(p.redrivePolicy)), maxReceiveCount: 1 }))));
       expectViolation(v, "stack-parity", /redrivePolicy\.maxReceiveCount`: this stack has 1, production has 5/);
-      expectViolation(v, "queue-retry-rules", /jobs-jobs/, /after 1 receive/, /MAX_RECEIVE_COUNT/);
+      expectViolation(v, "queue-retry-rules", /jobs-jobs/, /after 1 receive/);
+      assert.match(remediationOf("queue-retry-rules"), /MAX_RECEIVE_COUNT/i);
     });
 
     it("rejects another schedule timezone", async () => {
@@ -187,7 +196,8 @@ describe("policy pack (through the analyzer harness)", function () {
 
     it("rejects a stack whose AWS provider does not say which environment it is", async () => {
       const v = await shape.analyze(mutate(staging, "aws", (p) => void (p.defaultTags = JSON.stringify({ tags: { "parity:project": "parity" } })), "pulumi:providers:aws"));
-      expectViolation(v, "stack-parity", /cannot tell whether this stack is production/, /defaultTags\.tags\["parity:environment"\]/);
+      expectViolation(v, "stack-parity", /cannot tell whether this stack is production/);
+      assert.match(remediationOf("stack-parity"), /defaultTags\.tags\["parity:environment"\]/);
     });
 
     it("rejects an AWS resource on another provider", async () => {
@@ -245,13 +255,15 @@ describe("policy pack (through the analyzer harness)", function () {
 
     it("rejects an integration tagged live in staging", async () => {
       const v = await shape.analyze(mutate(staging, "integrations-payments-key", (p) => void (p.tags = { ...(p.tags as object), "parity:mode": "live" })));
-      expectViolation(v, "staging-integrations-simulated", /integrations-payments-key/, /tagged `parity:mode` = `live`/, /payments `test`/);
+      expectViolation(v, "staging-integrations-simulated", /integrations-payments-key/, /tagged `parity:mode` = `live`/);
+      assert.match(remediationOf("staging-integrations-simulated"), /payments `test`/);
     });
 
     it("rejects a live payment key in staging without printing it", async () => {
       const key = "sk_live_51HxSECRETvalue";
       const v = await shape.analyze(mutate(staging, "integrations-payments-key-value", (p) => void (p.secretString = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: key })));
-      const hit = expectViolation(v, "staging-integrations-simulated", /holds a live payment key/, /pulumi config set --secret paymentsApiKey/);
+      const hit = expectViolation(v, "staging-integrations-simulated", /holds a live payment key/);
+      assert.match(remediationOf("staging-integrations-simulated"), /pulumi config set --secret paymentsApiKey/i);
       assert.ok(!hit.message.includes(key) && !v.some((x) => x.message.includes("SECRETvalue")), "the key must never be printed");
     });
 
@@ -262,7 +274,8 @@ describe("policy pack (through the analyzer harness)", function () {
 
     it("rejects production without deletion protection", async () => {
       const v = await shape.analyze(mutate(production, "db-instance", (p) => void (p.deletionProtection = false)));
-      expectViolation(v, "production-data-protected", /db-instance/, /deletionProtection/, /protectData: true/);
+      expectViolation(v, "production-data-protected", /db-instance/, /deletionProtection/);
+      assert.match(remediationOf("production-data-protected"), /protectData: true/i);
     });
 
     it("rejects a production database without `protect`", async () => {
@@ -283,24 +296,28 @@ describe("policy pack (through the analyzer harness)", function () {
 
     it("rejects a queue without a visibility timeout", async () => {
       const v = await shape.analyze(mutate(staging, "jobs-jobs", (p) => void delete p.visibilityTimeoutSeconds));
-      expectViolation(v, "queue-retry-rules", /no explicit `visibilityTimeoutSeconds`/, /VISIBILITY_TIMEOUT_SECONDS/);
+      expectViolation(v, "queue-retry-rules", /no explicit `visibilityTimeoutSeconds`/);
+      assert.match(remediationOf("queue-retry-rules"), /VISIBILITY_TIMEOUT_SECONDS/i);
     });
 
     it("rejects a schedule without an explicit timezone", async () => {
       const v = await shape.analyze(mutate(staging, "jobs-cleanup", (p) => void delete p.scheduleExpressionTimezone));
-      expectViolation(v, "schedule-timezone", /jobs-cleanup/, /Fix: set `scheduleExpressionTimezone`/);
+      expectViolation(v, "schedule-timezone", /jobs-cleanup/, /no `scheduleExpressionTimezone`/);
+      assert.match(remediationOf("schedule-timezone"), /set `scheduleExpressionTimezone`/i);
     });
 
     it("rejects a reset token in production", async () => {
       const v = await shape.analyze(mutate(production, "db-reset", (p) => void (p.keepers = { resetToken: "2026-11-01" })));
-      expectViolation(v, "no-reset-in-production", /db-reset/, /dbResetToken ""/);
+      expectViolation(v, "no-reset-in-production", /db-reset/);
+      assert.match(remediationOf("no-reset-in-production"), /dbResetToken ""/i);
     });
   });
 
   describe(`replacement-hazards (${shape.name})`, () => {
     it("names what an engine change in production destroys", async () => {
       const v = await shape.analyze(mutate(production, "db-instance", (p) => void (p.engine = "aurora-postgresql")));
-      expectViolation(v, "replacement-hazards", /`engine` changes from "postgres" \(parity\.lock\.json\) to "aurora-postgresql"/, /destroying the database instance and every row/, /plan it as a migration/);
+      expectViolation(v, "replacement-hazards", /`engine` changes from "postgres" \(parity\.lock\.json\) to "aurora-postgresql"/, /destroying the database instance and every row/);
+      assert.match(remediationOf("replacement-hazards"), /plan it as a migration/i);
     });
 
     it("names a hazard property that disappears from production (dbName dropped)", async () => {
@@ -382,7 +399,8 @@ describe("policy pack (through the analyzer harness)", function () {
       const v = await shape.analyze(mutate(staging, "db-params", (p) => {
         p.parameters = (p.parameters as { name: string; value: string }[]).map((x) => (x.name === "rds.force_ssl" ? { ...x, value: "0" } : x));
       }));
-      expectViolation(v, "encryption-in-transit", /`rds\.force_ssl` = "0"/, /set the parameter `rds\.force_ssl` to "1"/);
+      expectViolation(v, "encryption-in-transit", /`rds\.force_ssl` = "0"/);
+      assert.match(remediationOf("encryption-in-transit"), /set the parameter `rds\.force_ssl` to "1"/i);
     });
 
     it("rejects an HTTP listener that does not redirect", async () => {
@@ -398,7 +416,8 @@ describe("policy pack (through the analyzer harness)", function () {
     it("rejects a data bucket without server access logging (FSBP S3.9), and names the fix", async () => {
       const copy = structuredClone(staging) as StackSnapshot;
       const v = await shape.analyze({ ...copy, resources: copy.resources.filter((r) => r.name !== "integrations-outbox-access-logging") });
-      const hit = expectViolation(v, "s3-access-logging", /`integrations-outbox-bucket` \(aws:s3\/bucket:Bucket\) has no server access logging/, /`accessLogBucket`/);
+      const hit = expectViolation(v, "s3-access-logging", /`integrations-outbox-bucket` \(aws:s3\/bucket:Bucket\) has no server access logging/);
+      assert.match(remediationOf("s3-access-logging"), /`accessLogBucket`/i);
       assert.match(hit.urn ?? "", /::integrations-outbox-bucket$/);
       // The access-log bucket is exempt only while it is another bucket's logging target.
       const none = { ...copy, resources: copy.resources.filter((r) => r.type !== "aws:s3/bucketLogging:BucketLogging") };
@@ -413,12 +432,14 @@ describe("policy pack (through the analyzer harness)", function () {
 
     it("rejects a public bucket", async () => {
       const v = await shape.analyze(mutate(staging, "uploads-public-access", (p) => void (p.blockPublicPolicy = false)));
-      expectViolation(v, "no-public-data", /uploads-bucket/, /`blockPublicPolicy` not true/, /BucketPublicAccessBlock/);
+      expectViolation(v, "no-public-data", /uploads-bucket/, /`blockPublicPolicy` not true/);
+      assert.match(remediationOf("no-public-data"), /BucketPublicAccessBlock/);
     });
 
     it("rejects a publicly accessible database", async () => {
       const v = await shape.analyze(mutate(staging, "db-instance", (p) => void (p.publiclyAccessible = true)));
-      expectViolation(v, "no-public-data", /db-instance.*publiclyAccessible/, /publiclyAccessible: false/);
+      expectViolation(v, "no-public-data", /db-instance.*publiclyAccessible/);
+      assert.match(remediationOf("no-public-data"), /publiclyAccessible: false/i);
     });
 
     it("rejects a `*` IAM action", async () => {
@@ -427,7 +448,8 @@ describe("policy pack (through the analyzer harness)", function () {
         doc.Statement[0].Action = "*";
         p.policy = JSON.stringify(doc);
       }));
-      expectViolation(v, "least-privilege-iam", /app-task-policy/, /allows every action/, /name the actions/);
+      expectViolation(v, "least-privilege-iam", /app-task-policy/, /allows every action/);
+      assert.match(remediationOf("least-privilege-iam"), /name the actions/i);
     });
 
     it("rejects a data-service action on every resource", async () => {
@@ -457,13 +479,15 @@ describe("policy pack (through the analyzer harness)", function () {
       assert.deepEqual(passing.map((v) => v.message), []);
       for (const name of ["app-worker-logs", "migrations-runner-logs"]) {
         const v = await shape.analyze(mutate(staging, name, (p) => void delete p.kmsKeyId));
-        expectViolation(v, "encryption-at-rest", new RegExp(`${name}.*no \`kmsKeyId\``), /kmsKeyId: logsKey\.arn/);
+        expectViolation(v, "encryption-at-rest", new RegExp(`${name}.*no \`kmsKeyId\``));
+        assert.match(remediationOf("encryption-at-rest"), /kmsKeyId: logsKey\.arn/);
       }
     });
 
     it("rejects email verification turned off", async () => {
       const v = await shape.analyze(mutate(staging, "auth-users", (p) => void (p.autoVerifiedAttributes = [])));
-      expectViolation(v, "auth-hardening", /does not verify email/, /autoVerifiedAttributes: \["email"\]/);
+      expectViolation(v, "auth-hardening", /does not verify email/);
+      assert.match(remediationOf("auth-hardening"), /autoVerifiedAttributes: \["email"\]/);
       expectViolation(v, "stack-parity", /autoVerifiedAttributes/);
     });
 
@@ -481,12 +505,14 @@ describe("policy pack (through the analyzer harness)", function () {
       const v = await shape.analyze(mutate(staging, "web-task", changeContainers((c) => {
         c[0].secrets = c[0].secrets.map((s) => (s.name === "DATABASE_PASSWORD" ? { ...s, valueFrom: arn } : s));
       })));
-      expectViolation(v, "no-shared-credentials", /web-task/, /points into production's AWS account 123456789012 \(arn:aws:secretsmanager:us-east-1:123456789012:secret:parity-production\/database\/master-Q1w2E3\)/, /reference this stack's own resource/);
+      expectViolation(v, "no-shared-credentials", /web-task/, /points into production's AWS account 123456789012 \(arn:aws:secretsmanager:us-east-1:123456789012:secret:parity-production\/database\/master-Q1w2E3\)/);
+      assert.match(remediationOf("no-shared-credentials"), /reference only its own resources/);
     });
 
     it("rejects a staging provider allowed into production's account", async () => {
       const v = await shape.analyze(mutate(staging, "aws", (p) => void (p.allowedAccountIds = JSON.stringify(["210987654321", "123456789012"])), "pulumi:providers:aws"));
-      expectViolation(v, "no-shared-credentials", /pulumi:providers:aws::aws/, /may deploy into production's AWS account 123456789012/, /its own account/);
+      expectViolation(v, "no-shared-credentials", /pulumi:providers:aws::aws/, /may deploy into production's AWS account 123456789012/);
+      assert.match(remediationOf("no-shared-credentials"), /its own account/i);
     });
 
     it("leaves production's own references to its account alone", async () => {

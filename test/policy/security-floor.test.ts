@@ -177,7 +177,7 @@ describe("security floor (through the analyzer harness)", function () {
       it("rejects an Allow to Principal \"*\" (s3:GetObject)", async () => {
         const v = await shape.analyze(mutate(staging, "uploads-policy", addStatement({ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::parity-staging-uploads-210987654321/*" })));
         assert.deepEqual(floorMessages(v, "no-public-bucket-policy"), [
-          "`uploads-policy` (aws:s3/bucketPolicy:BucketPolicy) `policy` statement `PublicRead` allows `s3:GetObject` to anyone (`Principal: \"*\"`, with no condition): every AWS account and anonymous caller on the internet gets it. Fix: name the principal (this stack's role ARN), or add a `Condition` on `aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:SourceVpce` or `aws:SourceVpc` with a concrete value (StringEquals/ArnEquals, no wildcard account); the app hands out objects with presigned URLs, never a public grant.",
+          "`uploads-policy` (aws:s3/bucketPolicy:BucketPolicy) `policy` statement `PublicRead` allows `s3:GetObject` to anyone (`Principal: \"*\"`, with no condition): every AWS account and anonymous caller on the internet gets it.",
         ]);
       });
 
@@ -213,7 +213,7 @@ describe("security floor (through the analyzer harness)", function () {
       it("rejects a role anyone can assume", async () => {
         const v = await shape.analyze(mutate(staging, "app-task", trust({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }), "aws:iam/role:Role"));
         assert.deepEqual(floorMessages(v, "no-public-role-trust"), [
-          "`app-task` (aws:iam/role:Role) `assumeRolePolicy` statement 1 lets anyone assume the role (`Principal: {\"AWS\":\"*\"}`, with no condition): any AWS account can take its permissions. Fix: trust the one service or role that needs it (`Principal: { Service: \"ecs-tasks.amazonaws.com\" }` with `aws:SourceAccount`, as components/trust.ts does), or add a `Condition` on `aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:SourceVpce` or `aws:SourceVpc` with a concrete value (StringEquals/ArnEquals, no wildcard account).",
+          "`app-task` (aws:iam/role:Role) `assumeRolePolicy` statement 1 lets anyone assume the role (`Principal: {\"AWS\":\"*\"}`, with no condition): any AWS account can take its permissions.",
         ]);
       });
 
@@ -226,15 +226,14 @@ describe("security floor (through the analyzer harness)", function () {
     });
 
     describe(`no-full-admin (${shape.name})`, () => {
-      const fix = "Fix: grant the actions the workload calls on the resources it uses (least-privilege-iam holds those); no role of this platform administers the account.";
 
       it("rejects AdministratorAccess attached to a role, in any partition and by managedPolicyArns", async () => {
         let s = withResource(staging, "app-task", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "app-task-admin", { role: "app-task-d2c678d", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
         s = mutate(s, "jobs-scheduler-role", (p) => void (p.managedPolicyArns = ["arn:aws-us-gov:iam::aws:policy/AdministratorAccess"]));
         const v = await shape.analyze(s);
         assert.deepEqual(floorMessages(v, "no-full-admin").sort(), [
-          `\`jobs-scheduler-role\` (aws:iam/role:Role) \`managedPolicyArns\` attaches \`arn:aws-us-gov:iam::aws:policy/AdministratorAccess\`: full \`*:*\` administration of the account to whoever holds the role. ${fix}`,
-          `\`app-task-admin\` (aws:iam/rolePolicyAttachment:RolePolicyAttachment) \`policyArn\` attaches \`arn:aws:iam::aws:policy/AdministratorAccess\`: full \`*:*\` administration of the account to whoever holds the role. ${fix}`,
+          `\`jobs-scheduler-role\` (aws:iam/role:Role) \`managedPolicyArns\` attaches \`arn:aws-us-gov:iam::aws:policy/AdministratorAccess\`: full \`*:*\` administration of the account to whoever holds the role.`,
+          `\`app-task-admin\` (aws:iam/rolePolicyAttachment:RolePolicyAttachment) \`policyArn\` attaches \`arn:aws:iam::aws:policy/AdministratorAccess\`: full \`*:*\` administration of the account to whoever holds the role.`,
         ].sort());
       });
 
@@ -250,7 +249,7 @@ describe("security floor (through the analyzer harness)", function () {
           "`app-task-policy` (aws:iam/rolePolicy:RolePolicy) `policy` statement `Everything`",
           "`ops-admin` (aws:iam/policy:Policy) `policy` statement 1",
         ]);
-        assert.ok(floorMessages(v, "no-full-admin").every((m) => m.endsWith(`allows every action on every resource (\`Action: "*"\`, \`Resource: "*"\`): whoever holds it administers the account. ${fix}`)));
+        assert.ok(floorMessages(v, "no-full-admin").every((m) => m.endsWith(`allows every action on every resource (\`Action: "*"\`, \`Resource: "*"\`): whoever holds it administers the account.`)));
       });
 
       it("leaves a narrow `*` resource alone (ECR's login takes no ARN)", async () => {

@@ -535,6 +535,8 @@ function toAnalyzerInfo(info: analyzerpb.AnalyzerInfo): AnalyzerInfo {
       description: p.getDescription(),
       enforcementLevel: LEVELS[p.getEnforcementlevel()] ?? "advisory",
       type,
+      ...(p.getRemediationSteps() ? { remediationSteps: p.getRemediationSteps() } : {}),
+      ...(p.getUrl() ? { url: p.getUrl() } : {}),
       ...(schema ? { configSchema: { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>, required: schema.getRequiredList() } } : {}),
     };
   });

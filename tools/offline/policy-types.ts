@@ -8,6 +8,10 @@ export interface PolicySummary {
   readonly description: string;
   readonly enforcementLevel: EnforcementLevelName;
   readonly type: "resource" | "stack" | "unknown";
+  /** How to fix a violation, once per policy (PolicyInfo.remediationSteps; the CLI's violations carry only the message). */
+  readonly remediationSteps?: string;
+  /** Where the policy is explained (PolicyInfo.url). */
+  readonly url?: string;
   readonly configSchema?: { readonly properties: Record<string, unknown>; readonly required: readonly string[] };
 }
 

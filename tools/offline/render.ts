@@ -1,6 +1,7 @@
 import { UNPLACED_NOTE } from "../../policy/engine/compare";
 import type { PolicyVerdict } from "./analyzer";
 import { describeDowngrades, type Downgrade } from "./policy-downgrades";
+import type { AnalyzerInfo } from "./policy-types";
 import type { CollectedResource, StackSnapshot } from "./snapshot";
 
 /**
@@ -159,8 +160,31 @@ export function sectionVerdicts(verdicts: readonly PolicyVerdict[]): VerdictSect
   return sections;
 }
 
-/** Verdicts grouped by policy; within a policy, one entry per distinct message with every resource it names. */
-export function renderVerdicts(verdicts: readonly PolicyVerdict[], style: Style): string {
+/** What a pack says of each of its policies beyond the message: how to fix a violation, and where to read more. */
+export interface PolicyGuidance {
+  readonly remediationSteps?: string;
+  readonly url?: string;
+}
+
+/** Each policy's guidance (GetAnalyzerInfo), keyed as renderVerdicts groups verdicts: pack and policy name. */
+export type GuidanceByPolicy = ReadonlyMap<string, PolicyGuidance>;
+
+function guidanceKey(pack: string, policy: string): string {
+  return `${pack}\u0000${policy}`;
+}
+
+export function guidanceOf(info: AnalyzerInfo): GuidanceByPolicy {
+  return new Map(info.policies.filter((p) => p.remediationSteps || p.url).map((p) => [guidanceKey(info.name, p.name), { remediationSteps: p.remediationSteps, url: p.url }]));
+}
+
+/**
+ * Verdicts grouped by policy; within a policy, one entry per distinct message with every resource it
+ * names, then the policy's own fix and link once. The CLI's violation events carry the message only
+ * (engine PolicyViolationEventPayload); `remediationSteps` and `url` reach it in GetAnalyzerInfo
+ * (plugin.AnalyzerPolicyInfo, apitype.Policy: what Pulumi Cloud shows), so here they are read from
+ * there and shown once per policy, never repeated per violation.
+ */
+export function renderVerdicts(verdicts: readonly PolicyVerdict[], style: Style, guidance: GuidanceByPolicy = new Map()): string {
   if (verdicts.length === 0) return "";
   const byPolicy = new Map<string, PolicyVerdict[]>();
   for (const v of verdicts) {
@@ -181,6 +205,9 @@ export function renderVerdicts(verdicts: readonly PolicyVerdict[], style: Style)
       const rest = where.length > 0 ? body.split("\n") : body.split("\n").slice(1);
       for (const line of rest) lines.push(`        ${line}`);
     }
+    const help = remediation ? undefined : guidance.get(guidanceKey(first.policyPackName, first.policyName));
+    if (help?.remediationSteps) lines.push(`    How to fix: ${help.remediationSteps}`);
+    if (help?.url) lines.push(`    More: ${help.url}`);
   }
   return lines.join("\n");
 }
