@@ -13,7 +13,7 @@ export const parityNotes: StackValidationPolicy = {
   description: "Notes (advisory): the declared differences this stack has from production, and values that stay unknown until deployment.",
   enforcementLevel: "advisory",
   remediationSteps:
-    "Nothing to fix: each note is a difference known-differences.yaml declares (why: docs/staging-notes.md), or a value unknown until deployment, proven by the update's own check. A value the lock cannot place: add the default under tools/offline/provider-model and run `npm run parity:lock`, or see `npm run parity` for a setting only this stack makes.",
+    "Nothing, if the difference is meant: each note is a difference known-differences.yaml declares (why: docs/staging-notes.md), or a value unknown until deployment, which the update's own check proves. A value the lock cannot place: add the default under tools/offline/provider-model and run `npm run parity:lock`, or see `npm run parity` for a setting only this stack makes.",
   url: PARITY_CONTRACT_DOC,
   configSchema: declaredDifferencesSchema,
   validateStack: (args, report) => {
