@@ -12,7 +12,7 @@ import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 // policy/show-value.ts: the program's config messages cut values with the pack's own helper.
-const PROGRAM = ["index.ts", "components", "config", "policy/show-value.ts", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json"];
+const PROGRAM = ["index.ts", "components", "functions", "config", "policy/show-value.ts", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json"];
 
 /** One change to one source file: `anchor` (found exactly once) is replaced by `replacement`. */
 export interface Planting {
