@@ -66,7 +66,7 @@ export const ADDITIONS: readonly Addition[] = [
     kind: "SSH open on the app tasks' group",
     planting: after(
       "components/network.ts",
-      `securityGroups: [this.edgeSecurityGroup.id], description: "From the load balancer" }`,
+      `securityGroups: [edgeSecurityGroup.id], description: "From the load balancer" }`,
       `, { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"], description: "SSH" }`,
     ),
     resource: "network-app-sg",
