@@ -56,6 +56,8 @@ export default {
     "policy/known-differences.ts",
     "policy/lock.ts",
     "policy/normalize.ts",
+    "policy/shared-secrets.ts",
+    "policy/show-value.ts",
     "tools/offline/stack-config.ts",
     "tools/parity/**/*.ts",
     "tools/smoke/checks.ts",
