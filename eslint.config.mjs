@@ -15,6 +15,9 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       eqeqeq: ["error", "always"],
       "no-console": "off",
+      // A component's constructor reads as named steps (functions below it, as SST's components do);
+      // they create their resources under `parent`, the component, since a function has no `this`.
+      "@typescript-eslint/no-this-alias": ["error", { allowedNames: ["parent"] }],
     },
   },
   {

@@ -56,6 +56,8 @@ export default {
     "policy/engine/known-differences.ts",
     "policy/engine/lock.ts",
     "policy/engine/normalize.ts",
+    "policy/engine/shared-secrets.ts",
+    "policy/engine/show-value.ts",
     "tools/offline/stack-config.ts",
     "tools/parity/**/*.ts",
     "tools/smoke/checks.ts",

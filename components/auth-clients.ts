@@ -83,7 +83,7 @@ export class AuthClients extends pulumi.ComponentResource {
   public readonly client: aws.cognito.UserPoolClient;
   public readonly domain: aws.cognito.UserPoolDomain;
   public readonly groups: aws.cognito.UserGroup[];
-  public readonly seededUsers: aws.cognito.User[] = [];
+  public readonly seededUsers: aws.cognito.User[];
   public readonly userPoolId: pulumi.Output<string>;
   public readonly userPoolArn: pulumi.Output<string>;
   public readonly clientId: pulumi.Output<string>;
@@ -94,116 +94,145 @@ export class AuthClients extends pulumi.ComponentResource {
 
   constructor(name: string, args: AuthClientsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:AuthClients", name, {}, opts);
-    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(args.hostedUiPrefix) || /aws|amazon|cognito/.test(args.hostedUiPrefix)) {
-      throw new Error(`AuthClients ${name}: \`hostedUiPrefix\` ${JSON.stringify(args.hostedUiPrefix)} must be lower-case letters, digits and dashes, without aws/amazon/cognito`);
-    }
+    const parent = this;
+    checkHostedUiPrefix();
     const { callbackUrls, logoutUrls } = redirectUrls(args.baseUrl);
     const protectData = args.protectData ?? true;
 
-    this.userPool = new aws.cognito.UserPool(
-      `${name}-users`,
-      {
-        name: `${args.namePrefix}-users`,
-        usernameAttributes: ["email"],
-        usernameConfiguration: { caseSensitive: false },
-        autoVerifiedAttributes: ["email"],
-        // A changed email stays unverified (and unused for sign-in) until the user confirms it.
-        userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
-        verificationMessageTemplate: { defaultEmailOption: "CONFIRM_WITH_CODE" },
-        accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
-        adminCreateUserConfig: { allowAdminCreateUserOnly: false },
-        mfaConfiguration: MFA_CONFIGURATION,
-        softwareTokenMfaConfiguration: { enabled: true },
-        passwordPolicy: {
-          minimumLength: 12,
-          requireLowercase: true,
-          requireUppercase: true,
-          requireNumbers: true,
-          requireSymbols: true,
-          temporaryPasswordValidityDays: 3,
+    const userPool = createUserPool();
+    const domain = createHostedUi(userPool);
+    const client = createWebClient(userPool);
+    const groups = createGroups(userPool);
+    const seeded = args.seedAccounts ? seedAccounts(userPool, groups) : undefined;
+
+    this.userPool = userPool;
+    this.userPoolId = userPool.id;
+    this.userPoolArn = userPool.arn;
+    this.domain = domain;
+    this.hostedUiDomain = pulumi.interpolate`${domain.domain}.auth.${args.region}.amazoncognito.com`;
+    this.client = client;
+    this.clientId = client.id;
+    this.groups = groups;
+    this.seededUsers = seeded?.users ?? [];
+    this.seededAccountsSecret = seeded?.secret;
+    this.registerOutputs({ userPoolId: this.userPoolId, clientId: this.clientId, hostedUiDomain: this.hostedUiDomain, seededAccounts: this.seededUsers.length });
+
+    function checkHostedUiPrefix(): void {
+      if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(args.hostedUiPrefix) || /aws|amazon|cognito/.test(args.hostedUiPrefix)) {
+        throw new Error(`AuthClients ${name}: \`hostedUiPrefix\` ${JSON.stringify(args.hostedUiPrefix)} must be lower-case letters, digits and dashes, without aws/amazon/cognito`);
+      }
+    }
+
+    function createUserPool(): aws.cognito.UserPool {
+      return new aws.cognito.UserPool(
+        `${name}-users`,
+        {
+          name: `${args.namePrefix}-users`,
+          usernameAttributes: ["email"],
+          usernameConfiguration: { caseSensitive: false },
+          autoVerifiedAttributes: ["email"],
+          // A changed email stays unverified (and unused for sign-in) until the user confirms it.
+          userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
+          verificationMessageTemplate: { defaultEmailOption: "CONFIRM_WITH_CODE" },
+          accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+          adminCreateUserConfig: { allowAdminCreateUserOnly: false },
+          mfaConfiguration: MFA_CONFIGURATION,
+          softwareTokenMfaConfiguration: { enabled: true },
+          passwordPolicy: {
+            minimumLength: 12,
+            requireLowercase: true,
+            requireUppercase: true,
+            requireNumbers: true,
+            requireSymbols: true,
+            temporaryPasswordValidityDays: 3,
+          },
+          // Explicit constraints on every attribute: without them the provider sees a diff on each run
+          // and Cognito can only apply it by re-creating the pool (and losing every user).
+          schemas: [
+            { name: "email", attributeDataType: "String", required: true, mutable: true, stringAttributeConstraints: { minLength: "3", maxLength: "254" } },
+            { name: "name", attributeDataType: "String", required: false, mutable: true, stringAttributeConstraints: { minLength: "0", maxLength: "256" } },
+          ],
+          deletionProtection: protectData ? "ACTIVE" : "INACTIVE",
+          emailConfiguration: cognitoEmailConfiguration(args.email),
         },
-        // Explicit constraints on every attribute: without them the provider sees a diff on each run
-        // and Cognito can only apply it by re-creating the pool (and losing every user).
-        schemas: [
-          { name: "email", attributeDataType: "String", required: true, mutable: true, stringAttributeConstraints: { minLength: "3", maxLength: "254" } },
-          { name: "name", attributeDataType: "String", required: false, mutable: true, stringAttributeConstraints: { minLength: "0", maxLength: "256" } },
-        ],
-        deletionProtection: protectData ? "ACTIVE" : "INACTIVE",
-        emailConfiguration: cognitoEmailConfiguration(args.email),
-      },
-      // Users (and their MFA enrolments) exist nowhere else: losing the pool means everyone re-registers.
-      { parent: this, ...dataProtection(protectData) },
-    );
-    this.userPoolId = this.userPool.id;
-    this.userPoolArn = this.userPool.arn;
+        // Users (and their MFA enrolments) exist nowhere else: losing the pool means everyone re-registers.
+        { parent, ...dataProtection(protectData) },
+      );
+    }
 
-    this.domain = new aws.cognito.UserPoolDomain(`${name}-hosted-ui`, { domain: args.hostedUiPrefix, userPoolId: this.userPool.id }, { parent: this });
-    this.hostedUiDomain = pulumi.interpolate`${this.domain.domain}.auth.${args.region}.amazoncognito.com`;
+    function createHostedUi(userPool: aws.cognito.UserPool): aws.cognito.UserPoolDomain {
+      return new aws.cognito.UserPoolDomain(`${name}-hosted-ui`, { domain: args.hostedUiPrefix, userPoolId: userPool.id }, { parent });
+    }
 
-    this.client = new aws.cognito.UserPoolClient(
-      `${name}-web-client`,
-      {
-        name: `${args.namePrefix}-web`,
-        userPoolId: this.userPool.id,
-        // A public client: browsers cannot keep a secret, so the code flow is protected by PKCE.
-        generateSecret: false,
-        allowedOauthFlowsUserPoolClient: true,
-        allowedOauthFlows: ["code"],
-        allowedOauthScopes: OAUTH_SCOPES,
-        supportedIdentityProviders: ["COGNITO"],
-        callbackUrls,
-        logoutUrls,
-        defaultRedirectUri: callbackUrls[0],
-        explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        preventUserExistenceErrors: "ENABLED",
-        enableTokenRevocation: true,
-        accessTokenValidity: 60,
-        idTokenValidity: 60,
-        refreshTokenValidity: 30,
-        tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
-      },
-      { parent: this },
-    );
-    this.clientId = this.client.id;
+    function createWebClient(userPool: aws.cognito.UserPool): aws.cognito.UserPoolClient {
+      return new aws.cognito.UserPoolClient(
+        `${name}-web-client`,
+        {
+          name: `${args.namePrefix}-web`,
+          userPoolId: userPool.id,
+          // A public client: browsers cannot keep a secret, so the code flow is protected by PKCE.
+          generateSecret: false,
+          allowedOauthFlowsUserPoolClient: true,
+          allowedOauthFlows: ["code"],
+          allowedOauthScopes: OAUTH_SCOPES,
+          supportedIdentityProviders: ["COGNITO"],
+          callbackUrls,
+          logoutUrls,
+          defaultRedirectUri: callbackUrls[0],
+          explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+          preventUserExistenceErrors: "ENABLED",
+          enableTokenRevocation: true,
+          accessTokenValidity: 60,
+          idTokenValidity: 60,
+          refreshTokenValidity: 30,
+          tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+        },
+        { parent },
+      );
+    }
 
-    this.groups = AUTH_GROUPS.map(
-      (group, precedence) =>
-        new aws.cognito.UserGroup(`${name}-group-${group}`, { name: group, userPoolId: this.userPool.id, precedence, description: `The app's ${group} role` }, { parent: this }),
-    );
+    function createGroups(userPool: aws.cognito.UserPool): aws.cognito.UserGroup[] {
+      return AUTH_GROUPS.map(
+        (group, precedence) =>
+          new aws.cognito.UserGroup(`${name}-group-${group}`, { name: group, userPoolId: userPool.id, precedence, description: `The app's ${group} role` }, { parent }),
+      );
+    }
 
-    if (args.seedAccounts) {
+    /** The known test accounts, each with a generated password, and one secret holding them all. */
+    function seedAccounts(userPool: aws.cognito.UserPool, groups: aws.cognito.UserGroup[]): { users: aws.cognito.User[]; secret: aws.secretsmanager.Secret } {
       const emailDomain = new URL(args.baseUrl).hostname;
+      const users: aws.cognito.User[] = [];
       const credentials: Record<string, { username: string; password: pulumi.Output<string> }> = {};
       for (const seed of SEEDED_ACCOUNTS) {
         const password = new random.RandomPassword(
           `${name}-seed-${seed.account}-password`,
           { length: 24, special: true, overrideSpecial: "!#%&*-_=+?", minLower: 1, minUpper: 1, minNumeric: 1, minSpecial: 1 },
-          { parent: this },
+          { parent },
         );
         const username = `seed-${seed.account}@${emailDomain}`;
         const user = new aws.cognito.User(
           `${name}-seed-${seed.account}`,
           {
-            userPoolId: this.userPool.id,
+            userPoolId: userPool.id,
             username,
             attributes: { email: username, email_verified: "true" },
             password: password.result,
             // Seeded accounts get no invitation mail: their credentials are in Secrets Manager.
             messageAction: "SUPPRESS",
           },
-          { parent: this },
+          { parent },
         );
         if (seed.group) {
           new aws.cognito.UserInGroup(
             `${name}-seed-${seed.account}-in-${seed.group}`,
-            { userPoolId: this.userPool.id, username: user.username, groupName: seed.group },
-            { parent: this, dependsOn: this.groups },
+            { userPoolId: userPool.id, username: user.username, groupName: seed.group },
+            { parent, dependsOn: groups },
           );
         }
-        this.seededUsers.push(user);
+        users.push(user);
         credentials[seed.account] = { username, password: password.result };
       }
-      this.seededAccountsSecret = storeSecret(
+      const secret = storeSecret(
         `${name}-seeded-accounts`,
         {
           secretName: `${args.namePrefix}/auth/seeded-accounts`,
@@ -211,10 +240,9 @@ export class AuthClients extends pulumi.ComponentResource {
           kmsKeyArn: args.kmsKeyArn,
           value: pulumi.jsonStringify(credentials),
         },
-        this,
+        parent,
       ).secret;
+      return { users, secret };
     }
-
-    this.registerOutputs({ userPoolId: this.userPoolId, clientId: this.clientId, hostedUiDomain: this.hostedUiDomain, seededAccounts: this.seededUsers.length });
   }
 }

@@ -125,113 +125,135 @@ export class Database extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:Database", name, {}, opts);
-    if (storageCeilingProblem(args.allocatedStorageGb, args.maxAllocatedStorageGb)) {
-      throw new Error(`Database ${name}: \`maxAllocatedStorageGb\` (${args.maxAllocatedStorageGb}) must be at least \`allocatedStorageGb\` (${args.allocatedStorageGb}) plus 10%, or 0 to turn storage autoscaling off (RDS refuses anything between)`);
-    }
-    const versionProblem = engineVersionProblem(POSTGRES_ENGINE_VERSION, POSTGRES_AUTO_MINOR_UPGRADE);
-    if (versionProblem) throw new Error(`Database ${name}: ${versionProblem}`);
+    const parent = this;
+    checkArgs();
     const protectData = args.protectData ?? true;
-    const backupRetentionDays = args.backupRetentionDays ?? 7;
-    const resetToken = args.resetToken ?? "";
 
-    // The token's only job is to change the instance identifier: new token, new RandomId, new instance.
-    this.resetId = new random.RandomId(`${name}-reset`, { byteLength: 4, keepers: { resetToken } }, { parent: this });
-    const identifier = pulumi.interpolate`${args.namePrefix}-db-${this.resetId.hex}`;
+    const resetId = createResetId();
+    const identifier = pulumi.interpolate`${args.namePrefix}-db-${resetId.hex}`;
+    const { password, appPassword } = createPasswords();
+    const parameters = createParameterGroup();
+    const subnets = createSubnetGroup();
+    const securityGroup = createSecurityGroup();
+    const instance = createInstance();
+    const master = storeCredentials("master", DATABASE_ADMIN_USER, password, "PostgreSQL master credentials");
+    const app = storeCredentials("app", DATABASE_APP_USER, appPassword, "PostgreSQL credentials of the application role (created by migrations)");
 
-    // RDS refuses `/`, `@`, `"` and spaces in master passwords; the app's follows the same rule.
-    const passwordRules = { length: 32, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}:?", minLower: 1, minUpper: 1, minNumeric: 1 };
-    const password = new random.RandomPassword(`${name}-password`, passwordRules, { parent: this });
-    // The app role's own password: a leaked web or worker credential is not the master's.
-    const appPassword = new random.RandomPassword(`${name}-app-password`, passwordRules, { parent: this });
+    this.resetId = resetId;
+    this.securityGroup = securityGroup;
+    this.instance = instance;
+    this.host = instance.address;
+    this.port = instance.port;
+    this.identifier = instance.identifier;
+    this.passwordSecret = master;
+    this.passwordValueFrom = pulumi.interpolate`${master.arn}:password::`;
+    this.appSecret = app;
+    this.appPasswordValueFrom = pulumi.interpolate`${app.arn}:password::`;
+    this.registerOutputs({ host: this.host, port: this.port, identifier: this.identifier, passwordSecretArn: master.arn, appSecretArn: app.arn });
 
-    const parameters = new aws.rds.ParameterGroup(
-      `${name}-params`,
-      { name: `${args.namePrefix}-${POSTGRES_FAMILY}`, family: POSTGRES_FAMILY, description: `${args.namePrefix}: structural PostgreSQL parameters`, parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p })) },
-      { parent: this },
-    );
-    const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { name: `${args.namePrefix}-db`, subnetIds: args.subnetIds }, { parent: this });
-    this.securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      {
-        vpcId: args.vpcId,
-        description: "PostgreSQL: reachable only from the app tasks",
-        ingress: [{ protocol: "tcp", fromPort: DATABASE_PORT, toPort: DATABASE_PORT, securityGroups: [args.appSecurityGroupId], description: "From app tasks" }],
-        egress: [],
-      },
-      { parent: this },
-    );
+    function checkArgs(): void {
+      if (storageCeilingProblem(args.allocatedStorageGb, args.maxAllocatedStorageGb)) {
+        throw new Error(`Database ${name}: \`maxAllocatedStorageGb\` (${args.maxAllocatedStorageGb}) must be at least \`allocatedStorageGb\` (${args.allocatedStorageGb}) plus 10%, or 0 to turn storage autoscaling off (RDS refuses anything between)`);
+      }
+      const versionProblem = engineVersionProblem(POSTGRES_ENGINE_VERSION, POSTGRES_AUTO_MINOR_UPGRADE);
+      if (versionProblem) throw new Error(`Database ${name}: ${versionProblem}`);
+    }
 
-    this.instance = new aws.rds.Instance(
-      `${name}-instance`,
-      {
-        identifier,
-        engine: "postgres",
-        engineVersion: POSTGRES_ENGINE_VERSION,
-        autoMinorVersionUpgrade: POSTGRES_AUTO_MINOR_UPGRADE,
-        applyImmediately: APPLY_IMMEDIATELY,
-        instanceClass: args.instanceClass,
-        allocatedStorage: args.allocatedStorageGb,
-        maxAllocatedStorage: args.maxAllocatedStorageGb,
-        storageType: "gp3",
-        storageEncrypted: true,
-        kmsKeyId: args.kmsKeyArn,
-        dbName: DATABASE_NAME,
-        username: DATABASE_ADMIN_USER,
-        password: password.result,
-        port: DATABASE_PORT,
-        parameterGroupName: parameters.name,
-        dbSubnetGroupName: subnets.name,
-        vpcSecurityGroupIds: [this.securityGroup.id],
-        publiclyAccessible: false,
-        multiAz: args.multiAz ?? false,
-        caCertIdentifier: "rds-ca-rsa2048-g1",
-        backupRetentionPeriod: backupRetentionDays,
-        backupWindow: "03:00-04:00",
-        maintenanceWindow: "sun:04:30-sun:05:30",
-        copyTagsToSnapshot: true,
-        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
-        deletionProtection: protectData,
-        // Unprotected (staging): no final snapshot. A reset throws the data away on purpose; a kept
-        // snapshot would be staging data nobody restores, billed until someone deletes it by hand.
-        skipFinalSnapshot: !protectData,
-        finalSnapshotIdentifier: protectData ? pulumi.interpolate`${identifier}-final` : undefined,
-      },
-      {
-        parent: this,
-        ...dataProtection(protectData),
-        ...resetOptions(),
-      },
-    );
+    function createResetId(): random.RandomId {
+      // The token's only job is to change the instance identifier: new token, new RandomId, new instance.
+      return new random.RandomId(`${name}-reset`, { byteLength: 4, keepers: { resetToken: args.resetToken ?? "" } }, { parent });
+    }
 
-    this.host = this.instance.address;
-    this.port = this.instance.port;
-    this.identifier = this.instance.identifier;
+    function createPasswords(): { password: random.RandomPassword; appPassword: random.RandomPassword } {
+      // RDS refuses `/`, `@`, `"` and spaces in master passwords; the app's follows the same rule.
+      const passwordRules = { length: 32, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}:?", minLower: 1, minUpper: 1, minNumeric: 1 };
+      const password = new random.RandomPassword(`${name}-password`, passwordRules, { parent });
+      // The app role's own password: a leaked web or worker credential is not the master's.
+      const appPassword = new random.RandomPassword(`${name}-app-password`, passwordRules, { parent });
+      return { password, appPassword };
+    }
 
-    const stored = storeSecret(
-      `${name}-master`,
-      {
-        secretName: `${args.namePrefix}/database/master`,
-        description: `${args.namePrefix}: PostgreSQL master credentials`,
-        kmsKeyArn: args.kmsKeyArn,
-        value: pulumi.jsonStringify({ username: DATABASE_ADMIN_USER, password: password.result, host: this.host, port: this.port, dbname: DATABASE_NAME }),
-      },
-      this,
-    );
-    this.passwordSecret = stored.secret;
-    this.passwordValueFrom = pulumi.interpolate`${stored.secret.arn}:password::`;
-    const app = storeSecret(
-      `${name}-app`,
-      {
-        secretName: `${args.namePrefix}/database/app`,
-        description: `${args.namePrefix}: PostgreSQL credentials of the application role (created by migrations)`,
-        kmsKeyArn: args.kmsKeyArn,
-        value: pulumi.jsonStringify({ username: DATABASE_APP_USER, password: appPassword.result, host: this.host, port: this.port, dbname: DATABASE_NAME }),
-      },
-      this,
-    );
-    this.appSecret = app.secret;
-    this.appPasswordValueFrom = pulumi.interpolate`${app.secret.arn}:password::`;
+    function createParameterGroup(): aws.rds.ParameterGroup {
+      return new aws.rds.ParameterGroup(
+        `${name}-params`,
+        { name: `${args.namePrefix}-${POSTGRES_FAMILY}`, family: POSTGRES_FAMILY, description: `${args.namePrefix}: structural PostgreSQL parameters`, parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p })) },
+        { parent },
+      );
+    }
 
-    this.registerOutputs({ host: this.host, port: this.port, identifier: this.identifier, passwordSecretArn: stored.secret.arn, appSecretArn: app.secret.arn });
+    function createSubnetGroup(): aws.rds.SubnetGroup {
+      return new aws.rds.SubnetGroup(`${name}-subnets`, { name: `${args.namePrefix}-db`, subnetIds: args.subnetIds }, { parent });
+    }
+
+    function createSecurityGroup(): aws.ec2.SecurityGroup {
+      return new aws.ec2.SecurityGroup(
+        `${name}-sg`,
+        {
+          vpcId: args.vpcId,
+          description: "PostgreSQL: reachable only from the app tasks",
+          ingress: [{ protocol: "tcp", fromPort: DATABASE_PORT, toPort: DATABASE_PORT, securityGroups: [args.appSecurityGroupId], description: "From app tasks" }],
+          egress: [],
+        },
+        { parent },
+      );
+    }
+
+    function createInstance(): aws.rds.Instance {
+      return new aws.rds.Instance(
+        `${name}-instance`,
+        {
+          identifier,
+          engine: "postgres",
+          engineVersion: POSTGRES_ENGINE_VERSION,
+          autoMinorVersionUpgrade: POSTGRES_AUTO_MINOR_UPGRADE,
+          applyImmediately: APPLY_IMMEDIATELY,
+          instanceClass: args.instanceClass,
+          allocatedStorage: args.allocatedStorageGb,
+          maxAllocatedStorage: args.maxAllocatedStorageGb,
+          storageType: "gp3",
+          storageEncrypted: true,
+          kmsKeyId: args.kmsKeyArn,
+          dbName: DATABASE_NAME,
+          username: DATABASE_ADMIN_USER,
+          password: password.result,
+          port: DATABASE_PORT,
+          parameterGroupName: parameters.name,
+          dbSubnetGroupName: subnets.name,
+          vpcSecurityGroupIds: [securityGroup.id],
+          publiclyAccessible: false,
+          multiAz: args.multiAz ?? false,
+          caCertIdentifier: "rds-ca-rsa2048-g1",
+          backupRetentionPeriod: args.backupRetentionDays ?? 7,
+          backupWindow: "03:00-04:00",
+          maintenanceWindow: "sun:04:30-sun:05:30",
+          copyTagsToSnapshot: true,
+          enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+          deletionProtection: protectData,
+          // Unprotected (staging): no final snapshot. A reset throws the data away on purpose; a kept
+          // snapshot would be staging data nobody restores, billed until someone deletes it by hand.
+          skipFinalSnapshot: !protectData,
+          finalSnapshotIdentifier: protectData ? pulumi.interpolate`${identifier}-final` : undefined,
+        },
+        {
+          parent,
+          ...dataProtection(protectData),
+          ...resetOptions(),
+        },
+      );
+    }
+
+    /** One role's connection details as a Secrets Manager secret: `<prefix>/database/<role>`. */
+    function storeCredentials(role: "master" | "app", username: string, rolePassword: random.RandomPassword, what: string): aws.secretsmanager.Secret {
+      return storeSecret(
+        `${name}-${role}`,
+        {
+          secretName: `${args.namePrefix}/database/${role}`,
+          description: `${args.namePrefix}: ${what}`,
+          kmsKeyArn: args.kmsKeyArn,
+          value: pulumi.jsonStringify({ username, password: rolePassword.result, host: instance.address, port: instance.port, dbname: DATABASE_NAME }),
+        },
+        parent,
+      ).secret;
+    }
   }
 }

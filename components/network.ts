@@ -56,90 +56,101 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:Network", name, {}, opts);
+    const parent = this;
     const natCount = args.natGateways ?? 2;
     if (!Number.isInteger(natCount) || natCount < 1 || natCount > AZ_COUNT) {
       throw new Error(`Network ${name}: \`natGateways\` must be 1 or ${AZ_COUNT}, got ${natCount}`);
     }
     const [publicA, publicB, privateA, privateB] = subnetCidrs(args.cidr);
 
-    this.vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true }, { parent: this });
-    this.vpcId = this.vpc.id;
-    const zones = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this });
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true }, { parent });
+    const zones = aws.getAvailabilityZonesOutput({ state: "available" }, { parent });
+    const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id }, { parent });
+    const publicSubnets = createPublicSubnets();
+    const natGateways = createNatGateways(publicSubnets);
+    const privateSubnets = createPrivateSubnets(natGateways);
+    const edgeSecurityGroup = createEdgeSecurityGroup();
+    const appSecurityGroup = createAppSecurityGroup(edgeSecurityGroup);
 
-    const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: this.vpc.id }, { parent: this });
-    const publicRoutes = new aws.ec2.RouteTable(
-      `${name}-public-routes`,
-      { vpcId: this.vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }] },
-      { parent: this },
-    );
-
-    const publicSubnets = [publicA, publicB].map((cidrBlock, az) => {
-      const subnet = new aws.ec2.Subnet(
-        `${name}-public-${az}`,
-        // No public IPs on launch: only the load balancer and NAT (with their own addresses) live here.
-        { vpcId: this.vpc.id, cidrBlock, availabilityZone: zones.names[az], mapPublicIpOnLaunch: false, tags: { "parity:tier": "public" } },
-        { parent: this },
-      );
-      new aws.ec2.RouteTableAssociation(`${name}-public-${az}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent: this });
-      return subnet;
-    });
-
-    this.natGateways = publicSubnets.slice(0, natCount).map((subnet, az) => {
-      const eip = new aws.ec2.Eip(`${name}-nat-${az}-ip`, { domain: "vpc" }, { parent: this });
-      return new aws.ec2.NatGateway(`${name}-nat-${az}`, { subnetId: subnet.id, allocationId: eip.id }, { parent: this, dependsOn: [igw] });
-    });
-
-    const privateSubnets = [privateA, privateB].map((cidrBlock, az) => {
-      const subnet = new aws.ec2.Subnet(
-        `${name}-private-${az}`,
-        { vpcId: this.vpc.id, cidrBlock, availabilityZone: zones.names[az], mapPublicIpOnLaunch: false, tags: { "parity:tier": "private" } },
-        { parent: this },
-      );
-      // With one NAT both AZs share it; with two each AZ egresses through its own.
-      const nat = this.natGateways[Math.min(az, natCount - 1)];
-      const routes = new aws.ec2.RouteTable(
-        `${name}-private-${az}-routes`,
-        { vpcId: this.vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }] },
-        { parent: this },
-      );
-      new aws.ec2.RouteTableAssociation(`${name}-private-${az}-routes`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this });
-      return subnet;
-    });
-
+    this.vpc = vpc;
+    this.vpcId = vpc.id;
+    this.natGateways = natGateways;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
-
-    this.edgeSecurityGroup = new aws.ec2.SecurityGroup(
-      `${name}-edge-sg`,
-      {
-        vpcId: this.vpc.id,
-        description: "Load balancer: HTTPS, and HTTP only to redirect it",
-        ingress: [
-          { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "HTTPS" },
-          { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "HTTP, redirected to HTTPS" },
-        ],
-        egress: [{ protocol: "tcp", fromPort: APP_PORT, toPort: APP_PORT, cidrBlocks: [args.cidr], description: "To app tasks" }],
-      },
-      { parent: this },
-    );
-    this.appSecurityGroup = new aws.ec2.SecurityGroup(
-      `${name}-app-sg`,
-      {
-        vpcId: this.vpc.id,
-        description: "App tasks (web, worker, migrations): reachable only from the load balancer",
-        ingress: [{ protocol: "tcp", fromPort: APP_PORT, toPort: APP_PORT, securityGroups: [this.edgeSecurityGroup.id], description: "From the load balancer" }],
-        // Tasks call AWS APIs, the payment provider and SES over HTTPS through NAT, and the database.
-        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Outbound" }],
-      },
-      { parent: this },
-    );
-
+    this.edgeSecurityGroup = edgeSecurityGroup;
+    this.appSecurityGroup = appSecurityGroup;
     this.registerOutputs({
       vpcId: this.vpcId,
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
-      edgeSecurityGroupId: this.edgeSecurityGroup.id,
-      appSecurityGroupId: this.appSecurityGroup.id,
+      edgeSecurityGroupId: edgeSecurityGroup.id,
+      appSecurityGroupId: appSecurityGroup.id,
     });
+
+    function createPublicSubnets(): aws.ec2.Subnet[] {
+      const publicRoutes = new aws.ec2.RouteTable(`${name}-public-routes`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }] }, { parent });
+      return [publicA, publicB].map((cidrBlock, az) => {
+        const subnet = new aws.ec2.Subnet(
+          `${name}-public-${az}`,
+          // No public IPs on launch: only the load balancer and NAT (with their own addresses) live here.
+          { vpcId: vpc.id, cidrBlock, availabilityZone: zones.names[az], mapPublicIpOnLaunch: false, tags: { "parity:tier": "public" } },
+          { parent },
+        );
+        new aws.ec2.RouteTableAssociation(`${name}-public-${az}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent });
+        return subnet;
+      });
+    }
+
+    function createNatGateways(publicSubnets: aws.ec2.Subnet[]): aws.ec2.NatGateway[] {
+      return publicSubnets.slice(0, natCount).map((subnet, az) => {
+        const eip = new aws.ec2.Eip(`${name}-nat-${az}-ip`, { domain: "vpc" }, { parent });
+        return new aws.ec2.NatGateway(`${name}-nat-${az}`, { subnetId: subnet.id, allocationId: eip.id }, { parent, dependsOn: [igw] });
+      });
+    }
+
+    function createPrivateSubnets(natGateways: aws.ec2.NatGateway[]): aws.ec2.Subnet[] {
+      return [privateA, privateB].map((cidrBlock, az) => {
+        const subnet = new aws.ec2.Subnet(
+          `${name}-private-${az}`,
+          { vpcId: vpc.id, cidrBlock, availabilityZone: zones.names[az], mapPublicIpOnLaunch: false, tags: { "parity:tier": "private" } },
+          { parent },
+        );
+        // With one NAT both AZs share it; with two each AZ egresses through its own.
+        const nat = natGateways[Math.min(az, natCount - 1)];
+        const routes = new aws.ec2.RouteTable(`${name}-private-${az}-routes`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }] }, { parent });
+        new aws.ec2.RouteTableAssociation(`${name}-private-${az}-routes`, { subnetId: subnet.id, routeTableId: routes.id }, { parent });
+        return subnet;
+      });
+    }
+
+    function createEdgeSecurityGroup(): aws.ec2.SecurityGroup {
+      return new aws.ec2.SecurityGroup(
+        `${name}-edge-sg`,
+        {
+          vpcId: vpc.id,
+          description: "Load balancer: HTTPS, and HTTP only to redirect it",
+          ingress: [
+            { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "HTTPS" },
+            { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "HTTP, redirected to HTTPS" },
+          ],
+          egress: [{ protocol: "tcp", fromPort: APP_PORT, toPort: APP_PORT, cidrBlocks: [args.cidr], description: "To app tasks" }],
+        },
+        { parent },
+      );
+    }
+
+    function createAppSecurityGroup(edgeSecurityGroup: aws.ec2.SecurityGroup): aws.ec2.SecurityGroup {
+      return new aws.ec2.SecurityGroup(
+        `${name}-app-sg`,
+        {
+          vpcId: vpc.id,
+          description: "App tasks (web, worker, migrations): reachable only from the load balancer",
+          ingress: [{ protocol: "tcp", fromPort: APP_PORT, toPort: APP_PORT, securityGroups: [edgeSecurityGroup.id], description: "From the load balancer" }],
+          // Tasks call AWS APIs, the payment provider and SES over HTTPS through NAT, and the database.
+          egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Outbound" }],
+        },
+        { parent },
+      );
+    }
   }
 }

@@ -2,12 +2,12 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { actionlint, type ActionlintResult, formatFindings } from "../tools/workflows/actionlint";
-import { globMatches, parseActionlintConfig } from "../tools/workflows/actionlint-config";
-import { checkCommon } from "../tools/workflows/common-rules";
-import { checkDeployWorkflow } from "../tools/workflows/deploy-rules";
-import { checkDriftWorkflow } from "../tools/workflows/drift-rules";
-import { loadWorkflows } from "../tools/workflows/load";
+import { actionlint, type ActionlintResult, formatFindings } from "./support/workflows/actionlint";
+import { globMatches, parseActionlintConfig } from "./support/workflows/actionlint-config";
+import { checkCommon } from "./support/workflows/common-rules";
+import { checkDeployWorkflow } from "./support/workflows/deploy-rules";
+import { checkDriftWorkflow } from "./support/workflows/drift-rules";
+import { loadWorkflows } from "./support/workflows/load";
 import {
   asList,
   asObj,
@@ -18,13 +18,13 @@ import {
   text,
   uses,
   type Violation,
-} from "../tools/workflows/model";
-import { checkPolicyConfigGate } from "../tools/workflows/policy-config-rules";
-import { checkPullRequestWorkflow } from "../tools/workflows/pull-request-rules";
-import { checkStackOutputs, programOutputs } from "../tools/workflows/stack-output-rules";
+} from "./support/workflows/model";
+import { checkPolicyConfigGate } from "./support/workflows/policy-config-rules";
+import { checkPullRequestWorkflow } from "./support/workflows/pull-request-rules";
+import { checkStackOutputs, programOutputs } from "./support/workflows/stack-output-rules";
 
 /*
- * The release rules of RELEASING.md on the real workflow files (tools/workflows/ holds the
+ * The release rules of RELEASING.md on the real workflow files (test/support/workflows/ holds the
  * checker), and actionlint on the same files. Each rule passes on the real workflow and fails on
  * a copy broken in one place.
  */

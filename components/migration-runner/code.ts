@@ -4,15 +4,18 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as TypeScript from "typescript";
 
-/** The runner's source: one self-contained module, typed and tested like the rest of the program. */
-export const RUNNER_SOURCE_FILE = path.join(__dirname, "handler.ts");
+/**
+ * The runner's source: one self-contained module, typed and tested like the rest of the program. It
+ * runs in Lambda, not in the Pulumi program, so it lives in functions/ beside no component.
+ */
+export const RUNNER_SOURCE_FILE = path.resolve(__dirname, "..", "..", "functions", "migration-runner", "handler.ts");
 
 /** Transpiled runners, by source and compiler: loading TypeScript costs a preview half a second. */
 const CACHE_DIR = path.resolve(__dirname, "..", "..", ".parity", "runner-cache");
 
 /**
- * The runner as Lambda runs it: `handler.ts` transpiled to CommonJS `index.js` (Node 22 runs it; the
- * runtime provides `@aws-sdk/client-ecs`). Transpiled in-process, with no network and no build step,
+ * The runner as Lambda runs it: `functions/migration-runner/handler.ts` transpiled to CommonJS
+ * `index.js` (Node 22 runs it; the runtime provides `@aws-sdk/client-ecs`). Transpiled in-process, with no network and no build step,
  * so the offline preview and a real `pulumi up` ship the same bytes; the result is cached on disk by
  * the source's and the compiler's hash, and TypeScript is loaded only on a miss.
  */

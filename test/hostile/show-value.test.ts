@@ -10,6 +10,20 @@ describe("how a message quotes what a user wrote", () => {
     assert.equal(showValue([1, 2, 3], 3), "[1,… (7 characters)");
   });
 
+  it("a value of exactly the limit is shown whole, one more is cut", () => {
+    assert.equal(cutText("abcd", 4), "abcd");
+    assert.equal(cutText("abcde", 4), "abcd… (5 characters)");
+    assert.equal(showValue("abcd", 4), '"abcd"');
+    assert.equal(showValue("abcde", 4), '"abcd…" (5 characters)');
+  });
+
+  it("a value JSON cannot write (a BigInt, a cycle) is shown as its string form", () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    assert.equal(showValue(12n), "12");
+    assert.equal(showValue(cycle), "[object Object]");
+  });
+
   it("every control character, DEL, C1 and bidi override is escaped, never passed to the terminal", () => {
     assert.equal(showValue("\u001b[2J\u009b\u202e\u007f"), '"\\u001b[2J\\u009b\\u202e\\u007f"');
     assert.equal(cutText("a\nb\u0007"), "a\\u000ab\\u0007");
@@ -20,6 +34,9 @@ describe("how a message quotes what a user wrote", () => {
     assert.equal(parseErrorPlace(new SyntaxError(`Unexpected token 'r', "root:x:0:0" is not valid JSON`)), "syntax error");
     assert.equal(parseErrorPlace(new SyntaxError("Expected ',' or '}' after property value in JSON at position 7")), "at character 7");
     assert.equal(parseErrorPlace(new SyntaxError("Unexpected end of JSON input")), "it ends too early");
+    assert.equal(parseErrorPlace(new SyntaxError("Unexpected token in JSON at position 1234")), "at character 1234");
+    assert.equal(parseErrorPlace(new Error("Excessive alias count indicates a resource exhaustion attack")), "too many aliases: a YAML alias bomb, refused");
+    assert.equal(parseErrorPlace({}), "syntax error");
   });
 
   it("a pack file resolves inside the project, and only there", () => {

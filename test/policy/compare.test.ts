@@ -324,6 +324,8 @@ describe("compare: staging against production or the lock", () => {
     // A quoted key may hold brackets and escaped quotes; none of it is an element.
     assert.deepEqual(elementPrefixes('tags["a[0]\\"[1]"].x[2]'), ['tags["a[0]\\"[1]"].x[2]']);
     assert.deepEqual(elementPrefixes('m["[0]"]'), []);
+    assert.deepEqual(elementPrefixes('m["a[b"]'), [], "scanning resumes after the key's closing bracket, not inside the key");
+    assert.deepEqual(elementPrefixes("a[].b[]"), ["a[]", "a[].b[]"], "an empty selector is an element, and scanning moves past it");
     assert.deepEqual(elementPrefixes('m["a\\"b[1]"]'), [], "an escaped quote does not end the key");
     assert.deepEqual(elementPrefixes('m["a[1]'), [], "nor does the end of an unterminated key make an element");
     assert.deepEqual(elementPrefixes("a[0"), [], "an unclosed selector is no element");

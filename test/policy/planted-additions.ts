@@ -1,4 +1,4 @@
-import { after, Planting } from "./planted-program";
+import { after, Planting, replace } from "./planted-program";
 
 /**
  * The additions a reviewer tries first (issue 18): each one list element more in the real program's
@@ -66,7 +66,7 @@ export const ADDITIONS: readonly Addition[] = [
     kind: "SSH open on the app tasks' group",
     planting: after(
       "components/network.ts",
-      `securityGroups: [this.edgeSecurityGroup.id], description: "From the load balancer" }`,
+      `securityGroups: [edgeSecurityGroup.id], description: "From the load balancer" }`,
       `, { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"], description: "SSH" }`,
     ),
     resource: "network-app-sg",
@@ -84,7 +84,7 @@ export const ADDITIONS: readonly Addition[] = [
   },
   {
     kind: "egress anywhere from the database group (an element in a list that was empty)",
-    planting: { file: "components/database.ts", anchor: "        egress: [],", replacement: `        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Anywhere" }],` },
+    planting: replace("components/database.ts", "egress: [],", `egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Anywhere" }],`),
     resource: "db-sg",
     element: "egress[0]",
   },
@@ -110,7 +110,7 @@ export const ADDITIONS: readonly Addition[] = [
   },
   {
     kind: "an extra port mapping",
-    planting: { file: "components/task-definition.ts", anchor: `[{ containerPort: args.port, protocol: "tcp" }]`, replacement: `[{ containerPort: args.port, protocol: "tcp" }, { containerPort: 9090, protocol: "tcp" }]` },
+    planting: replace("components/task-definition.ts", `[{ containerPort: args.port, protocol: "tcp" }]`, `[{ containerPort: args.port, protocol: "tcp" }, { containerPort: 9090, protocol: "tcp" }]`),
     resource: "web-task",
     element: "containerDefinitions[name=app].portMappings[1]",
   },

@@ -12,18 +12,65 @@ import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 // policy/engine/show-value.ts: the program's config messages cut values with the pack's own helper.
-const PROGRAM = ["index.ts", "components", "config", "policy/engine/show-value.ts", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json"];
+const PROGRAM = ["index.ts", "components", "functions", "config", "policy/engine/show-value.ts", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json"];
 
-/** One change to one source file: `anchor` (found exactly once) is replaced by `replacement`. */
+/**
+ * One change to one source file: `anchor`, found exactly once, is replaced by `replacement(found)`,
+ * where `found` is the anchor as the source spells it. The match ignores layout (line breaks,
+ * indentation, a trailing comma before a closing bracket), so a reformat of the program (Prettier
+ * breaking a long line) does not lose the planting.
+ */
 export interface Planting {
   readonly file: string;
   readonly anchor: string;
-  readonly replacement: string;
+  readonly replacement: (found: string) => string;
 }
 
 /** `anchor` followed by `addition`: the usual planting, an element appended after an existing one. */
 export function after(file: string, anchor: string, addition: string): Planting {
-  return { file, anchor, replacement: `${anchor}${addition}` };
+  return { file, anchor, replacement: (found) => `${found}${addition}` };
+}
+
+/** `anchor` replaced by `text` outright. */
+export function replace(file: string, anchor: string, text: string): Planting {
+  return { file, anchor, replacement: () => text };
+}
+
+/**
+ * A pattern for `anchor` in any layout: whitespace may appear, vanish or become line breaks around
+ * tokens, and a closing bracket may follow a trailing comma. Names, strings and numbers stay exact.
+ */
+export function anchorPattern(anchor: string): RegExp {
+  const gap = "\\s*";
+  const exact = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  let source = "";
+  let quote: string | undefined;
+  const chars = [...anchor.trim()];
+  chars.forEach((c, i) => {
+    const next = chars[i + 1];
+    if (quote !== undefined) {
+      // Inside a string literal every character counts, spaces included.
+      source += exact(c);
+      if (c === quote && chars[i - 1] !== "\\") quote = undefined;
+      return;
+    }
+    if (`"'\``.includes(c)) quote = c;
+    if (/\s/.test(c)) {
+      if (!/\s/.test(next)) source += gap;
+      return;
+    }
+    if ("}])".includes(c)) source += `,?${gap}`;
+    source += exact(c);
+    // A gap after an opening bracket or a comma, unless the anchor has one there already.
+    if ("{[(,".includes(c) && next !== undefined && !/\s/.test(next) && !"}])".includes(next)) source += gap;
+  });
+  return new RegExp(source, "g");
+}
+
+/** Where `anchor` occurs in `text`, in any layout; `undefined` unless exactly once. */
+export function findAnchor(text: string, anchor: string): { readonly at: number; readonly found: string } | undefined {
+  const matches = [...text.matchAll(anchorPattern(anchor))];
+  return matches.length === 1 ? { at: matches[0].index, found: matches[0][0] } : undefined;
 }
 
 /** A copy of the program with every planting applied; returns its root. */
@@ -41,9 +88,9 @@ export function plantedProgram(plantings: readonly Planting[]): string {
   for (const p of plantings) {
     const file = path.join(dir, p.file);
     const text = fs.readFileSync(file, "utf8");
-    const at = text.indexOf(p.anchor);
-    assert.ok(at >= 0 && text.indexOf(p.anchor, at + 1) < 0, `${p.file}: the planting's anchor must occur exactly once: ${p.anchor}`);
-    fs.writeFileSync(file, text.slice(0, at) + p.replacement + text.slice(at + p.anchor.length));
+    const match = findAnchor(text, p.anchor);
+    assert.ok(match, `${p.file}: the planting's anchor must occur exactly once: ${p.anchor}`);
+    fs.writeFileSync(file, text.slice(0, match.at) + p.replacement(match.found) + text.slice(match.at + match.found.length));
   }
   return dir;
 }

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as net from "node:net";
 import { CreateClusterCommand, DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
-import { runMigration } from "../../components/migration-runner/handler";
+import { runMigration } from "../../functions/migration-runner/handler";
 
 /**
  * The runner against moto_server, a local AWS emulator, when the machine has it: the real SDK calls
@@ -46,7 +46,7 @@ async function ec2(endpoint: string, params: Record<string, string>, tag: string
   return value;
 }
 
-describe("components/migration-runner (moto_server)", function () {
+describe("functions/migration-runner (moto_server)", function () {
   this.timeout(60_000);
   let moto: ChildProcess | undefined;
   let ecs: ECSClient;

@@ -13,7 +13,7 @@ export interface ReleaseWorkflows {
   readonly files: string[];
 }
 
-export const defaultWorkflowsDir = path.resolve(__dirname, "..", "..", ".github", "workflows");
+export const defaultWorkflowsDir = path.resolve(__dirname, "..", "..", "..", ".github", "workflows");
 
 /** The workflow files of a folder, sorted so reports and tests read the same order everywhere. */
 export function workflowFiles(dir: string = defaultWorkflowsDir): string[] {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as vm from "node:vm";
 import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
-import { FAMILY_TAG, runMigration, RunnerEvent } from "../../components/migration-runner/handler";
+import { FAMILY_TAG, runMigration, RunnerEvent } from "../../functions/migration-runner/handler";
 import { runnerJavaScript } from "../../components/migration-runner/code";
 import { FAMILY_TAG as PROGRAM_FAMILY_TAG } from "../../components/migration-runner/family-tag";
 import { RUNNER_TIMEOUT_SECONDS } from "../../components/migrations";
@@ -33,7 +33,7 @@ function lambdaClock(totalMs: number) {
 
 const task = (lastStatus: string, extra: Partial<Task> = {}): Task => ({ taskArn: TASK, lastStatus, ...extra });
 
-describe("components/migration-runner (fake ECS client)", () => {
+describe("functions/migration-runner (fake ECS client)", () => {
   // Mocked in `before`, not when the file loads: mockClient patches every ECSClient until restored,
   // and other files (the moto_server test) need the real one.
   let ecs: AwsClientStub<ECSClient>;

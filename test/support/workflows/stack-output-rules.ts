@@ -10,7 +10,7 @@ import { expandJobs, type Obj, text, uses, type Violation } from "./model";
  * it gets an empty string at deploy time.
  */
 
-export const programFile = path.resolve(__dirname, "..", "..", "index.ts");
+export const programFile = path.resolve(__dirname, "..", "..", "..", "index.ts");
 
 /** The program's stack outputs: the names `index.ts` exports with `export const`. */
 export function programOutputs(source: string = fs.readFileSync(programFile, "utf8")): Set<string> {

@@ -39,7 +39,7 @@ export interface ActionlintOptions {
   readonly timeoutMs?: number;
 }
 
-export const repositoryRoot = path.resolve(__dirname, "..", "..");
+export const repositoryRoot = path.resolve(__dirname, "..", "..", "..");
 
 /** Runs actionlint over the files and applies the configuration's `paths` ignores. */
 export async function actionlint(
