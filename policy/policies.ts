@@ -1,4 +1,4 @@
-import { Policies } from "@pulumi/policy";
+import { Policies, PolicyPackArgs } from "@pulumi/policy";
 import { s3AccessLogging } from "./access-logging";
 import { declaredInputs } from "./declared";
 import { noFullAdmin, noPublicBucketPolicy, noPublicRoleTrust } from "./floor-access";
@@ -51,3 +51,7 @@ export const policies: Policies = [
   // it once they have all run (AnalyzeStack runs stack policies in this order).
   declaredInputs,
 ];
+
+/** The pack's name and arguments as index.ts serves them; the in-process rule harness reads the same. */
+export const PACK_NAME = "parity";
+export const packArgs: PolicyPackArgs = { enforcementLevel: "mandatory", policies };
