@@ -43,6 +43,11 @@ describe("declared inputs (in process)", function () {
       assert.equal((out.nested as Record<string, unknown>).password, secret);
     });
 
+    it("keeps nulls, and strips a secret-shaped object carrying the bridge's `__meta`", () => {
+      assert.deepEqual(withoutProviderDefaults({ a: null, b: [null] }), { a: null, b: [null] });
+      assert.deepEqual(withoutProviderDefaults({ x: { [SECRET_SIG]: "s", __meta: "{}", value: 1 } }), { x: { [SECRET_SIG]: "s", value: 1 } });
+    });
+
     it("strips a secret-shaped object that is a property map (it has `__defaults`)", () => {
       assert.deepEqual(withoutProviderDefaults({ x: { [SECRET_SIG]: "s", __defaults: ["a"], a: 1, b: 2 } }), { x: { [SECRET_SIG]: "s", b: 2 } });
     });
@@ -67,6 +72,7 @@ describe("declared inputs (in process)", function () {
       assert.equal(providerDefaultsOf({ rules: [{ __defaults: ["status"], status: "Enabled" }] }), undefined);
       assert.equal(providerDefaultsOf({ s: { [SECRET_SIG]: "x", __defaults: ["a"], a: 1 } }), undefined);
       assert.equal(providerDefaultsOf({ __defaults: [] }), undefined);
+      assert.deepEqual(providerDefaultsOf({ __defaults: ["x"], x: 1, a: null }), { x: 1 });
     });
   });
 

@@ -46,6 +46,31 @@ describe("references (in process)", function () {
     assert.equal(index.rewrite("use arn:aws:kms:us-east-1:1234:key/abcdef-123456 or abcdef-123456"), "use {ref:data-key.arn} or {ref:data-key.keyId}");
   });
 
+  it("replaces a value before a shorter one it starts with, whatever order the outputs come in", () => {
+    const task = source("web-task", { id: "family-123456", arnWithoutRevision: "family-123456:7" });
+    assert.equal(buildReferenceIndex([task]).rewrite("use family-123456:7 here"), "use {ref:web-task.arnWithoutRevision} here");
+    assert.equal(buildReferenceIndex([task]).rewrite("use family-123456 here"), "use {ref:web-task.id} here");
+  });
+
+  it("indexes a value of exactly six characters, never an unknown one, even inside a longer text", () => {
+    const index = buildReferenceIndex([source("data-key", { arn: "abcdef", keyId: PULUMI_UNKNOWN })]);
+    assert.equal(index.rewrite("abcdef"), "{ref:data-key.arn}");
+    assert.equal(index.rewrite(`prefix ${PULUMI_UNKNOWN}`), `prefix ${PULUMI_UNKNOWN}`);
+  });
+
+  it("without a declaration, still takes an ARN equal to a plain output as generated (only an id is doubted)", () => {
+    const q = source("jobs-jobs", { arn: "arn:aws:sqs:queue-plain", description: "arn:aws:sqs:queue-plain" }, null);
+    assert.equal(buildReferenceIndex([q]).rewrite("arn:aws:sqs:queue-plain"), "{ref:jobs-jobs.arn}");
+  });
+
+  it("prefers the better output over the smaller key, in either order", () => {
+    const a = source("data-key", { keyId: "shared-value-4" });
+    const b = source("logs-key", { id: "shared-value-4" });
+    assert.ok(a.key < b.key);
+    assert.equal(buildReferenceIndex([a, b]).rewrite("shared-value-4"), "{ref:logs-key.id}");
+    assert.equal(buildReferenceIndex([b, a]).rewrite("shared-value-4"), "{ref:logs-key.id}");
+  });
+
   it("leaves short values, unknowns and secrets alone", () => {
     const index = buildReferenceIndex([source("data-key", { arn: "abcde", keyId: PULUMI_UNKNOWN, id: "key-123456" })]);
     assert.equal(index.rewrite("abcde"), "abcde");
