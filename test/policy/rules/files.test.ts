@@ -6,7 +6,7 @@ import { knownDifferencesFor, lockFor, ParityFileError, projectFile } from "../.
 import type { StackSnapshot } from "../../../tools/offline/snapshot";
 import { runRules } from "../../support/rule-harness";
 import { bothSnapshots } from "../harness";
-import { projectTempDir } from "../temp-file";
+import { projectCopy, projectTempDir } from "../temp-file";
 
 /**
  * The files a policy run compares against: confined to the project whatever the policy config says,
@@ -34,7 +34,7 @@ describe("the pack's files (in process)", function () {
     });
 
     it("refuses a path outside the project, a `..` escape and the root itself, naming the key and the fix", () => {
-      for (const given of ["/etc/passwd", "../outside.json", "."]) {
+      for (const given of ["/etc/passwd", "../outside.json", ".", ".."]) {
         assert.throws(() => projectFile("knownDifferencesFile", given, "known-differences.yaml"), (e: Error) => {
           assert.ok(e instanceof ParityFileError);
           assert.equal(e.name, "ParityFileError");
@@ -71,9 +71,13 @@ describe("the pack's files (in process)", function () {
       const first = lockFor({ lockFile });
       fs.writeFileSync(lockFile, "not json any more");
       assert.equal(lockFor({ lockFile }), first);
-      const known = knownDifferencesFor({});
-      assert.ok(known.length > 0);
-      assert.equal(knownDifferencesFor({}), known);
+      // A fresh copy: the default file may already be cached by an earlier test in this process.
+      const knownDifferencesFile = projectCopy("known-differences.yaml", (t) => t);
+      const known = knownDifferencesFor({ knownDifferencesFile });
+      assert.ok(known.some((d) => d.id === "payments-sandbox"));
+      fs.writeFileSync(knownDifferencesFile, "not: [valid");
+      assert.equal(knownDifferencesFor({ knownDifferencesFile }), known);
+      assert.throws(() => knownDifferencesFor({ knownDifferencesFile: "/etc/passwd" }), /^ParityFileError: policy config `knownDifferencesFile` "\/etc\/passwd" is outside the project/);
     });
 
     it("reports a broken lock as one clear message, not a JavaScript error", () => {

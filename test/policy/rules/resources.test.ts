@@ -6,6 +6,7 @@ import { PULUMI_UNKNOWN } from "../../../policy/flatten";
 import {
   awsProviders,
   comparable,
+  comparableFrom,
   describeResource,
   environmentOf,
   jsonValue,
@@ -116,6 +117,58 @@ describe("reading the SDK's resources (in process)", function () {
       const out = comparable(resources);
       const db = out.find((r) => r.urn.endsWith("::db-instance"));
       assert.equal(db?.inputs.kmsKeyId, "{ref:data-key.arn}");
+    });
+  });
+
+  describe("comparable, on the details", () => {
+    it("splits a declaration from the provider defaults it names, and keeps `protect` and `retainOnDelete`", () => {
+      const db = staging.resources.find((r) => r.name === "db-instance");
+      assert.ok(db);
+      const [out] = comparableFrom([{ urn: db.urn, type: db.type, declared: { __defaults: ["port"], port: 5432, engine: "postgres" }, outputs: db.outputs, protect: true, retainOnDelete: false, custom: true }]);
+      assert.deepEqual(out.inputs, { engine: "postgres" });
+      assert.deepEqual(out.providerDefaults, { port: 5432 });
+      assert.deepEqual(out.options, { protect: true, retainOnDelete: false });
+      const [plain] = comparableFrom([{ urn: db.urn, type: db.type, declared: { engine: "postgres" }, outputs: db.outputs, custom: true }]);
+      assert.deepEqual(plain.options, { protect: false });
+      assert.equal("providerDefaults" in plain, false);
+      assert.equal(comparableFrom([{ urn: db.urn, type: db.type, outputs: db.outputs, retainOnDelete: true, custom: true }])[0].options?.retainOnDelete, true);
+    });
+
+    it("takes a custom resource that parents others for custom still: it names a provider", async () => {
+      const db = staging.resources.find((r) => r.name === "db-instance");
+      assert.ok(db);
+      const parented = await policyResourcesOf(mutate(staging, "db-master-value", (_p, r) => void (r.parent = db.urn)));
+      const out = comparable(parented);
+      assert.equal(out.find((r) => r.urn === db.urn)?.custom, true);
+    });
+
+    it("lists a provider the stack has once, as the stack's own resource", () => {
+      const out = comparable(resources);
+      assert.equal(out.filter((r) => r.type === AWS).length, 1);
+      assert.equal(out.length, resources.length);
+    });
+  });
+
+  describe("the environment, on the details", () => {
+    it("awsProviders returns the stack's provider resource itself when the stack has it", () => {
+      assert.equal(awsProviders(resources)[0], byName(resources, "aws", AWS));
+    });
+
+    it("reads only an AWS provider's tags, and a default-tags value without `tags` as none", async () => {
+      const aws = byName(resources, "aws", AWS);
+      assert.equal(providerEnvironment({ ...aws, type: "pulumi:providers:random" }), undefined);
+      const bare = await policyResourcesOf(mutate(staging, "aws", (p) => void (p.defaultTags = JSON.stringify({})), AWS));
+      assert.equal(stackEnvironment(bare), undefined);
+    });
+
+    it("takes the first AWS provider that names an environment, past one that does not", async () => {
+      const copy = structuredClone(staging) as StackSnapshot;
+      const aws = copy.resources.find((r) => r.type === AWS);
+      assert.ok(aws);
+      const untagged = { ...structuredClone(aws), name: "aws-untagged", urn: aws.urn.replace(/::aws$/, "::aws-untagged"), inputs: { region: "us-east-1" }, checkedInputs: { region: "us-east-1" }, outputs: { region: "us-east-1" } };
+      const two = await policyResourcesOf({ ...copy, resources: [untagged, ...copy.resources] });
+      assert.equal(awsProviders(two).length, 2);
+      assert.equal(stackEnvironment(two), "staging");
     });
   });
 
