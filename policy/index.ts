@@ -1,5 +1,5 @@
 import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./policies";
+import { PACK_NAME, packArgs } from "./policies";
 
 // The pack the CLI serves: index.ts is its entry (package.json `main`), policies.ts its contents.
-new PolicyPack("parity", { enforcementLevel: "mandatory", policies });
+new PolicyPack(PACK_NAME, packArgs);

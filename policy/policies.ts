@@ -1,4 +1,4 @@
-import { Policies } from "@pulumi/policy";
+import { Policies, PolicyPackArgs } from "@pulumi/policy";
 import { authHardening } from "./rules/auth-hardening";
 import { declaredInputs } from "./rules/declared-inputs";
 import { encryptionAtRest } from "./rules/encryption-at-rest";
@@ -60,3 +60,7 @@ export const policies: Policies = [
   // run (AnalyzeStack runs stack policies in this order, with no hook after the last).
   declaredInputs,
 ];
+
+/** The pack's name and arguments as index.ts serves them; the in-process rule harness reads the same. */
+export const PACK_NAME = "parity";
+export const packArgs: PolicyPackArgs = { enforcementLevel: "mandatory", policies };

@@ -361,11 +361,7 @@ class PackServer implements PolicyPackServer {
       analyzeMs: analyzedAt - configured,
       analyzeStackMs: performance.now() - analyzedAt,
     };
-    // Responses arrive in any order; report in the snapshot's (registration) order, remediations first.
-    const order = new Map(snapshot.resources.map((r, i) => [r.urn, i]));
-    const phaseRank = { remediation: 0, resource: 1, stack: 2 } as const;
-    const rank = (v: PolicyVerdict) => phaseRank[v.phase ?? "resource"] * 1e9 + (order.get(v.urn ?? "") ?? -1);
-    return verdicts.sort((a, b) => rank(a) - rank(b));
+    return inReportOrder(verdicts, snapshot);
   }
 
   /**
@@ -465,11 +461,22 @@ class PackServer implements PolicyPackServer {
 }
 
 /**
+ * Responses arrive in any order; report in the snapshot's (registration) order, remediations first.
+ * Sorts `verdicts` in place and returns it.
+ */
+export function inReportOrder(verdicts: PolicyVerdict[], snapshot: StackSnapshot): PolicyVerdict[] {
+  const order = new Map(snapshot.resources.map((r, i) => [r.urn, i]));
+  const phaseRank = { remediation: 0, resource: 1, stack: 2 } as const;
+  const rank = (v: PolicyVerdict) => phaseRank[v.phase ?? "resource"] * 1e9 + (order.get(v.urn ?? "") ?? -1);
+  return verdicts.sort((a, b) => rank(a) - rank(b));
+}
+
+/**
  * A diagnostic as the CLI reports it: a remediate-level diagnostic that still fires is mandatory
  * (step_generator.go and analyze_snapshot.go "downgrade" it), and `urnOf` says which resource it is
  * attributed to (per phase: the analyzed resource, or the stack rule of stackDiagnosticUrn).
  */
-function toVerdicts(res: analyzerpb.AnalyzeResponse, phase: "resource" | "stack", urnOf: (urn: string) => string | undefined, byUrn: Map<string, { type: string; name: string }>): PolicyVerdict[] {
+export function toVerdicts(res: analyzerpb.AnalyzeResponse, phase: "resource" | "stack", urnOf: (urn: string) => string | undefined, byUrn: Map<string, { type: string; name: string }>): PolicyVerdict[] {
   return res.getDiagnosticsList().map((d) => {
     const urn = urnOf(d.getUrn());
     const resource = urn ? byUrn.get(urn) : undefined;
@@ -526,7 +533,8 @@ function remediationDiagnostic(m: Remediation, r: CollectedResource): PolicyVerd
   };
 }
 
-function toAnalyzerInfo(info: analyzerpb.AnalyzerInfo): AnalyzerInfo {
+/** GetAnalyzerInfo's answer as the engine reads it. */
+export function toAnalyzerInfo(info: analyzerpb.AnalyzerInfo): AnalyzerInfo {
   const policies: PolicySummary[] = info.getPoliciesList().map((p) => {
     const schema = p.getConfigschema();
     const type = p.getPolicyType() === analyzerpb.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : p.getPolicyType() === analyzerpb.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown";
