@@ -96,3 +96,9 @@ export function processCpuSeconds(pid: number): number {
   // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/** A live process's peak resident set so far (VmHWM), MiB, from /proc. */
+export function processPeakRssMb(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
