@@ -149,7 +149,6 @@ interface Statement {
 }
 
 function list(v: unknown): string[] {
-  if (v === undefined || v === null) return [];
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
 }
 

@@ -114,6 +114,7 @@ describe("security rules (in process)", function () {
       const redirect = (to: string) => (p: Record<string, unknown>) => void (p.defaultActions = [{ type: "redirect", redirect: { port: "443", protocol: to, statusCode: "HTTP_301" } }]);
       expectFacts(await rejected(mutate(staging, "web-http", redirect("HTTP")), POLICY), [["web-http", /serves plain HTTP/]]);
       expectFacts(await rejected(mutate(staging, "web-http", (p) => void delete p.defaultActions), POLICY), [["web-http", /serves plain HTTP/]]);
+      expectFacts(await rejected(mutate(staging, "web-http", (p) => void (p.defaultActions = [{ type: "redirect" }])), POLICY), [["web-http", /serves plain HTTP/]]);
       const forwardRedirect = (p: Record<string, unknown>) => void (p.defaultActions = [{ type: "forward", redirect: { protocol: "HTTPS" } }]);
       expectFacts(await rejected(mutate(staging, "web-http", forwardRedirect), POLICY), [["web-http", /serves plain HTTP/]]);
       const other = (protocol: string | undefined) => (p: Record<string, unknown>) => void ((p.protocol = protocol), (p.defaultActions = [{ type: "forward" }]), (p.sslPolicy = "ELBSecurityPolicy-2016-08"));
@@ -128,7 +129,18 @@ describe("security rules (in process)", function () {
         expectFacts(v, [["uploads-bucket", /accepts requests without TLS/]]);
       }
       expectFacts(await rejected(mutate(staging, "uploads-policy", (p) => void (p.policy = "{}")), POLICY), [["uploads-bucket", /accepts requests without TLS/]]);
+      expectFacts(await rejected(mutate(staging, "uploads-policy", (p) => void delete p.policy), POLICY), [["uploads-bucket", /accepts requests without TLS/]]);
+      // The Deny may come after statements with other conditions, or none.
+      const allow = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: "s3:GetObject", Resource: "*" };
+      const later = [allow, { ...allow, Condition: { StringEquals: { "aws:SourceAccount": "210987654321" } } }, { ...deny, Condition: { Bool: { "aws:SecureTransport": "false" } } }];
+      assert.deepEqual(await rejected(mutate(staging, "uploads-policy", policyDoc(later)), POLICY), []);
       expectFacts(await rejected(without(staging, "uploads-policy"), POLICY), [["uploads-bucket", /accepts requests without TLS/]]);
+    });
+
+    it("takes only a bucket policy's Deny for the bucket's, not an IAM policy's that names the bucket", async () => {
+      const denyInIam = mutate(staging, "app-task-policy", addStatement({ Effect: "Deny", Action: "s3:*", Resource: `${outputOf(staging, "uploads-bucket", "arn")}/*`, Condition: { Bool: { "aws:SecureTransport": "false" } } }));
+      const s = mutate(denyInIam, "uploads-policy", firstStatement((st) => void (st.Effect = "Allow")));
+      expectFacts(await rejected(s, POLICY), [["uploads-bucket", /accepts requests without TLS/]]);
     });
 
     it("leaves a bucket whose policy is unknown until deployment for the update to judge", async () => {
@@ -196,8 +208,8 @@ describe("security rules (in process)", function () {
     it("rejects wildcard actions on a data service, whatever their case, and not on others", async () => {
       const v = await rejected(mutate(staging, "app-task-policy", firstStatement((st) => void (st.Action = ["s3:Get*", "SQS:*", "s3:GetObject", "logs:*", "ecr:Get*"]))), POLICY);
       expectFacts(v, [["app-task-policy", /statement 1 allows wildcard actions on a data service \(`s3:Get\*`, `SQS:\*`\)\./]]);
-      const resourceWide = await rejected(mutate(staging, "app-task-policy", firstStatement((st) => void ((st.Action = "S3:GetObject"), (st.Resource = ["arn:aws:s3:::x/*", "*"])))), POLICY);
-      expectFacts(resourceWide, [["app-task-policy", /statement 1 allows `S3:GetObject` on `\*`/]]);
+      const resourceWide = await rejected(mutate(staging, "app-task-policy", firstStatement((st) => void ((st.Action = ["S3:GetObject", "sqs:SendMessage"]), (st.Resource = ["arn:aws:s3:::x/*", "*"])))), POLICY);
+      expectFacts(resourceWide, [["app-task-policy", /statement 1 allows `S3:GetObject`, `sqs:SendMessage` on `\*`/]]);
     });
 
     it("takes the data services from config", async () => {
@@ -229,6 +241,7 @@ describe("security rules (in process)", function () {
 
     it("reads no document where there is none: an empty policy, a role without inline policies, a group policy", async () => {
       assert.deepEqual(await rejected(mutate(staging, "app-task-policy", (p) => void (p.policy = JSON.stringify({ Version: "2012-10-17" }))), POLICY), []);
+      assert.deepEqual(await rejected(mutate(staging, "app-task-policy", (p) => void (p.policy = UNKNOWN)), POLICY), []);
       const s = mutate(staging, "app-execution", (p) => void (p.inlinePolicies = JSON.stringify([{ name: "ops", policy: "{}" }])), "aws:iam/role:Role");
       assert.deepEqual(await rejected(s, POLICY), []);
     });
@@ -335,12 +348,29 @@ describe("security rules (in process)", function () {
       expectFacts(await rejected(byFamily, POLICY), [["web-task", /run by the service `web-service`/]]);
       const other = mutate(base, "web-service", (p) => void (p.taskDefinition = `${outputOf(staging, "web-task")}-canary:1`));
       assert.deepEqual(await rejected(other, POLICY), [], "a service running another task definition");
+      // Ids unknown or empty on both sides name nothing: only a dependency could link them then.
+      for (const id of [UNKNOWN, ""]) {
+        const unnamed = mutate(mutate(base, "web-task", (p) => void (p.arn = p.id = id)), "web-service", (p) => void (p.taskDefinition = id));
+        assert.deepEqual(await rejected(unnamed, POLICY), [], JSON.stringify(id));
+      }
     });
 
     it("at a first preview, rejects a task built from the master secret whose ARN is unknown", async () => {
       let s = mutate(staging, "db-master", (p) => void (p.arn = p.id = UNKNOWN));
       s = mutate(s, "web-task", (_p, r) => void (r.propertyDependencies = { ...r.propertyDependencies, containerDefinitions: [...(r.propertyDependencies.containerDefinitions ?? []), urnOf(staging, "db-master")] }));
+      s = mutate(s, "web-task", changeContainers((c) => void (c[0].secrets = c[0].secrets.map((x) => (x.name === "DATABASE_PASSWORD" ? { ...x, valueFrom: UNKNOWN } : x)))));
       expectFacts(await rejected(s, POLICY), [["web-task", /reads the database master secret `db-master` \(aws:secretsmanager\/secret:Secret\) as a container secret:/]]);
+    });
+
+    it("names every container secret and every service that reads the master", async () => {
+      let s = mutate(staging, "web-task", changeContainers((c) => void (c[0].secrets = c[0].secrets.map((x) => (["DATABASE_PASSWORD", "SIGNING_KEY"].includes(x.name) ? { ...x, valueFrom: outputOf(staging, "db-master", "arn") } : x)))));
+      s = mutate(s, "worker-service", (p, r) => void ((p.taskDefinition = outputOf(staging, "web-task", "arn")), (r.propertyDependencies = { ...r.propertyDependencies, taskDefinition: [urnOf(staging, "web-task")] })));
+      expectFacts(await rejected(s, POLICY), [["web-task", /^`web-task` \(aws:ecs\/taskDefinition:TaskDefinition\), run by the service `worker-service`, `web-service`, reads the database master secret `db-master` \(aws:secretsmanager\/secret:Secret\) as `DATABASE_PASSWORD` \(container `app`\), `SIGNING_KEY` \(container `app`\):/]]);
+    });
+
+    it("takes a secret built from other generated passwords for no master secret", async () => {
+      const seeded = mutate(staging, "web-task", changeContainers((c) => void (c[0].secrets = c[0].secrets.map((x) => (x.name === "SIGNING_KEY" ? { ...x, valueFrom: outputOf(staging, "auth-seeded-accounts", "arn") } : x)))));
+      assert.deepEqual(await rejected(seeded, POLICY), []);
     });
 
     it("knows the master secret by the password it holds, or as RDS's managed secret", async () => {
