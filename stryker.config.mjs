@@ -1,6 +1,7 @@
 // Mutation testing (`npm run mutate`), never in CI: a full run takes far longer than the suite.
 // This config covers code the tests call in mocha's own process, so Stryker's per-test coverage
-// picks the few tests that can kill each mutant. stryker.pack.config.mjs covers the pack's own files.
+// picks the few tests that can kill each mutant. stryker.rules.config.mjs covers the pack's rules (in process too),
+// stryker.pack.config.mjs the pack's entry files, which run only in the pack's process.
 //
 // The incremental file lives in .parity/ (git-ignored, beside the TypeScript cache): it records
 // results for one working tree's exact sources and test names, so a committed copy would be stale

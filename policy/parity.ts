@@ -127,7 +127,7 @@ export function elementContents(g: ElementGroup): string {
   if (env.length > 0) fields.push(`environment: ${env.join(", ")}`);
   if (secrets.length > 0) fields.push(`secrets: ${secrets.join(", ")} (values not shown)`);
   const text = `{${fields.join(", ")}}`;
-  return text.length > 240 ? `${text.slice(0, 237)}...}` : text;
+  return text.length > 240 ? `${text.slice(0, 236)}...}` : text;
 }
 
 export function elementMessage(g: ElementGroup, isProduction: boolean): string {

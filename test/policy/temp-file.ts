@@ -27,3 +27,9 @@ export function projectTempFile(name: string, text: string): string {
   fs.writeFileSync(file, text);
   return file;
 }
+
+/** A copy of one of the project's own files (path from the project root) with `change` applied, inside the project; its path. */
+export function projectCopy(file: string, change: (text: string) => string): string {
+  const text = fs.readFileSync(path.resolve(__dirname, "../..", file), "utf8");
+  return projectTempFile(path.basename(file), change(text));
+}

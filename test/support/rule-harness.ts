@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Policy, PolicyPackArgs } from "@pulumi/policy";
+import type { Policy, PolicyPackArgs, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import * as policyModule from "@pulumi/policy/policy";
 import * as protoutil from "@pulumi/policy/protoutil";
 import * as server from "@pulumi/policy/server";
@@ -21,6 +21,7 @@ import { WireEncoder } from "../../tools/offline/analyzer-wire";
 import { resolvePolicyConfig, type ResolvedPolicyConfig } from "../../tools/offline/policy-config";
 import type { AnalyzerInfo } from "../../tools/offline/policy-types";
 import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
+import { asDeployedState } from "../policy/deployed-state";
 import { expectViolation, mandatory } from "../policy/harness";
 
 /**
@@ -165,6 +166,20 @@ function call<Req, Res>(rpc: RpcFun<Req, Res>, request: Req): Promise<Res> {
 }
 
 /**
+ * The stack's resources as the SDK hands them to a stack policy (`args.resources`, built by its own
+ * AnalyzeStack handler from the request the offline CLI sends): for testing the pack's helpers on
+ * the real shapes, with the SDK's proxies, parents and providers.
+ */
+export async function policyResourcesOf(snapshot: StackSnapshot, options: Pick<RunRulesOptions, "mode" | "providersInStack"> = {}): Promise<PolicyResource[]> {
+  let seen: PolicyResource[] = [];
+  const capture: StackValidationPolicy = { name: "capture", description: "Captures the stack's resources.", enforcementLevel: "advisory", validateStack: (args) => void (seen = args.resources) };
+  const included = (r: CollectedResource) => options.providersInStack !== false || !r.type.startsWith("pulumi:providers:");
+  const request = await new WireEncoder(snapshot, { state: options.mode === "state" }).analyzeStackRequest(100, included);
+  await call(sdk.server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, PACK_LEVEL, [capture]), analyzerpb.AnalyzeStackRequest.deserializeBinary(request));
+  return seen;
+}
+
+/**
  * `snapshot` narrowed to the named resources (by logical name, every type) and the providers they
  * name: a small case for a rule that reads a few resources, with the real program's shapes.
  */
@@ -195,3 +210,12 @@ export async function expectNoRuleViolation(snapshot: StackSnapshot, policy: str
     `expected no mandatory \`${policy}\` violation`,
   );
 }
+
+/**
+ * The two ways a stack reaches the pack, as test/policy/policies.test.ts has them: a preview of the
+ * program, and a deployed stack's state as `pulumi policy analyze` sends it (no provider resources).
+ */
+export const RULE_SHAPES: readonly { readonly name: string; readonly of: (s: StackSnapshot) => StackSnapshot; readonly options: RunRulesOptions }[] = [
+  { name: "preview", of: (s) => s, options: {} },
+  { name: "deployed state", of: (s) => asDeployedState(s, { seed: "drift-check" }), options: { providersInStack: false } },
+];
