@@ -105,6 +105,8 @@ describe("security floor, network (in process)", function () {
       it("rejects egress anywhere from the database group", async () => {
         const v = await shape.run(mutate(staging, "db-sg", (p) => void (p.egress = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Outbound" }])), EGRESS);
         assert.deepEqual(facts(v), ['db-sg: `db-sg` (aws:ec2/securityGroup:SecurityGroup), the security group of the database `db-instance`, allows egress: `egress[0]` (all traffic, "Outbound").']);
+        const two = await shape.run(mutate(staging, "db-sg", (p) => void (p.egress = [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "udp", fromPort: 53, toPort: 53, cidrBlocks: ["10.30.0.0/16"] }])), EGRESS);
+        assert.match(facts(two)[0], /allows egress: `egress\[0\]` \(tcp 443\), `egress\[1\]` \(udp 53\)\.$/);
       });
 
       it("rejects a standalone egress rule on the database group, and a database on the VPC's default group", async () => {
@@ -129,13 +131,14 @@ describe("security floor, network (in process)", function () {
         { protocol: "17", fromPort: 53, toPort: 53, cidrBlocks: ["0.0.0.0/0"] },
         { protocol: "ALL", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] },
         { protocol: "tcp", fromPort: 1024, cidrBlocks: ["0.0.0.0/0"] },
+        { protocol: "tcp", toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
         { protocol: "icmp", fromPort: " ", toPort: Number.NaN, cidrBlocks: ["0.0.0.0/0"], description: "" },
         { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8", " 0.0.0.0/0 "], ipv6CidrBlocks: ["0::0/0", "::/0"] },
       ];
       const v = await ingressFacts(mutate(staging, "network-app-sg", addIngress(...rules)));
       assert.deepEqual(
         v.map((m) => /`ingress\[\d\]` \(([^)]*)\) is open to the whole internet \(([^)]*)\)/.exec(m)?.slice(1).join(" | ")),
-        ["tcp 22 | 0.0.0.0/0", "udp 53 | 0.0.0.0/0", "all traffic | 0.0.0.0/0", "tcp 1024-? | 0.0.0.0/0", "icmp ? | 0.0.0.0/0", "tcp 22 |  0.0.0.0/0 , 0::0/0, ::/0"],
+        ["tcp 22 | 0.0.0.0/0", "udp 53 | 0.0.0.0/0", "all traffic | 0.0.0.0/0", "tcp 1024-? | 0.0.0.0/0", "tcp ?-22 | 0.0.0.0/0", "icmp ? | 0.0.0.0/0", "tcp 22 |  0.0.0.0/0 , 0::0/0, ::/0"],
       );
     });
 
@@ -150,6 +153,8 @@ describe("security floor, network (in process)", function () {
       assert.deepEqual((await ingressFacts(s)).map((m) => m.endsWith(NOT_LB)), [true, true]);
       const tagged = mutate(s, "web-alb", (p) => void (p.tags = { edge: outputOf(staging, "network-edge-sg") }));
       assert.deepEqual((await ingressFacts(tagged)).map((m) => m.endsWith(NOT_LB)), [true, true]);
+      // A load balancer that also names its group elsewhere still uses it as its group.
+      assert.deepEqual(await rejected(mutate(staging, "web-alb", (p) => void (p.tags = { edge: outputOf(staging, "network-edge-sg") })), INGRESS), []);
     });
 
     it("skips a rule resource of no direction, and judges an egress rule only for egress", async () => {
@@ -173,6 +178,12 @@ describe("security floor, network (in process)", function () {
       // Without Analyze, the outputs are all there is to read.
       const outputsOnly = violationsOf(await runRules(s, { only: [INGRESS], analyzeResources: false }), INGRESS);
       assert.deepEqual(outputsOnly.map((x) => x.resourceName), ["network-app-sg", "app-ssh"]);
+    });
+
+    it("reads no rules from a list unknown until deployment", async () => {
+      const unknown = mutate(mutate(staging, "network-app-sg", (p) => void (p.ingress = UNKNOWN)), "db-sg", (p) => void (p.egress = UNKNOWN));
+      assert.deepEqual(await rejected(unknown, INGRESS), []);
+      assert.deepEqual(await rejected(unknown, EGRESS), []);
     });
 
     it("reads the outputs where the declaration is unknown, and a secret value as its value", async () => {
@@ -204,6 +215,7 @@ describe("security floor, network (in process)", function () {
       let s = withResource(staging, "db-sg", GROUP_RULE, "db-egress", { type: "egress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.30.0.0/16"], securityGroupId: sg });
       s = withResource(s, "db-sg", GROUP_RULE, "db-ingress", { type: "ingress", protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.30.0.0/16"], securityGroupId: sg });
       s = withResource(s, "db-sg", EGRESS_RULE, "lost-egress", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-0123456789abcdef0" });
+      s = withResource(s, "db-sg", GROUP_RULE, "db-odd", { type: "sideways", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], securityGroupId: sg });
       assert.deepEqual(facts(await rejected(s, EGRESS)).map((m) => m.split(" to ")[0]), [`db-egress: \`db-egress\` (${GROUP_RULE}) adds egress (all traffic)`]);
     });
   });
