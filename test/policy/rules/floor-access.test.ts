@@ -45,10 +45,10 @@ describe("security floor, access (in process)", function () {
       });
 
       it("rejects an inline bucket policy, and a grant with no Action", async () => {
-        const inline = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*" }, { Sid: "", Effect: "Allow", Principal: "*", Resource: "*" }] });
+        const inline = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: ["s3:GetObject", "s3:PutObject"], Resource: "*" }, { Sid: "", Effect: "Allow", Principal: "*", Resource: "*" }] });
         const v = await shape.run(mutate(staging, "uploads-bucket", (p) => void (p.policy = inline)), BUCKET_POLICY);
         assert.deepEqual(facts(v).map((m) => m.split(": every")[0]), [
-          'uploads-bucket: `uploads-bucket` (aws:s3/bucket:Bucket) `policy` statement 1 allows `s3:*` to anyone (`Principal: {"AWS":"*"}`, with no condition)',
+          'uploads-bucket: `uploads-bucket` (aws:s3/bucket:Bucket) `policy` statement 1 allows `s3:GetObject`, `s3:PutObject` to anyone (`Principal: {"AWS":"*"}`, with no condition)',
           'uploads-bucket: `uploads-bucket` (aws:s3/bucket:Bucket) `policy` statement 2 allows (no `Action`) to anyone (`Principal: "*"`, with no condition)',
         ]);
       });
@@ -107,6 +107,7 @@ describe("security floor, access (in process)", function () {
       s = mutate(s, "uploads-policy", publicGrant({ Principal: undefined, NotPrincipal: { AWS: "arn:aws:iam::210987654321:root" } }));
       s = mutate(s, "uploads-policy", publicGrant({ Principal: { AWS: "arn:aws:iam::210987654321:role/app-task" } }));
       s = mutate(s, "uploads-policy", publicGrant({ Principal: "arn:aws:iam::210987654321:root" }));
+      s = mutate(s, "uploads-policy", publicGrant({ Principal: undefined }));
       assert.deepEqual(await grants(s), ['`Principal: {"Service":["logging.s3.amazonaws.com","*"]}`, with no condition', '`NotPrincipal` (everyone but {"AWS":"arn:aws:iam::210987654321:root"}), with no condition']);
       assert.deepEqual(await rejected(mutate(policyOnly, "uploads-policy", publicGrant({ Effect: "Deny" })), BUCKET_POLICY), [], "a Deny lets no one in");
     });
@@ -121,6 +122,8 @@ describe("security floor, access (in process)", function () {
         { ArnLike: { "aws:SourceArn": "arn:aws:s3:::parity-staging-uploads-210987654321" } },
         { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
         { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*" } },
+        { StringEquals: { "aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111" } },
+        { StringLike: { "aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-22222222/" } },
         { StringEqualsIgnoreCase: { "aws:SourceVpce": "vpce-1a2b3c4d" } },
         { StringEquals: { "aws:SourceVpc": "vpc-47c36afb882069028" } },
         { StringEquals: { "aws:SourceAccount": UNKNOWN } },
@@ -143,6 +146,9 @@ describe("security floor, access (in process)", function () {
         [{ ArnEquals: { "aws:SourceArn": "urn:aws:sqs:us-east-1:210987654321:q:x" } }, "`aws:SourceArn`"],
         [{ ArnEquals: { "aws:SourceArn": "arn:aws:sqs:us-east-1::queue" } }, "`aws:SourceArn`"],
         [{ ArnEquals: { "aws:PrincipalArn": "arn:aws:s3:::-bad" } }, "`aws:PrincipalArn`"],
+        [{ ArnEquals: { "aws:SourceArn": "arn:aws:s3:::parity_uploads" } }, "`aws:SourceArn`"],
+        [{ ArnLike: { "aws:SourceArn": "arn:aws:sqs:*:210987654321:queue" } }, "`aws:SourceArn`"],
+        [{ Bool: { "aws:SecureTransport": "true" }, IpAddress: { "aws:SourceIp": "203.0.113.0/24" } }, "`aws:SecureTransport`, `aws:SourceIp`"],
         [{ StringEquals: { "aws:SourceAccount": "21098765432" } }, "`aws:SourceAccount`"],
         [{ StringEquals: { "aws:SourceAccount": "210987654321x" } }, "`aws:SourceAccount`"],
         [{ StringEquals: { "aws:SourceAccount": [] } }, "`aws:SourceAccount`"],
@@ -166,7 +172,9 @@ describe("security floor, access (in process)", function () {
       for (const [Condition, keys] of loose) {
         assert.deepEqual(await grants(mutate(policyOnly, "uploads-policy", publicGrant({ Condition }))), [`\`Principal: {"AWS":"*"}\`; its condition (${keys}) does not say who`], JSON.stringify(Condition));
       }
-      assert.deepEqual(await grants(mutate(policyOnly, "uploads-policy", publicGrant({ Condition: "aws:SourceAccount" }))), ['`Principal: {"AWS":"*"}`, with no condition']);
+      for (const Condition of ["aws:SourceAccount", null, { StringEquals: null }]) {
+        assert.deepEqual(await grants(mutate(policyOnly, "uploads-policy", publicGrant({ Condition }))), ['`Principal: {"AWS":"*"}`, with no condition'], JSON.stringify(Condition));
+      }
     });
 
     it("reads a document given as an object or with one statement, and none while it is unknown", async () => {
