@@ -165,6 +165,21 @@ describe("security floor, network (in process)", function () {
       assert.deepEqual(await rejected(s, INGRESS), []);
     });
 
+    it("finds a standalone rule's group by dependency while its id is unknown (a first deploy)", async () => {
+      const s = withResource(staging, "db-sg", GROUP_RULE, "db-public", { type: "ingress", protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"], securityGroupId: UNKNOWN }, { securityGroupId: [urnOf(staging, "db-sg")] });
+      assert.deepEqual((await ingressFacts(s)).map((m) => m.split(" (tcp")[0]), [`db-public: \`db-public\` (${GROUP_RULE}) on \`db-sg\` (aws:ec2/securityGroup:SecurityGroup)`]);
+    });
+
+    it("knows the load balancer's group by the load balancer's dependency while its value is unknown", async () => {
+      const s = mutate(staging, "web-alb", (p) => void (p.securityGroups = UNKNOWN));
+      assert.deepEqual(await rejected(s, INGRESS), []);
+    });
+
+    it("unwraps a secret inside a list of ranges", async () => {
+      const s = mutateDeclared(staging, "network-app-sg", addIngress({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8", { [SECRET_SIG]: SECRET_VALUE, value: "0.0.0.0/0" }] }));
+      assert.deepEqual((await ingressFacts(s)).map((m) => /is open to the whole internet \(([^)]*)\)/.exec(m)?.[1]), ["0.0.0.0/0"]);
+    });
+
     it("names no group for a standalone rule on a group outside the stack", async () => {
       const s = withResource(staging, "network-app-sg", INGRESS_RULE, "elsewhere-ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-0123456789abcdef0" });
       assert.deepEqual(await ingressFacts(s), [`elsewhere-ssh: \`elsewhere-ssh\` (${INGRESS_RULE}) (tcp 22) is open to the whole internet (0.0.0.0/0): ${NOT_LB}`]);
@@ -202,6 +217,20 @@ describe("security floor, network (in process)", function () {
       assert.deepEqual(facts(await rejected(s, EGRESS)).map((m) => m.split(", allows")[0]), ["db-sg: `db-sg` (aws:ec2/securityGroup:SecurityGroup), the security group of the database `db-instance`"]);
       s = retyped(withResource(s, "db-instance", "aws:rds/instance:Instance", "db-replica", { vpcSecurityGroupIds: [outputOf(staging, "db-sg")] }), "db-replica", "aws:rds/cluster:Cluster");
       assert.deepEqual(facts(await rejected(s, EGRESS)).map((m) => /the database (.*), allows egress/.exec(m)?.[1]), ["`db-instance`, `db-replica`"]);
+    });
+
+    it("links nothing by an id that is unknown or empty on both sides", async () => {
+      const open = (p: Record<string, unknown>) => void (p.egress = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }]);
+      for (const id of [UNKNOWN, ""]) {
+        let s = mutate(staging, "db-sg", (p) => void (open(p), (p.id = p.arn = id)));
+        s = withoutDependencies(mutate(s, "db-instance", (p) => void (p.vpcSecurityGroupIds = id === "" ? [""] : UNKNOWN)), "db-instance");
+        assert.deepEqual(await rejected(s, EGRESS), [], JSON.stringify(id));
+      }
+    });
+
+    it("waits for a declaration unknown until deployment when the outputs hold nothing either", async () => {
+      const s = mutate(staging, "db-instance", (p, r) => void (p === r.outputs ? delete p.vpcSecurityGroupIds : (p.vpcSecurityGroupIds = UNKNOWN)));
+      assert.deepEqual(await rejected(s, EGRESS), []);
     });
 
     it("holds an Aurora cluster to its own group too, and waits for ids unknown until deployment", async () => {
