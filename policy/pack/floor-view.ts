@@ -51,7 +51,7 @@ export function refersTo(r: PolicyResource, prop: string, target: PolicyResource
 export class Referrers {
   private readonly byKey = new Map<string, Map<PolicyResource, Set<string>>>();
 
-  constructor(resources: readonly PolicyResource[], include: (r: PolicyResource) => boolean = () => true) {
+  constructor(resources: readonly PolicyResource[], include: (r: PolicyResource) => boolean) {
     for (const r of resources) {
       if (!include(r)) continue;
       for (const [prop, deps] of Object.entries(r.propertyDependencies)) for (const d of deps) this.add(`urn:${d.urn}`, r, prop);
@@ -87,6 +87,5 @@ export class Referrers {
 /** A value as a list of strings (IAM's "one or many"). */
 export function strings(v: unknown): string[] {
   const x = plain(v);
-  if (x === undefined || x === null) return [];
   return (Array.isArray(x) ? x : [x]).map(plain).filter((s): s is string => typeof s === "string");
 }

@@ -7,6 +7,5 @@ export function isSet(v: unknown): boolean {
 
 /** The strings of a value that may be one string or a list of them (IAM's and Cognito's "one or many"). */
 export function stringList(v: unknown): string[] {
-  if (v === undefined || v === null) return [];
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
 }

@@ -31,7 +31,7 @@ function groupUsers(resources: readonly PolicyResource[]): Referrers {
 function isLoadBalancerGroup(sg: PolicyResource | undefined, users: Referrers): boolean {
   if (!sg) return false;
   const attached = users.of(sg);
-  return attached.size > 0 && [...attached.keys()].every((u) => u.type === LB_LOAD_BALANCER) && [...attached.values()].some((props) => props.has("securityGroups"));
+  return [...attached.keys()].every((u) => u.type === LB_LOAD_BALANCER) && [...attached.values()].some((props) => props.has("securityGroups"));
 }
 
 function reportIngress(where: string, rule: Rule, lbGroup: boolean, urn: string, report: ReportViolation): void {

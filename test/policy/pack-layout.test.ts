@@ -86,6 +86,29 @@ describe("the pack's layout", () => {
     }
   });
 
+  it("each policy's remediation names the specific fix a violation needs", () => {
+    // The fixes that left the messages: each must still be said, once, where the CLI reads it.
+    const expected: [string, RegExp][] = [
+      ["staging-integrations-simulated", /payments `test`/],
+      ["staging-integrations-simulated", /pulumi config set --secret paymentsApiKey/i],
+      ["production-data-protected", /protectData: true/i],
+      ["queue-retry-rules", /VISIBILITY_TIMEOUT_SECONDS/i],
+      ["schedule-timezone", /set `scheduleExpressionTimezone`/i],
+      ["no-reset-in-production", /dbResetToken ""/i],
+      ["encryption-in-transit", /set the parameter `rds\.force_ssl` to "1"/i],
+      ["s3-access-logging", /`accessLogBucket`/i],
+      ["no-public-data", /BucketPublicAccessBlock/],
+      ["no-public-data", /publiclyAccessible: false/i],
+      ["least-privilege-iam", /name the actions/i],
+      ["encryption-at-rest", /kmsKeyId: logsKey\.arn/],
+      ["auth-hardening", /autoVerifiedAttributes: \["email"\]/],
+      ["no-shared-credentials", /reference only its own resources/],
+      ["no-shared-credentials", /its own account/i],
+      ["no-master-secret-in-services", /give services the application role's secret/i],
+    ];
+    for (const [name, fix] of expected) assert.match(policies.find((p) => p.name === name)?.remediationSteps ?? "", fix, name);
+  });
+
   it("every url is a heading of this repo's docs that exists, or an AWS Security Hub control", () => {
     // GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens.
     const anchor = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\s-]/g, "").replace(/\s/g, "-");
