@@ -15,6 +15,8 @@ export interface Measurement {
   readonly maxProcessRssMb: number;
   /** The whole tree's summed resident set at its sampled peak, MiB. */
   readonly peakTreeRssMb: number;
+  /** The measured command's own process's peak resident set (its VmHWM, last sampled), MiB: not its children's. */
+  readonly commandPeakRssMb: number;
   readonly stdout: string;
 }
 
@@ -29,8 +31,14 @@ export function measure(command: string, args: readonly string[], cwd: string): 
   let stdout = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   let peakTree = 0;
+  let commandPeak = Number.NaN;
   const sampler = setInterval(() => {
-    if (child.pid) peakTree = Math.max(peakTree, treeRssKb(child.pid));
+    if (!child.pid) return;
+    peakTree = Math.max(peakTree, treeRssKb(child.pid));
+    // Under GNU time the command is time's one child; VmHWM only grows, so the last sample is its peak so far.
+    const pid = timed ? firstChild(child.pid) : child.pid;
+    const hwm = pid === undefined ? Number.NaN : peakRssKb(pid);
+    if (!Number.isNaN(hwm)) commandPeak = hwm;
   }, 50);
   return new Promise((resolve, reject) => {
     child.on("error", reject);
@@ -45,7 +53,7 @@ export function measure(command: string, args: readonly string[], cwd: string): 
         cpu = user + sys;
         maxRss = rss / 1024;
       }
-      resolve({ exitCode: code, wallSeconds: wall, cpuSeconds: cpu, maxProcessRssMb: maxRss, peakTreeRssMb: peakTree / 1024, stdout });
+      resolve({ exitCode: code, wallSeconds: wall, cpuSeconds: cpu, maxProcessRssMb: maxRss, peakTreeRssMb: peakTree / 1024, commandPeakRssMb: commandPeak / 1024, stdout });
     });
   });
 }
@@ -99,6 +107,24 @@ export function processCpuSeconds(pid: number): number {
 
 /** A live process's peak resident set so far (VmHWM), MiB, from /proc. */
 export function processPeakRssMb(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
+  return peakRssKb(pid) / 1024;
+}
+
+/** VmHWM in KiB, or NaN once the process has gone. */
+function peakRssKb(pid: number): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function firstChild(pid: number): number | undefined {
+  try {
+    const [first] = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ");
+    return first ? Number(first) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -84,6 +84,24 @@ describe("preview: analyzer requests on the wire", () => {
     await assertSameEncoding(syntheticSnapshot());
   });
 
+  it("keeps each request intact when one encoder interleaves Analyze requests with the AnalyzeStack request it is building", async () => {
+    // The encoder reuses one buffer: a request handed out must not change when the next is encoded.
+    const snapshot = syntheticSnapshot();
+    const shared = new WireEncoder(snapshot);
+    const first = shared.analyzeRequest(snapshot.resources[1]);
+    const firstCopy = Buffer.from(first);
+    const building = shared.analyzeStackRequest(1);
+    const during = snapshot.resources.map((r) => shared.analyzeRequest(r));
+    await new Promise((resolve) => setImmediate(resolve));
+    during.push(shared.remediateRequest(snapshot.resources[1]));
+    const stack = await building;
+    assert.deepEqual(first, firstCopy);
+    const fresh = () => new WireEncoder(snapshot);
+    assert.deepEqual(stack, await fresh().analyzeStackRequest(100));
+    assert.deepEqual(during, [...snapshot.resources.map((r) => fresh().analyzeRequest(r)), fresh().remediateRequest(snapshot.resources[1])]);
+    assert.equal(analyzerpb.AnalyzeStackRequest.deserializeBinary(stack).getResourcesList().length, 2);
+  });
+
   it("sends Analyze the checked inputs and the provider's checked inputs, without internal keys, as the CLI does", () => {
     const snapshot = syntheticSnapshot();
     const resource = snapshot.resources[1];

@@ -94,6 +94,12 @@ class Writer {
   bytes(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos));
   }
+
+  /** Starts over, keeping the buffer: encoders reuse one writer instead of a fresh 64 KiB per request. */
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
 }
 
 /** google.protobuf.Value: null 1, number 2, string 3, bool 4, struct 5, list 6 (a oneof: always written). */
@@ -200,6 +206,8 @@ function stackResource(w: Writer, r: CollectedResource, providers: Map<string, C
 
 export class WireEncoder {
   private readonly providers: Map<string, CollectedResource>;
+  // Encoding is synchronous, so one writer serves every request; `bytes()` copies out what is sent.
+  private readonly writer = new Writer();
 
   constructor(
     private readonly snapshot: StackSnapshot,
@@ -210,21 +218,21 @@ export class WireEncoder {
 
   /** pulumirpc.AnalyzeRequest for one resource, with its checked inputs. */
   analyzeRequest(r: CollectedResource): Buffer {
-    const w = new Writer();
+    const w = this.writer.reset();
     common(w, r, analyzedInputs(r), this.providers, this.encode);
     return w.bytes();
   }
 
   /** The same AnalyzeRequest as Remediate gets it: internal keys (`__defaults`) kept in the resource's properties. */
   remediateRequest(r: CollectedResource): Buffer {
-    const w = new Writer();
+    const w = this.writer.reset();
     common(w, r, analyzedInputs(r), this.providers, this.encode, true);
     return w.bytes();
   }
 
   /** pulumirpc.AnalyzerResource with its outputs, parent (7), dependencies (8), property dependencies (9). */
   stackResource(r: CollectedResource): Buffer {
-    const w = new Writer();
+    const w = this.writer.reset();
     stackResource(w, r, this.providers, this.encode);
     return w.bytes();
   }
@@ -232,17 +240,21 @@ export class WireEncoder {
   /**
    * pulumirpc.AnalyzeStackRequest (`repeated AnalyzerResource resources = 1`), yielding every `slice`
    * resources; `include` leaves resources out (each resource still carries its provider's inputs).
+   * Each entry is encoded on its own and the request assembled at its exact size: a single growing
+   * buffer would hold up to twice the request, plus the old buffer while it doubles, plus the copy out.
    */
   async analyzeStackRequest(slice = 100, include: (r: CollectedResource) => boolean = () => true): Promise<Buffer> {
-    const w = new Writer();
+    const entries: Buffer[] = [];
     let count = 0;
     for (const r of this.snapshot.resources) {
       if (!include(r)) continue;
+      const w = this.writer.reset();
       const entry = w.begin(1);
       stackResource(w, r, this.providers, this.encode);
       w.end(entry);
+      entries.push(w.bytes());
       if (++count % slice === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    return w.bytes();
+    return Buffer.concat(entries);
   }
 }

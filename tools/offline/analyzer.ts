@@ -363,7 +363,7 @@ class PackServer implements PolicyPackServer {
     await analyzing;
     const analyzedAt = performance.now();
     const stackRes = await this.callRaw("AnalyzeStack", stackRequest, "AnalyzeStack");
-    verdicts.push(...toVerdicts(stackRes, "stack", (urn) => stackDiagnosticUrn(urn, snapshot, state, included), byUrn));
+    for (const v of toVerdicts(stackRes, "stack", stackDiagnosticUrns(snapshot, state, included), byUrn)) verdicts.push(v);
     this.lastTimings = {
       resources: snapshot.resources.length,
       configureMs: configured - started,
@@ -515,10 +515,19 @@ export function toVerdicts(res: analyzerpb.AnalyzeResponse, phase: "resource" | 
  * resource as the fallback (pkg/engine/check.go runStackAnalysis), the root stack in an export.
  */
 export function stackDiagnosticUrn(urn: string, snapshot: StackSnapshot, state: boolean, included: (r: CollectedResource) => boolean = () => true): string | undefined {
-  const sent = snapshot.resources.filter(included);
-  if (urn && sent.some((r) => r.urn === urn)) return urn;
-  if (state) return sent[0]?.urn;
-  return rootStackUrn(snapshot);
+  return stackDiagnosticUrns(snapshot, state, included)(urn);
+}
+
+/**
+ * stackDiagnosticUrn for one AnalyzeStack response: the sent URNs indexed once, not filtered and
+ * scanned again for each of its diagnostics (19,117 of them on issue 20's export).
+ */
+export function stackDiagnosticUrns(snapshot: StackSnapshot, state: boolean, included: (r: CollectedResource) => boolean = () => true): (urn: string) => string | undefined {
+  const sent = new Set<string>();
+  for (const r of snapshot.resources) if (included(r)) sent.add(r.urn);
+  const [first] = sent;
+  const fallback = state ? first : rootStackUrn(snapshot);
+  return (urn) => (urn && sent.has(urn) ? urn : fallback);
 }
 
 /** resource.DefaultRootStackURN: `urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::<project>-<stack>`. */
