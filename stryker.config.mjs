@@ -59,7 +59,7 @@ export default {
     "policy/engine/normalize.ts",
     "policy/engine/shared-secrets.ts",
     "policy/engine/show-value.ts",
-    "tools/offline/stack-config.ts",
+    "tools/simulator/stack-config.ts",
     "tools/parity/**/*.ts",
     "tools/smoke/checks.ts",
   ],

@@ -12,8 +12,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startPolicyPack } from "../tools/offline/analyzer";
-import { REPO_ROOT } from "../tools/offline/engine";
+import { startPolicyPack } from "../tools/simulator/analyzer";
+import { REPO_ROOT } from "../tools/simulator/engine";
 import { readStackExport } from "../tools/policy";
 import { BIG_EXPORT_RESOURCES, writeBigExport } from "./big-export";
 import { measure, processCpuSeconds, processPeakRssMb } from "./measure";
@@ -41,7 +41,7 @@ export async function policyExportFigures(resources = BIG_EXPORT_RESOURCES): Pro
   const file = path.join(REPO_ROOT, "bench", ".out", "big.export.json");
   const bytes = writeBigExport(file, "staging", resources);
   try {
-    const cli = await measure(process.execPath, ["-r", "./tools/offline/ts-cache.js", "tools/policy.ts", "--stack-export", file, "--json"], REPO_ROOT);
+    const cli = await measure(process.execPath, ["-r", "./tools/simulator/ts-cache.js", "tools/policy.ts", "--stack-export", file, "--json"], REPO_ROOT);
     // 1: the replicated copies are undeclared, so the verdict is a violation; anything else is a failure.
     if (cli.exitCode !== 1) throw new Error(`npm run policy on the big export exited ${cli.exitCode}, not 1 (violations)`);
     process.stderr.write(`policy on ${resources} resources: ${cli.wallSeconds.toFixed(1)} s wall, ${cli.maxProcessRssMb.toFixed(0)} MiB largest process, ${cli.commandPeakRssMb.toFixed(0)} MiB the CLI itself\n`);

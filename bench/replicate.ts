@@ -1,4 +1,4 @@
-import type { CollectedResource, StackSnapshot } from "../tools/offline/snapshot";
+import type { CollectedResource, StackSnapshot } from "../tools/simulator/snapshot";
 
 /** How many copies of the snapshot's resources (all but the root stack) make about `target` resources. */
 export function copiesFor(snapshot: StackSnapshot, target: number): number {

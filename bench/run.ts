@@ -16,9 +16,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildLock, serializeLock } from "../policy/engine/lock";
-import { PolicyConfigInput, startPolicyPack } from "../tools/offline/analyzer";
-import { collectStack, REPO_ROOT } from "../tools/offline/engine";
-import type { StackSnapshot } from "../tools/offline/snapshot";
+import { PolicyConfigInput, startPolicyPack } from "../tools/simulator/analyzer";
+import { collectStack, REPO_ROOT } from "../tools/simulator/engine";
+import type { StackSnapshot } from "../tools/simulator/snapshot";
 import { lockInputs } from "../tools/write-lock";
 import { measure, Measurement, median, processCpuSeconds } from "./measure";
 import { BenchOptions, parseBenchArgs, writeResults } from "./options";
@@ -28,7 +28,7 @@ import { copiesFor, replicate, replicateTimes } from "./replicate";
 const TARGET = { secondsPerStack: 3, rssMb: 400, resourcesPerSecond: 2000 };
 const THROUGHPUT_RESOURCES = 5000;
 const FIXTURE_PACK = path.join(REPO_ROOT, "test", "fixtures", "preview", "pack");
-const PREVIEW = ["-r", "./tools/offline/ts-cache.js", "tools/preview.ts"];
+const PREVIEW = ["-r", "./tools/simulator/ts-cache.js", "tools/preview.ts"];
 
 interface CliFigures {
   readonly label: string;

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { reconcilePolicyConfig } from "../tools/offline/policy-reconcile";
-import { parsePolicyConfig } from "../tools/offline/policy-config";
+import { reconcilePolicyConfig } from "../tools/simulator/policy-reconcile";
+import { parsePolicyConfig } from "../tools/simulator/policy-config";
 import { classify } from "../policy/engine/contract";
 import { previewInOwnProcess } from "./preview-cli";
 import { pack } from "./policy/harness";

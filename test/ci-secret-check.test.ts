@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { collectStack, ProgramError } from "../tools/offline/engine";
-import { loadStackConfig } from "../tools/offline/stack-config";
+import { collectStack, ProgramError } from "../tools/simulator/engine";
+import { loadStackConfig } from "../tools/simulator/stack-config";
 import { readYaml, ROOT } from "./mocks";
 import { hosts } from "./policy/harness";
 

@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { collectStack, ProgramError } from "../tools/offline/engine";
-import { CollectedResource, isSecretValue, reveal, StackSnapshot } from "../tools/offline/snapshot";
-import { OFFLINE_SECRET_PLACEHOLDER, loadStackConfig } from "../tools/offline/stack-config";
+import { collectStack, ProgramError } from "../tools/simulator/engine";
+import { CollectedResource, isSecretValue, reveal, StackSnapshot } from "../tools/simulator/snapshot";
+import { OFFLINE_SECRET_PLACEHOLDER, loadStackConfig } from "../tools/simulator/stack-config";
 import { hosts, snapshotOf } from "./policy/harness";
 
 const FIXTURE = path.join(__dirname, "fixtures", "preview", "program");

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { bucketNameProblems, engineVersionProblem } from "../config/aws-rules";
 import { classify, replacementHazard } from "../policy/engine/contract";
-import type { CollectedResource, StackSnapshot } from "../tools/offline/snapshot";
+import type { CollectedResource, StackSnapshot } from "../tools/simulator/snapshot";
 import { snapshotOf } from "./policy/harness";
 import { revealAll } from "./mocks";
 

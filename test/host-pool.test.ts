@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { CollectOptions, prepareJob } from "../tools/offline/engine";
-import { HostOutcome, HostPool } from "../tools/offline/host-pool";
-import type { StackSnapshot } from "../tools/offline/snapshot";
+import { CollectOptions, prepareJob } from "../tools/simulator/engine";
+import { HostOutcome, HostPool } from "../tools/simulator/host-pool";
+import type { StackSnapshot } from "../tools/simulator/snapshot";
 
 /**
  * Program hosts that take job after job must give exactly what a fresh process gives: the program's
@@ -104,8 +104,8 @@ describe("program hosts (host-pool.ts)", function () {
   it("an idle host does not keep its parent alive, and ends with it", async () => {
     // A parent that keeps a host idle and then simply ends, as a test run or a watch loop does.
     const script = [
-      'const { prepareJob } = require("./tools/offline/engine");',
-      'const { HostPool } = require("./tools/offline/host-pool");',
+      'const { prepareJob } = require("./tools/simulator/engine");',
+      'const { HostPool } = require("./tools/simulator/host-pool");',
       "const pool = new HostPool(1);",
       `prepareJob(${JSON.stringify(fixture)}).then(({ job }) => pool.run(job, 60000)).then((o) => console.log(o.kind, o.pid));`,
     ].join("\n");

@@ -15,9 +15,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AppEnvironmentInput } from "../components/app-environment";
 import { parseSettings, RawConfig, Settings } from "../config/settings";
-import { RealisticMocks } from "../tools/offline/mocks";
-import { randomSeed } from "../tools/offline/provider-model/seeded";
-import { isSecretValue, SECRET_SIG } from "../tools/offline/snapshot";
+import { RealisticMocks } from "../tools/simulator/mocks";
+import { randomSeed } from "../tools/simulator/provider-model/seeded";
+import { isSecretValue, SECRET_SIG } from "../tools/simulator/snapshot";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const PROJECT = "parity";

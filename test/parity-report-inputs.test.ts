@@ -7,7 +7,7 @@ import { applyNotes, main } from "../tools/parity/cli";
 import { ParityInputError } from "../tools/parity/errors";
 import { assertKnownStack, collectPair, knownStacks } from "../tools/parity/offline-stacks";
 import { USAGE, parseOptions } from "../tools/parity/options";
-import { SECRET_SIG, SECRET_VALUE } from "../tools/offline/snapshot";
+import { SECRET_SIG, SECRET_VALUE } from "../tools/simulator/snapshot";
 import { SecretMasker, containsSecret, redact } from "../tools/parity/secrets";
 import { buildParityReport } from "../tools/parity/sources";
 import { parseStackExport, readStackExport } from "../tools/parity/stack-export";

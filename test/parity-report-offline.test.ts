@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { resourceKey } from "../policy/engine/contract";
 import { loadKnownDifferences } from "../policy/engine/known-differences";
-import { isSecretValue, reveal } from "../tools/offline/snapshot";
+import { isSecretValue, reveal } from "../tools/simulator/snapshot";
 import { OfflinePair, REPO_ROOT } from "../tools/parity/offline-stacks";
 import type { ParityReport } from "../tools/parity/report-model";
 import { renderJson } from "../tools/parity/render-json";

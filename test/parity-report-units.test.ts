@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { compareStacks } from "../policy/engine/compare";
 import { loadKnownDifferences } from "../policy/engine/known-differences";
-import { SECRET_SIG, SECRET_VALUE, UNKNOWN } from "../tools/offline/snapshot";
+import { SECRET_SIG, SECRET_VALUE, UNKNOWN } from "../tools/simulator/snapshot";
 import { applyNotes } from "../tools/parity/cli";
 import { parseOptions } from "../tools/parity/options";
 import { formatValue } from "../tools/parity/format-value";

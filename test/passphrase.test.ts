@@ -3,11 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { collectStack, ProgramError } from "../tools/offline/engine";
-import { Progress } from "../tools/offline/progress";
-import { PassphraseError, readPassphrase, unlockEncryptionSalt } from "../tools/offline/passphrase";
+import { collectStack, ProgramError } from "../tools/simulator/engine";
+import { Progress } from "../tools/simulator/progress";
+import { PassphraseError, readPassphrase, unlockEncryptionSalt } from "../tools/simulator/passphrase";
 import { exitCode, parseCli, runPreview, toText } from "../tools/preview";
-import { loadStackConfig, loadStackConfigWithSecrets, OFFLINE_SECRET_PLACEHOLDER, StackConfigError } from "../tools/offline/stack-config";
+import { loadStackConfig, loadStackConfigWithSecrets, OFFLINE_SECRET_PLACEHOLDER, StackConfigError } from "../tools/simulator/stack-config";
 import { hosts, pack } from "./policy/harness";
 
 /**

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { describeDowngrades, downgradedPolicies } from "../tools/offline/policy-downgrades";
+import { describeDowngrades, downgradedPolicies } from "../tools/simulator/policy-downgrades";
 import { isProductionStack, judgeDowngrades, main } from "../tools/policy-config-check";
 import { EXIT, runPolicy, toJson } from "../tools/policy";
-import type { AnalyzerInfo } from "../tools/offline/policy-config";
+import type { AnalyzerInfo } from "../tools/simulator/policy-config";
 import { pack } from "./policy/harness";
 import { tempFile } from "./policy/temp-file";
 

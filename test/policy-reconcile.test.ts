@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import { parsePolicyConfig, PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "../tools/offline/policy-config";
-import { reconcilePolicyConfig } from "../tools/offline/policy-reconcile";
-import type { AnalyzerInfo } from "../tools/offline/policy-types";
+import { parsePolicyConfig, PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "../tools/simulator/policy-config";
+import { reconcilePolicyConfig } from "../tools/simulator/policy-reconcile";
+import type { AnalyzerInfo } from "../tools/simulator/policy-types";
 import { tempFile } from "./policy/temp-file";
 
 /**

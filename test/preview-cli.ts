@@ -25,7 +25,7 @@ export function previewInOwnProcess(args: readonly string[], env: NodeJS.Process
  */
 export function toolInOwnProcess(tool: string, args: readonly string[], env: NodeJS.ProcessEnv, deadlineMs?: number): Promise<PreviewRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", path.join(ROOT, "tools", "offline", "ts-cache.js"), path.join(ROOT, "tools", `${tool}.ts`), ...args], {
+    const child = spawn(process.execPath, ["-r", path.join(ROOT, "tools", "simulator", "ts-cache.js"), path.join(ROOT, "tools", `${tool}.ts`), ...args], {
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import type { PolicyVerdict } from "../tools/offline/analyzer";
-import type { CollectedResource, StackSnapshot } from "../tools/offline/snapshot";
+import type { PolicyVerdict } from "../tools/simulator/analyzer";
+import type { CollectedResource, StackSnapshot } from "../tools/simulator/snapshot";
 import { UNPLACED_NOTE } from "../policy/engine/compare";
 import { StackResult, toJson, toText, withoutStackFrames } from "../tools/preview";
 

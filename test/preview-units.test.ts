@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { durationSeconds } from "../tools/offline/analyzer-requests";
-import { AnalyzerInfo, PolicyConfigError, resolvePolicyConfig } from "../tools/offline/policy-config";
-import { Progress } from "../tools/offline/progress";
-import { COLOUR, displayType, PLAIN, styleFor, treeRows } from "../tools/offline/render";
-import type { CollectedResource } from "../tools/offline/snapshot";
+import { durationSeconds } from "../tools/simulator/analyzer-requests";
+import { AnalyzerInfo, PolicyConfigError, resolvePolicyConfig } from "../tools/simulator/policy-config";
+import { Progress } from "../tools/simulator/progress";
+import { COLOUR, displayType, PLAIN, styleFor, treeRows } from "../tools/simulator/render";
+import type { CollectedResource } from "../tools/simulator/snapshot";
 import { exitCode, parseCli, StackResult, UsageError } from "../tools/preview";
 
 function resource(name: string, parent?: string): CollectedResource {

@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
-import { RequestBuilder, urnName } from "../tools/offline/analyzer-requests";
-import { WireEncoder } from "../tools/offline/analyzer-wire";
-import { collectStack } from "../tools/offline/engine";
-import { CollectedResource, SECRET_SIG, SECRET_VALUE, StackSnapshot, UNKNOWN } from "../tools/offline/snapshot";
+import { RequestBuilder, urnName } from "../tools/simulator/analyzer-requests";
+import { WireEncoder } from "../tools/simulator/analyzer-wire";
+import { collectStack } from "../tools/simulator/engine";
+import { CollectedResource, SECRET_SIG, SECRET_VALUE, StackSnapshot, UNKNOWN } from "../tools/simulator/snapshot";
 import { hosts } from "./policy/harness";
 
 /**

@@ -1,14 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { collectStack, REPO_ROOT } from "../tools/offline/engine";
-import { RealisticMocks } from "../tools/offline/mocks";
-import { MODELS } from "../tools/offline/provider-model";
-import { withoutDefaultsLists } from "../tools/offline/provider-model/model";
-import { STATE_SHAPES } from "../tools/offline/provider-model/shapes";
-import { readStateShape, readStateShapes } from "../tools/offline/provider-model/write-shapes";
-import { CollectedResource, StackSnapshot, UNKNOWN } from "../tools/offline/snapshot";
-import { toStackExport } from "../tools/offline/stack-export";
-import { FIXTURE_SEED, fixtureFile, fixtureSeed } from "../tools/offline/write-fixtures";
+import { collectStack, REPO_ROOT } from "../tools/simulator/engine";
+import { RealisticMocks } from "../tools/simulator/mocks";
+import { MODELS } from "../tools/simulator/provider-model";
+import { withoutDefaultsLists } from "../tools/simulator/provider-model/model";
+import { STATE_SHAPES } from "../tools/simulator/provider-model/shapes";
+import { readStateShape, readStateShapes } from "../tools/simulator/provider-model/write-shapes";
+import { CollectedResource, StackSnapshot, UNKNOWN } from "../tools/simulator/snapshot";
+import { toStackExport } from "../tools/simulator/stack-export";
+import { FIXTURE_SEED, fixtureFile, fixtureSeed } from "../tools/simulator/write-fixtures";
 import { parseCli } from "../tools/preview";
 import { hosts } from "./policy/harness";
 

@@ -2,10 +2,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadStackConfig, maskedConfig, OFFLINE_SECRET_PLACEHOLDER, StackConfig, StackConfigError } from "../tools/offline/stack-config";
+import { loadStackConfig, maskedConfig, OFFLINE_SECRET_PLACEHOLDER, StackConfig, StackConfigError } from "../tools/simulator/stack-config";
 
 /**
- * tools/offline/stack-config.ts on small project and stack files: what the program receives, and the
+ * tools/simulator/stack-config.ts on small project and stack files: what the program receives, and the
  * message for each way the files can be wrong. No program runs, no passphrase (passphrase.test.ts).
  */
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { rootStackUrn, stackDiagnosticUrn, stackDiagnosticUrns } from "../tools/offline/analyzer";
-import type { CollectedResource, StackSnapshot } from "../tools/offline/snapshot";
+import { rootStackUrn, stackDiagnosticUrn, stackDiagnosticUrns } from "../tools/simulator/analyzer";
+import type { CollectedResource, StackSnapshot } from "../tools/simulator/snapshot";
 
 /** Which resource an AnalyzeStack diagnostic is reported on, by the per-response index the CLI uses. */
 

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { durationSeconds } from "../tools/offline/analyzer-requests";
-import { CollectedResource, isSecretValue, SECRET_SIG, SECRET_VALUE, StackSnapshot } from "../tools/offline/snapshot";
-import { fromStackExport, StackExport, StackExportError, toStackExport } from "../tools/offline/stack-export";
-import { fixtureFile } from "../tools/offline/write-fixtures";
+import { durationSeconds } from "../tools/simulator/analyzer-requests";
+import { CollectedResource, isSecretValue, SECRET_SIG, SECRET_VALUE, StackSnapshot } from "../tools/simulator/snapshot";
+import { fromStackExport, StackExport, StackExportError, toStackExport } from "../tools/simulator/stack-export";
+import { fixtureFile } from "../tools/simulator/write-fixtures";
 
 /** `pulumi stack export` files: the writer, the reader, and the deployed-state fixtures they make. */
 

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadStackConfig, StackConfigError } from "../tools/offline/stack-config";
+import { loadStackConfig, StackConfigError } from "../tools/simulator/stack-config";
 import { previewInProcess, PreviewRun } from "./preview-cli";
 
 /**

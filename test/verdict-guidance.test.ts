@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import type { PolicyVerdict } from "../tools/offline/analyzer";
-import type { AnalyzerInfo } from "../tools/offline/policy-types";
-import { guidanceOf, renderVerdicts, styleFor } from "../tools/offline/render";
+import type { PolicyVerdict } from "../tools/simulator/analyzer";
+import type { AnalyzerInfo } from "../tools/simulator/policy-types";
+import { guidanceOf, renderVerdicts, styleFor } from "../tools/simulator/render";
 
 /** A policy's fix and link are printed once under its violations, read from GetAnalyzerInfo, never per message. */
 

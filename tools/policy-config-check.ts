@@ -11,10 +11,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
-import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, startPolicyPack } from "./offline/analyzer";
-import { REPO_ROOT } from "./offline/engine";
-import { PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "./offline/policy-config";
-import { describeDowngrades, Downgrade, downgradedPolicies } from "./offline/policy-downgrades";
+import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, startPolicyPack } from "./simulator/analyzer";
+import { REPO_ROOT } from "./simulator/engine";
+import { PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "./simulator/policy-config";
+import { describeDowngrades, Downgrade, downgradedPolicies } from "./simulator/policy-downgrades";
 
 const USAGE = "usage: npm run policy:config-check -- --stack NAME [--policy-pack-config FILE] [--policy-pack DIR] [--root DIR]";
 const EXIT = { clean: 0, refused: 1, error: 2 } as const;

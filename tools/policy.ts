@@ -10,14 +10,14 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as v8 from "node:v8";
-import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyVerdict, startPolicyPack } from "./offline/analyzer";
-import { PolicyConfigError, readPolicyConfigFile } from "./offline/policy-config";
-import { Downgrade, downgradedPolicies } from "./offline/policy-downgrades";
-import { countVerdicts, GuidanceByPolicy, guidanceOf, policyVerdict, renderVerdicts, Style, styleFor } from "./offline/render";
-import type { StackSnapshot } from "./offline/snapshot";
-import { repositoryProject } from "./offline/export-reader";
-import { EmptyStackExportError, readStackExportFile, StackExportError } from "./offline/stack-export";
-import { redactVerdicts, secretTexts } from "./offline/redact";
+import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyVerdict, startPolicyPack } from "./simulator/analyzer";
+import { PolicyConfigError, readPolicyConfigFile } from "./simulator/policy-config";
+import { Downgrade, downgradedPolicies } from "./simulator/policy-downgrades";
+import { countVerdicts, GuidanceByPolicy, guidanceOf, policyVerdict, renderVerdicts, Style, styleFor } from "./simulator/render";
+import type { StackSnapshot } from "./simulator/snapshot";
+import { repositoryProject } from "./simulator/export-reader";
+import { EmptyStackExportError, readStackExportFile, StackExportError } from "./simulator/stack-export";
+import { redactVerdicts, secretTexts } from "./simulator/redact";
 import { EXIT, exitCode, UsageError } from "./preview";
 import { stackNameProblems } from "./stack-names";
 

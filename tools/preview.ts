@@ -7,19 +7,19 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyPackServer, PolicyVerdict, StackIdentity, startPolicyPack } from "./offline/analyzer";
-import { collectStack, ProgramError, REPO_ROOT } from "./offline/engine";
-import type { HostPool } from "./offline/host-pool";
-import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./offline/policy-config";
-import { Downgrade, downgradedPolicies } from "./offline/policy-downgrades";
-import { Progress } from "./offline/progress";
-import { countVerdicts, GuidanceByPolicy, guidanceOf, renderPlan, renderPlanSummary, renderVerdicts, sectionVerdicts, STAGING_NOTES, Style, styleFor, summaryLine, VerdictCounts } from "./offline/render";
-import { randomSeed } from "./offline/provider-model/seeded";
-import { DEFAULT_SCENARIO } from "./offline/engine";
-import { SCENARIOS, type Scenario, type StackSnapshot } from "./offline/snapshot";
+import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyPackServer, PolicyVerdict, StackIdentity, startPolicyPack } from "./simulator/analyzer";
+import { collectStack, ProgramError, REPO_ROOT } from "./simulator/engine";
+import type { HostPool } from "./simulator/host-pool";
+import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./simulator/policy-config";
+import { Downgrade, downgradedPolicies } from "./simulator/policy-downgrades";
+import { Progress } from "./simulator/progress";
+import { countVerdicts, GuidanceByPolicy, guidanceOf, renderPlan, renderPlanSummary, renderVerdicts, sectionVerdicts, STAGING_NOTES, Style, styleFor, summaryLine, VerdictCounts } from "./simulator/render";
+import { randomSeed } from "./simulator/provider-model/seeded";
+import { DEFAULT_SCENARIO } from "./simulator/engine";
+import { SCENARIOS, type Scenario, type StackSnapshot } from "./simulator/snapshot";
 import { projectStacks, stackNameProblems } from "./stack-names";
-import { maskSecrets, redactText, redactVerdicts, secretTexts } from "./offline/redact";
-import { crossStackVerdicts } from "./offline/cross-stack";
+import { maskSecrets, redactText, redactVerdicts, secretTexts } from "./simulator/redact";
+import { crossStackVerdicts } from "./simulator/cross-stack";
 
 const USAGE = `usage: npm run preview -- (--stack NAME | --all) [--json] [--policy-pack DIR]
          [--policy-pack-config FILE] [--stack-file FILE] [--root DIR] [--no-policy] [--typecheck-pack] [--verbose]
@@ -195,7 +195,7 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
         server = await pack.server;
         if (!result.snapshot) return;
         progress.set(result.stack, "checking policies");
-        // The pack cannot see Pulumi's secret marker; what it prints is cut here (tools/offline/redact.ts).
+        // The pack cannot see Pulumi's secret marker; what it prints is cut here (tools/simulator/redact.ts).
         result.verdicts = redactVerdicts(await server.analyzeStack(result.snapshot, policyConfig, { stack: pack.identity }), secretTexts([result.snapshot]));
         const info = await server.info();
         result.downgrades = downgradedPolicies(info, policyConfig);

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { ComparableResource } from "../policy/engine/compare";
 import { buildLock, DEFAULT_LOCK_FILE, ParityLock, serializeLock } from "../policy/engine/lock";
-import { comparableSnapshot } from "./offline/comparable";
-import { CollectOptions, collectStack } from "./offline/engine";
-import type { StackSnapshot } from "./offline/snapshot";
+import { comparableSnapshot } from "./simulator/comparable";
+import { CollectOptions, collectStack } from "./simulator/engine";
+import type { StackSnapshot } from "./simulator/snapshot";
 import { cutText } from "../policy/engine/show-value";
 
 /**

@@ -13,7 +13,7 @@ export const parityNotes: StackValidationPolicy = {
   description: "Notes (advisory): the declared differences this stack has from production, and values that stay unknown until deployment.",
   enforcementLevel: "advisory",
   remediationSteps:
-    "Nothing, if the difference is meant: each note is a difference known-differences.yaml declares (why: docs/staging-notes.md), or a value unknown until deployment, which the update's own check proves. A value the lock cannot place: add the default under tools/offline/provider-model and run `npm run parity:lock`, or see `npm run parity` for a setting only this stack makes.",
+    "Nothing, if the difference is meant: each note is a difference known-differences.yaml declares (why: docs/staging-notes.md), or a value unknown until deployment, which the update's own check proves. A value the lock cannot place: add the default under tools/simulator/provider-model and run `npm run parity:lock`, or see `npm run parity` for a setting only this stack makes.",
   url: PARITY_CONTRACT_DOC,
   configSchema: declaredDifferencesSchema,
   validateStack: (args, report) => {
@@ -29,7 +29,7 @@ export const parityNotes: StackValidationPolicy = {
       if (d.class === "declared" && !d.element) report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here and ${shown(d.path, d.production)} in production, as declared by \`${d.declaredBy}\`.`, c.urnOf(d.resourceKey));
       if (d.unplaced) {
         // In production it is stack-parity's finding instead: the lock is stale.
-        if (!c.isProduction) report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here, ${UNPLACED_NOTE}: a default the offline provider model lacks (add it under tools/offline/provider-model and run \`npm run parity:lock\`), or a setting only this stack makes (\`npm run parity\` compares the two programs and says which).`, c.urnOf(d.resourceKey));
+        if (!c.isProduction) report(`\`${d.resourceKey}\` \`${d.path}\` is ${shown(d.path, d.staging)} here, ${UNPLACED_NOTE}: a default the offline provider model lacks (add it under tools/simulator/provider-model and run \`npm run parity:lock\`), or a setting only this stack makes (\`npm run parity\` compares the two programs and says which).`, c.urnOf(d.resourceKey));
       } else if (d.class === "unknown" && d.staging !== undefined) {
         // Paths beneath an unknown value are covered by the note on that value.
         report(`\`${d.resourceKey}\` \`${d.path}\` is unknown until deployment, so its parity with production (${shown(d.path, d.production)}) is not proven by this preview.`, c.urnOf(d.resourceKey));

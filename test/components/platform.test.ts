@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { collectStack } from "../../tools/offline/engine";
-import { CollectedResource, reveal, StackSnapshot } from "../../tools/offline/snapshot";
+import { collectStack } from "../../tools/simulator/engine";
+import { CollectedResource, reveal, StackSnapshot } from "../../tools/simulator/snapshot";
 import { loadStackSettings, ROOT } from "../mocks";
 import { bothSnapshots, hosts } from "../policy/harness";
 

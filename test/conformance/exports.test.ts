@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { componentOf, type ComparableResource } from "../../policy/engine/compare";
 import { escapeRegExp as escape } from "../../policy/engine/normalize";
-import { SECRET_SIG, SECRET_VALUE } from "../../tools/offline/snapshot";
-import { fromStackExport } from "../../tools/offline/stack-export";
+import { SECRET_SIG, SECRET_VALUE } from "../../tools/simulator/snapshot";
+import { fromStackExport } from "../../tools/simulator/stack-export";
 import { SecretMasker } from "../../tools/parity/secrets";
 import { readStackExport as readForParity } from "../../tools/parity/stack-export";
 import { EXIT, exitCode, runPolicy, toText, type ExportResult } from "../../tools/policy";
@@ -41,7 +41,7 @@ interface Run {
 
 /** The real entry point, as `npm run policy`/`npm run parity` start it, under DEADLINE_MS. */
 function cli(tool: "policy" | "parity", args: readonly string[], env: NodeJS.ProcessEnv = {}): Run {
-  const entry = tool === "policy" ? ["-r", "./tools/offline/ts-cache.js", "tools/policy.ts"] : ["-r", "ts-node/register/transpile-only", "tools/parity-report.ts"];
+  const entry = tool === "policy" ? ["-r", "./tools/simulator/ts-cache.js", "tools/policy.ts"] : ["-r", "ts-node/register/transpile-only", "tools/parity-report.ts"];
   const run = spawnSync(process.execPath, [...entry, ...args], { cwd: ROOT, env: { ...BASE_ENV, ...env }, encoding: "utf8", timeout: DEADLINE_MS, killSignal: "SIGKILL" });
   assert.ok(!run.error, `${tool} ${args.join(" ")} did not finish within ${DEADLINE_MS} ms (${String(run.error)})`);
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };

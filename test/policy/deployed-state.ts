@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { escapeRegExp } from "../../policy/engine/normalize";
-import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
+import type { CollectedResource, StackSnapshot } from "../../tools/simulator/snapshot";
 
 /**
  * A snapshot reshaped the way a deployed stack's state reaches a pack, exaggerated so that any

@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { AnalyzeOptions, DEFAULT_PACK_DIR, PolicyConfigInput, PolicyPackServer, PolicyVerdict, startPolicyPack } from "../../tools/offline/analyzer";
-import { collectStack } from "../../tools/offline/engine";
-import { HostPool } from "../../tools/offline/host-pool";
-import { randomSeed } from "../../tools/offline/provider-model/seeded";
-import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
+import { AnalyzeOptions, DEFAULT_PACK_DIR, PolicyConfigInput, PolicyPackServer, PolicyVerdict, startPolicyPack } from "../../tools/simulator/analyzer";
+import { collectStack } from "../../tools/simulator/engine";
+import { HostPool } from "../../tools/simulator/host-pool";
+import { randomSeed } from "../../tools/simulator/provider-model/seeded";
+import type { CollectedResource, StackSnapshot } from "../../tools/simulator/snapshot";
 
 /**
  * The tests' one way in to the real program and pack: the real program's snapshots (collected once

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { knownDifferencesFor, ParityFileError } from "../../policy/pack/files";
 import { checkDeclarationScope, coverageOf, declarationScopeProblems, declaresEnv, declaresPresence, declaresProperty, KnownDifference, parseKnownDifferences, ScopedResource, securityKind } from "../../policy/engine/known-differences";
 import { readLock } from "../../policy/engine/lock";
-import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
+import type { CollectedResource, StackSnapshot } from "../../tools/simulator/snapshot";
 import { main as parityMain } from "../../tools/parity/cli";
 import { analyze, expectViolation, mandatory, mutate, snapshotOf } from "./harness";
 import { projectTempDir } from "./temp-file";

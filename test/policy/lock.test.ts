@@ -4,7 +4,7 @@ import { compareStacks } from "../../policy/engine/compare";
 import { loadKnownDifferences } from "../../policy/engine/known-differences";
 import { elementPrefixes, elementsOf } from "../../policy/engine/elements";
 import { buildLock, DEFAULT_LOCK_FILE, LOCK_VERSION, readLock, serializeLock } from "../../policy/engine/lock";
-import type { StackSnapshot } from "../../tools/offline/snapshot";
+import type { StackSnapshot } from "../../tools/simulator/snapshot";
 import { lockInputs } from "../../tools/write-lock";
 import { asDeployedState } from "./deployed-state";
 import { tempFile } from "./temp-file";

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import type { PropertyDiff } from "../../policy/engine/compare";
 import { flatten, SECRET_SHOWN } from "../../policy/engine/flatten";
 import { propertyMessage } from "../../policy/rules/stack-parity";
-import { SECRET_SIG, SECRET_VALUE, StackSnapshot } from "../../tools/offline/snapshot";
+import { SECRET_SIG, SECRET_VALUE, StackSnapshot } from "../../tools/simulator/snapshot";
 import { analyze, expectViolation, mutate, snapshotOf } from "./harness";
 
 /** Policy messages mask a value because it is a secret, never because of its property's name. */

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { StackSnapshot } from "../../tools/offline/snapshot";
+import type { StackSnapshot } from "../../tools/simulator/snapshot";
 import { analyze, changeContainers, expectViolation, mutate, snapshotOf } from "./harness";
 
 /**

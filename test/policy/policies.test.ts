@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { PolicyVerdict } from "../../tools/offline/analyzer";
-import type { StackSnapshot } from "../../tools/offline/snapshot";
+import type { PolicyVerdict } from "../../tools/simulator/analyzer";
+import type { StackSnapshot } from "../../tools/simulator/snapshot";
 import { analyze, bothSnapshots, changeContainers, expectViolation, mandatory, mutate } from "./harness";
 
 /**

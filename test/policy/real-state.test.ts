@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import type { PolicyVerdict } from "../../tools/offline/analyzer";
-import type { StackSnapshot } from "../../tools/offline/snapshot";
-import { collectStack } from "../../tools/offline/engine";
+import type { PolicyVerdict } from "../../tools/simulator/analyzer";
+import type { StackSnapshot } from "../../tools/simulator/snapshot";
+import { collectStack } from "../../tools/simulator/engine";
 import { asDeployedState } from "./deployed-state";
 import { UNPLACED_NOTE } from "../../policy/engine/compare";
 import { DEFAULT_LOCK_FILE } from "../../policy/engine/lock";

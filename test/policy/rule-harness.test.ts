@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import type { PolicyConfigInput, PolicyVerdict } from "../../tools/offline/analyzer";
-import type { StackSnapshot } from "../../tools/offline/snapshot";
+import type { PolicyConfigInput, PolicyVerdict } from "../../tools/simulator/analyzer";
+import type { StackSnapshot } from "../../tools/simulator/snapshot";
 import { narrow, packInfo, runRules, violationsOf } from "../support/rule-harness";
 import { asDeployedState } from "./deployed-state";
 import { analyze, bothSnapshots, mutate, pack } from "./harness";

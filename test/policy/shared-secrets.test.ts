@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { SECRET_SIG, SECRET_VALUE } from "../../tools/offline/snapshot";
+import { SECRET_SIG, SECRET_VALUE } from "../../tools/simulator/snapshot";
 import { generatedTexts, scanSharedSecrets, type SecretHolder, secretLeaves, sharedSecretMessage } from "../../policy/engine/shared-secrets";
 
 /**

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
+import type { CollectedResource, StackSnapshot } from "../../tools/simulator/snapshot";
 import type { MutableResource } from "./harness";
 
 /**

@@ -7,9 +7,9 @@ import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { decodeCacheStats, installWireMemory } from "../../policy/wire-memory";
 import { policies } from "../../policy/policies";
-import type { PolicyVerdict } from "../../tools/offline/analyzer";
-import { WireEncoder } from "../../tools/offline/analyzer-wire";
-import type { StackSnapshot } from "../../tools/offline/snapshot";
+import type { PolicyVerdict } from "../../tools/simulator/analyzer";
+import { WireEncoder } from "../../tools/simulator/analyzer-wire";
+import type { StackSnapshot } from "../../tools/simulator/snapshot";
 import { mandatory, mutate, pack, snapshotOf } from "./harness";
 
 /**

@@ -16,11 +16,11 @@ import {
   stackDiagnosticUrn,
   toAnalyzerInfo,
   toVerdicts,
-} from "../../tools/offline/analyzer";
-import { WireEncoder } from "../../tools/offline/analyzer-wire";
-import { resolvePolicyConfig, type ResolvedPolicyConfig } from "../../tools/offline/policy-config";
-import type { AnalyzerInfo } from "../../tools/offline/policy-types";
-import type { CollectedResource, StackSnapshot } from "../../tools/offline/snapshot";
+} from "../../tools/simulator/analyzer";
+import { WireEncoder } from "../../tools/simulator/analyzer-wire";
+import { resolvePolicyConfig, type ResolvedPolicyConfig } from "../../tools/simulator/policy-config";
+import type { AnalyzerInfo } from "../../tools/simulator/policy-types";
+import type { CollectedResource, StackSnapshot } from "../../tools/simulator/snapshot";
 import { asDeployedState } from "../policy/deployed-state";
 import { expectViolation, mandatory } from "../policy/harness";
 

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../offline/snapshot";
+import { UNKNOWN } from "../simulator/snapshot";
 import { SECRET_MASK, redact } from "./secrets";
 
 /** How one side's value reads in a cell: compact JSON, except the cases people must not misread. */

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { ComparableResource } from "../../policy/engine/compare";
-import { comparableSnapshot } from "../offline/comparable";
-import { CollectOptions, REPO_ROOT, collectStack } from "../offline/engine";
-import { randomSeed } from "../offline/provider-model/seeded";
-import type { StackSnapshot } from "../offline/snapshot";
+import { comparableSnapshot } from "../simulator/comparable";
+import { CollectOptions, REPO_ROOT, collectStack } from "../simulator/engine";
+import { randomSeed } from "../simulator/provider-model/seeded";
+import type { StackSnapshot } from "../simulator/snapshot";
 import { projectStacks, stackNameProblems } from "../stack-names";
 import { ParityInputError } from "./errors";
 import { SecretMasker } from "./secrets";

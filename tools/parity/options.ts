@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { SCENARIOS, type Scenario } from "../offline/snapshot";
+import { SCENARIOS, type Scenario } from "../simulator/snapshot";
 import { ParityInputError } from "./errors";
 import { NOTES_PATH } from "./staging-notes";
 
@@ -36,7 +36,7 @@ export interface Options {
   readonly stagingStack: string;
   readonly productionStack: string;
   readonly knownFile?: string;
-  /** The provider model's scenario and seed for the offline programs (tools/offline/engine.ts). */
+  /** The provider model's scenario and seed for the offline programs (tools/simulator/engine.ts). */
   readonly scenario?: Scenario;
   readonly seed?: string;
   readonly format: Format;

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { SECRET_SIG, SECRET_VALUE, isSecretValue } from "../offline/snapshot";
-import { OFFLINE_SECRET_PLACEHOLDER } from "../offline/stack-config";
+import { SECRET_SIG, SECRET_VALUE, isSecretValue } from "../simulator/snapshot";
+import { OFFLINE_SECRET_PLACEHOLDER } from "../simulator/stack-config";
 
 /** What a reader sees wherever a secret was. */
 export const SECRET_MASK = "[secret]";

@@ -8,7 +8,7 @@ import { ParityReport, ReportSource, buildReport, resourcesInBoth } from "./repo
 import { SecretMasker } from "./secrets";
 import { assertRepositoryProject, readStackExport } from "./stack-export";
 import { scanSharedSecrets } from "../../policy/engine/shared-secrets";
-import { scanSnapshots } from "../offline/cross-stack";
+import { scanSnapshots } from "../simulator/cross-stack";
 
 /**
  * Where the two stacks come from (this repo's programs run offline, or two export files) and the

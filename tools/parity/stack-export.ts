@@ -1,14 +1,14 @@
 import type { ComparableResource } from "../../policy/engine/compare";
-import { repositoryProject } from "../offline/export-reader";
-import { fromStackExport, parseUrn, readStackExportFile, StackExportError } from "../offline/stack-export";
-import type { StackSnapshot } from "../offline/snapshot";
+import { repositoryProject } from "../simulator/export-reader";
+import { fromStackExport, parseUrn, readStackExportFile, StackExportError } from "../simulator/stack-export";
+import type { StackSnapshot } from "../simulator/snapshot";
 import { ParityInputError } from "./errors";
 import { toComparable } from "./offline-stacks";
 import { SecretMasker } from "./secrets";
 
 /**
  * Reads a `pulumi stack export` file (versions 1-4, through the one reader in
- * tools/offline/export-reader.ts, which `npm run policy` uses too) into the resources the comparer
+ * tools/simulator/export-reader.ts, which `npm run policy` uses too) into the resources the comparer
  * takes. Only what the comparison needs survives: URN, type, inputs, parent and the data-protection
  * options; secrets (decrypted where the export's secrets provider can be opened offline) are masked
  * on the way in, so nothing downstream ever holds a secret's value.

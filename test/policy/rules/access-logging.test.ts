@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { StackSnapshot } from "../../../tools/offline/snapshot";
+import type { StackSnapshot } from "../../../tools/simulator/snapshot";
 import { bothSnapshots, mutate } from "../harness";
 import { retyped, without, withoutDependencies } from "../snapshot-edits";
 import { expectFacts, rejected, SHAPES } from "./reported";

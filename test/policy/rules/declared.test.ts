@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { declaredInputsOf } from "../../../policy/pack/declared";
 import { providerDefaultsOf, withoutProviderDefaults } from "../../../policy/engine/provider-defaults";
 import { SECRET_SIG } from "../../../policy/engine/flatten";
-import type { StackSnapshot } from "../../../tools/offline/snapshot";
+import type { StackSnapshot } from "../../../tools/simulator/snapshot";
 import { expectNoRuleViolation, expectRuleViolation, RULE_SHAPES, runRules } from "../../support/rule-harness";
 import { bothSnapshots, mutateDeclared } from "../harness";
 

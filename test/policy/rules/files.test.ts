@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { knownDifferencesFor, lockFor, ParityFileError, projectFile } from "../../../policy/pack/files";
-import type { StackSnapshot } from "../../../tools/offline/snapshot";
+import type { StackSnapshot } from "../../../tools/simulator/snapshot";
 import { runRules } from "../../support/rule-harness";
 import { bothSnapshots } from "../harness";
 import { projectCopy, projectTempDir } from "../temp-file";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { type StackSnapshot, UNKNOWN } from "../../../tools/offline/snapshot";
+import { type StackSnapshot, UNKNOWN } from "../../../tools/simulator/snapshot";
 import { narrow } from "../../support/rule-harness";
 import { bothSnapshots, mutate } from "../harness";
 import { addStatement, outputOf, withResource } from "../snapshot-edits";

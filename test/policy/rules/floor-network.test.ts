@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { SECRET_SIG, SECRET_VALUE, type StackSnapshot, UNKNOWN } from "../../../tools/offline/snapshot";
+import { SECRET_SIG, SECRET_VALUE, type StackSnapshot, UNKNOWN } from "../../../tools/simulator/snapshot";
 import { runRules, violationsOf } from "../../support/rule-harness";
 import { bothSnapshots, mutate, mutateDeclared } from "../harness";
 import { outputOf, retyped, urnOf, withResource, withoutDependencies } from "../snapshot-edits";

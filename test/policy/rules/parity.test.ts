@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import type { PolicyConfigInput, PolicyVerdict } from "../../../tools/offline/analyzer";
-import { type StackSnapshot, UNKNOWN } from "../../../tools/offline/snapshot";
+import type { PolicyConfigInput, PolicyVerdict } from "../../../tools/simulator/analyzer";
+import { type StackSnapshot, UNKNOWN } from "../../../tools/simulator/snapshot";
 import { policies } from "../../../policy/policies";
 import { expectNoRuleViolation, expectRuleViolation, RULE_SHAPES, runRules, violationsOf } from "../../support/rule-harness";
 import { bothSnapshots, changeContainers, mutate } from "../harness";
@@ -283,7 +283,7 @@ describe("stack-parity and parity-notes (in process)", function () {
 
       it("notes a value the lock cannot place in staging, masked when it is a credential", async () => {
         const m = await notes(mutate(staging, "db-instance", (p) => void (p.masterPassword = "hunter2-in-clear")));
-        assert.ok(m.includes("`parity:components:Database$aws:rds/instance:Instance::db-instance` `masterPassword` is [secret] here, where production declares nothing and parity.lock.json knows no provider default: a default the offline provider model lacks (add it under tools/offline/provider-model and run `npm run parity:lock`), or a setting only this stack makes (`npm run parity` compares the two programs and says which)."), m.join("\n"));
+        assert.ok(m.includes("`parity:components:Database$aws:rds/instance:Instance::db-instance` `masterPassword` is [secret] here, where production declares nothing and parity.lock.json knows no provider default: a default the offline provider model lacks (add it under tools/simulator/provider-model and run `npm run parity:lock`), or a setting only this stack makes (`npm run parity` compares the two programs and says which)."), m.join("\n"));
         assert.ok(!m.some((x) => x.includes("hunter2")));
         assert.deepEqual(messages(violationsOf(await run(mutate(staging, "db-instance", (p) => void (p.masterPassword = "hunter2-in-clear"))), PARITY)), [], "in staging it is a note, not a violation");
       });

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { PULUMI_UNKNOWN, SECRET_SIG } from "../../../policy/engine/flatten";
 import { buildReferenceIndex, type ReferenceSource } from "../../../policy/engine/references";
 import { resourceKey } from "../../../policy/engine/contract";
-import type { StackSnapshot } from "../../../tools/offline/snapshot";
+import type { StackSnapshot } from "../../../tools/simulator/snapshot";
 import { bothSnapshots } from "../harness";
 
 /**

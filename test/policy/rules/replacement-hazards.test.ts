@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { UNKNOWN_VALUE } from "../../../policy/engine/flatten";
-import type { PolicyConfigInput } from "../../../tools/offline/analyzer";
-import { type StackSnapshot, UNKNOWN } from "../../../tools/offline/snapshot";
+import type { PolicyConfigInput } from "../../../tools/simulator/analyzer";
+import { type StackSnapshot, UNKNOWN } from "../../../tools/simulator/snapshot";
 import { expectNoRuleViolation, expectRuleViolation, RULE_SHAPES, runRules, violationsOf } from "../../support/rule-harness";
 import { bothSnapshots, mutate, mutateDeclared } from "../harness";
 import { projectCopy } from "../temp-file";

@@ -14,7 +14,7 @@ import {
   stringsIn,
 } from "../../../policy/pack/resources";
 import { comparableFrom } from "../../../policy/engine/comparable";
-import type { StackSnapshot } from "../../../tools/offline/snapshot";
+import type { StackSnapshot } from "../../../tools/simulator/snapshot";
 import { policyResourcesOf } from "../../support/rule-harness";
 import { bothSnapshots, mutate } from "../harness";
 

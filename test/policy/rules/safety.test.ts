@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { type StackSnapshot, UNKNOWN } from "../../../tools/offline/snapshot";
+import { type StackSnapshot, UNKNOWN } from "../../../tools/simulator/snapshot";
 import { bothSnapshots, changeContainers, mutate, mutateDeclared } from "../harness";
 import { outputOf, retyped, urnOf, withResource, without, withoutDependencies } from "../snapshot-edits";
 import { expectFacts, rejected, SHAPES } from "./reported";

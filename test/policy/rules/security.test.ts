@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { DEFAULT_LOCK_FILE } from "../../../policy/engine/lock";
-import { type StackSnapshot, UNKNOWN } from "../../../tools/offline/snapshot";
+import { type StackSnapshot, UNKNOWN } from "../../../tools/simulator/snapshot";
 import { bothSnapshots, changeContainers, mutate, mutateDeclared } from "../harness";
 import { addStatement, outputOf, retyped, urnOf, withResource, without, withoutDependencies } from "../snapshot-edits";
 import { projectTempFile } from "../temp-file";

@@ -7,7 +7,7 @@ import { toStackExport } from "./stack-export";
 
 /**
  * `npm run fixtures`: regenerates the files derived from the provider model.
- * - tools/offline/provider-model/state-shapes.json: every modelled type's output properties, from the
+ * - tools/simulator/provider-model/state-shapes.json: every modelled type's output properties, from the
  *   installed @pulumi/aws, random and tls (rerun after upgrading them).
  * - test/fixtures/deployed/<stack>.export.json: each stack as `pulumi stack export --show-secrets`
  *   would write it after a deploy: the update scenario with a fixed seed, so ids, suffixes and task

@@ -10,7 +10,7 @@ import type { Scenario, StackSnapshot } from "./snapshot";
 import { loadStackConfigWithSecrets, maskedConfig, StackConfig, StackConfigError } from "./stack-config";
 
 /**
- * The offline preview engine: loads a stack's config the way the Pulumi CLI does, runs the program in
+ * The simulator's engine, standing in for the Pulumi CLI's: loads a stack's config the way the Pulumi CLI does, runs the program in
  * a child process on Pulumi's mock runtime with realistic provider outputs, and returns every resource
  * the engine would have been asked to register. No CLI, no cloud, no credentials.
  */
@@ -25,7 +25,7 @@ export interface CollectOptions {
   /** Project dir, default repo root. */
   root?: string;
   /**
-   * How the provider model answers (tools/offline/provider-model): `update` (the default: a preview of
+   * How the provider model answers (tools/simulator/provider-model): `update` (the default: a preview of
    * an already-deployed stack, what CI's `pulumi preview` sees) or `create` (a first deploy).
    */
   scenario?: Scenario;

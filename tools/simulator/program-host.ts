@@ -21,7 +21,7 @@ import type { StackSnapshot } from "./snapshot";
 
 function send(message: HostMessage): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (!process.send) return reject(new Error("program-host: no IPC channel; run it through tools/offline/engine.ts"));
+    if (!process.send) return reject(new Error("program-host: no IPC channel; run it through tools/simulator/engine.ts"));
     process.send(message, undefined, {}, (e) => (e ? reject(e) : resolve()));
   });
 }

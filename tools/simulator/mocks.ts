@@ -120,7 +120,7 @@ export class RealisticMocks implements pulumi.runtime.Mocks {
       case "aws:elb/getServiceAccount:getServiceAccount":
         return { id: "127311923021", arn: `arn:${this.partition}:iam::127311923021:root` };
       default:
-        throw new Error(`offline preview: no mock for the provider function \`${args.token}\`; add one to tools/offline/mocks.ts`);
+        throw new Error(`offline preview: no mock for the provider function \`${args.token}\`; add one to tools/simulator/mocks.ts`);
     }
   }
 }

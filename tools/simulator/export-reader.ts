@@ -8,7 +8,7 @@ import { SECRET_SIG, SECRET_VALUE, type CollectedOptions, type CollectedResource
 
 /**
  * The one reader of `pulumi stack export` files, for `npm run policy` and `npm run parity`: the
- * file's text (tools/offline/export-format.ts: byte-order mark, versions 1-4), its secrets
+ * file's text (tools/simulator/export-format.ts: byte-order mark, versions 1-4), its secrets
  * (export-secrets.ts), the integrity rules the CLI applies before it uses a state, and the check that
  * the export is of this project.
  */

@@ -1,7 +1,7 @@
 // @ts-check
 "use strict";
 /**
- * A require hook for `.ts` files with an on-disk transpile cache (node -r ./tools/offline/ts-cache.js).
+ * A require hook for `.ts` files with an on-disk transpile cache (node -r ./tools/simulator/ts-cache.js).
  *
  * Why: every offline preview starts fresh processes (one per stack, one for the policy pack), and in
  * each ts-node spent more CPU loading TypeScript and transpiling than the program took to run. The
