@@ -6,7 +6,17 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   // .stryker-tmp/ holds mutation sandboxes (instrumented copies of the repo) while `npm run mutate` runs.
-  { ignores: ["node_modules/", "policy/node_modules/", "bin/", ".stryker-tmp/", ".parity/", "**/*.js", "!eslint.config.mjs"] },
+  {
+    ignores: [
+      "node_modules/",
+      "policy/node_modules/",
+      "bin/",
+      ".stryker-tmp/",
+      ".parity/",
+      "**/*.js",
+      "!eslint.config.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

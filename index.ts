@@ -41,7 +41,11 @@ const protectData = settings.protectData;
 const ACCESS_LOG_RETENTION_DAYS = 90;
 
 const dataKey = new DataKey("data", { namePrefix, protectData }, withAws);
-const network = new Network("network", { cidr: settings.network.cidr, natGateways: settings.network.natGateways }, withAws);
+const network = new Network(
+  "network",
+  { cidr: settings.network.cidr, natGateways: settings.network.natGateways },
+  withAws,
+);
 // Where S3 writes a server access log of every request to the data buckets (AWS FSBP S3.9).
 const accessLogs = new Storage(
   "access-logs",
@@ -111,7 +115,11 @@ const database = new Database(
   },
   withAws,
 );
-const jobs = new JobQueues("jobs", { namePrefix, queues: settings.queues, scheduleTimezone: settings.scheduleTimezone }, withAws);
+const jobs = new JobQueues(
+  "jobs",
+  { namePrefix, queues: settings.queues, scheduleTimezone: settings.scheduleTimezone },
+  withAws,
+);
 const auth = new AuthClients(
   "auth",
   {
@@ -120,14 +128,22 @@ const auth = new AuthClients(
     hostedUiPrefix: `${namePrefix}-${settings.accountId}`,
     region: settings.region,
     kmsKeyArn: dataKey.arn,
-    email: { sourceArn: integrations.emailIdentity.arn, from: integrations.emailFrom, configurationSet: integrations.configurationSet.configurationSetName },
+    email: {
+      sourceArn: integrations.emailIdentity.arn,
+      from: integrations.emailFrom,
+      configurationSet: integrations.configurationSet.configurationSetName,
+    },
     seedAccounts: settings.seedAccounts,
     protectData,
   },
   withAws,
 );
 const logsKey = new LogsKey("logs", { namePrefix, region: settings.region, protectData }, withAws);
-const cluster = new Cluster("app", { namePrefix, logRetentionDays: settings.app.logRetentionDays, kmsKeyArn: logsKey.arn }, withAws);
+const cluster = new Cluster(
+  "app",
+  { namePrefix, logRetentionDays: settings.app.logRetentionDays, kmsKeyArn: logsKey.arn },
+  withAws,
+);
 
 const environment = buildAppEnvironment({
   baseUrl: settings.baseUrl,
@@ -178,7 +194,11 @@ const task = {
   taskRoleArn: roles.taskRole.arn,
   region: settings.region,
 };
-const placement = { clusterArn: cluster.arn, subnetIds: network.privateSubnetIds, securityGroupIds: [network.appSecurityGroup.id] };
+const placement = {
+  clusterArn: cluster.arn,
+  subnetIds: network.privateSubnetIds,
+  securityGroupIds: [network.appSecurityGroup.id],
+};
 
 const migrations = new Migrations(
   "migrations",
@@ -186,7 +206,10 @@ const migrations = new Migrations(
     ...task,
     ...placement,
     // Migrations alone connect as the master user (to create the app role and own the schema).
-    environment: withDatabaseAdmin(environment, { user: database.adminUser, passwordValueFrom: database.passwordValueFrom }),
+    environment: withDatabaseAdmin(environment, {
+      user: database.adminUser,
+      passwordValueFrom: database.passwordValueFrom,
+    }),
     executionRoleArn: roles.migrationExecutionRole.arn,
     namePrefix,
     family: `${namePrefix}-migrate`,

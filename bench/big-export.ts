@@ -31,7 +31,8 @@ const FIXTURES = path.resolve(__dirname, "..", "test", "fixtures", "deployed");
 
 /** The URN of copy `k` of a resource: its name prefixed, like bench/replicate.ts does for snapshots. */
 function renamer(rootUrn: string, k: number): (urn: string) => string {
-  return (urn) => (k === 0 || urn === rootUrn ? urn : urn.replace(/::([^:]*)$/, (_m, name: string) => `::x${k}-${name}`));
+  return (urn) =>
+    k === 0 || urn === rootUrn ? urn : urn.replace(/::([^:]*)$/, (_m, name: string) => `::x${k}-${name}`);
 }
 
 /** `<provider urn>::<id>`: only the URN part is renamed. */
@@ -55,7 +56,13 @@ export function bigExport(stack: string, resources: number): Export {
         ...(r.parent ? { parent: rename(r.parent) } : {}),
         ...(r.provider ? { provider: renameProvider(r.provider, rename) } : {}),
         ...(r.dependencies ? { dependencies: r.dependencies.map(rename) } : {}),
-        ...(r.propertyDependencies ? { propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)])) } : {}),
+        ...(r.propertyDependencies
+          ? {
+              propertyDependencies: Object.fromEntries(
+                Object.entries(r.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)]),
+              ),
+            }
+          : {}),
       });
     }
   }
@@ -71,9 +78,13 @@ export function writeBigExport(file: string, stack = "staging", resources = BIG_
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { resources: { type: "string" }, stack: { type: "string" }, out: { type: "string" } }, strict: true });
+  const { values } = parseArgs({
+    options: { resources: { type: "string" }, stack: { type: "string" }, out: { type: "string" } },
+    strict: true,
+  });
   const resources = values.resources === undefined ? BIG_EXPORT_RESOURCES : Number(values.resources);
-  if (!Number.isInteger(resources) || resources < 2) throw new Error(`--resources must be a whole number of at least 2 (got ${values.resources}).`);
+  if (!Number.isInteger(resources) || resources < 2)
+    throw new Error(`--resources must be a whole number of at least 2 (got ${values.resources}).`);
   const file = path.resolve(values.out ?? path.join(__dirname, ".out", "big.export.json"));
   const bytes = writeBigExport(file, values.stack ?? "staging", resources);
   process.stdout.write(`${file}: ${resources} resources, ${(bytes / 1e6).toFixed(1)} MB\n`);

@@ -53,7 +53,15 @@ export function measure(command: string, args: readonly string[], cwd: string): 
         cpu = user + sys;
         maxRss = rss / 1024;
       }
-      resolve({ exitCode: code, wallSeconds: wall, cpuSeconds: cpu, maxProcessRssMb: maxRss, peakTreeRssMb: peakTree / 1024, commandPeakRssMb: commandPeak / 1024, stdout });
+      resolve({
+        exitCode: code,
+        wallSeconds: wall,
+        cpuSeconds: cpu,
+        maxProcessRssMb: maxRss,
+        peakTreeRssMb: peakTree / 1024,
+        commandPeakRssMb: commandPeak / 1024,
+        stdout,
+      });
     });
   });
 }

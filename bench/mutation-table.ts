@@ -13,7 +13,8 @@ import { parseArgs } from "node:util";
 
 export const TARGET = 85;
 
-type Status = "Killed" | "Timeout" | "Survived" | "NoCoverage" | "Ignored" | "CompileError" | "RuntimeError" | "Pending";
+type Status =
+  "Killed" | "Timeout" | "Survived" | "NoCoverage" | "Ignored" | "CompileError" | "RuntimeError" | "Pending";
 
 interface Report {
   readonly files: Record<string, { readonly mutants: readonly { readonly status: Status }[] }>;
@@ -55,10 +56,16 @@ export function fileScores(reports: readonly Report[], root: string = process.cw
 }
 
 export function tableRows(scores: readonly FileScore[]): string[] {
-  const rows = ["| file | score (killed+timeout / survived / no cov) | ignored (static) | target |", "| --- | --- | --- | --- |"];
+  const rows = [
+    "| file | score (killed+timeout / survived / no cov) | ignored (static) | target |",
+    "| --- | --- | --- | --- |",
+  ];
   for (const s of scores) {
     const score = scoreOf(s);
-    const shown = score === undefined ? "no valid mutant" : `**${score.toFixed(2)}%** (${s.detected} / ${s.survived} / ${s.noCoverage})`;
+    const shown =
+      score === undefined
+        ? "no valid mutant"
+        : `**${score.toFixed(2)}%** (${s.detected} / ${s.survived} / ${s.noCoverage})`;
     const verdict = score === undefined || score >= TARGET ? `≥ ${TARGET}%` : `≥ ${TARGET}% — **misses**`;
     rows.push(`| \`${s.file}\` | ${shown} | ${s.ignored} | ${verdict} |`);
   }
@@ -66,7 +73,11 @@ export function tableRows(scores: readonly FileScore[]): string[] {
 }
 
 if (require.main === module) {
-  const { values, positionals } = parseArgs({ options: { under: { type: "string", multiple: true } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    options: { under: { type: "string", multiple: true } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (positionals.length === 0) {
     process.stderr.write("usage: bench/mutation-table.ts REPORT.json... [--under DIR/]...\n");
     process.exit(2);

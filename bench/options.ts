@@ -7,7 +7,8 @@ import { parseArgs } from "node:util";
  * bench/results.md is tracked, so regenerating the committed figures is a deliberate
  * `--out bench/results.md`, never a side effect of measuring.
  */
-export const BENCH_USAGE = "usage: npm run bench -- [--runs N] [--out FILE]   (figures to stdout unless --out names a file; the committed ones: --out bench/results.md)";
+export const BENCH_USAGE =
+  "usage: npm run bench -- [--runs N] [--out FILE]   (figures to stdout unless --out names a file; the committed ones: --out bench/results.md)";
 
 export interface BenchOptions {
   readonly runs: number;
@@ -18,12 +19,18 @@ export interface BenchOptions {
 export function parseBenchArgs(argv: readonly string[], cwd: string = process.cwd()): BenchOptions {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: { runs: { type: "string" }, out: { type: "string" } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { runs: { type: "string" }, out: { type: "string" } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${BENCH_USAGE}`, { cause: e });
   }
   const runs = values.runs === undefined ? 3 : Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of runs, 1 or more (got ${values.runs}).\n${BENCH_USAGE}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs must be a whole number of runs, 1 or more (got ${values.runs}).\n${BENCH_USAGE}`);
   return { runs, ...(values.out ? { out: path.resolve(cwd, values.out) } : {}) };
 }
 

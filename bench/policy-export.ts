@@ -41,10 +41,17 @@ export async function policyExportFigures(resources = BIG_EXPORT_RESOURCES): Pro
   const file = path.join(REPO_ROOT, "bench", ".out", "big.export.json");
   const bytes = writeBigExport(file, "staging", resources);
   try {
-    const cli = await measure(process.execPath, ["-r", "./tools/simulator/ts-cache.js", "tools/policy.ts", "--stack-export", file, "--json"], REPO_ROOT);
+    const cli = await measure(
+      process.execPath,
+      ["-r", "./tools/simulator/ts-cache.js", "tools/policy.ts", "--stack-export", file, "--json"],
+      REPO_ROOT,
+    );
     // 1: the replicated copies are undeclared, so the verdict is a violation; anything else is a failure.
-    if (cli.exitCode !== 1) throw new Error(`npm run policy on the big export exited ${cli.exitCode}, not 1 (violations)`);
-    process.stderr.write(`policy on ${resources} resources: ${cli.wallSeconds.toFixed(1)} s wall, ${cli.maxProcessRssMb.toFixed(0)} MiB largest process, ${cli.commandPeakRssMb.toFixed(0)} MiB the CLI itself\n`);
+    if (cli.exitCode !== 1)
+      throw new Error(`npm run policy on the big export exited ${cli.exitCode}, not 1 (violations)`);
+    process.stderr.write(
+      `policy on ${resources} resources: ${cli.wallSeconds.toFixed(1)} s wall, ${cli.maxProcessRssMb.toFixed(0)} MiB largest process, ${cli.commandPeakRssMb.toFixed(0)} MiB the CLI itself\n`,
+    );
     const snapshot = readStackExport(file);
     const server = await startPolicyPack();
     try {
@@ -54,8 +61,21 @@ export async function policyExportFigures(resources = BIG_EXPORT_RESOURCES): Pro
       const packWallSeconds = (performance.now() - started) / 1000;
       const packCpuSeconds = server.pid ? processCpuSeconds(server.pid) - before : Number.NaN;
       const packPeakRssMb = server.pid ? processPeakRssMb(server.pid) : Number.NaN;
-      process.stderr.write(`the pack alone: ${packCpuSeconds.toFixed(1)} s CPU, ${packWallSeconds.toFixed(1)} s wall, ${packPeakRssMb.toFixed(0)} MiB peak\n`);
-      return { resources, megabytes: bytes / 1e6, wallSeconds: cli.wallSeconds, cpuSeconds: cli.cpuSeconds, maxProcessRssMb: cli.maxProcessRssMb, cliPeakRssMb: cli.commandPeakRssMb, peakTreeRssMb: cli.peakTreeRssMb, packCpuSeconds, packWallSeconds, packPeakRssMb };
+      process.stderr.write(
+        `the pack alone: ${packCpuSeconds.toFixed(1)} s CPU, ${packWallSeconds.toFixed(1)} s wall, ${packPeakRssMb.toFixed(0)} MiB peak\n`,
+      );
+      return {
+        resources,
+        megabytes: bytes / 1e6,
+        wallSeconds: cli.wallSeconds,
+        cpuSeconds: cli.cpuSeconds,
+        maxProcessRssMb: cli.maxProcessRssMb,
+        cliPeakRssMb: cli.commandPeakRssMb,
+        peakTreeRssMb: cli.peakTreeRssMb,
+        packCpuSeconds,
+        packWallSeconds,
+        packPeakRssMb,
+      };
     } finally {
       await server.close();
     }

@@ -21,7 +21,8 @@ export function replicateTimes(snapshot: StackSnapshot, copies: number): StackSn
   const [root, ...rest] = snapshot.resources;
   const resources: CollectedResource[] = [root];
   for (let k = 0; k < copies; k++) {
-    const rename = (urn: string) => (urn === root.urn || k === 0 ? urn : urn.replace(/::([^:]*)$/, (_m, name: string) => `::x${k}-${name}`));
+    const rename = (urn: string) =>
+      urn === root.urn || k === 0 ? urn : urn.replace(/::([^:]*)$/, (_m, name: string) => `::x${k}-${name}`);
     for (const r of rest) {
       resources.push({
         ...r,
@@ -29,7 +30,9 @@ export function replicateTimes(snapshot: StackSnapshot, copies: number): StackSn
         name: k === 0 ? r.name : `x${k}-${r.name}`,
         ...(r.parent ? { parent: rename(r.parent) } : {}),
         dependencies: r.dependencies.map(rename),
-        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)])),
+        propertyDependencies: Object.fromEntries(
+          Object.entries(r.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)]),
+        ),
       });
     }
   }

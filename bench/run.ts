@@ -54,9 +54,14 @@ async function cli(label: string, args: string[], stacks: number, runs: number):
   const results: Measurement[] = [];
   for (let i = 0; i < runs; i++) {
     const m = await measure(process.execPath, [...PREVIEW, ...args, "--json"], REPO_ROOT);
-    if (m.exitCode !== 0) throw new Error(`${label}: npm run preview -- ${args.join(" ")} exited ${m.exitCode}; fix the preview before benchmarking it.`);
+    if (m.exitCode !== 0)
+      throw new Error(
+        `${label}: npm run preview -- ${args.join(" ")} exited ${m.exitCode}; fix the preview before benchmarking it.`,
+      );
     results.push(m);
-    process.stderr.write(`${label} run ${i + 1}: ${m.wallSeconds.toFixed(2)} s wall, ${m.cpuSeconds.toFixed(2)} s CPU, ${m.maxProcessRssMb.toFixed(0)} MiB max process\n`);
+    process.stderr.write(
+      `${label} run ${i + 1}: ${m.wallSeconds.toFixed(2)} s wall, ${m.cpuSeconds.toFixed(2)} s CPU, ${m.maxProcessRssMb.toFixed(0)} MiB max process\n`,
+    );
   }
   return { label, command: `npm run preview -- ${args.join(" ")}`, stacks, runs: results };
 }
@@ -118,11 +123,21 @@ async function throughputCases(): Promise<ThroughputCase[]> {
   const lockFile = path.join(dir, "parity.lock.json");
   fs.writeFileSync(lockFile, serializeLock(buildLock(bigProduction.project, lockInputs(bigProduction))));
   const files = { lockFile };
-  const sameSizeLock: PolicyConfigInput = { "stack-parity": files, "parity-notes": files, "replacement-hazards": files, "no-shared-credentials": files };
+  const sameSizeLock: PolicyConfigInput = {
+    "stack-parity": files,
+    "parity-notes": files,
+    "replacement-hazards": files,
+    "no-shared-credentials": files,
+  };
   const realPack = path.join(REPO_ROOT, "policy");
   return [
     { label: "policy/ (the real pack), the staging stack as it is", packDir: realPack, snapshot: staging },
-    { label: "policy/ (the real pack), lock of the same size", packDir: realPack, snapshot, policyConfig: sameSizeLock },
+    {
+      label: "policy/ (the real pack), lock of the same size",
+      packDir: realPack,
+      snapshot,
+      policyConfig: sameSizeLock,
+    },
     { label: "policy/ (the real pack), committed lock: every copy undeclared", packDir: realPack, snapshot },
     { label: "fixture pack (protocol only)", packDir: FIXTURE_PACK, snapshot },
   ];

@@ -126,7 +126,10 @@ export function buildAppEnvironment(input: AppEnvironmentInput): AppEnvironment 
   };
   for (const [queue, url] of Object.entries(input.queueUrls)) {
     const key = queueUrlVariable(queue);
-    if (key in vars) throw new Error(`queue \`${queue}\` maps to \`${key}\`, which the app already uses; rename the queue in \`queues\``);
+    if (key in vars)
+      throw new Error(
+        `queue \`${queue}\` maps to \`${key}\`, which the app already uses; rename the queue in \`queues\``,
+      );
     vars[key] = url;
   }
   const environment = Object.keys(vars)
@@ -149,10 +152,15 @@ export function appEnvironmentKeys(env: AppEnvironment): string[] {
  * schema; web and worker never get these two keys, so a compromised app process cannot act as
  * rds_superuser.
  */
-export function withDatabaseAdmin(env: AppEnvironment, admin: { readonly user: string; readonly passwordValueFrom: pulumi.Input<string> }): AppEnvironment {
+export function withDatabaseAdmin(
+  env: AppEnvironment,
+  admin: { readonly user: string; readonly passwordValueFrom: pulumi.Input<string> },
+): AppEnvironment {
   // The same order as buildAppEnvironment's (code-unit order of the names), so diffs stay stable.
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const environment = [...env.environment, { name: "DATABASE_ADMIN_USER", value: admin.user }].sort(byName);
-  const secrets = [...env.secrets, { name: DATABASE_ADMIN_PASSWORD, valueFrom: admin.passwordValueFrom } as const].sort(byName);
+  const secrets = [...env.secrets, { name: DATABASE_ADMIN_PASSWORD, valueFrom: admin.passwordValueFrom } as const].sort(
+    byName,
+  );
   return { environment, secrets };
 }

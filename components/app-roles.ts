@@ -44,9 +44,19 @@ export function executionPolicy(args: Omit<AppRolesArgs, "migrationSecretArns">)
         : [
             // GetAuthorizationToken has no resource-level permissions; the pull itself is scoped.
             { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-            { Sid: "PullAppImage", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repository },
+            {
+              Sid: "PullAppImage",
+              Effect: "Allow",
+              Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+              Resource: repository,
+            },
           ]),
-      { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: args.logGroupArns.map((arn) => pulumi.interpolate`${arn}:*`) },
+      {
+        Sid: "WriteLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: args.logGroupArns.map((arn) => pulumi.interpolate`${arn}:*`),
+      },
       { Sid: "ReadAppSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns },
       { Sid: "DecryptAppSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArn },
     ],
@@ -58,24 +68,50 @@ export function taskPolicy(args: AppRolesArgs): pulumi.Output<string> {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
     Statement: [
-      { Sid: "UploadsObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"], Resource: pulumi.interpolate`${args.uploadsBucketArn}/*` },
+      {
+        Sid: "UploadsObjects",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
+        Resource: pulumi.interpolate`${args.uploadsBucketArn}/*`,
+      },
       { Sid: "UploadsList", Effect: "Allow", Action: "s3:ListBucket", Resource: args.uploadsBucketArn },
-      { Sid: "OutboxObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: pulumi.interpolate`${args.outboxBucketArn}/*` },
+      {
+        Sid: "OutboxObjects",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject"],
+        Resource: pulumi.interpolate`${args.outboxBucketArn}/*`,
+      },
       { Sid: "OutboxList", Effect: "Allow", Action: "s3:ListBucket", Resource: args.outboxBucketArn },
       { Sid: "DataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.kmsKeyArn },
       {
         Sid: "JobQueues",
         Effect: "Allow",
-        Action: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+        Action: [
+          "sqs:SendMessage",
+          "sqs:ReceiveMessage",
+          "sqs:DeleteMessage",
+          "sqs:ChangeMessageVisibility",
+          "sqs:GetQueueAttributes",
+        ],
         Resource: args.queueArns,
       },
-      { Sid: "SendEmail", Effect: "Allow", Action: ["ses:SendEmail", "ses:SendRawEmail"], Resource: [args.emailIdentityArn, args.configurationSetArn] },
+      {
+        Sid: "SendEmail",
+        Effect: "Allow",
+        Action: ["ses:SendEmail", "ses:SendRawEmail"],
+        Resource: [args.emailIdentityArn, args.configurationSetArn],
+      },
       // SMS goes to phone numbers, which have no ARN; NotResource keeps every SNS topic out of reach.
       { Sid: "SendSms", Effect: "Allow", Action: "sns:Publish", NotResource: "arn:aws:sns:*:*:*" },
       {
         Sid: "ManageMemberships",
         Effect: "Allow",
-        Action: ["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminRemoveUserFromGroup"],
+        Action: [
+          "cognito-idp:AdminGetUser",
+          "cognito-idp:AdminListGroupsForUser",
+          "cognito-idp:AdminAddUserToGroup",
+          "cognito-idp:AdminRemoveUserFromGroup",
+        ],
         Resource: args.userPoolArn,
       },
     ],
@@ -97,14 +133,54 @@ export class AppRoles extends pulumi.ComponentResource {
   constructor(name: string, args: AppRolesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:AppRoles", name, {}, opts);
     const accountId = stackAccountId(this);
-    this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId), description: "ECS: pull the app image, write its logs, inject its secrets" }, { parent: this });
-    new aws.iam.RolePolicy(`${name}-execution-policy`, { role: this.executionRole.id, policy: executionPolicy(args) }, { parent: this });
+    this.executionRole = new aws.iam.Role(
+      `${name}-execution`,
+      {
+        assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId),
+        description: "ECS: pull the app image, write its logs, inject its secrets",
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-execution-policy`,
+      { role: this.executionRole.id, policy: executionPolicy(args) },
+      { parent: this },
+    );
     // A role of its own, so that "only migrations read the master secret" is enforced by IAM, not by
     // which container happens to list it.
-    this.migrationExecutionRole = new aws.iam.Role(`${name}-migrate-execution`, { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId), description: "ECS: start the migration task, with the database master credentials" }, { parent: this });
-    new aws.iam.RolePolicy(`${name}-migrate-execution-policy`, { role: this.migrationExecutionRole.id, policy: executionPolicy({ ...args, secretArns: [...args.secretArns, ...(args.migrationSecretArns ?? [])] }) }, { parent: this });
-    this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId), description: "The app: its bucket, queues, key, email identity and user pool" }, { parent: this });
-    new aws.iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: taskPolicy(args) }, { parent: this });
-    this.registerOutputs({ executionRoleArn: this.executionRole.arn, migrationExecutionRoleArn: this.migrationExecutionRole.arn, taskRoleArn: this.taskRole.arn });
+    this.migrationExecutionRole = new aws.iam.Role(
+      `${name}-migrate-execution`,
+      {
+        assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId),
+        description: "ECS: start the migration task, with the database master credentials",
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-migrate-execution-policy`,
+      {
+        role: this.migrationExecutionRole.id,
+        policy: executionPolicy({ ...args, secretArns: [...args.secretArns, ...(args.migrationSecretArns ?? [])] }),
+      },
+      { parent: this },
+    );
+    this.taskRole = new aws.iam.Role(
+      `${name}-task`,
+      {
+        assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId),
+        description: "The app: its bucket, queues, key, email identity and user pool",
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-task-policy`,
+      { role: this.taskRole.id, policy: taskPolicy(args) },
+      { parent: this },
+    );
+    this.registerOutputs({
+      executionRoleArn: this.executionRole.arn,
+      migrationExecutionRoleArn: this.migrationExecutionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+    });
   }
 }

@@ -15,11 +15,10 @@ export const AUTH_GROUPS = ["admin", "member", "viewer"] as const;
 export const OAUTH_SCOPES = ["openid", "email", "profile"];
 
 /** The known test accounts staging seeds: one per role plus one with no group at all. */
-export const SEEDED_ACCOUNTS: ReadonlyArray<{ readonly account: string; readonly group?: (typeof AUTH_GROUPS)[number] }> = [
-  { account: "admin", group: "admin" },
-  { account: "member", group: "member" },
-  { account: "no-permission" },
-];
+export const SEEDED_ACCOUNTS: ReadonlyArray<{
+  readonly account: string;
+  readonly group?: (typeof AUTH_GROUPS)[number];
+}> = [{ account: "admin", group: "admin" }, { account: "member", group: "member" }, { account: "no-permission" }];
 
 export interface AuthClientsArgs {
   /**
@@ -68,9 +67,17 @@ export function redirectUrls(baseUrl: string): { callbackUrls: string[]; logoutU
 }
 
 /** The pool's `emailConfiguration`: Cognito mails through the stack's own SES identity (`DEVELOPER`). */
-export function cognitoEmailConfiguration(email: AuthClientsArgs["email"]): aws.types.input.cognito.UserPoolEmailConfiguration {
-  if (!/^[^@\s]+@[^@\s]+$/.test(email.from)) throw new Error(`AuthClients: \`email.from\` ${JSON.stringify(email.from)} is not an email address`);
-  return { emailSendingAccount: "DEVELOPER", sourceArn: email.sourceArn, fromEmailAddress: email.from, configurationSet: email.configurationSet };
+export function cognitoEmailConfiguration(
+  email: AuthClientsArgs["email"],
+): aws.types.input.cognito.UserPoolEmailConfiguration {
+  if (!/^[^@\s]+@[^@\s]+$/.test(email.from))
+    throw new Error(`AuthClients: \`email.from\` ${JSON.stringify(email.from)} is not an email address`);
+  return {
+    emailSendingAccount: "DEVELOPER",
+    sourceArn: email.sourceArn,
+    fromEmailAddress: email.from,
+    configurationSet: email.configurationSet,
+  };
 }
 
 /**
@@ -115,11 +122,21 @@ export class AuthClients extends pulumi.ComponentResource {
     this.groups = groups;
     this.seededUsers = seeded?.users ?? [];
     this.seededAccountsSecret = seeded?.secret;
-    this.registerOutputs({ userPoolId: this.userPoolId, clientId: this.clientId, hostedUiDomain: this.hostedUiDomain, seededAccounts: this.seededUsers.length });
+    this.registerOutputs({
+      userPoolId: this.userPoolId,
+      clientId: this.clientId,
+      hostedUiDomain: this.hostedUiDomain,
+      seededAccounts: this.seededUsers.length,
+    });
 
     function checkHostedUiPrefix(): void {
-      if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(args.hostedUiPrefix) || /aws|amazon|cognito/.test(args.hostedUiPrefix)) {
-        throw new Error(`AuthClients ${name}: \`hostedUiPrefix\` ${JSON.stringify(args.hostedUiPrefix)} must be lower-case letters, digits and dashes, without aws/amazon/cognito`);
+      if (
+        !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(args.hostedUiPrefix) ||
+        /aws|amazon|cognito/.test(args.hostedUiPrefix)
+      ) {
+        throw new Error(
+          `AuthClients ${name}: \`hostedUiPrefix\` ${JSON.stringify(args.hostedUiPrefix)} must be lower-case letters, digits and dashes, without aws/amazon/cognito`,
+        );
       }
     }
 
@@ -149,8 +166,20 @@ export class AuthClients extends pulumi.ComponentResource {
           // Explicit constraints on every attribute: without them the provider sees a diff on each run
           // and Cognito can only apply it by re-creating the pool (and losing every user).
           schemas: [
-            { name: "email", attributeDataType: "String", required: true, mutable: true, stringAttributeConstraints: { minLength: "3", maxLength: "254" } },
-            { name: "name", attributeDataType: "String", required: false, mutable: true, stringAttributeConstraints: { minLength: "0", maxLength: "256" } },
+            {
+              name: "email",
+              attributeDataType: "String",
+              required: true,
+              mutable: true,
+              stringAttributeConstraints: { minLength: "3", maxLength: "254" },
+            },
+            {
+              name: "name",
+              attributeDataType: "String",
+              required: false,
+              mutable: true,
+              stringAttributeConstraints: { minLength: "0", maxLength: "256" },
+            },
           ],
           deletionProtection: protectData ? "ACTIVE" : "INACTIVE",
           emailConfiguration: cognitoEmailConfiguration(args.email),
@@ -161,7 +190,11 @@ export class AuthClients extends pulumi.ComponentResource {
     }
 
     function createHostedUi(userPool: aws.cognito.UserPool): aws.cognito.UserPoolDomain {
-      return new aws.cognito.UserPoolDomain(`${name}-hosted-ui`, { domain: args.hostedUiPrefix, userPoolId: userPool.id }, { parent });
+      return new aws.cognito.UserPoolDomain(
+        `${name}-hosted-ui`,
+        { domain: args.hostedUiPrefix, userPoolId: userPool.id },
+        { parent },
+      );
     }
 
     function createWebClient(userPool: aws.cognito.UserPool): aws.cognito.UserPoolClient {
@@ -194,19 +227,34 @@ export class AuthClients extends pulumi.ComponentResource {
     function createGroups(userPool: aws.cognito.UserPool): aws.cognito.UserGroup[] {
       return AUTH_GROUPS.map(
         (group, precedence) =>
-          new aws.cognito.UserGroup(`${name}-group-${group}`, { name: group, userPoolId: userPool.id, precedence, description: `The app's ${group} role` }, { parent }),
+          new aws.cognito.UserGroup(
+            `${name}-group-${group}`,
+            { name: group, userPoolId: userPool.id, precedence, description: `The app's ${group} role` },
+            { parent },
+          ),
       );
     }
 
     /** The known test accounts, each with a generated password, and one secret holding them all. */
-    function seedAccounts(userPool: aws.cognito.UserPool, groups: aws.cognito.UserGroup[]): { users: aws.cognito.User[]; secret: aws.secretsmanager.Secret } {
+    function seedAccounts(
+      userPool: aws.cognito.UserPool,
+      groups: aws.cognito.UserGroup[],
+    ): { users: aws.cognito.User[]; secret: aws.secretsmanager.Secret } {
       const emailDomain = new URL(args.baseUrl).hostname;
       const users: aws.cognito.User[] = [];
       const credentials: Record<string, { username: string; password: pulumi.Output<string> }> = {};
       for (const seed of SEEDED_ACCOUNTS) {
         const password = new random.RandomPassword(
           `${name}-seed-${seed.account}-password`,
-          { length: 24, special: true, overrideSpecial: "!#%&*-_=+?", minLower: 1, minUpper: 1, minNumeric: 1, minSpecial: 1 },
+          {
+            length: 24,
+            special: true,
+            overrideSpecial: "!#%&*-_=+?",
+            minLower: 1,
+            minUpper: 1,
+            minNumeric: 1,
+            minSpecial: 1,
+          },
           { parent },
         );
         const username = `seed-${seed.account}@${emailDomain}`;

@@ -40,7 +40,11 @@ export class Cluster extends pulumi.ComponentResource {
     for (const process of APP_PROCESSES) {
       logGroups[process] = new aws.cloudwatch.LogGroup(
         `${name}-${process}-logs`,
-        { name: `/${args.namePrefix}/${process}`, retentionInDays: args.logRetentionDays ?? 30, kmsKeyId: args.kmsKeyArn },
+        {
+          name: `/${args.namePrefix}/${process}`,
+          retentionInDays: args.logRetentionDays ?? 30,
+          kmsKeyId: args.kmsKeyArn,
+        },
         { parent: this },
       );
     }

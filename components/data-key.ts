@@ -28,7 +28,12 @@ export class DataKey extends pulumi.ComponentResource {
 
     ({ key: this.key, alias: this.alias } = stackKey(
       name,
-      { namePrefix: args.namePrefix, purpose: "data", description: `${args.namePrefix}: data at rest (database, buckets, secrets)`, protectData },
+      {
+        namePrefix: args.namePrefix,
+        purpose: "data",
+        description: `${args.namePrefix}: data at rest (database, buckets, secrets)`,
+        protectData,
+      },
       this,
     ));
     this.arn = this.key.arn;

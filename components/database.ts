@@ -37,7 +37,11 @@ export const DATABASE_PORT = 5432;
  * Server parameters. Structural: a missing extension or a different timezone changes query results,
  * so these are code, not config. Static parameters apply at the next reboot.
  */
-export const POSTGRES_PARAMETERS: ReadonlyArray<{ name: string; value: string; applyMethod: "immediate" | "pending-reboot" }> = [
+export const POSTGRES_PARAMETERS: ReadonlyArray<{
+  name: string;
+  value: string;
+  applyMethod: "immediate" | "pending-reboot";
+}> = [
   { name: "timezone", value: "UTC", applyMethod: "immediate" },
   { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
   { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },
@@ -137,7 +141,12 @@ export class Database extends pulumi.ComponentResource {
     const securityGroup = createSecurityGroup();
     const instance = createInstance();
     const master = storeCredentials("master", DATABASE_ADMIN_USER, password, "PostgreSQL master credentials");
-    const app = storeCredentials("app", DATABASE_APP_USER, appPassword, "PostgreSQL credentials of the application role (created by migrations)");
+    const app = storeCredentials(
+      "app",
+      DATABASE_APP_USER,
+      appPassword,
+      "PostgreSQL credentials of the application role (created by migrations)",
+    );
 
     this.resetId = resetId;
     this.securityGroup = securityGroup;
@@ -149,11 +158,19 @@ export class Database extends pulumi.ComponentResource {
     this.passwordValueFrom = pulumi.interpolate`${master.arn}:password::`;
     this.appSecret = app;
     this.appPasswordValueFrom = pulumi.interpolate`${app.arn}:password::`;
-    this.registerOutputs({ host: this.host, port: this.port, identifier: this.identifier, passwordSecretArn: master.arn, appSecretArn: app.arn });
+    this.registerOutputs({
+      host: this.host,
+      port: this.port,
+      identifier: this.identifier,
+      passwordSecretArn: master.arn,
+      appSecretArn: app.arn,
+    });
 
     function checkArgs(): void {
       if (storageCeilingProblem(args.allocatedStorageGb, args.maxAllocatedStorageGb)) {
-        throw new Error(`Database ${name}: \`maxAllocatedStorageGb\` (${args.maxAllocatedStorageGb}) must be at least \`allocatedStorageGb\` (${args.allocatedStorageGb}) plus 10%, or 0 to turn storage autoscaling off (RDS refuses anything between)`);
+        throw new Error(
+          `Database ${name}: \`maxAllocatedStorageGb\` (${args.maxAllocatedStorageGb}) must be at least \`allocatedStorageGb\` (${args.allocatedStorageGb}) plus 10%, or 0 to turn storage autoscaling off (RDS refuses anything between)`,
+        );
       }
       const versionProblem = engineVersionProblem(POSTGRES_ENGINE_VERSION, POSTGRES_AUTO_MINOR_UPGRADE);
       if (versionProblem) throw new Error(`Database ${name}: ${versionProblem}`);
@@ -161,12 +178,23 @@ export class Database extends pulumi.ComponentResource {
 
     function createResetId(): random.RandomId {
       // The token's only job is to change the instance identifier: new token, new RandomId, new instance.
-      return new random.RandomId(`${name}-reset`, { byteLength: 4, keepers: { resetToken: args.resetToken ?? "" } }, { parent });
+      return new random.RandomId(
+        `${name}-reset`,
+        { byteLength: 4, keepers: { resetToken: args.resetToken ?? "" } },
+        { parent },
+      );
     }
 
     function createPasswords(): { password: random.RandomPassword; appPassword: random.RandomPassword } {
       // RDS refuses `/`, `@`, `"` and spaces in master passwords; the app's follows the same rule.
-      const passwordRules = { length: 32, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}:?", minLower: 1, minUpper: 1, minNumeric: 1 };
+      const passwordRules = {
+        length: 32,
+        special: true,
+        overrideSpecial: "!#$%^&*()-_=+[]{}:?",
+        minLower: 1,
+        minUpper: 1,
+        minNumeric: 1,
+      };
       const password = new random.RandomPassword(`${name}-password`, passwordRules, { parent });
       // The app role's own password: a leaked web or worker credential is not the master's.
       const appPassword = new random.RandomPassword(`${name}-app-password`, passwordRules, { parent });
@@ -176,13 +204,22 @@ export class Database extends pulumi.ComponentResource {
     function createParameterGroup(): aws.rds.ParameterGroup {
       return new aws.rds.ParameterGroup(
         `${name}-params`,
-        { name: `${args.namePrefix}-${POSTGRES_FAMILY}`, family: POSTGRES_FAMILY, description: `${args.namePrefix}: structural PostgreSQL parameters`, parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p })) },
+        {
+          name: `${args.namePrefix}-${POSTGRES_FAMILY}`,
+          family: POSTGRES_FAMILY,
+          description: `${args.namePrefix}: structural PostgreSQL parameters`,
+          parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p })),
+        },
         { parent },
       );
     }
 
     function createSubnetGroup(): aws.rds.SubnetGroup {
-      return new aws.rds.SubnetGroup(`${name}-subnets`, { name: `${args.namePrefix}-db`, subnetIds: args.subnetIds }, { parent });
+      return new aws.rds.SubnetGroup(
+        `${name}-subnets`,
+        { name: `${args.namePrefix}-db`, subnetIds: args.subnetIds },
+        { parent },
+      );
     }
 
     function createSecurityGroup(): aws.ec2.SecurityGroup {
@@ -191,7 +228,15 @@ export class Database extends pulumi.ComponentResource {
         {
           vpcId: args.vpcId,
           description: "PostgreSQL: reachable only from the app tasks",
-          ingress: [{ protocol: "tcp", fromPort: DATABASE_PORT, toPort: DATABASE_PORT, securityGroups: [args.appSecurityGroupId], description: "From app tasks" }],
+          ingress: [
+            {
+              protocol: "tcp",
+              fromPort: DATABASE_PORT,
+              toPort: DATABASE_PORT,
+              securityGroups: [args.appSecurityGroupId],
+              description: "From app tasks",
+            },
+          ],
           egress: [],
         },
         { parent },
@@ -243,14 +288,25 @@ export class Database extends pulumi.ComponentResource {
     }
 
     /** One role's connection details as a Secrets Manager secret: `<prefix>/database/<role>`. */
-    function storeCredentials(role: "master" | "app", username: string, rolePassword: random.RandomPassword, what: string): aws.secretsmanager.Secret {
+    function storeCredentials(
+      role: "master" | "app",
+      username: string,
+      rolePassword: random.RandomPassword,
+      what: string,
+    ): aws.secretsmanager.Secret {
       return storeSecret(
         `${name}-${role}`,
         {
           secretName: `${args.namePrefix}/database/${role}`,
           description: `${args.namePrefix}: ${what}`,
           kmsKeyArn: args.kmsKeyArn,
-          value: pulumi.jsonStringify({ username, password: rolePassword.result, host: instance.address, port: instance.port, dbname: DATABASE_NAME }),
+          value: pulumi.jsonStringify({
+            username,
+            password: rolePassword.result,
+            host: instance.address,
+            port: instance.port,
+            dbname: DATABASE_NAME,
+          }),
         },
         parent,
       ).secret;

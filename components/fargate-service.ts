@@ -28,7 +28,9 @@ export class FargateService extends pulumi.ComponentResource {
   constructor(name: string, args: FargateServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:FargateService", name, {}, opts);
     if (!Number.isInteger(args.desiredCount) || args.desiredCount < 1) {
-      throw new Error(`FargateService ${name}: \`desiredCount\` must be a positive whole number, got ${args.desiredCount}`);
+      throw new Error(
+        `FargateService ${name}: \`desiredCount\` must be a positive whole number, got ${args.desiredCount}`,
+      );
     }
     if (args.targetGroupArn !== undefined && args.port === undefined) {
       throw new Error(`FargateService ${name}: a service behind a target group needs \`port\``);
@@ -47,7 +49,16 @@ export class FargateService extends pulumi.ComponentResource {
         deploymentCircuitBreaker: { enable: true, rollback: true },
         deploymentMinimumHealthyPercent: 100,
         deploymentMaximumPercent: 200,
-        loadBalancers: args.targetGroupArn === undefined ? [] : [{ targetGroupArn: args.targetGroupArn, containerName: CONTAINER_NAME, containerPort: args.port as number }],
+        loadBalancers:
+          args.targetGroupArn === undefined
+            ? []
+            : [
+                {
+                  targetGroupArn: args.targetGroupArn,
+                  containerName: CONTAINER_NAME,
+                  containerPort: args.port as number,
+                },
+              ],
         healthCheckGracePeriodSeconds: args.targetGroupArn === undefined ? undefined : 60,
         propagateTags: "SERVICE",
         enableExecuteCommand: false,

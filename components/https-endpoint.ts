@@ -38,20 +38,36 @@ export class HttpsEndpoint extends pulumi.ComponentResource {
   constructor(name: string, args: HttpsEndpointArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:HttpsEndpoint", name, {}, opts);
     if (args.domain !== args.zoneName && !args.domain.endsWith(`.${args.zoneName}`)) {
-      throw new Error(`HttpsEndpoint ${name}: \`domain\` ${args.domain} is not inside the zone \`zoneName\` ${args.zoneName}`);
+      throw new Error(
+        `HttpsEndpoint ${name}: \`domain\` ${args.domain} is not inside the zone \`zoneName\` ${args.zoneName}`,
+      );
     }
     const lbName = `${args.namePrefix}-web`;
-    if (lbName.length > 32) throw new Error(`HttpsEndpoint ${name}: \`namePrefix\` makes the load balancer name ${lbName} longer than AWS's 32 characters`);
+    if (lbName.length > 32)
+      throw new Error(
+        `HttpsEndpoint ${name}: \`namePrefix\` makes the load balancer name ${lbName} longer than AWS's 32 characters`,
+      );
 
     const zone = aws.route53.getZoneOutput({ name: args.zoneName, privateZone: false }, { parent: this });
     this.zoneId = zone.zoneId;
 
-    this.certificate = new aws.acm.Certificate(`${name}-cert`, { domainName: args.domain, validationMethod: "DNS" }, { parent: this });
+    this.certificate = new aws.acm.Certificate(
+      `${name}-cert`,
+      { domainName: args.domain, validationMethod: "DNS" },
+      { parent: this },
+    );
     // One name on the certificate, so exactly one validation record.
     const validation = this.certificate.domainValidationOptions.apply((options) => options[0]);
     const validationRecord = new aws.route53.Record(
       `${name}-cert-validation`,
-      { zoneId: this.zoneId, name: validation.resourceRecordName, type: validation.resourceRecordType, records: [validation.resourceRecordValue], ttl: 300, allowOverwrite: true },
+      {
+        zoneId: this.zoneId,
+        name: validation.resourceRecordName,
+        type: validation.resourceRecordType,
+        records: [validation.resourceRecordValue],
+        ttl: 300,
+        allowOverwrite: true,
+      },
       { parent: this },
     );
     const validated = new aws.acm.CertificateValidation(
@@ -83,7 +99,14 @@ export class HttpsEndpoint extends pulumi.ComponentResource {
         protocol: "HTTP",
         targetType: "ip",
         deregistrationDelay: 30,
-        healthCheck: { path: HEALTH_CHECK_PATH, matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3, timeout: 5 },
+        healthCheck: {
+          path: HEALTH_CHECK_PATH,
+          matcher: "200",
+          interval: 15,
+          healthyThreshold: 2,
+          unhealthyThreshold: 3,
+          timeout: 5,
+        },
       },
       { parent: this },
     );
@@ -111,11 +134,20 @@ export class HttpsEndpoint extends pulumi.ComponentResource {
     );
     new aws.route53.Record(
       `${name}-alias`,
-      { zoneId: this.zoneId, name: args.domain, type: "A", aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }] },
+      {
+        zoneId: this.zoneId,
+        name: args.domain,
+        type: "A",
+        aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
+      },
       { parent: this },
     );
 
     this.url = `https://${args.domain}`;
-    this.registerOutputs({ url: this.url, loadBalancerDns: this.loadBalancer.dnsName, certificateArn: this.certificate.arn });
+    this.registerOutputs({
+      url: this.url,
+      loadBalancerDns: this.loadBalancer.dnsName,
+      certificateArn: this.certificate.arn,
+    });
   }
 }

@@ -42,7 +42,11 @@ export interface IntegrationsArgs {
 }
 
 /** The tags that make simulated state visible on every integration resource in the console. */
-export function integrationTags(integration: "payments" | "email" | "sms", mode: string, simulated: boolean): Record<string, string> {
+export function integrationTags(
+  integration: "payments" | "email" | "sms",
+  mode: string,
+  simulated: boolean,
+): Record<string, string> {
   return { "parity:integration": integration, "parity:mode": mode, "parity:simulated": String(simulated) };
 }
 
@@ -66,9 +70,15 @@ export class Integrations extends pulumi.ComponentResource {
   constructor(name: string, args: IntegrationsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:Integrations", name, {}, opts);
     const modes = { payments: ["live", "test"], email: ["send", "capture"], sms: ["send", "log"] } as const;
-    for (const [integration, mode] of [["payments", args.paymentsMode], ["email", args.emailMode], ["sms", args.smsMode]] as const) {
+    for (const [integration, mode] of [
+      ["payments", args.paymentsMode],
+      ["email", args.emailMode],
+      ["sms", args.smsMode],
+    ] as const) {
       if (!(modes[integration] as readonly string[]).includes(mode)) {
-        throw new Error(`Integrations ${name}: \`${integration}Mode\` must be one of ${modes[integration].join(", ")}, got ${JSON.stringify(mode)}`);
+        throw new Error(
+          `Integrations ${name}: \`${integration}Mode\` must be one of ${modes[integration].join(", ")}, got ${JSON.stringify(mode)}`,
+        );
       }
     }
     this.simulated = simulatedIntegrations({ payments: args.paymentsMode, email: args.emailMode, sms: args.smsMode });
@@ -87,7 +97,11 @@ export class Integrations extends pulumi.ComponentResource {
     ).secret;
 
     // Signs session tokens and upload URLs. Generated per stack, so a staging token never verifies in production.
-    const signingKey = new tls.PrivateKey(`${name}-signing-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent: this });
+    const signingKey = new tls.PrivateKey(
+      `${name}-signing-key`,
+      { algorithm: "ECDSA", ecdsaCurve: "P256" },
+      { parent: this },
+    );
     this.signingPublicKeyPem = signingKey.publicKeyPem;
     this.signingKeySecret = storeSecret(
       `${name}-signing`,
@@ -108,7 +122,12 @@ export class Integrations extends pulumi.ComponentResource {
     );
     this.emailIdentity = new aws.sesv2.EmailIdentity(
       `${name}-email-identity`,
-      { emailIdentity: args.domain, configurationSetName: this.configurationSet.configurationSetName, dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" }, tags: emailTags },
+      {
+        emailIdentity: args.domain,
+        configurationSetName: this.configurationSet.configurationSetName,
+        dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" },
+        tags: emailTags,
+      },
       { parent: this },
     );
     const tokens = this.emailIdentity.dkimSigningAttributes.tokens;
@@ -116,7 +135,13 @@ export class Integrations extends pulumi.ComponentResource {
       const token = tokens.apply((t) => t[i]);
       new aws.route53.Record(
         `${name}-dkim-${i}`,
-        { zoneId: args.zoneId, name: pulumi.interpolate`${token}._domainkey.${args.domain}`, type: "CNAME", ttl: 1800, records: [pulumi.interpolate`${token}.dkim.amazonses.com`] },
+        {
+          zoneId: args.zoneId,
+          name: pulumi.interpolate`${token}._domainkey.${args.domain}`,
+          type: "CNAME",
+          ttl: 1800,
+          records: [pulumi.interpolate`${token}.dkim.amazonses.com`],
+        },
         { parent: this },
       );
     }

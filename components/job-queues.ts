@@ -66,7 +66,9 @@ export class JobQueues extends pulumi.ComponentResource {
     if (args.queues.length === 0) throw new Error(`JobQueues ${name}: \`queues\` must name at least one queue`);
     const scheduleQueue = args.scheduleQueue ?? "jobs";
     if (!args.queues.includes(scheduleQueue)) {
-      throw new Error(`JobQueues ${name}: schedules deliver into \`${scheduleQueue}\`, which is not in \`queues\` (${args.queues.join(", ")}); add it to \`queues\` in Pulumi.yaml`);
+      throw new Error(
+        `JobQueues ${name}: schedules deliver into \`${scheduleQueue}\`, which is not in \`queues\` (${args.queues.join(", ")}); add it to \`queues\` in Pulumi.yaml`,
+      );
     }
 
     for (const queue of args.queues) {
@@ -90,7 +92,10 @@ export class JobQueues extends pulumi.ComponentResource {
       );
       new aws.sqs.RedriveAllowPolicy(
         `${name}-${queue}-dlq-sources`,
-        { queueUrl: dlq.url, redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [main.arn] }) },
+        {
+          queueUrl: dlq.url,
+          redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [main.arn] }),
+        },
         { parent: this },
       );
       this.queues[queue] = main;
@@ -105,7 +110,8 @@ export class JobQueues extends pulumi.ComponentResource {
       `${name}-scheduler-role`,
       {
         assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", stackAccountId(this)),
-        description: "EventBridge Scheduler: send scheduled jobs to their queue (and undeliverable ones to its dead letters)",
+        description:
+          "EventBridge Scheduler: send scheduled jobs to their queue (and undeliverable ones to its dead letters)",
       },
       { parent: this },
     );

@@ -18,12 +18,25 @@ export interface StackKeyArgs {
  * `<name>-key` and `<name>-alias`. Every key rotates yearly and waits the longest window before a
  * scheduled deletion, so losing one (and everything encrypted with it) takes a month of ignoring it.
  */
-export function stackKey(name: string, args: StackKeyArgs, parent: pulumi.Resource): { key: aws.kms.Key; alias: aws.kms.Alias } {
+export function stackKey(
+  name: string,
+  args: StackKeyArgs,
+  parent: pulumi.Resource,
+): { key: aws.kms.Key; alias: aws.kms.Alias } {
   const key = new aws.kms.Key(
     `${name}-key`,
-    { description: args.description, enableKeyRotation: true, deletionWindowInDays: 30, ...(args.policy === undefined ? {} : { policy: args.policy }) },
+    {
+      description: args.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      ...(args.policy === undefined ? {} : { policy: args.policy }),
+    },
     { parent, ...dataProtection(args.protectData) },
   );
-  const alias = new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.namePrefix}-${args.purpose}`, targetKeyId: key.keyId }, { parent });
+  const alias = new aws.kms.Alias(
+    `${name}-alias`,
+    { name: `alias/${args.namePrefix}-${args.purpose}`, targetKeyId: key.keyId },
+    { parent },
+  );
   return { key, alias };
 }

@@ -43,7 +43,13 @@ export function logsKeyPolicy(p: LogsKeyPolicyInput): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:${p.partition}:iam::${p.accountId}:root` }, Action: "kms:*", Resource: "*" },
+      {
+        Sid: "AccountAdministersKey",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${p.partition}:iam::${p.accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
       {
         Sid: "StackLogGroupsEncrypt",
         Effect: "Allow",
@@ -73,11 +79,22 @@ export class LogsKey extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
 
     const policy = pulumi.all([partition, accountId]).apply(([partitionName, account]) =>
-      logsKeyPolicy({ partition: partitionName, accountId: account, region: args.region, namePrefix: args.namePrefix }),
+      logsKeyPolicy({
+        partition: partitionName,
+        accountId: account,
+        region: args.region,
+        namePrefix: args.namePrefix,
+      }),
     );
     ({ key: this.key, alias: this.alias } = stackKey(
       name,
-      { namePrefix: args.namePrefix, purpose: "logs", description: `${args.namePrefix}: CloudWatch Logs of the app, workers and migrations`, policy, protectData },
+      {
+        namePrefix: args.namePrefix,
+        purpose: "logs",
+        description: `${args.namePrefix}: CloudWatch Logs of the app, workers and migrations`,
+        policy,
+        protectData,
+      },
       this,
     ));
     this.arn = this.key.arn;

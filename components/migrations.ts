@@ -46,7 +46,15 @@ export class Migrations extends pulumi.ComponentResource {
     this.taskDefinition = appTaskDefinition(`${name}-task`, { ...args, command: MIGRATE_COMMAND }, this);
 
     const functionName = `${args.namePrefix}-migrate`;
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-runner-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays ?? 30, kmsKeyId: args.logsKmsKeyArn }, { parent: this });
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-runner-logs`,
+      {
+        name: `/aws/lambda/${functionName}`,
+        retentionInDays: args.logRetentionDays ?? 30,
+        kmsKeyId: args.logsKmsKeyArn,
+      },
+      { parent: this },
+    );
     const accountId = stackAccountId(this);
     const role = new aws.iam.Role(
       `${name}-runner-role`,
@@ -66,14 +74,47 @@ export class Migrations extends pulumi.ComponentResource {
         policy: pulumi.jsonStringify({
           Version: "2012-10-17",
           Statement: [
-            { Sid: "RunMigrationTask", Effect: "Allow", Action: "ecs:RunTask", Resource: pulumi.interpolate`${this.taskDefinition.arnWithoutRevision}:*`, Condition: { ArnEquals: { "ecs:cluster": args.clusterArn } } },
+            {
+              Sid: "RunMigrationTask",
+              Effect: "Allow",
+              Action: "ecs:RunTask",
+              Resource: pulumi.interpolate`${this.taskDefinition.arnWithoutRevision}:*`,
+              Condition: { ArnEquals: { "ecs:cluster": args.clusterArn } },
+            },
             { Sid: "WatchMigrationTask", Effect: "Allow", Action: "ecs:DescribeTasks", Resource: tasks },
             // The runner tags what it starts with the family, and may stop only tasks carrying that tag:
             // it can end its own migration when its time runs out, and no web or worker task.
-            { Sid: "TagMigrationTask", Effect: "Allow", Action: "ecs:TagResource", Resource: tasks, Condition: { StringEquals: { "ecs:CreateAction": "RunTask", [`aws:RequestTag/${FAMILY_TAG}`]: args.family } } },
-            { Sid: "StopMigrationTask", Effect: "Allow", Action: "ecs:StopTask", Resource: tasks, Condition: { ArnEquals: { "ecs:cluster": args.clusterArn }, StringEquals: { [`aws:ResourceTag/${FAMILY_TAG}`]: args.family } } },
-            { Sid: "PassTaskRoles", Effect: "Allow", Action: "iam:PassRole", Resource: [args.executionRoleArn, args.taskRoleArn] },
-            { Sid: "RunnerLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+            {
+              Sid: "TagMigrationTask",
+              Effect: "Allow",
+              Action: "ecs:TagResource",
+              Resource: tasks,
+              Condition: {
+                StringEquals: { "ecs:CreateAction": "RunTask", [`aws:RequestTag/${FAMILY_TAG}`]: args.family },
+              },
+            },
+            {
+              Sid: "StopMigrationTask",
+              Effect: "Allow",
+              Action: "ecs:StopTask",
+              Resource: tasks,
+              Condition: {
+                ArnEquals: { "ecs:cluster": args.clusterArn },
+                StringEquals: { [`aws:ResourceTag/${FAMILY_TAG}`]: args.family },
+              },
+            },
+            {
+              Sid: "PassTaskRoles",
+              Effect: "Allow",
+              Action: "iam:PassRole",
+              Resource: [args.executionRoleArn, args.taskRoleArn],
+            },
+            {
+              Sid: "RunnerLogs",
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              Resource: pulumi.interpolate`${logGroup.arn}:*`,
+            },
           ],
         }),
       },
@@ -98,12 +139,27 @@ export class Migrations extends pulumi.ComponentResource {
       `${name}-run`,
       {
         functionName: this.runner.name,
-        input: pulumi.jsonStringify({ cluster: args.clusterArn, taskDefinition: this.taskDefinition.arn, family: args.family, container: CONTAINER_NAME, subnets: args.subnetIds, securityGroups: args.securityGroupIds }),
+        input: pulumi.jsonStringify({
+          cluster: args.clusterArn,
+          taskDefinition: this.taskDefinition.arn,
+          family: args.family,
+          container: CONTAINER_NAME,
+          subnets: args.subnetIds,
+          securityGroups: args.securityGroupIds,
+        }),
         // Re-run on a new image, a changed task (environment, secrets) or a rebuilt database.
-        triggers: { image: args.image, taskDefinition: this.taskDefinition.arn, database: pulumi.output(args.databaseIdentifier) },
+        triggers: {
+          image: args.image,
+          taskDefinition: this.taskDefinition.arn,
+          database: pulumi.output(args.databaseIdentifier),
+        },
       },
       { parent: this },
     );
-    this.registerOutputs({ taskDefinitionArn: this.taskDefinition.arn, runner: this.runner.name, result: this.invocation.result });
+    this.registerOutputs({
+      taskDefinitionArn: this.taskDefinition.arn,
+      runner: this.runner.name,
+      result: this.invocation.result,
+    });
   }
 }

@@ -63,7 +63,11 @@ export class Network extends pulumi.ComponentResource {
     }
     const [publicA, publicB, privateA, privateB] = subnetCidrs(args.cidr);
 
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true }, { parent });
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true },
+      { parent },
+    );
     const zones = aws.getAvailabilityZonesOutput({ state: "available" }, { parent });
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id }, { parent });
     const publicSubnets = createPublicSubnets();
@@ -88,15 +92,29 @@ export class Network extends pulumi.ComponentResource {
     });
 
     function createPublicSubnets(): aws.ec2.Subnet[] {
-      const publicRoutes = new aws.ec2.RouteTable(`${name}-public-routes`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }] }, { parent });
+      const publicRoutes = new aws.ec2.RouteTable(
+        `${name}-public-routes`,
+        { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }] },
+        { parent },
+      );
       return [publicA, publicB].map((cidrBlock, az) => {
         const subnet = new aws.ec2.Subnet(
           `${name}-public-${az}`,
           // No public IPs on launch: only the load balancer and NAT (with their own addresses) live here.
-          { vpcId: vpc.id, cidrBlock, availabilityZone: zones.names[az], mapPublicIpOnLaunch: false, tags: { "parity:tier": "public" } },
+          {
+            vpcId: vpc.id,
+            cidrBlock,
+            availabilityZone: zones.names[az],
+            mapPublicIpOnLaunch: false,
+            tags: { "parity:tier": "public" },
+          },
           { parent },
         );
-        new aws.ec2.RouteTableAssociation(`${name}-public-${az}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent });
+        new aws.ec2.RouteTableAssociation(
+          `${name}-public-${az}-routes`,
+          { subnetId: subnet.id, routeTableId: publicRoutes.id },
+          { parent },
+        );
         return subnet;
       });
     }
@@ -104,7 +122,11 @@ export class Network extends pulumi.ComponentResource {
     function createNatGateways(publicSubnets: aws.ec2.Subnet[]): aws.ec2.NatGateway[] {
       return publicSubnets.slice(0, natCount).map((subnet, az) => {
         const eip = new aws.ec2.Eip(`${name}-nat-${az}-ip`, { domain: "vpc" }, { parent });
-        return new aws.ec2.NatGateway(`${name}-nat-${az}`, { subnetId: subnet.id, allocationId: eip.id }, { parent, dependsOn: [igw] });
+        return new aws.ec2.NatGateway(
+          `${name}-nat-${az}`,
+          { subnetId: subnet.id, allocationId: eip.id },
+          { parent, dependsOn: [igw] },
+        );
       });
     }
 
@@ -112,13 +134,27 @@ export class Network extends pulumi.ComponentResource {
       return [privateA, privateB].map((cidrBlock, az) => {
         const subnet = new aws.ec2.Subnet(
           `${name}-private-${az}`,
-          { vpcId: vpc.id, cidrBlock, availabilityZone: zones.names[az], mapPublicIpOnLaunch: false, tags: { "parity:tier": "private" } },
+          {
+            vpcId: vpc.id,
+            cidrBlock,
+            availabilityZone: zones.names[az],
+            mapPublicIpOnLaunch: false,
+            tags: { "parity:tier": "private" },
+          },
           { parent },
         );
         // With one NAT both AZs share it; with two each AZ egresses through its own.
         const nat = natGateways[Math.min(az, natCount - 1)];
-        const routes = new aws.ec2.RouteTable(`${name}-private-${az}-routes`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }] }, { parent });
-        new aws.ec2.RouteTableAssociation(`${name}-private-${az}-routes`, { subnetId: subnet.id, routeTableId: routes.id }, { parent });
+        const routes = new aws.ec2.RouteTable(
+          `${name}-private-${az}-routes`,
+          { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }] },
+          { parent },
+        );
+        new aws.ec2.RouteTableAssociation(
+          `${name}-private-${az}-routes`,
+          { subnetId: subnet.id, routeTableId: routes.id },
+          { parent },
+        );
         return subnet;
       });
     }
@@ -130,10 +166,32 @@ export class Network extends pulumi.ComponentResource {
           vpcId: vpc.id,
           description: "Load balancer: HTTPS, and HTTP only to redirect it",
           ingress: [
-            { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "HTTPS" },
-            { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "HTTP, redirected to HTTPS" },
+            {
+              protocol: "tcp",
+              fromPort: 443,
+              toPort: 443,
+              cidrBlocks: ["0.0.0.0/0"],
+              ipv6CidrBlocks: ["::/0"],
+              description: "HTTPS",
+            },
+            {
+              protocol: "tcp",
+              fromPort: 80,
+              toPort: 80,
+              cidrBlocks: ["0.0.0.0/0"],
+              ipv6CidrBlocks: ["::/0"],
+              description: "HTTP, redirected to HTTPS",
+            },
           ],
-          egress: [{ protocol: "tcp", fromPort: APP_PORT, toPort: APP_PORT, cidrBlocks: [args.cidr], description: "To app tasks" }],
+          egress: [
+            {
+              protocol: "tcp",
+              fromPort: APP_PORT,
+              toPort: APP_PORT,
+              cidrBlocks: [args.cidr],
+              description: "To app tasks",
+            },
+          ],
         },
         { parent },
       );
@@ -145,7 +203,15 @@ export class Network extends pulumi.ComponentResource {
         {
           vpcId: vpc.id,
           description: "App tasks (web, worker, migrations): reachable only from the load balancer",
-          ingress: [{ protocol: "tcp", fromPort: APP_PORT, toPort: APP_PORT, securityGroups: [edgeSecurityGroup.id], description: "From the load balancer" }],
+          ingress: [
+            {
+              protocol: "tcp",
+              fromPort: APP_PORT,
+              toPort: APP_PORT,
+              securityGroups: [edgeSecurityGroup.id],
+              description: "From the load balancer",
+            },
+          ],
           // Tasks call AWS APIs, the payment provider and SES over HTTPS through NAT, and the database.
           egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Outbound" }],
         },

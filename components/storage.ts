@@ -92,21 +92,39 @@ export class Storage extends pulumi.ComponentResource {
   constructor(name: string, args: StorageArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:Storage", name, {}, opts);
     const maxUploadMb = args.maxUploadMb ?? 25;
-    if (!Number.isInteger(maxUploadMb) || maxUploadMb < 1) throw new Error(`Storage ${name}: \`maxUploadMb\` must be a positive whole number, got ${maxUploadMb}`);
+    if (!Number.isInteger(maxUploadMb) || maxUploadMb < 1)
+      throw new Error(`Storage ${name}: \`maxUploadMb\` must be a positive whole number, got ${maxUploadMb}`);
     const noncurrentVersionDays = args.noncurrentVersionDays ?? 30;
     const receivesAccessLogs = args.receivesAccessLogs ?? false;
-    if (receivesAccessLogs && args.kmsKeyArn !== undefined) throw new Error(`Storage ${name}: \`receivesAccessLogs\` excludes \`kmsKeyArn\`: S3 log delivery cannot write to a bucket whose default encryption is a KMS key`);
-    if (!receivesAccessLogs && args.kmsKeyArn === undefined) throw new Error(`Storage ${name}: \`kmsKeyArn\` is required (only the access-log bucket, \`receivesAccessLogs: true\`, goes without)`);
-    if (receivesAccessLogs && args.accessLogBucket !== undefined) throw new Error(`Storage ${name}: the access-log bucket must not log its own requests (\`accessLogBucket\` with \`receivesAccessLogs\`): every delivery would log another`);
+    if (receivesAccessLogs && args.kmsKeyArn !== undefined)
+      throw new Error(
+        `Storage ${name}: \`receivesAccessLogs\` excludes \`kmsKeyArn\`: S3 log delivery cannot write to a bucket whose default encryption is a KMS key`,
+      );
+    if (!receivesAccessLogs && args.kmsKeyArn === undefined)
+      throw new Error(
+        `Storage ${name}: \`kmsKeyArn\` is required (only the access-log bucket, \`receivesAccessLogs: true\`, goes without)`,
+      );
+    if (receivesAccessLogs && args.accessLogBucket !== undefined)
+      throw new Error(
+        `Storage ${name}: the access-log bucket must not log its own requests (\`accessLogBucket\` with \`receivesAccessLogs\`): every delivery would log another`,
+      );
     const expireDays = args.expireObjectsAfterDays;
-    if (expireDays !== undefined && (!Number.isInteger(expireDays) || expireDays < 1)) throw new Error(`Storage ${name}: \`expireObjectsAfterDays\` must be a positive whole number, got ${expireDays}`);
+    if (expireDays !== undefined && (!Number.isInteger(expireDays) || expireDays < 1))
+      throw new Error(`Storage ${name}: \`expireObjectsAfterDays\` must be a positive whole number, got ${expireDays}`);
     const corsOrigins = args.corsOrigins ?? [];
     for (const origin of corsOrigins) {
-      if (!/^https:\/\/[^/]+$/.test(origin)) throw new Error(`Storage ${name}: CORS origin ${JSON.stringify(origin)} must be an https origin without a path`);
+      if (!/^https:\/\/[^/]+$/.test(origin))
+        throw new Error(
+          `Storage ${name}: CORS origin ${JSON.stringify(origin)} must be an https origin without a path`,
+        );
     }
 
     // No forceDestroy: deleting a bucket that still holds objects must fail, in every stack.
-    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName }, { parent: this, ...dataProtection(args.protectData ?? true) });
+    this.bucket = new aws.s3.Bucket(
+      `${name}-bucket`,
+      { bucket: args.bucketName },
+      { parent: this, ...dataProtection(args.protectData ?? true) },
+    );
     const bucket = this.bucket.id;
 
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
@@ -114,8 +132,16 @@ export class Storage extends pulumi.ComponentResource {
       { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
       { parent: this },
     );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
-    new aws.s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+    new aws.s3.BucketOwnershipControls(
+      `${name}-ownership`,
+      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      { parent: this },
+    );
+    new aws.s3.BucketVersioning(
+      `${name}-versioning`,
+      { bucket, versioningConfiguration: { status: "Enabled" } },
+      { parent: this },
+    );
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       {
@@ -123,13 +149,20 @@ export class Storage extends pulumi.ComponentResource {
         rules: [
           receivesAccessLogs
             ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true },
+            : {
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                bucketKeyEnabled: true,
+              },
         ],
       },
       { parent: this },
     );
     if (args.accessLogBucket !== undefined) {
-      new aws.s3.BucketLogging(`${name}-access-logging`, { bucket, targetBucket: args.accessLogBucket, targetPrefix: `${name}/` }, { parent: this });
+      new aws.s3.BucketLogging(
+        `${name}-access-logging`,
+        { bucket, targetBucket: args.accessLogBucket, targetPrefix: `${name}/` },
+        { parent: this },
+      );
     }
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
@@ -168,11 +201,19 @@ export class Storage extends pulumi.ComponentResource {
     }
     // After the public access block, so the policy is never briefly evaluated without it.
     const allow = receivesAccessLogs ? [accessLogDelivery(this.bucket.arn, stackAccountId(this))] : [];
-    new aws.s3.BucketPolicy(`${name}-policy`, { bucket, policy: tlsOnlyPolicy(this.bucket.arn, allow) }, { parent: this, dependsOn: [publicAccess] });
+    new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      { bucket, policy: tlsOnlyPolicy(this.bucket.arn, allow) },
+      { parent: this, dependsOn: [publicAccess] },
+    );
 
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     this.maxUploadBytes = maxUploadMb * 1024 * 1024;
-    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, maxUploadBytes: this.maxUploadBytes });
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      bucketArn: this.bucketArn,
+      maxUploadBytes: this.maxUploadBytes,
+    });
   }
 }

@@ -47,7 +47,11 @@ export function containerDefinitions(args: AppTaskArgs): pulumi.Output<string> {
       linuxParameters: { initProcessEnabled: true },
       logConfiguration: {
         logDriver: "awslogs",
-        options: { "awslogs-group": args.logGroupName, "awslogs-region": args.region, "awslogs-stream-prefix": args.command[0] },
+        options: {
+          "awslogs-group": args.logGroupName,
+          "awslogs-region": args.region,
+          "awslogs-stream-prefix": args.command[0],
+        },
       },
     },
   ]);

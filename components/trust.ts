@@ -9,7 +9,14 @@ import * as pulumi from "@pulumi/pulumi";
 export function serviceTrustPolicy(service: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
   });
 }
 

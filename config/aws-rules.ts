@@ -65,8 +65,20 @@ export function fargateSizeProblem(cpu: number, memoryMb: number): FargateSizePr
   }
   if (options.includes(memoryMb)) return undefined;
   const nearestMemory = nearest(options, memoryMb);
-  if (options.length <= 3) return { cpuInvalid: false, accepted: `${options.slice(0, -1).join(", ")} or ${options[options.length - 1]}`, cpu, memoryMb: nearestMemory };
-  return { cpuInvalid: false, accepted: `${options[0]}–${options[options.length - 1]}`, stepMb: options[1] - options[0], cpu, memoryMb: nearestMemory };
+  if (options.length <= 3)
+    return {
+      cpuInvalid: false,
+      accepted: `${options.slice(0, -1).join(", ")} or ${options[options.length - 1]}`,
+      cpu,
+      memoryMb: nearestMemory,
+    };
+  return {
+    cpuInvalid: false,
+    accepted: `${options[0]}–${options[options.length - 1]}`,
+    stepMb: options[1] - options[0],
+    cpu,
+    memoryMb: nearestMemory,
+  };
 }
 
 function nearest(values: readonly number[], target: number): number {
@@ -100,12 +112,16 @@ export function storageCeilingProblem(allocatedGb: number, maxAllocatedGb: numbe
 export function bucketNameProblems(name: string): string[] {
   const problems: string[] = [];
   if (name.length < 3 || name.length > 63) problems.push(`is ${name.length} characters long (3–63 allowed)`);
-  if (!/^[a-z0-9.-]*$/.test(name)) problems.push("has characters other than lower-case letters, digits, dots and hyphens");
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) problems.push("does not begin and end with a letter or digit");
+  if (!/^[a-z0-9.-]*$/.test(name))
+    problems.push("has characters other than lower-case letters, digits, dots and hyphens");
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name))
+    problems.push("does not begin and end with a letter or digit");
   if (name.includes("..")) problems.push("has two adjacent dots");
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) problems.push("is formatted as an IP address");
-  for (const prefix of ["xn--", "sthree-", "amzn-s3-demo-"]) if (name.startsWith(prefix)) problems.push(`starts with the reserved prefix \`${prefix}\``);
-  for (const suffix of ["-s3alias", "--ol-s3", ".mrap", "--x-s3"]) if (name.endsWith(suffix)) problems.push(`ends with the reserved suffix \`${suffix}\``);
+  for (const prefix of ["xn--", "sthree-", "amzn-s3-demo-"])
+    if (name.startsWith(prefix)) problems.push(`starts with the reserved prefix \`${prefix}\``);
+  for (const suffix of ["-s3alias", "--ol-s3", ".mrap", "--x-s3"])
+    if (name.endsWith(suffix)) problems.push(`ends with the reserved suffix \`${suffix}\``);
   return problems;
 }
 
@@ -117,7 +133,10 @@ export function bucketNameProblems(name: string): string[] {
 export function accountBucketName(namePrefix: string, role: string, accountId: string): string {
   const name = `${namePrefix}-${role}-${accountId}`;
   const problems = bucketNameProblems(name);
-  if (problems.length > 0) throw new Error(`bucket name \`${name}\` ${problems.join("; ")}: shorten \`${namePrefix}\` or the role \`${role}\``);
+  if (problems.length > 0)
+    throw new Error(
+      `bucket name \`${name}\` ${problems.join("; ")}: shorten \`${namePrefix}\` or the role \`${role}\``,
+    );
   return name;
 }
 

@@ -41,7 +41,12 @@ export interface Settings {
   readonly app: {
     readonly image: string;
     readonly web: { readonly desiredCount: number; readonly cpu: number; readonly memoryMb: number };
-    readonly worker: { readonly desiredCount: number; readonly concurrency: number; readonly cpu: number; readonly memoryMb: number };
+    readonly worker: {
+      readonly desiredCount: number;
+      readonly concurrency: number;
+      readonly cpu: number;
+      readonly memoryMb: number;
+    };
     readonly logRetentionDays: number;
   };
   readonly storage: { readonly maxUploadMb: number; readonly noncurrentVersionDays: number };
@@ -120,7 +125,9 @@ export const structuralDefaults = {
 
 /** Instance families the parity contract allows; anything else is probably a typo. */
 const DB_CLASS = /^db\.(t4g|t3|m6g|m7g|m6i|m7i|r6g|r7g|r6i|r7i)\.(micro|small|medium|large|xlarge|\d{1,2}xlarge)$/;
-const LOG_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const LOG_RETENTION = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const QUEUE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 
@@ -160,7 +167,12 @@ export function parseSettings(given: RawConfig): Settings {
     if (n < min || n > max) {
       // Later checks see the value the fix sets, so the fixes they propose work with this one.
       const fixed = Math.min(Math.max(n, min), max);
-      report(key, rawValue, `it must be between ${min} and ${max}${why ? ` (${why})` : ""}.`, setCmd(key, String(fixed)));
+      report(
+        key,
+        rawValue,
+        `it must be between ${min} and ${max}${why ? ` (${why})` : ""}.`,
+        setCmd(key, String(fixed)),
+      );
       return fixed;
     }
     return n;
@@ -195,10 +207,19 @@ export function parseSettings(given: RawConfig): Settings {
   }
   const accountId = text("awsAccountId", "123456789012");
   if (!/^\d{12}$/.test(accountId)) {
-    report("awsAccountId", accountId, "an AWS account ID is exactly 12 digits.", setCmd("awsAccountId", '"123456789012"'));
+    report(
+      "awsAccountId",
+      accountId,
+      "an AWS account ID is exactly 12 digits.",
+      setCmd("awsAccountId", '"123456789012"'),
+    );
   }
 
-  const productionDomain = text("productionDomain", structuralDefaults.productionDomain, structuralDefaults.productionDomain);
+  const productionDomain = text(
+    "productionDomain",
+    structuralDefaults.productionDomain,
+    structuralDefaults.productionDomain,
+  );
   const shapes = stagingDomainShapes(productionDomain);
   const domain = text("domain", isProduction ? productionDomain : shapes[0]).toLowerCase();
   // The domain the zone must hold: the stack's, or the one the domain's own fix sets (a zone fix
@@ -208,19 +229,33 @@ export function parseSettings(given: RawConfig): Settings {
   const zoneFix = isProduction ? zoneDomain.split(".").slice(-2).join(".") : zoneDomain;
   const zoneName = text("zoneName", zoneFix);
   const hostnameFix = { domain: zoneDomain, productionDomain: structuralDefaults.productionDomain, zoneName: zoneFix };
-  for (const [key, value] of [["domain", domain], ["productionDomain", productionDomain], ["zoneName", zoneName]] as const) {
+  for (const [key, value] of [
+    ["domain", domain],
+    ["productionDomain", productionDomain],
+    ["zoneName", zoneName],
+  ] as const) {
     if (!HOSTNAME.test(value)) {
       report(key, value, "it is not a lower-case DNS name.", setCmd(key, hostnameFix[key]));
     }
   }
   if (isProduction && domain !== productionDomain) {
-    report("domain", domain, `production must serve \`productionDomain\` (${productionDomain}).`, setCmd("domain", productionDomain));
+    report(
+      "domain",
+      domain,
+      `production must serve \`productionDomain\` (${productionDomain}).`,
+      setCmd("domain", productionDomain),
+    );
   }
   if (!isProduction) {
     if (domain === productionDomain) {
       report("domain", domain, "a staging stack must never serve production's domain.", setCmd("domain", shapes[0]));
     } else if (!shapes.includes(domain)) {
-      report("domain", domain, `staging's domain must be shaped like production's: ${shapes.map((s) => `\`${s}\``).join(" or ")}.`, setCmd("domain", shapes[0]));
+      report(
+        "domain",
+        domain,
+        `staging's domain must be shaped like production's: ${shapes.map((s) => `\`${s}\``).join(" or ")}.`,
+        setCmd("domain", shapes[0]),
+      );
     }
   }
   const afterFix = zoneDomain === domain ? "" : ` once \`domain\` is fixed to ${zoneDomain}`;
@@ -232,45 +267,84 @@ export function parseSettings(given: RawConfig): Settings {
   const cidrMatch = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
   const octetsOk = cidrMatch !== null && cidrMatch.slice(1, 5).every((o) => Number(o) <= 255);
   if (!cidrMatch || !octetsOk || Number(cidrMatch[5]) < 16 || Number(cidrMatch[5]) > 20) {
-    report("vpcCidr", cidr, "it must be an IPv4 CIDR block from /16 to /20 (room for four subnets over two AZs).", setCmd("vpcCidr", "10.30.0.0/16"));
+    report(
+      "vpcCidr",
+      cidr,
+      "it must be an IPv4 CIDR block from /16 to /20 (room for four subnets over two AZs).",
+      setCmd("vpcCidr", "10.30.0.0/16"),
+    );
   }
   const natGateways = integer("natGateways", 1, 2, 1);
 
   const instanceClass = text("dbInstanceClass", "db.t4g.micro");
   if (!DB_CLASS.test(instanceClass)) {
-    report("dbInstanceClass", instanceClass, "it is not an RDS class from the allowed families (t4g, t3, m6g, m7g, m6i, m7i, r6g, r7g, r6i, r7i).", setCmd("dbInstanceClass", "db.t4g.micro"));
+    report(
+      "dbInstanceClass",
+      instanceClass,
+      "it is not an RDS class from the allowed families (t4g, t3, m6g, m7g, m6i, m7i, r6g, r7g, r6i, r7i).",
+      setCmd("dbInstanceClass", "db.t4g.micro"),
+    );
   }
   const allocatedStorageGb = integer("dbAllocatedStorageGb", 20, 16384, 20);
   const maxAllocatedStorageGb = integer("dbMaxAllocatedStorageGb", 0, 65536, 100);
   const ceilingProblem = storageCeilingProblem(allocatedStorageGb, maxAllocatedStorageGb);
   if (ceilingProblem) {
-    report("dbMaxAllocatedStorageGb", String(maxAllocatedStorageGb), ceilingProblem, setCmd("dbMaxAllocatedStorageGb", String(minimumStorageCeilingGb(allocatedStorageGb))));
+    report(
+      "dbMaxAllocatedStorageGb",
+      String(maxAllocatedStorageGb),
+      ceilingProblem,
+      setCmd("dbMaxAllocatedStorageGb", String(minimumStorageCeilingGb(allocatedStorageGb))),
+    );
   }
   // Production's floor is part of the range, so the suggested fix is a value production accepts.
-  const backupRetentionDays = integer("dbBackupRetentionDays", isProduction ? 7 : 1, 35, 7, undefined, isProduction ? "production keeps at least 7 days of backups" : undefined);
+  const backupRetentionDays = integer(
+    "dbBackupRetentionDays",
+    isProduction ? 7 : 1,
+    35,
+    7,
+    undefined,
+    isProduction ? "production keeps at least 7 days of backups" : undefined,
+  );
   const multiAz = bool("dbMultiAz", false);
   const resetToken = text("dbResetToken", "", structuralDefaults.dbResetToken);
   const protectData = bool("protectData", isProduction);
 
   if (isProduction) {
     if (resetToken !== "") {
-      report("dbResetToken", resetToken, "the reset token rebuilds the database from scratch, which production must never do.", `pulumi config set --stack ${stack} ${ns("dbResetToken")} ""`);
+      report(
+        "dbResetToken",
+        resetToken,
+        "the reset token rebuilds the database from scratch, which production must never do.",
+        `pulumi config set --stack ${stack} ${ns("dbResetToken")} ""`,
+      );
     }
     if (!protectData) {
-      report("protectData", "false", "production data must be protected (deletion protection, final snapshot, `protect`).", setCmd("protectData", "true"));
+      report(
+        "protectData",
+        "false",
+        "production data must be protected (deletion protection, final snapshot, `protect`).",
+        setCmd("protectData", "true"),
+      );
     }
   }
 
   const image = text("appImage", "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0.0");
   if (!/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/.test(image)) {
-    report("appImage", image, "it must be a registry image with an explicit tag or digest (`<registry>/<repo>:<tag>`), never an implicit `latest`.", setCmd("appImage", "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0.0"));
+    report(
+      "appImage",
+      image,
+      "it must be a registry image with an explicit tag or digest (`<registry>/<repo>:<tag>`), never an implicit `latest`.",
+      setCmd("appImage", "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0.0"),
+    );
   }
   // One Fargate task size per process kind (`web`, `worker`): CPU units and memory Fargate accepts together.
   const fargateSize = (process: "web" | "worker") => {
     const [cpuKey, memoryKey] = [`${process}Cpu`, `${process}MemoryMb`];
     const cpu = integer(cpuKey, FARGATE_CPU_UNITS[0], FARGATE_CPU_UNITS[FARGATE_CPU_UNITS.length - 1], 256);
     const memoryMb = integer(memoryKey, 512, 122880, 512);
-    fargateSizeProblems(cpuKey, memoryKey, cpu, memoryMb).forEach((p) => report(p.key, p.value, p.problem, p.settings.map(([k, v]) => setCmd(k, v)).join(" && ")));
+    fargateSizeProblems(cpuKey, memoryKey, cpu, memoryMb).forEach((p) =>
+      report(p.key, p.value, p.problem, p.settings.map(([k, v]) => setCmd(k, v)).join(" && ")),
+    );
     return { cpu, memoryMb };
   };
   const webSize = fargateSize("web");
@@ -281,7 +355,12 @@ export function parseSettings(given: RawConfig): Settings {
   const logRetentionDays = integer("logRetentionDays", 1, 3653, 14);
   if (!LOG_RETENTION.includes(logRetentionDays)) {
     const nearest = LOG_RETENTION.find((d) => d >= logRetentionDays) ?? 3653;
-    report("logRetentionDays", String(logRetentionDays), "CloudWatch accepts only 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653.", setCmd("logRetentionDays", String(nearest)));
+    report(
+      "logRetentionDays",
+      String(logRetentionDays),
+      "CloudWatch accepts only 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653.",
+      setCmd("logRetentionDays", String(nearest)),
+    );
   }
   const noncurrentVersionDays = integer("uploadsNoncurrentVersionDays", 1, 3650, 30);
   const maxUploadMb = integer("maxUploadMb", 1, 5120, structuralDefaults.maxUploadMb, structuralDefaults.maxUploadMb);
@@ -290,30 +369,63 @@ export function parseSettings(given: RawConfig): Settings {
   const email = oneOf<EmailMode>("emailMode", ["send", "capture"], "capture");
   const sms = oneOf<SmsMode>("smsMode", ["send", "log"], "log");
   if (!isProduction) {
-    if (payments === "live") report("paymentsMode", payments, "a staging stack can never charge real cards.", setCmd("paymentsMode", "test"));
-    if (email === "send") report("emailMode", email, "a staging stack can never mail real users; it captures mail in its outbox.", setCmd("emailMode", "capture"));
-    if (sms === "send") report("smsMode", sms, "a staging stack can never text real phones; it logs messages.", setCmd("smsMode", "log"));
+    if (payments === "live")
+      report("paymentsMode", payments, "a staging stack can never charge real cards.", setCmd("paymentsMode", "test"));
+    if (email === "send")
+      report(
+        "emailMode",
+        email,
+        "a staging stack can never mail real users; it captures mail in its outbox.",
+        setCmd("emailMode", "capture"),
+      );
+    if (sms === "send")
+      report("smsMode", sms, "a staging stack can never text real phones; it logs messages.", setCmd("smsMode", "log"));
   }
   const paymentsApiKeyRaw = raw.get(ns("paymentsApiKey"));
   if (paymentsApiKeyRaw === undefined) {
-    report("paymentsApiKey", undefined, "the payment provider's API key for this stack is required.", `${setCmd("paymentsApiKey", isProduction ? "<sk_live_...>" : "<sk_test_...>", true)} (from the provider's ${isProduction ? "live" : "test-mode"} dashboard)`);
+    report(
+      "paymentsApiKey",
+      undefined,
+      "the payment provider's API key for this stack is required.",
+      `${setCmd("paymentsApiKey", isProduction ? "<sk_live_...>" : "<sk_test_...>", true)} (from the provider's ${isProduction ? "live" : "test-mode"} dashboard)`,
+    );
   } else {
     if (!raw.isSecret(ns("paymentsApiKey"))) {
-      report("paymentsApiKey", "(hidden)", "it is stored in clear text in the stack file.", `${setCmd("paymentsApiKey", "<key>", true)} and rotate the key, which is now in your history.`);
+      report(
+        "paymentsApiKey",
+        "(hidden)",
+        "it is stored in clear text in the stack file.",
+        `${setCmd("paymentsApiKey", "<key>", true)} and rotate the key, which is now in your history.`,
+      );
     }
     // The key itself is never echoed: only what kind of key it is. Not anchored: a live key behind a
     // pasted space or `Bearer ` is still a live key (a real key's random part never holds `_live_`).
     const liveKey = /(sk|rk)_live_/.test(paymentsApiKeyRaw);
     if (!isProduction && liveKey) {
-      report("paymentsApiKey", "(a live key: sk_live_…)", "a staging stack holds only test-mode keys; a live key would charge real cards.", `${setCmd("paymentsApiKey", "<sk_test_...>", true)}, then roll the live key in the provider's dashboard.`);
+      report(
+        "paymentsApiKey",
+        "(a live key: sk_live_…)",
+        "a staging stack holds only test-mode keys; a live key would charge real cards.",
+        `${setCmd("paymentsApiKey", "<sk_test_...>", true)}, then roll the live key in the provider's dashboard.`,
+      );
     }
     if (payments === "test" && liveKey) {
-      report("paymentsApiKey", "(a live key: sk_live_…)", "`paymentsMode` is `test` but the key is a live one.", setCmd("paymentsApiKey", "<sk_test_...>", true));
+      report(
+        "paymentsApiKey",
+        "(a live key: sk_live_…)",
+        "`paymentsMode` is `test` but the key is a live one.",
+        setCmd("paymentsApiKey", "<sk_test_...>", true),
+      );
     }
   }
   const seedAccounts = bool("seedAccounts", !isProduction);
   if (isProduction && seedAccounts) {
-    report("seedAccounts", "true", "known test accounts with generated passwords have no place in production.", setCmd("seedAccounts", "false"));
+    report(
+      "seedAccounts",
+      "true",
+      "known test accounts with generated passwords have no place in production.",
+      setCmd("seedAccounts", "false"),
+    );
   }
 
   const queues = parseQueues(raw.get(ns("queues")), (value, problem) =>
@@ -321,10 +433,26 @@ export function parseSettings(given: RawConfig): Settings {
   );
   const scheduleTimezone = text("scheduleTimezone", "UTC", structuralDefaults.scheduleTimezone);
   if (!isIanaTimezone(scheduleTimezone)) {
-    report("scheduleTimezone", scheduleTimezone, "it is not an IANA timezone name.", "use a name such as `UTC` or `Europe/Berlin` in Pulumi.yaml (one timezone for every stack)");
+    report(
+      "scheduleTimezone",
+      scheduleTimezone,
+      "it is not an IANA timezone name.",
+      "use a name such as `UTC` or `Europe/Berlin` in Pulumi.yaml (one timezone for every stack)",
+    );
   }
-  const cookieSameSite = oneOf<SameSite>("cookieSameSite", ["lax", "strict", "none"], "lax", structuralDefaults.cookieSameSite);
-  const hstsMaxAgeSeconds = integer("hstsMaxAgeSeconds", 300, 63072000, structuralDefaults.hstsMaxAgeSeconds, structuralDefaults.hstsMaxAgeSeconds);
+  const cookieSameSite = oneOf<SameSite>(
+    "cookieSameSite",
+    ["lax", "strict", "none"],
+    "lax",
+    structuralDefaults.cookieSameSite,
+  );
+  const hstsMaxAgeSeconds = integer(
+    "hstsMaxAgeSeconds",
+    300,
+    63072000,
+    structuralDefaults.hstsMaxAgeSeconds,
+    structuralDefaults.hstsMaxAgeSeconds,
+  );
 
   problems.push(...stackFileProblems(raw, read));
   if (problems.length > 0) throw new ConfigError(stack, problems);
@@ -369,14 +497,27 @@ export interface FargateSizeReport {
  * A web or worker task size AWS would refuse (config/aws-rules.ts has the table and its source). The
  * fix sets a size Fargate accepts: the nearest memory for this CPU, or a CPU that takes this memory.
  */
-export function fargateSizeProblems(cpuKey: string, memoryKey: string, cpu: number, memoryMb: number): FargateSizeReport[] {
+export function fargateSizeProblems(
+  cpuKey: string,
+  memoryKey: string,
+  cpu: number,
+  memoryMb: number,
+): FargateSizeReport[] {
   const bad = fargateSizeProblem(cpu, memoryMb);
   if (!bad) return [];
   const settings: [string, string][] = [];
   if (bad.cpu !== cpu) settings.push([cpuKey, String(bad.cpu)]);
   if (bad.memoryMb !== memoryMb) settings.push([memoryKey, String(bad.memoryMb)]);
-  if (bad.cpuInvalid) return [{ key: cpuKey, value: String(cpu), problem: `Fargate accepts only ${bad.accepted}.`, settings }];
-  return [{ key: memoryKey, value: String(memoryMb), problem: `Fargate accepts ${bad.accepted} MiB for ${cpu} CPU units (\`${cpuKey}\`)${bad.stepMb ? `, in steps of ${bad.stepMb} MiB` : ""}.`, settings }];
+  if (bad.cpuInvalid)
+    return [{ key: cpuKey, value: String(cpu), problem: `Fargate accepts only ${bad.accepted}.`, settings }];
+  return [
+    {
+      key: memoryKey,
+      value: String(memoryMb),
+      problem: `Fargate accepts ${bad.accepted} MiB for ${cpu} CPU units (\`${cpuKey}\`)${bad.stepMb ? `, in steps of ${bad.stepMb} MiB` : ""}.`,
+      settings,
+    },
+  ];
 }
 
 /**
@@ -386,26 +527,40 @@ export function fargateSizeProblems(cpuKey: string, memoryKey: string, cpu: numb
  * land in a zone nobody resolves. Staging gets its own zone (`staging.app.example.com`), delegated by
  * NS records from production's zone (README: "DNS: one zone per stack").
  */
-export function zoneProblems(isProduction: boolean, domain: string, productionDomain: string, zoneName: string): string[] {
+export function zoneProblems(
+  isProduction: boolean,
+  domain: string,
+  productionDomain: string,
+  zoneName: string,
+): string[] {
   const problems: string[] = [];
   const inside = (name: string) => name === zoneName || name.endsWith(`.${zoneName}`);
   if (!inside(domain)) problems.push(`the hosted zone must contain \`domain\` (${domain}).`);
   if (!isProduction && inside(productionDomain)) {
-    problems.push(`the zone also holds production's domain (${productionDomain}), so it is production's zone, in production's account; a non-production stack needs its own zone, delegated from production's (README: "DNS: one zone per stack").`);
+    problems.push(
+      `the zone also holds production's domain (${productionDomain}), so it is production's zone, in production's account; a non-production stack needs its own zone, delegated from production's (README: "DNS: one zone per stack").`,
+    );
   }
   return problems;
 }
 
 /** The same config, noting every key validation reads: the program's known keys. */
 function recordingReads(raw: RawConfig, read: Set<string>): RawConfig {
-  return { ...raw, get: (key) => (read.add(key), raw.get(key)), isSecret: (key) => raw.isSecret(key), keys: raw.keys?.bind(raw) };
+  return {
+    ...raw,
+    get: (key) => (read.add(key), raw.get(key)),
+    isSecret: (key) => raw.isSecret(key),
+    keys: raw.keys?.bind(raw),
+  };
 }
 
 /**
  * Keys with a project default that is the same in every stack. `dbResetToken` also has a default (empty),
  * but it is a per-stack value: staging sets it to rebuild its database.
  */
-export const STRUCTURAL_KEYS = (Object.keys(structuralDefaults) as (keyof typeof structuralDefaults)[]).filter((k) => k !== "dbResetToken");
+export const STRUCTURAL_KEYS = (Object.keys(structuralDefaults) as (keyof typeof structuralDefaults)[]).filter(
+  (k) => k !== "dbResetToken",
+);
 
 /**
  * What a stack file may not hold: a project key the program never reads (a typo silently ignored
@@ -423,7 +578,9 @@ export function stackFileProblems(raw: RawConfig, read: ReadonlySet<string>): Co
       key,
       value: raw.isSecret(key) ? "(secret, not shown)" : raw.get(key),
       problem: `unknown key: the program reads no such setting${near ? `; did you mean \`${near}\`?` : "."}`,
-      fix: near ? `rename it to \`${near}\` in ${file}` : `remove the line from ${file} (Pulumi.yaml declares every key the program reads)`,
+      fix: near
+        ? `rename it to \`${near}\` in ${file}`
+        : `remove the line from ${file} (Pulumi.yaml declares every key the program reads)`,
     });
   }
   for (const name of STRUCTURAL_KEYS) {
@@ -466,7 +623,8 @@ function editDistance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
-    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= b.length; j++)
+      next.push(Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
     row = next;
   }
   return row[b.length];
@@ -498,8 +656,15 @@ function parseQueues(rawValue: string | undefined, problem: (value: string, why:
     problem(rawValue, "it must be a YAML list of queue names.");
     return [...structuralDefaults.queues];
   }
-  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((q) => typeof q === "string" && QUEUE_NAME.test(q))) {
-    problem(rawValue, "it must be a non-empty list of lower-case names (letters, digits, dashes; at most 31 characters).");
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length === 0 ||
+    !parsed.every((q) => typeof q === "string" && QUEUE_NAME.test(q))
+  ) {
+    problem(
+      rawValue,
+      "it must be a non-empty list of lower-case names (letters, digits, dashes; at most 31 characters).",
+    );
     return [...structuralDefaults.queues];
   }
   if (new Set(parsed).size !== parsed.length) {

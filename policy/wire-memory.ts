@@ -52,7 +52,9 @@ const originalFromReader: FromReader = resourceClass.deserializeBinaryFromReader
 /** Stands where a decoded Struct was: its value lives in the memo only. */
 class ReleasedStruct extends Struct {
   override toJavaScript(): never {
-    throw new Error("policy/wire-memory.ts released this Struct after decoding it; read it through deserializeProperties");
+    throw new Error(
+      "policy/wire-memory.ts released this Struct after decoding it; read it through deserializeProperties",
+    );
   }
 }
 
@@ -131,8 +133,14 @@ function releasingFromReader(msg: analyzerpb.AnalyzerResource, reader: unknown):
  * the savings.
  */
 export function installWireMemory(): () => void {
-  if (typeof original !== "function" || typeof originalFromReader !== "function" || typeof originalSerialize !== "function") {
-    throw new Error("@pulumi/policy or @pulumi/pulumi no longer exposes deserializeProperties / AnalyzerResource.deserializeBinaryFromReader / AnalyzeResponse.serializeBinary: policy/wire-memory.ts needs updating");
+  if (
+    typeof original !== "function" ||
+    typeof originalFromReader !== "function" ||
+    typeof originalSerialize !== "function"
+  ) {
+    throw new Error(
+      "@pulumi/policy or @pulumi/pulumi no longer exposes deserializeProperties / AnalyzerResource.deserializeBinaryFromReader / AnalyzeResponse.serializeBinary: policy/wire-memory.ts needs updating",
+    );
   }
   sdk.deserializeProperties = memoized;
   resourceClass.deserializeBinaryFromReader = releasingFromReader;

@@ -39,7 +39,8 @@ function fixOverrides(fix: string): Record<string, string> {
 describe("AWS rules (config/aws-rules.ts)", () => {
   describe("Fargate task sizes (ECS developer guide, task CPU and memory)", () => {
     it("accepts exactly the documented memory for each CPU size", () => {
-      const range = (min: number, max: number, step: number) => Array.from({ length: (max - min) / step + 1 }, (_, i) => min + i * step);
+      const range = (min: number, max: number, step: number) =>
+        Array.from({ length: (max - min) / step + 1 }, (_, i) => min + i * step);
       assert.deepEqual(FARGATE_CPU_UNITS, [256, 512, 1024, 2048, 4096, 8192, 16384]);
       assert.deepEqual(fargateMemoryOptions(256), [512, 1024, 2048]);
       assert.deepEqual(fargateMemoryOptions(512), range(1024, 4096, 1024));
@@ -53,10 +54,21 @@ describe("AWS rules (config/aws-rules.ts)", () => {
 
     it("refuses a size between the steps and a CPU Fargate does not have, proposing a valid size", () => {
       assert.equal(fargateSizeProblem(1024, 4096), undefined);
-      for (const [cpu, memory] of [[256, 1536], [1024, 2560], [1024, 9216], [4096, 8704], [8192, 18432], [768, 2048], [32768, 65536]]) {
+      for (const [cpu, memory] of [
+        [256, 1536],
+        [1024, 2560],
+        [1024, 9216],
+        [4096, 8704],
+        [8192, 18432],
+        [768, 2048],
+        [32768, 65536],
+      ]) {
         const bad = fargateSizeProblem(cpu, memory);
         assert.ok(bad, `${cpu}/${memory} should be refused`);
-        assert.ok(fargateMemoryOptions(bad.cpu).includes(bad.memoryMb), `proposed ${bad.cpu}/${bad.memoryMb} is not valid`);
+        assert.ok(
+          fargateMemoryOptions(bad.cpu).includes(bad.memoryMb),
+          `proposed ${bad.cpu}/${bad.memoryMb} is not valid`,
+        );
       }
     });
 
@@ -64,13 +76,26 @@ describe("AWS rules (config/aws-rules.ts)", () => {
       assert.equal(fargateSizeProblem(1024, 2600)?.memoryMb, 3072);
       assert.equal(fargateSizeProblem(1024, 2500)?.memoryMb, 2048);
       // 768 is no CPU size; 1024 takes 8192 MiB, so only the CPU changes.
-      assert.deepEqual(fargateSizeProblem(768, 8192), { cpuInvalid: true, accepted: "256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units", cpu: 1024, memoryMb: 8192 });
+      assert.deepEqual(fargateSizeProblem(768, 8192), {
+        cpuInvalid: true,
+        accepted: "256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units",
+        cpu: 1024,
+        memoryMb: 8192,
+      });
       // No CPU size takes 5000 MiB: the nearest CPU (512; 1024 is as near, and the smaller, cheaper one wins) and its nearest memory.
-      assert.deepEqual(fargateSizeProblem(768, 5000), { cpuInvalid: true, accepted: "256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units", cpu: 512, memoryMb: 4096 });
+      assert.deepEqual(fargateSizeProblem(768, 5000), {
+        cpuInvalid: true,
+        accepted: "256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units",
+        cpu: 512,
+        memoryMb: 4096,
+      });
     });
 
     it("rejects a web and a worker size between the steps, naming stack, key and value, with a fix that validates", () => {
-      for (const [key, cpuKey, cpu, memory] of [["parity:webMemoryMb", "parity:webCpu", "1024", "2560"], ["parity:workerMemoryMb", "parity:workerCpu", "2048", "4608"]]) {
+      for (const [key, cpuKey, cpu, memory] of [
+        ["parity:webMemoryMb", "parity:webCpu", "1024", "2560"],
+        ["parity:workerMemoryMb", "parity:workerCpu", "2048", "4608"],
+      ]) {
         const overrides = { [cpuKey]: cpu, [key]: memory };
         const problems = problemsOf("production", overrides);
         assert.equal(problems.length, 1, JSON.stringify(problems));
@@ -84,7 +109,15 @@ describe("AWS rules (config/aws-rules.ts)", () => {
     });
 
     it("accepts the 8 and 16 vCPU sizes", () => {
-      assert.deepEqual(problemsOf("production", { "parity:webCpu": "8192", "parity:webMemoryMb": "16384", "parity:workerCpu": "16384", "parity:workerMemoryMb": "122880" }), []);
+      assert.deepEqual(
+        problemsOf("production", {
+          "parity:webCpu": "8192",
+          "parity:webMemoryMb": "16384",
+          "parity:workerCpu": "16384",
+          "parity:workerMemoryMb": "122880",
+        }),
+        [],
+      );
     });
 
     it("rejects a CPU Fargate does not have with a fix that keeps the memory when it can", () => {
@@ -92,7 +125,10 @@ describe("AWS rules (config/aws-rules.ts)", () => {
       assert.equal(p.key, "parity:webCpu");
       assert.match(p.problem, /256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units/);
       assert.equal(p.fix, "pulumi config set --stack staging parity:webCpu 512");
-      assert.deepEqual(problemsOf("staging", { "parity:webCpu": "768", "parity:webMemoryMb": "3072", ...fixOverrides(p.fix) }), []);
+      assert.deepEqual(
+        problemsOf("staging", { "parity:webCpu": "768", "parity:webMemoryMb": "3072", ...fixOverrides(p.fix) }),
+        [],
+      );
     });
   });
 
@@ -119,7 +155,10 @@ describe("AWS rules (config/aws-rules.ts)", () => {
     });
 
     it("accepts 0, which turns storage autoscaling off", () => {
-      assert.equal(loadStackSettings("staging", { "parity:dbMaxAllocatedStorageGb": "0" }).database.maxAllocatedStorageGb, 0);
+      assert.equal(
+        loadStackSettings("staging", { "parity:dbMaxAllocatedStorageGb": "0" }).database.maxAllocatedStorageGb,
+        0,
+      );
     });
   });
 
@@ -147,18 +186,26 @@ describe("AWS rules (config/aws-rules.ts)", () => {
     });
 
     it("accepts names of exactly 3 and 63 characters, and dotted names that only contain an IP address", () => {
-      for (const name of ["abc", "a".repeat(63), "192.168.5.4.uploads", "uploads.192.168.5.4"]) assert.deepEqual(bucketNameProblems(name), [], name);
+      for (const name of ["abc", "a".repeat(63), "192.168.5.4.uploads", "uploads.192.168.5.4"])
+        assert.deepEqual(bucketNameProblems(name), [], name);
     });
 
     it("names every rule a refused account bucket name breaks", () => {
       assert.throws(() => accountBucketName("-Parity", "uploads", "210987654321"), {
-        message: "bucket name `-Parity-uploads-210987654321` has characters other than lower-case letters, digits, dots and hyphens; does not begin and end with a letter or digit: shorten `-Parity` or the role `uploads`",
+        message:
+          "bucket name `-Parity-uploads-210987654321` has characters other than lower-case letters, digits, dots and hyphens; does not begin and end with a letter or digit: shorten `-Parity` or the role `uploads`",
       });
     });
 
     it("makes names the account's own and refuses one that breaks a rule", () => {
-      assert.equal(accountBucketName("parity-staging", "email-outbox", "210987654321"), "parity-staging-email-outbox-210987654321");
-      assert.throws(() => accountBucketName("parity-a-very-long-project-name-for-staging", "email-outbox", "210987654321"), /is 69 characters long/);
+      assert.equal(
+        accountBucketName("parity-staging", "email-outbox", "210987654321"),
+        "parity-staging-email-outbox-210987654321",
+      );
+      assert.throws(
+        () => accountBucketName("parity-a-very-long-project-name-for-staging", "email-outbox", "210987654321"),
+        /is 69 characters long/,
+      );
     });
   });
 
@@ -175,7 +222,10 @@ describe("AWS rules (config/aws-rules.ts)", () => {
     });
 
     it("rejects a zone that does not hold the domain, and gives staging its delegated zone", () => {
-      assert.match(problemsOf("staging", { "parity:zoneName": "staging.example.org" })[0].problem, /must contain `domain` \(staging\.app\.example\.com\)/);
+      assert.match(
+        problemsOf("staging", { "parity:zoneName": "staging.example.org" })[0].problem,
+        /must contain `domain` \(staging\.app\.example\.com\)/,
+      );
       assert.equal(loadStackSettings("staging").zoneName, "staging.app.example.com");
       assert.equal(loadStackSettings("production").zoneName, "example.com");
     });
@@ -189,7 +239,10 @@ describe("AWS rules (config/aws-rules.ts)", () => {
 
     it("rejects a major pin without automatic minor upgrades, and a minor pin that RDS would upgrade away from", () => {
       assert.match(String(engineVersionProblem("16", false)), /prefix only with `autoMinorVersionUpgrade: true`/);
-      assert.match(String(engineVersionProblem("16.6", true)), /every later update plans to go back\. Pin the major only \(`"16"`\)$/);
+      assert.match(
+        String(engineVersionProblem("16.6", true)),
+        /every later update plans to go back\. Pin the major only \(`"16"`\)$/,
+      );
     });
   });
 });

@@ -43,16 +43,26 @@ describe("CI: the check of an encrypted payments key", function () {
     // Either provider can decrypt: a passphrase stack's secret, or KMS through the job's AWS role.
     assert.equal(pulumi?.env?.["PULUMI_CONFIG_PASSPHRASE"], "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
     assert.equal(preview.permissions?.["id-token"], "write");
-    assert.ok(preview.steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")) < preview.steps.indexOf(pulumi as Step));
+    assert.ok(
+      preview.steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")) <
+        preview.steps.indexOf(pulumi as Step),
+    );
   });
 
   it("the program refuses a decrypted live key in staging, as `pulumi preview` hands it over, without echoing it", async () => {
-    const error = await collectStack({ stack: "staging", configOverrides: { "parity:paymentsApiKey": "sk_live_51HxDECRYPTED" }, hosts }).then(
+    const error = await collectStack({
+      stack: "staging",
+      configOverrides: { "parity:paymentsApiKey": "sk_live_51HxDECRYPTED" },
+      hosts,
+    }).then(
       () => assert.fail("expected a config error"),
       (e: unknown) => e,
     );
     assert.ok(error instanceof ProgramError && error.kind === "config", String(error));
-    assert.match(error.message, /`parity:paymentsApiKey` is "\(a live key: sk_live_…\)": a staging stack holds only test-mode keys/);
+    assert.match(
+      error.message,
+      /`parity:paymentsApiKey` is "\(a live key: sk_live_…\)": a staging stack holds only test-mode keys/,
+    );
     assert.ok(!error.message.includes("DECRYPTED"));
   });
 
@@ -60,7 +70,11 @@ describe("CI: the check of an encrypted payments key", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parity-kms-"));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     const staging = readYaml("Pulumi.staging.yaml") as { config: Record<string, unknown> };
-    const kms = { secretsprovider: "awskms://alias/pulumi-staging", encryptedkey: "AQICAH", config: { ...staging.config, "parity:paymentsApiKey": { secure: "AQICAHgLIVE" } } };
+    const kms = {
+      secretsprovider: "awskms://alias/pulumi-staging",
+      encryptedkey: "AQICAH",
+      config: { ...staging.config, "parity:paymentsApiKey": { secure: "AQICAHgLIVE" } },
+    };
     fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), JSON.stringify(kms));
     const config = loadStackConfig({ root: dir, stack: "staging" });
     assert.equal(

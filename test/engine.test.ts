@@ -42,7 +42,11 @@ describe("offline engine: the fixture program", () => {
     const bucket = byName(snapshot, "store0-bucket");
     assert.equal(bucket.urn, "urn:pulumi:dev::fixture::fixture:index:Storage$aws:s3/bucketV2:BucketV2::store0-bucket");
     assert.equal(bucket.parent, store.urn);
-    assert.equal(snapshot.resources.filter((r) => r.type === "aws:s3/bucketV2:BucketV2").length, 2, "bucketCount: 2 from the stack file");
+    assert.equal(
+      snapshot.resources.filter((r) => r.type === "aws:s3/bucketV2:BucketV2").length,
+      2,
+      "bucketCount: 2 from the stack file",
+    );
   });
 
   it("records every resource option the program set", () => {
@@ -52,7 +56,9 @@ describe("offline engine: the fixture program", () => {
     assert.deepEqual(bucket.options.replaceOnChanges, ["bucket"]);
     assert.deepEqual(bucket.options.customTimeouts, { create: "5m", delete: "10m" });
     assert.deepEqual(bucket.options.additionalSecretOutputs, ["bucketDomainName"]);
-    assert.deepEqual(bucket.options.aliases, ["urn:pulumi:dev::fixture::fixture:index:Storage$aws:s3/bucketV2:BucketV2::store0-old-bucket"]);
+    assert.deepEqual(bucket.options.aliases, [
+      "urn:pulumi:dev::fixture::fixture:index:Storage$aws:s3/bucketV2:BucketV2::store0-old-bucket",
+    ]);
     const key = byName(snapshot, "store0-key");
     assert.equal(key.options.protect, true);
     assert.equal(key.options.retainOnDelete, true);
@@ -81,7 +87,10 @@ describe("offline engine: the fixture program", () => {
     const bucket = byName(snapshot, "store0-bucket");
     assert.match(String(bucket.outputs["arn"]), /^arn:aws:s3:::store0-bucket-[0-9a-f]{7}$/);
     assert.deepEqual(byName(snapshot, "store0").outputs, { bucketArn: bucket.outputs["arn"] });
-    assert.deepEqual(snapshot.outputs["bucketArns"], [bucket.outputs["arn"], byName(snapshot, "store1-bucket").outputs["arn"]]);
+    assert.deepEqual(snapshot.outputs["bucketArns"], [
+      bucket.outputs["arn"],
+      byName(snapshot, "store1-bucket").outputs["arn"],
+    ]);
     assert.equal(snapshot.config["fixture:apiKey"], "[secret]");
     assert.equal(snapshot.config["fixture:label"], "dev");
   });
@@ -95,12 +104,19 @@ describe("offline engine: config as the CLI loads it", () => {
     assert.equal(config.values["fixture:label"], "override");
     assert.equal(config.values["aws:region"], "eu-west-1");
     assert.deepEqual(config.secretKeys, ["fixture:apiKey"]);
-    assert.equal(config.values["fixture:apiKey"], OFFLINE_SECRET_PLACEHOLDER, "an unset declared secret is a placeholder");
+    assert.equal(
+      config.values["fixture:apiKey"],
+      OFFLINE_SECRET_PLACEHOLDER,
+      "an unset declared secret is a placeholder",
+    );
   });
 
   it("turns `secure:` values into secret placeholders and lists as JSON", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parity-config-"));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\nconfig:\n  names:\n    type: array\n    default: [a, b]\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      "name: demo\nruntime: nodejs\nconfig:\n  names:\n    type: array\n    default: [a, b]\n",
+    );
     fs.writeFileSync(path.join(dir, "Pulumi.x.yaml"), "config:\n  demo:token:\n    secure: v1:abc\n");
     const config = loadStackConfig({ root: dir, stack: "x" });
     assert.equal(config.values["demo:names"], '["a","b"]');
@@ -109,7 +125,9 @@ describe("offline engine: config as the CLI loads it", () => {
   });
 
   it("rejects a value of the wrong declared type, naming the stack, file and key", async () => {
-    const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:bucketCount": "two" }, hosts }));
+    const err = await programError(
+      collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:bucketCount": "two" }, hosts }),
+    );
     assert.equal(err.kind, "config");
     assert.equal(err.stack, "dev");
     assert.match(err.message, /Stack "dev"/);
@@ -123,13 +141,20 @@ describe("offline engine: config as the CLI loads it", () => {
   });
 
   it("fails the preview on a duplicate URN, as the engine does, though the SDK carries on", async () => {
-    const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:duplicate": "true" }, hosts }));
+    const err = await programError(
+      collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:duplicate": "true" }, hosts }),
+    );
     assert.equal(err.kind, "program");
-    assert.match(err.message, /Duplicate resource URN 'urn:pulumi:dev::fixture::aws:s3\/bucketV2:BucketV2::twin'; try giving it a unique name/);
+    assert.match(
+      err.message,
+      /Duplicate resource URN 'urn:pulumi:dev::fixture::aws:s3\/bucketV2:BucketV2::twin'; try giving it a unique name/,
+    );
   });
 
   it("reports a program exception with the program's file and line", async () => {
-    const err = await programError(collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:explode": "true" }, hosts }));
+    const err = await programError(
+      collectStack({ stack: "dev", root: FIXTURE, configOverrides: { "fixture:explode": "true" }, hosts }),
+    );
     assert.equal(err.kind, "program");
     assert.equal(err.location, "index.ts:6");
     assert.match(err.message, /failed at index\.ts:6:\n {2}fixture exploded on purpose/);
@@ -144,7 +169,8 @@ describe("offline engine: the real program", () => {
       const root = snapshot.resources[0];
       assert.equal(root.type, "pulumi:pulumi:Stack");
       const urns = new Set(snapshot.resources.map((r) => r.urn));
-      for (const r of snapshot.resources.slice(1)) assert.ok(r.parent && urns.has(r.parent), `${r.urn} has no recorded parent`);
+      for (const r of snapshot.resources.slice(1))
+        assert.ok(r.parent && urns.has(r.parent), `${r.urn} has no recorded parent`);
       const provider = snapshot.resources.find((r) => r.type === "pulumi:providers:aws");
       assert.ok(provider, "the explicit AWS provider");
       for (const r of snapshot.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
@@ -154,13 +180,21 @@ describe("offline engine: the real program", () => {
     }
     assert.equal(staging.outputs["baseUrl"], "https://staging.app.example.com");
     assert.equal(production.outputs["baseUrl"], "https://app.example.com");
-    assert.match(JSON.stringify(staging.resources.find((r) => r.type === "pulumi:providers:aws")?.inputs), /210987654321/);
+    assert.match(
+      JSON.stringify(staging.resources.find((r) => r.type === "pulumi:providers:aws")?.inputs),
+      /210987654321/,
+    );
   });
 
   it("fails with the settings validator's own message for a bad config", async () => {
-    const err = await programError(collectStack({ stack: "staging", configOverrides: { "parity:domain": "app.example.com" }, hosts }));
+    const err = await programError(
+      collectStack({ stack: "staging", configOverrides: { "parity:domain": "app.example.com" }, hosts }),
+    );
     assert.equal(err.kind, "config");
     assert.match(err.message, /^Stack "staging" has 1 configuration problem; nothing was deployed:/);
-    assert.match(err.message, /`parity:domain` is "app\.example\.com": a staging stack must never serve production's domain\./);
+    assert.match(
+      err.message,
+      /`parity:domain` is "app\.example\.com": a staging stack must never serve production's domain\./,
+    );
   });
 });

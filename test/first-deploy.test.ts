@@ -24,12 +24,26 @@ describe("the first real deploy (real program, offline)", function () {
     assert.ok(r, `${stack} has no resource ${name}`);
     return r;
   };
-  const inputs = (stack: (typeof STACKS)[number], name: string) => revealAll(resource(stack, name).inputs) as Record<string, unknown>;
-  const outputs = (stack: (typeof STACKS)[number], name: string) => revealAll(resource(stack, name).outputs) as Record<string, unknown>;
+  const inputs = (stack: (typeof STACKS)[number], name: string) =>
+    revealAll(resource(stack, name).inputs) as Record<string, unknown>;
+  const outputs = (stack: (typeof STACKS)[number], name: string) =>
+    revealAll(resource(stack, name).outputs) as Record<string, unknown>;
   const containers = (stack: (typeof STACKS)[number], task: string) =>
-    JSON.parse(String(inputs(stack, task).containerDefinitions)) as { environment: { name: string; value: string }[]; secrets: { name: string; valueFrom: string }[] }[];
+    JSON.parse(String(inputs(stack, task).containerDefinitions)) as {
+      environment: { name: string; value: string }[];
+      secrets: { name: string; valueFrom: string }[];
+    }[];
   const statements = (stack: (typeof STACKS)[number], policy: string) =>
-    (JSON.parse(String(inputs(stack, policy).policy)) as { Statement: { Sid: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, string>> }[] }).Statement;
+    (
+      JSON.parse(String(inputs(stack, policy).policy)) as {
+        Statement: {
+          Sid: string;
+          Action: string | string[];
+          Resource: string | string[];
+          Condition?: Record<string, Record<string, string>>;
+        }[];
+      }
+    ).Statement;
 
   it("creates PostgreSQL by major version with automatic minor upgrades, applied when deployed, in both stacks", () => {
     for (const stack of STACKS) {
@@ -56,13 +70,19 @@ describe("the first real deploy (real program, offline)", function () {
     assert.match(String(inputs("production", "db-instance").finalSnapshotIdentifier), /-final$/);
     assert.equal(resource("production", "db-instance").options.protect, true);
     // The replacement-hazard data says what the provider really does with `identifier`.
-    assert.match(String(replacementHazard("aws:rds/instance:Instance", "identifier")?.destroys), /forces a replacement on `identifier`.*rename the instance in place/);
+    assert.match(
+      String(replacementHazard("aws:rds/instance:Instance", "identifier")?.destroys),
+      /forces a replacement on `identifier`.*rename the instance in place/,
+    );
   });
 
   it("names buckets with the account id, within S3's naming rules, and keeps the name out of the parity contract", () => {
     for (const stack of STACKS) {
       const account = snapshots[stack]?.config["parity:awsAccountId"];
-      for (const [name, role] of [["uploads-bucket", "uploads"], ["integrations-outbox-bucket", "email-outbox"]]) {
+      for (const [name, role] of [
+        ["uploads-bucket", "uploads"],
+        ["integrations-outbox-bucket", "email-outbox"],
+      ]) {
         const bucket = String(inputs(stack, name).bucket);
         assert.equal(bucket, `parity-${stack}-${role}-${account}`);
         assert.deepEqual(bucketNameProblems(bucket), []);
@@ -77,7 +97,11 @@ describe("the first real deploy (real program, offline)", function () {
       const app = String(outputs(stack, "db-app").arn);
       for (const task of ["web-task", "worker-task"]) {
         const [c] = containers(stack, task);
-        assert.equal(c.secrets.find((s) => s.name === "DATABASE_PASSWORD")?.valueFrom, `${app}:password::`, `${stack} ${task}`);
+        assert.equal(
+          c.secrets.find((s) => s.name === "DATABASE_PASSWORD")?.valueFrom,
+          `${app}:password::`,
+          `${stack} ${task}`,
+        );
         assert.ok(!JSON.stringify(c).includes(master), `${stack} ${task} references the master secret`);
         assert.equal(c.environment.find((e) => e.name === "DATABASE_USER")?.value, "app_user");
       }
@@ -85,7 +109,10 @@ describe("the first real deploy (real program, offline)", function () {
       assert.equal(m.secrets.find((s) => s.name === "DATABASE_ADMIN_PASSWORD")?.valueFrom, `${master}:password::`);
       assert.equal(m.environment.find((e) => e.name === "DATABASE_ADMIN_USER")?.value, "app_admin");
       const readable = (policy: string) => statements(stack, policy).find((s) => s.Sid === "ReadAppSecrets")?.Resource;
-      assert.ok(!([] as string[]).concat(readable("app-execution-policy") ?? []).includes(master), `${stack}: the services' execution role can read the master secret`);
+      assert.ok(
+        !([] as string[]).concat(readable("app-execution-policy") ?? []).includes(master),
+        `${stack}: the services' execution role can read the master secret`,
+      );
       assert.ok(([] as string[]).concat(readable("app-migrate-execution-policy") ?? []).includes(master));
       assert.equal(inputs(stack, "migrations-task").executionRoleArn, outputs(stack, "app-migrate-execution").arn);
       assert.equal(inputs(stack, "web-task").executionRoleArn, outputs(stack, "app-execution").arn);
@@ -98,7 +125,9 @@ describe("the first real deploy (real program, offline)", function () {
       assert.ok(stop, stack);
       assert.equal(stop.Action, "ecs:StopTask");
       assert.match(String(stop.Resource), new RegExp(`^arn:aws:ecs:us-east-1:\\d{12}:task/parity-${stack}/\\*$`));
-      assert.deepEqual(stop.Condition?.StringEquals, { "aws:ResourceTag/parity:task-family": `parity-${stack}-migrate` });
+      assert.deepEqual(stop.Condition?.StringEquals, {
+        "aws:ResourceTag/parity:task-family": `parity-${stack}-migrate`,
+      });
       const input = JSON.parse(String(inputs(stack, "migrations-run").input)) as { family: string };
       assert.equal(input.family, `parity-${stack}-migrate`);
     }

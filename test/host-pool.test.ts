@@ -109,7 +109,10 @@ describe("program hosts (host-pool.ts)", function () {
       "const pool = new HostPool(1);",
       `prepareJob(${JSON.stringify(fixture)}).then(({ job }) => pool.run(job, 60000)).then((o) => console.log(o.kind, o.pid));`,
     ].join("\n");
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let stdout = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     const code = await new Promise<number | null>((resolve, reject) => {

@@ -48,7 +48,13 @@ export function rawConfig(stack: string, overrides: Record<string, string | unde
   for (const [key, value] of Object.entries(stackFile.config ?? {})) values[key] = text(value);
   Object.assign(values, TEST_SECRETS[stack] ?? {}, overrides);
   const secrets = new Set(Object.keys(TEST_SECRETS[stack] ?? {}));
-  return { project: PROJECT, stack, get: (k) => values[k], isSecret: (k) => secrets.has(k), keys: () => Object.keys(values).filter((k) => values[k] !== undefined) };
+  return {
+    project: PROJECT,
+    stack,
+    get: (k) => values[k],
+    isSecret: (k) => secrets.has(k),
+    keys: () => Object.keys(values).filter((k) => values[k] !== undefined),
+  };
 }
 
 export function loadStackSettings(stack: string, overrides: Record<string, string | undefined> = {}): Settings {
@@ -74,7 +80,11 @@ export function appEnvironmentInputFor(s: Settings): AppEnvironmentInput {
     database: { host: id("db"), port: 5432, name: "app", user: "app_admin" },
     email: { from: `no-reply@${s.domain}`, outboxBucket: id("outbox") },
     workerConcurrency: s.app.worker.concurrency,
-    secrets: { DATABASE_PASSWORD: `arn:${id("db")}:password::`, PAYMENTS_API_KEY: `arn:${id("pay")}`, SIGNING_KEY: `arn:${id("sign")}` },
+    secrets: {
+      DATABASE_PASSWORD: `arn:${id("db")}:password::`,
+      PAYMENTS_API_KEY: `arn:${id("pay")}`,
+      SIGNING_KEY: `arn:${id("sign")}`,
+    },
   };
 }
 
@@ -110,7 +120,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly calls: { token: string; inputs: Record<string, unknown> }[] = [];
   private readonly realistic: RealisticMocks;
 
-  constructor(readonly stack: string, region: string, accountId: string) {
+  constructor(
+    readonly stack: string,
+    region: string,
+    accountId: string,
+  ) {
     this.realistic = new RealisticMocks({ stack, region, accountId, seed: deploySeed(stack) });
   }
 
@@ -140,22 +154,26 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 export function revealAll(value: unknown): unknown {
   if (isSecretValue(value)) return revealAll(value.value);
   if (Array.isArray(value)) return value.map(revealAll);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealAll(v)]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealAll(v)]));
   return value;
 }
 
 /** The value inside an Output (secret or not), for `await`-style tests. */
 export function promiseOf<T>(output: pulumi.Input<T>): Promise<T> {
-  return new Promise((resolve) => pulumi.output(output).apply((v) => {
-    resolve(v as T);
-    return v;
-  }));
+  return new Promise((resolve) =>
+    pulumi.output(output).apply((v) => {
+      resolve(v as T);
+      return v;
+    }),
+  );
 }
 
 /** Resolves once the SDK has no RPC in flight: every registration and output of a build has settled. */
 async function settle(): Promise<void> {
   const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-  if (typeof runtime.waitForRPCs !== "function") throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update test/mocks.ts");
+  if (typeof runtime.waitForRPCs !== "function")
+    throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update test/mocks.ts");
   await runtime.waitForRPCs();
 }
 
@@ -171,7 +189,11 @@ export interface RenderedStack<T> {
  * Builds `build(settings)` on a fresh mock runtime for `stack` and returns every registered resource
  * with its URN. Exceptions thrown by `build` propagate unchanged.
  */
-export async function renderStack<T>(stack: string, build: (settings: Settings) => T, overrides: Record<string, string | undefined> = {}): Promise<RenderedStack<T>> {
+export async function renderStack<T>(
+  stack: string,
+  build: (settings: Settings) => T,
+  overrides: Record<string, string | undefined> = {},
+): Promise<RenderedStack<T>> {
   const settings = loadStackSettings(stack, overrides);
   const mocks = new RecordingMocks(stack, settings.region, settings.accountId);
   await pulumi.runtime.setMocks(mocks, PROJECT, stack);
@@ -189,7 +211,10 @@ export async function renderStack<T>(stack: string, build: (settings: Settings) 
  * Renders both stacks once for a `describe` block (in a `before` hook) and returns a holder whose
  * `staging` and `production` fields are filled by the time the tests run.
  */
-export function renderBothStacks<T>(build: (settings: Settings) => T): { staging: RenderedStack<T>; production: RenderedStack<T> } {
+export function renderBothStacks<T>(build: (settings: Settings) => T): {
+  staging: RenderedStack<T>;
+  production: RenderedStack<T>;
+} {
   const holder = {} as { staging: RenderedStack<T>; production: RenderedStack<T> };
   before(async () => {
     holder.staging = await renderStack("staging", build);

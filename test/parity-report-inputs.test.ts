@@ -41,7 +41,23 @@ describe("parity report options", () => {
   });
 
   it("reads every flag", () => {
-    const options = parseOptions(["--staging-stack", "qa", "--production-stack", "prod", "--known-differences", "kd.yaml", "--scenario", "create", "--seed", "ab12", "--format", "markdown", "--width", "80", "--check-notes"]);
+    const options = parseOptions([
+      "--staging-stack",
+      "qa",
+      "--production-stack",
+      "prod",
+      "--known-differences",
+      "kd.yaml",
+      "--scenario",
+      "create",
+      "--seed",
+      "ab12",
+      "--format",
+      "markdown",
+      "--width",
+      "80",
+      "--check-notes",
+    ]);
     assert.deepEqual(options, {
       stagingFile: undefined,
       productionFile: undefined,
@@ -62,7 +78,13 @@ describe("parity report options", () => {
     assert.equal(parseOptions(["--format", "json"]).format, "json");
     assert.equal(parseOptions(["--format", "terminal"]).format, "terminal");
     assert.equal(parseOptions(["--scenario", "update"]).scenario, "update");
-    assert.deepEqual([parseOptions(["--staging", "a.json", "--production", "b.json"]).stagingFile, parseOptions(["--staging", "a.json", "--production", "b.json"]).productionFile], ["a.json", "b.json"]);
+    assert.deepEqual(
+      [
+        parseOptions(["--staging", "a.json", "--production", "b.json"]).stagingFile,
+        parseOptions(["--staging", "a.json", "--production", "b.json"]).productionFile,
+      ],
+      ["a.json", "b.json"],
+    );
   });
 
   it("leaves an empty --seed to the random default", () => {
@@ -72,26 +94,41 @@ describe("parity report options", () => {
   it("takes a width of one column or more, in whole columns", () => {
     assert.equal(parseOptions(["--width", "1"]).width, 1);
     for (const width of ["0", "-5", "1.5", "wide", ""]) {
-      refuses(() => parseOptions([`--width=${width}`]), new RegExp(`^--width \`${width}\` is not a positive whole number of columns\\.\nFix: e\\.g\\. --width 100\\.$`));
+      refuses(
+        () => parseOptions([`--width=${width}`]),
+        new RegExp(`^--width \`${width}\` is not a positive whole number of columns\\.\nFix: e\\.g\\. --width 100\\.$`),
+      );
     }
   });
 
   it("names the scenarios it knows", () => {
-    refuses(() => parseOptions(["--scenario", "delete"]), /^Unknown --scenario `delete`\.\nFix: use --scenario update \(a deployed stack\) or --scenario create \(a first deploy\)\.$/);
+    refuses(
+      () => parseOptions(["--scenario", "delete"]),
+      /^Unknown --scenario `delete`\.\nFix: use --scenario update \(a deployed stack\) or --scenario create \(a first deploy\)\.$/,
+    );
   });
 
   it("names the missing half of a pair of export files", () => {
-    refuses(() => parseOptions(["--production", "b.json"]), /^--staging is missing: export files are compared in pairs\.\nFix: pass both --staging <staging export> and --production <production export>/);
+    refuses(
+      () => parseOptions(["--production", "b.json"]),
+      /^--staging is missing: export files are compared in pairs\.\nFix: pass both --staging <staging export> and --production <production export>/,
+    );
     refuses(() => parseOptions(["--staging", "a.json"]), /^--production is missing/);
   });
 
   it("refuses notes and offline stack names with export files", () => {
     const exports = ["--staging", "a.json", "--production", "b.json"];
     for (const flag of ["--write-notes", "--check-notes"]) {
-      refuses(() => parseOptions([...exports, flag]), /^--write-notes\/--check-notes describe this repo's programs, not export files\.\nFix: run `npm run notes` without --staging\/--production\.$/);
+      refuses(
+        () => parseOptions([...exports, flag]),
+        /^--write-notes\/--check-notes describe this repo's programs, not export files\.\nFix: run `npm run notes` without --staging\/--production\.$/,
+      );
     }
     for (const flag of ["--staging-stack", "--production-stack"]) {
-      refuses(() => parseOptions([...exports, flag, "qa"]), /^--staging-stack\/--production-stack name offline stacks; export files name their own\.\nFix: drop them when comparing export files\.$/);
+      refuses(
+        () => parseOptions([...exports, flag, "qa"]),
+        /^--staging-stack\/--production-stack name offline stacks; export files name their own\.\nFix: drop them when comparing export files\.$/,
+      );
     }
   });
 
@@ -109,7 +146,8 @@ describe("parity report stacks", () => {
   let root: string;
   before(() => {
     root = mkdtempSync(path.join(tmpdir(), "parity-stacks-"));
-    for (const f of ["Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "Pulumi.dev.yaml.bak", "xPulumi.qa.yaml"]) writeFileSync(path.join(root, f), "");
+    for (const f of ["Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "Pulumi.dev.yaml.bak", "xPulumi.qa.yaml"])
+      writeFileSync(path.join(root, f), "");
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -118,7 +156,8 @@ describe("parity report stacks", () => {
   });
 
   it("refuses to run the programs for a stack without a stack file, naming the flag", async () => {
-    const refused = (flag: string, stack: string) => (err: unknown) => err instanceof ParityInputError && err.message.startsWith(`Unknown stack \`${stack}\` (from ${flag})`);
+    const refused = (flag: string, stack: string) => (err: unknown) =>
+      err instanceof ParityInputError && err.message.startsWith(`Unknown stack \`${stack}\` (from ${flag})`);
     await assert.rejects(collectPair("qa", "prod", root), refused("--staging-stack", "qa"));
     await assert.rejects(collectPair("dev", "live", root), refused("--production-stack", "live"));
   });
@@ -127,7 +166,9 @@ describe("parity report stacks", () => {
     assertKnownStack("dev", "--staging-stack", root);
     refuses(
       () => assertKnownStack("qa", "--production-stack", root),
-      new RegExp(`^Unknown stack \`qa\` \\(from --production-stack\\): there is no Pulumi\\.qa\\.yaml in ${escapeRegExp(root)}\\.\nFix: use one of \`dev\`, \`prod\`, or create Pulumi\\.qa\\.yaml with the same keys as production\\.$`),
+      new RegExp(
+        `^Unknown stack \`qa\` \\(from --production-stack\\): there is no Pulumi\\.qa\\.yaml in ${escapeRegExp(root)}\\.\nFix: use one of \`dev\`, \`prod\`, or create Pulumi\\.qa\\.yaml with the same keys as production\\.$`,
+      ),
     );
     const empty = mkdtempSync(path.join(tmpdir(), "parity-none-"));
     try {
@@ -150,20 +191,35 @@ describe("npm run parity: exit codes and messages", () => {
     return { code, ...out };
   }
   const FIXTURES = path.join(__dirname, "fixtures", "parity");
-  const exportArgs = ["--staging", path.join(FIXTURES, "staging.json"), "--production", path.join(FIXTURES, "production.json"), "--known-differences", path.join(FIXTURES, "known-differences.yaml")];
+  const exportArgs = [
+    "--staging",
+    path.join(FIXTURES, "staging.json"),
+    "--production",
+    path.join(FIXTURES, "production.json"),
+    "--known-differences",
+    path.join(FIXTURES, "known-differences.yaml"),
+  ];
 
   it("looks for the stacks in this repository unless given another root", async () => {
     const { REPO_ROOT } = await import("../tools/parity/offline-stacks");
     const result = await run(["--staging-stack", "qa"]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, new RegExp(`^parity: Unknown stack \`qa\` \\(from --staging-stack\\): there is no Pulumi\\.qa\\.yaml in ${escapeRegExp(REPO_ROOT)}\\.`));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^parity: Unknown stack \`qa\` \\(from --staging-stack\\): there is no Pulumi\\.qa\\.yaml in ${escapeRegExp(REPO_ROOT)}\\.`,
+      ),
+    );
   });
 
   it("says which notes it wrote, and warns only when staging also diverges", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "parity-notes-"));
     try {
       const out = { stdout: "", stderr: "" };
-      const io = { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } };
+      const io = {
+        stdout: { write: (t: string) => (out.stdout += t) },
+        stderr: { write: (t: string) => (out.stderr += t) },
+      };
       assert.equal(applyNotes("write", "# notes\n", path.join(dir, "n.md"), false, io), 0);
       assert.deepEqual(out, { stdout: `Wrote ${path.join("docs", "staging-notes.md")}.\n`, stderr: "" });
     } finally {
@@ -188,10 +244,16 @@ describe("npm run parity: exit codes and messages", () => {
   it("prints the engine's own message for a stack it cannot run, exit 2", async () => {
     const root = mkdtempSync(path.join(tmpdir(), "parity-cli-"));
     try {
-      for (const f of ["Pulumi.staging.yaml", "Pulumi.production.yaml"]) writeFileSync(path.join(root, f), "config: {}\n");
+      for (const f of ["Pulumi.staging.yaml", "Pulumi.production.yaml"])
+        writeFileSync(path.join(root, f), "config: {}\n");
       writeFileSync(path.join(root, "known-differences.yaml"), "differences: []\n");
       let stderr = "";
-      const code = await main([], { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, env: {}, root });
+      const code = await main([], {
+        stdout: { write: () => true },
+        stderr: { write: (t: string) => (stderr += t) },
+        env: {},
+        root,
+      });
       assert.equal(code, 2);
       assert.match(stderr, /^parity: /);
       assert.doesNotMatch(stderr, /internal error|\n\s+at /);
@@ -246,7 +308,11 @@ describe("parity report secrets", () => {
   });
 
   it("masks secrets at any depth and leaves everything else as it was", () => {
-    const masked = masker.mask({ list: [1, "x", null, secret({ value: "s" })], nested: { deep: secret({ value: "s" }) }, n: 0 });
+    const masked = masker.mask({
+      list: [1, "x", null, secret({ value: "s" })],
+      nested: { deep: secret({ value: "s" }) },
+      n: 0,
+    });
     const hidden = secret({ value: fingerprint(secret({ value: "s" })) });
     assert.deepEqual(masked, { list: [1, "x", null, hidden], nested: { deep: hidden }, n: 0 });
   });
@@ -265,7 +331,11 @@ describe("parity report secrets", () => {
   it("redacts every fingerprint in a string, at any depth", () => {
     const a = fingerprint(secret({ value: "a" }));
     const b = fingerprint(secret({ value: "b" }));
-    assert.deepEqual(redact({ list: [`${a}:${b}`, 3], o: { s: secret({ value: "x" }) }, n: null }), { list: ["[secret]:[secret]", 3], o: { s: "[secret]" }, n: null });
+    assert.deepEqual(redact({ list: [`${a}:${b}`, 3], o: { s: secret({ value: "x" }) }, n: null }), {
+      list: ["[secret]:[secret]", 3],
+      o: { s: "[secret]" },
+      n: null,
+    });
   });
 });
 
@@ -283,7 +353,12 @@ describe("parity report sources", () => {
   it("says why an export file cannot be read, and how to write it again", () => {
     const dir = path.join(tmp, "a-directory.json");
     mkdirSync(dir);
-    refuses(() => readStackExport(dir, "production", masker), new RegExp(`^The production export \`${escapeRegExp(dir)}\` cannot be read \\(EISDIR\\)\\.\nFix: check the path, or write the file with \`pulumi stack export --stack NAME --file FILE\`\\.$`));
+    refuses(
+      () => readStackExport(dir, "production", masker),
+      new RegExp(
+        `^The production export \`${escapeRegExp(dir)}\` cannot be read \\(EISDIR\\)\\.\nFix: check the path, or write the file with \`pulumi stack export --stack NAME --file FILE\`\\.$`,
+      ),
+    );
   });
 
   it("tells how to export a file that is not an export", () => {
@@ -296,55 +371,116 @@ describe("parity report sources", () => {
   it("keeps a byte-order mark inside a value (a leading one is refused: test/conformance/exports.test.ts)", () => {
     const file = path.join(tmp, "bom-inside.json");
     const urn = "urn:pulumi:staging::parity::aws:sqs/queue:Queue::q";
-    writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [{ urn, type: "aws:sqs/queue:Queue", custom: true, inputs: { name: "a\uFEFFb" } }] } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 3,
+        deployment: {
+          manifest: {},
+          resources: [{ urn, type: "aws:sqs/queue:Queue", custom: true, inputs: { name: "a\uFEFFb" } }],
+        },
+      }),
+    );
     const [queue] = readStackExport(file, "staging", masker).resources;
     assert.equal(queue.inputs["name"], "a\uFEFFb");
   });
 
   it("lets a fault in the reader itself through as the bug it is", () => {
-    const hostile = new Proxy({}, { get: () => { throw new TypeError("reader bug"); }, has: () => { throw new TypeError("reader bug"); } });
-    assert.throws(() => parseStackExport(hostile, "x.json", "staging", masker), (err: unknown) => err instanceof TypeError && !(err instanceof ParityInputError));
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new TypeError("reader bug");
+        },
+        has: () => {
+          throw new TypeError("reader bug");
+        },
+      },
+    );
+    assert.throws(
+      () => parseStackExport(hostile, "x.json", "staging", masker),
+      (err: unknown) => err instanceof TypeError && !(err instanceof ParityInputError),
+    );
   });
 
   it("refuses exports of two different projects, naming both", async () => {
     const other = path.join(tmp, "other-project.json");
     writeFileSync(other, readFileSync(PRODUCTION, "utf8").replaceAll("::parity::", "::billing::"));
     await assert.rejects(
-      buildParityReport(parseOptions(["--staging", STAGING, "--production", other, "--known-differences", path.join(FIXTURES, "known-differences.yaml")]), tmp),
+      buildParityReport(
+        parseOptions([
+          "--staging",
+          STAGING,
+          "--production",
+          other,
+          "--known-differences",
+          path.join(FIXTURES, "known-differences.yaml"),
+        ]),
+        tmp,
+      ),
       (err: unknown) =>
         err instanceof ParityInputError &&
-        err.message === `The exports belong to different projects: \`${STAGING}\` to \`parity\`, \`${other}\` to \`billing\`.\nFix: export two stacks of the same project.`,
+        err.message ===
+          `The exports belong to different projects: \`${STAGING}\` to \`parity\`, \`${other}\` to \`billing\`.\nFix: export two stacks of the same project.`,
     );
   });
 
   it("reads known-differences.yaml from the repository root unless told otherwise, as a user error when it is missing", async () => {
-    await assert.rejects(buildParityReport(parseOptions(["--staging", STAGING, "--production", PRODUCTION]), tmp), (err: unknown) => {
-      assert.ok(err instanceof ParityInputError);
-      assert.match(err.message, new RegExp(escapeRegExp(path.join(tmp, "known-differences.yaml"))));
-      return true;
-    });
-    writeFileSync(path.join(tmp, "known-differences.yaml"), readFileSync(path.join(FIXTURES, "known-differences.yaml")));
+    await assert.rejects(
+      buildParityReport(parseOptions(["--staging", STAGING, "--production", PRODUCTION]), tmp),
+      (err: unknown) => {
+        assert.ok(err instanceof ParityInputError);
+        assert.match(err.message, new RegExp(escapeRegExp(path.join(tmp, "known-differences.yaml"))));
+        return true;
+      },
+    );
+    writeFileSync(
+      path.join(tmp, "known-differences.yaml"),
+      readFileSync(path.join(FIXTURES, "known-differences.yaml")),
+    );
     const report = await buildParityReport(parseOptions(["--staging", STAGING, "--production", PRODUCTION]), tmp);
     const { notes, ...staging } = report.source.staging;
-    assert.deepEqual({ ...report.source, staging }, { kind: "export", project: "parity", staging: { stack: "staging", file: STAGING }, production: { stack: "production", file: PRODUCTION } });
-    assert.match(notes?.join("\n") ?? "", /^8 export secrets redacted .*neither PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set/, "staging's fixture holds passphrase ciphertexts");
-    assert.ok(report.presence.some((p) => p.declaredBy === "seeded-accounts"), "with the declarations of the root's file");
+    assert.deepEqual(
+      { ...report.source, staging },
+      {
+        kind: "export",
+        project: "parity",
+        staging: { stack: "staging", file: STAGING },
+        production: { stack: "production", file: PRODUCTION },
+      },
+    );
+    assert.match(
+      notes?.join("\n") ?? "",
+      /^8 export secrets redacted .*neither PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set/,
+      "staging's fixture holds passphrase ciphertexts",
+    );
+    assert.ok(
+      report.presence.some((p) => p.declaredBy === "seeded-accounts"),
+      "with the declarations of the root's file",
+    );
     rmSync(path.join(tmp, "known-differences.yaml"));
   });
 
   it("runs this repo's programs, not export files, when no export is given", async () => {
     const root = path.join(tmp, "no-program");
     mkdirSync(root);
-    for (const f of ["Pulumi.staging.yaml", "Pulumi.production.yaml"]) writeFileSync(path.join(root, f), "config: {}\n");
+    for (const f of ["Pulumi.staging.yaml", "Pulumi.production.yaml"])
+      writeFileSync(path.join(root, f), "config: {}\n");
     writeFileSync(path.join(root, "known-differences.yaml"), "differences: []\n");
     // No Pulumi.yaml: the engine refuses the stack's config before starting a program.
-    await assert.rejects(buildParityReport(parseOptions([]), root), (err: unknown) => err instanceof Error && err.name === "ProgramError");
+    await assert.rejects(
+      buildParityReport(parseOptions([]), root),
+      (err: unknown) => err instanceof Error && err.name === "ProgramError",
+    );
   });
 
   it("checks the offline stack names before anything else", async () => {
     const root = path.join(tmp, "repo");
     mkdirSync(root);
-    const unknown = (flag: string) => (err: unknown) => err instanceof ParityInputError && err.message.startsWith("Unknown stack") && err.message.includes(`(from ${flag})`);
+    const unknown = (flag: string) => (err: unknown) =>
+      err instanceof ParityInputError &&
+      err.message.startsWith("Unknown stack") &&
+      err.message.includes(`(from ${flag})`);
     await assert.rejects(buildParityReport(parseOptions([]), root), unknown("--staging-stack"));
     writeFileSync(path.join(root, "Pulumi.staging.yaml"), "");
     await assert.rejects(buildParityReport(parseOptions([]), root), unknown("--production-stack"));

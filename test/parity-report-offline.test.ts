@@ -34,7 +34,11 @@ describe("parity report on this repo's stacks (offline)", function () {
 
   it("finds nothing divergent, so `npm run parity` exits 0", () => {
     const divergent = [
-      ...report.resources.flatMap((r) => r.properties.filter((p) => p.class === "divergent").map((p) => `${r.resourceKey} ${p.path}: ${JSON.stringify(p.staging)} vs ${JSON.stringify(p.production)}`)),
+      ...report.resources.flatMap((r) =>
+        r.properties
+          .filter((p) => p.class === "divergent")
+          .map((p) => `${r.resourceKey} ${p.path}: ${JSON.stringify(p.staging)} vs ${JSON.stringify(p.production)}`),
+      ),
       ...report.presence.filter((p) => p.class === "divergent").map((p) => `${p.resourceKey} only in ${p.onlyIn}`),
       ...report.env.filter((e) => e.class === "divergent").map((e) => `${e.service} ${e.key}`),
     ];
@@ -56,20 +60,43 @@ describe("parity report on this repo's stacks (offline)", function () {
   it("lists every resource of the program that both stacks have", () => {
     const listed = new Set(report.resources.map((r) => r.resourceKey));
     const productionKeys = new Set(pair.production.resources.map((r) => resourceKey(r.urn)));
-    const inBoth = pair.staging.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && productionKeys.has(resourceKey(r.urn)));
+    const inBoth = pair.staging.resources.filter(
+      (r) => r.type !== "pulumi:pulumi:Stack" && productionKeys.has(resourceKey(r.urn)),
+    );
     assert.ok(inBoth.length > 10, "the program builds the platform");
     assert.equal(listed.size, inBoth.length);
     assert.ok(new Set(report.resources.map((r) => r.component)).size > 3, "across its components");
   });
 
   it("has staging smaller than production somewhere, and calls it sizing", () => {
-    const sizing = report.resources.flatMap((r) => r.properties.filter((p) => p.class === "sizing").map((p) => ({ ...p, resource: r.resourceKey.split("::").pop() })));
-    const numbers = sizing.filter((p): p is typeof p & { staging: number; production: number } => typeof p.staging === "number" && typeof p.production === "number");
-    assert.ok(numbers.some((p) => p.staging < p.production), "no sizing property is smaller in staging");
-    assert.deepEqual(numbers.filter((p) => p.staging > p.production).map((p) => `${p.resource} ${p.path}`), [], "staging is larger than production");
+    const sizing = report.resources.flatMap((r) =>
+      r.properties
+        .filter((p) => p.class === "sizing")
+        .map((p) => ({ ...p, resource: r.resourceKey.split("::").pop() })),
+    );
+    const numbers = sizing.filter(
+      (p): p is typeof p & { staging: number; production: number } =>
+        typeof p.staging === "number" && typeof p.production === "number",
+    );
+    assert.ok(
+      numbers.some((p) => p.staging < p.production),
+      "no sizing property is smaller in staging",
+    );
+    assert.deepEqual(
+      numbers.filter((p) => p.staging > p.production).map((p) => `${p.resource} ${p.path}`),
+      [],
+      "staging is larger than production",
+    );
     const dbClass = sizing.find((p) => p.resource === "db-instance" && p.path === "instanceClass");
-    assert.deepEqual([dbClass?.staging, dbClass?.production], ["db.t4g.micro", "db.r7g.large"], "the database instance class is sizing, smaller in staging");
-    assert.ok(sizingRows(report).some((r) => r.property === "instanceClass"), "the staging notes list it");
+    assert.deepEqual(
+      [dbClass?.staging, dbClass?.production],
+      ["db.t4g.micro", "db.r7g.large"],
+      "the database instance class is sizing, smaller in staging",
+    );
+    assert.ok(
+      sizingRows(report).some((r) => r.property === "instanceClass"),
+      "the staging notes list it",
+    );
   });
 
   it("prints no generated secret of either stack, in any format", () => {
@@ -86,13 +113,16 @@ describe("parity report on this repo's stacks (offline)", function () {
     assert.ok(secrets.size > 0, "the program generates secrets");
     const outputs = [renderTerminal(report, { width: 400, color: false }), renderMarkdown(report), renderJson(report)];
     for (const secret of secrets) {
-      for (const out of outputs) assert.ok(!out.includes(secret), `a secret starting ${secret.slice(0, 4)}… was printed`);
+      for (const out of outputs)
+        assert.ok(!out.includes(secret), `a secret starting ${secret.slice(0, 4)}… was printed`);
     }
   });
 
   it("fits a PR comment and a 100-column terminal", () => {
     assert.ok(renderMarkdown(report).length <= COMMENT_LIMIT);
-    const wide = renderTerminal(report, { width: 100, color: false }).split("\n").filter((l) => [...l].length > 100);
+    const wide = renderTerminal(report, { width: 100, color: false })
+      .split("\n")
+      .filter((l) => [...l].length > 100);
     assert.deepEqual(wide, []);
   });
 

@@ -41,9 +41,18 @@ describe("parity report building blocks", () => {
     it("masks a stack export's secret inputs as it reads them, before anything can print them", () => {
       const urn = "urn:pulumi:staging::parity::aws:rds/instance:Instance::db-instance";
       const password = { [SECRET_SIG]: SECRET_VALUE, plaintext: JSON.stringify("hunter2") };
-      const doc = { version: 3, deployment: { manifest: {}, resources: [{ urn, type: "aws:rds/instance:Instance", inputs: { password, engine: "postgres" } }] } };
+      const doc = {
+        version: 3,
+        deployment: {
+          manifest: {},
+          resources: [{ urn, type: "aws:rds/instance:Instance", inputs: { password, engine: "postgres" } }],
+        },
+      };
       const [read] = parseStackExport(doc, "staging.json", "staging", masker).resources;
-      assert.ok(!JSON.stringify(read.inputs).includes("hunter2"), "the export's plaintext secret reached the comparison");
+      assert.ok(
+        !JSON.stringify(read.inputs).includes("hunter2"),
+        "the export's plaintext secret reached the comparison",
+      );
       assert.deepEqual(read.inputs, { password: masker.mask(password), engine: "postgres" });
     });
 
@@ -90,7 +99,7 @@ describe("parity report building blocks", () => {
 
     it("wraps property paths at segment boundaries", () => {
       assert.deepEqual(wrapPath("redrivePolicy.maxReceiveCount", 16), ["redrivePolicy", ".maxReceiveCount"]);
-      assert.deepEqual(wrapPath('tags["parity:environment"]', 10), ["tags", '["parity:e', 'nvironment', '"]']);
+      assert.deepEqual(wrapPath('tags["parity:environment"]', 10), ["tags", '["parity:e', "nvironment", '"]']);
     });
 
     it("fits columns into the width, giving narrow content only what it needs", () => {
@@ -111,22 +120,39 @@ describe("parity report building blocks", () => {
   });
 
   it("parses URNs into stack and project, refusing what is not one", () => {
-    assert.deepEqual(parseUrn("urn:pulumi:staging::parity::parity:components:Database$aws:rds/instance:Instance::db"), { stack: "staging", project: "parity" });
+    assert.deepEqual(parseUrn("urn:pulumi:staging::parity::parity:components:Database$aws:rds/instance:Instance::db"), {
+      stack: "staging",
+      project: "parity",
+    });
     assert.equal(parseUrn("arn:aws:s3:::bucket"), undefined);
     assert.equal(parseUrn("urn:pulumi:::parity::t::n"), undefined);
   });
 
   describe("staging notes", () => {
     it("are deterministic and list every declared difference and the measured sizing", async () => {
-      const args = ["--staging", path.join(FIXTURES, "staging.json"), "--production", path.join(FIXTURES, "production.json")];
+      const args = [
+        "--staging",
+        path.join(FIXTURES, "staging.json"),
+        "--production",
+        path.join(FIXTURES, "production.json"),
+      ];
       const knownFile = path.join(FIXTURES, "known-differences.yaml");
       const known = loadKnownDifferences(knownFile);
       // Two runs, two masking keys: the notes must not depend on either.
-      const first = renderStagingNotes(known, await buildParityReport(parseOptions([...args, "--known-differences", knownFile]), process.cwd()));
-      const second = renderStagingNotes(known, await buildParityReport(parseOptions([...args, "--known-differences", knownFile]), process.cwd()));
+      const first = renderStagingNotes(
+        known,
+        await buildParityReport(parseOptions([...args, "--known-differences", knownFile]), process.cwd()),
+      );
+      const second = renderStagingNotes(
+        known,
+        await buildParityReport(parseOptions([...args, "--known-differences", knownFile]), process.cwd()),
+      );
       assert.equal(first, second);
       for (const k of known) assert.ok(first.includes(`- **Id:** \`${k.id}\``), k.id);
-      assert.match(first, /\| database \| database-instance \(rds\.Instance\) \| `instanceClass` \| db\.t4g\.micro \| db\.r7g\.large \|/);
+      assert.match(
+        first,
+        /\| database \| database-instance \(rds\.Instance\) \| `instanceClass` \| db\.t4g\.micro \| db\.r7g\.large \|/,
+      );
       assert.match(first, /\| web-task\/web \| environment variable \| `WORKER_CONCURRENCY` \| 2 \| 8 \|/);
       assert.doesNotMatch(first, /maxReceiveCount/, "a divergence is not a sizing difference");
       assert.doesNotMatch(first, /Sup3r-S3cret/);
@@ -143,7 +169,10 @@ describe("npm run notes / --check-notes", () => {
 
   function io() {
     const out = { stdout: "", stderr: "" };
-    return { out, io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } } };
+    return {
+      out,
+      io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } },
+    };
   }
 
   it("writes the notes, then finds them fresh", () => {
@@ -161,7 +190,10 @@ describe("npm run notes / --check-notes", () => {
     writeFileSync(file, "# old notes\n");
     const stale = io();
     assert.equal(applyNotes("check", "# new notes\n", file, false, stale.io), 1);
-    assert.match(stale.out.stderr, /stale\.md is stale: it no longer matches known-differences\.yaml and the programs\.\nFix: run `npm run notes`/);
+    assert.match(
+      stale.out.stderr,
+      /stale\.md is stale: it no longer matches known-differences\.yaml and the programs\.\nFix: run `npm run notes`/,
+    );
     assert.equal(readFileSync(file, "utf8"), "# old notes\n", "checking never writes");
     const missing = io();
     assert.equal(applyNotes("check", "# notes\n", path.join(tmp, "none.md"), false, missing.io), 1);
@@ -176,16 +208,33 @@ describe("npm run notes / --check-notes", () => {
 
   it("shows a list element only staging has as divergent, every leaf with the element's fix", () => {
     const SG = "aws:ec2/securityGroup:SecurityGroup";
-    const sg = (stack: string, ingress: unknown[]) => [{ urn: `urn:pulumi:${stack}::parity::${SG}::db-sg`, type: SG, inputs: { ingress } }];
+    const sg = (stack: string, ingress: unknown[]) => [
+      { urn: `urn:pulumi:${stack}::parity::${SG}::db-sg`, type: SG, inputs: { ingress } },
+    ];
     const rule = { protocol: "tcp", fromPort: 5432, toPort: 5432, description: "From app tasks" };
     const open = { protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"], description: "Anywhere" };
-    const source = { kind: "program" as const, project: "parity", staging: { stack: "staging" }, production: { stack: "production" } };
+    const source = {
+      kind: "program" as const,
+      project: "parity",
+      staging: { stack: "staging" },
+      production: { stack: "production" },
+    };
     const report = buildReport(source, compareStacks(sg("staging", [rule, open]), sg("production", [rule]), []));
     assert.equal(report.divergent, true);
     const added = report.resources[0].properties.filter((p) => p.path.startsWith("ingress[1]"));
-    assert.deepEqual(added.map((p) => p.class), ["divergent", "divergent", "divergent", "divergent", "divergent"]);
+    assert.deepEqual(
+      added.map((p) => p.class),
+      ["divergent", "divergent", "divergent", "divergent", "divergent"],
+    );
     assert.equal(report.totals.properties.divergent, 5);
-    assert.ok(added.every((p) => /^Remove list element `ingress\[1\]` from `aws:ec2\/securityGroup:SecurityGroup::db-sg`/.test(p.fix ?? "")));
-    assert.match(renderMarkdown(report), /Divergent properties \(5\)[\s\S]*ingress\[1\]\.cidrBlocks[\s\S]*Remove list element/);
+    assert.ok(
+      added.every((p) =>
+        /^Remove list element `ingress\[1\]` from `aws:ec2\/securityGroup:SecurityGroup::db-sg`/.test(p.fix ?? ""),
+      ),
+    );
+    assert.match(
+      renderMarkdown(report),
+      /Divergent properties \(5\)[\s\S]*ingress\[1\]\.cidrBlocks[\s\S]*Remove list element/,
+    );
   });
 });

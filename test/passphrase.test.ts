@@ -7,7 +7,12 @@ import { collectStack, ProgramError } from "../tools/simulator/engine";
 import { Progress } from "../tools/simulator/progress";
 import { PassphraseError, readPassphrase, unlockEncryptionSalt } from "../tools/simulator/passphrase";
 import { exitCode, parseCli, runPreview, toText } from "../tools/preview";
-import { loadStackConfig, loadStackConfigWithSecrets, OFFLINE_SECRET_PLACEHOLDER, StackConfigError } from "../tools/simulator/stack-config";
+import {
+  loadStackConfig,
+  loadStackConfigWithSecrets,
+  OFFLINE_SECRET_PLACEHOLDER,
+  StackConfigError,
+} from "../tools/simulator/stack-config";
 import { hosts, pack } from "./policy/harness";
 
 /**
@@ -33,7 +38,9 @@ interface Vectors {
   readonly encryptionsalt: string;
   readonly secure: Record<string, { readonly plaintext: string; readonly secure: string }>;
 }
-const VECTORS = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "passphrase", "vectors.json"), "utf8")) as Record<"staging" | "other", Vectors>;
+const VECTORS = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "fixtures", "passphrase", "vectors.json"), "utf8"),
+) as Record<"staging" | "other", Vectors>;
 const STAGING = VECTORS.staging;
 
 /** The error `work` fails with, checked to be a `type`: a rejected promise or a synchronous throw. */
@@ -72,7 +79,10 @@ describe("passphrase provider: Pulumi's own vectors", () => {
 
   it("rejects Pulumi's broken state before spending a second on the key", async () => {
     const started = Date.now();
-    assert.equal(await passphraseProblem(() => unlockEncryptionSalt(PULUMI_BROKEN_STATE, "password")), "malformed-salt");
+    assert.equal(
+      await passphraseProblem(() => unlockEncryptionSalt(PULUMI_BROKEN_STATE, "password")),
+      "malformed-salt",
+    );
     assert.ok(Date.now() - started < 500, "a malformed salt must not wait for PBKDF2");
   });
 });
@@ -87,7 +97,10 @@ describe("passphrase provider: values encrypted by an independent implementation
 
   it("tells a value from another stack, a truncated one and a bad nonce apart", async () => {
     const decrypter = await unlockEncryptionSalt(STAGING.encryptionsalt, STAGING.passphrase);
-    assert.equal(await passphraseProblem(() => decrypter.decrypt(VECTORS.other.secure["testKey"].secure)), "undecryptable-value");
+    assert.equal(
+      await passphraseProblem(() => decrypter.decrypt(VECTORS.other.secure["testKey"].secure)),
+      "undecryptable-value",
+    );
     const [version, nonce, sealed] = STAGING.secure["testKey"].secure.split(":");
     assert.equal(await passphraseProblem(() => decrypter.decrypt(`${version}:${nonce}`)), "malformed-value");
     assert.equal(await passphraseProblem(() => decrypter.decrypt(`${version}:AAAA:${sealed}`)), "malformed-value");
@@ -95,15 +108,25 @@ describe("passphrase provider: values encrypted by an independent implementation
     // One flipped bit in the ciphertext fails GCM's authentication rather than yielding other text.
     const flipped = Buffer.from(sealed, "base64");
     flipped[0] ^= 1;
-    assert.equal(await passphraseProblem(() => decrypter.decrypt(`${version}:${nonce}:${flipped.toString("base64")}`)), "undecryptable-value");
+    assert.equal(
+      await passphraseProblem(() => decrypter.decrypt(`${version}:${nonce}:${flipped.toString("base64")}`)),
+      "undecryptable-value",
+    );
   });
 });
 
 describe("passphrase provider: where the passphrase comes from", () => {
   it("prefers PULUMI_CONFIG_PASSPHRASE, even empty, over the file", () => {
-    assert.deepEqual(readPassphrase({ PULUMI_CONFIG_PASSPHRASE: "", PULUMI_CONFIG_PASSPHRASE_FILE: "/nonexistent" }), { value: "", variable: "PULUMI_CONFIG_PASSPHRASE" });
+    assert.deepEqual(readPassphrase({ PULUMI_CONFIG_PASSPHRASE: "", PULUMI_CONFIG_PASSPHRASE_FILE: "/nonexistent" }), {
+      value: "",
+      variable: "PULUMI_CONFIG_PASSPHRASE",
+    });
     assert.equal(readPassphrase({}), undefined);
-    assert.equal(readPassphrase({ PULUMI_CONFIG_PASSPHRASE_FILE: "" }), undefined, "an empty file variable is unset, as in the CLI");
+    assert.equal(
+      readPassphrase({ PULUMI_CONFIG_PASSPHRASE_FILE: "" }),
+      undefined,
+      "an empty file variable is unset, as in the CLI",
+    );
   });
 
   it("reads PULUMI_CONFIG_PASSPHRASE_FILE relative to the working directory, trimmed", () => {
@@ -117,9 +140,14 @@ describe("passphrase provider: where the passphrase comes from", () => {
   });
 
   it("names an unreadable passphrase file", async () => {
-    const err = await failure(PassphraseError, () => readPassphrase({ PULUMI_CONFIG_PASSPHRASE_FILE: "/nonexistent/phrase" }));
+    const err = await failure(PassphraseError, () =>
+      readPassphrase({ PULUMI_CONFIG_PASSPHRASE_FILE: "/nonexistent/phrase" }),
+    );
     assert.equal(err.problem, "unreadable-file");
-    assert.match(err.message, /PULUMI_CONFIG_PASSPHRASE_FILE names \/nonexistent\/phrase, which cannot be read \(ENOENT\)/);
+    assert.match(
+      err.message,
+      /PULUMI_CONFIG_PASSPHRASE_FILE names \/nonexistent\/phrase, which cannot be read \(ENOENT\)/,
+    );
   });
 });
 
@@ -129,7 +157,10 @@ describe("stack config: `secure:` values", () => {
 
   before(() => {
     dir = tempDir();
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\nconfig:\n  token:\n    type: string\n  unset:\n    type: string\n    secret: true\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      "name: demo\nruntime: nodejs\nconfig:\n  token:\n    type: string\n  unset:\n    type: string\n    secret: true\n",
+    );
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -142,31 +173,52 @@ describe("stack config: `secure:` values", () => {
   const passphraseStack = (config: Record<string, unknown>) => ({ encryptionsalt: STAGING.encryptionsalt, config });
 
   it("decrypts top-level and nested values with the passphrase, keeps them secret and says so once", async () => {
-    const stack = stackFile("decrypts", passphraseStack({
-      "demo:token": { secure: STAGING.secure["testKey"].secure },
-      "demo:nested": { label: "plain", inner: { secure: STAGING.secure["unicode"].secure } },
-      "demo:plain": "visible",
-    }));
+    const stack = stackFile(
+      "decrypts",
+      passphraseStack({
+        "demo:token": { secure: STAGING.secure["testKey"].secure },
+        "demo:nested": { label: "plain", inner: { secure: STAGING.secure["unicode"].secure } },
+        "demo:plain": "visible",
+      }),
+    );
     const config = await loadStackConfigWithSecrets({ root: dir, stack, env });
     assert.equal(config.values["demo:token"], STAGING.secure["testKey"].plaintext);
-    assert.deepEqual(JSON.parse(config.values["demo:nested"]), { label: "plain", inner: STAGING.secure["unicode"].plaintext });
+    assert.deepEqual(JSON.parse(config.values["demo:nested"]), {
+      label: "plain",
+      inner: STAGING.secure["unicode"].plaintext,
+    });
     assert.deepEqual(config.secretKeys, ["demo:nested", "demo:token", "demo:unset"]);
-    assert.deepEqual(config.placeholders, ["demo:unset"], "only the declared secret the stack never sets stays a placeholder");
-    assert.deepEqual(config.notes, ["2 `secure:` values in Pulumi.decrypts.yaml decrypted with PULUMI_CONFIG_PASSPHRASE; still marked secret."]);
+    assert.deepEqual(
+      config.placeholders,
+      ["demo:unset"],
+      "only the declared secret the stack never sets stays a placeholder",
+    );
+    assert.deepEqual(config.notes, [
+      "2 `secure:` values in Pulumi.decrypts.yaml decrypted with PULUMI_CONFIG_PASSPHRASE; still marked secret.",
+    ]);
   });
 
   it("reads the passphrase from PULUMI_CONFIG_PASSPHRASE_FILE", async () => {
-    const stack = stackFile("fromfile", passphraseStack({ "demo:token": { secure: STAGING.secure["liveKey"].secure } }));
+    const stack = stackFile(
+      "fromfile",
+      passphraseStack({ "demo:token": { secure: STAGING.secure["liveKey"].secure } }),
+    );
     const phrase = path.join(dir, "phrase.txt");
     fs.writeFileSync(phrase, `${STAGING.passphrase}\n`);
-    const config = await loadStackConfigWithSecrets({ root: dir, stack, env: { PULUMI_CONFIG_PASSPHRASE_FILE: phrase } });
+    const config = await loadStackConfigWithSecrets({
+      root: dir,
+      stack,
+      env: { PULUMI_CONFIG_PASSPHRASE_FILE: phrase },
+    });
     assert.equal(config.values["demo:token"], STAGING.secure["liveKey"].plaintext);
     assert.match(config.notes[0], new RegExp(`decrypted with PULUMI_CONFIG_PASSPHRASE_FILE \\(${phrase}\\)`));
   });
 
   it("rejects a wrong passphrase naming the stack, the file and both ways out", async () => {
     const stack = stackFile("staging", passphraseStack({ "demo:token": { secure: STAGING.secure["testKey"].secure } }));
-    const err = await configError(() => loadStackConfigWithSecrets({ root: dir, stack, env: { PULUMI_CONFIG_PASSPHRASE: "not the passphrase" } }));
+    const err = await configError(() =>
+      loadStackConfigWithSecrets({ root: dir, stack, env: { PULUMI_CONFIG_PASSPHRASE: "not the passphrase" } }),
+    );
     assert.equal(err.stack, "staging");
     assert.deepEqual(err.problems, [
       "PULUMI_CONFIG_PASSPHRASE does not decrypt Pulumi.staging.yaml's encryptionsalt; set the passphrase this stack was created with, or unset it to preview with placeholders.",
@@ -176,24 +228,42 @@ describe("stack config: `secure:` values", () => {
 
   it("rejects a corrupt value, or one copied from another stack, naming the key and the command that resets it", async () => {
     const [version, nonce] = STAGING.secure["testKey"].secure.split(":");
-    const stack = stackFile("corrupt", passphraseStack({
-      "demo:token": { secure: VECTORS.other.secure["testKey"].secure },
-      "demo:nested": { inner: { secure: `${version}:${nonce}` } },
-    }));
+    const stack = stackFile(
+      "corrupt",
+      passphraseStack({
+        "demo:token": { secure: VECTORS.other.secure["testKey"].secure },
+        "demo:nested": { inner: { secure: `${version}:${nonce}` } },
+      }),
+    );
     const err = await configError(() => loadStackConfigWithSecrets({ root: dir, stack, env }));
     assert.equal(err.problems.length, 2);
-    assert.match(err.problems[0], /^Pulumi\.corrupt\.yaml: the `secure:` value of `demo:token` is corrupt: it does not decrypt with this stack's key .*; set it again with `pulumi config set --secret --stack corrupt demo:token <value>`\.$/);
-    assert.match(err.problems[1], /`demo:nested\.inner` is corrupt: it is not `v1:<nonce>:<ciphertext>`; set it again with `pulumi config set --secret --stack corrupt --path demo:nested\.inner <value>`/);
+    assert.match(
+      err.problems[0],
+      /^Pulumi\.corrupt\.yaml: the `secure:` value of `demo:token` is corrupt: it does not decrypt with this stack's key .*; set it again with `pulumi config set --secret --stack corrupt demo:token <value>`\.$/,
+    );
+    assert.match(
+      err.problems[1],
+      /`demo:nested\.inner` is corrupt: it is not `v1:<nonce>:<ciphertext>`; set it again with `pulumi config set --secret --stack corrupt --path demo:nested\.inner <value>`/,
+    );
   });
 
   it("rejects a damaged encryptionsalt at once", async () => {
-    const stack = stackFile("badsalt", { encryptionsalt: "v1:not base64!:v1:AAAA:BBBB", config: { "demo:token": { secure: STAGING.secure["testKey"].secure } } });
+    const stack = stackFile("badsalt", {
+      encryptionsalt: "v1:not base64!:v1:AAAA:BBBB",
+      config: { "demo:token": { secure: STAGING.secure["testKey"].secure } },
+    });
     const err = await configError(() => loadStackConfigWithSecrets({ root: dir, stack, env }));
-    assert.match(err.problems[0], /^Pulumi\.badsalt\.yaml: `encryptionsalt` is not a passphrase salt \(its salt is not base64\); restore the line from version control/);
+    assert.match(
+      err.problems[0],
+      /^Pulumi\.badsalt\.yaml: `encryptionsalt` is not a passphrase salt \(its salt is not base64\); restore the line from version control/,
+    );
   });
 
   it("keeps placeholders without a passphrase, and says how to get the real values", async () => {
-    const stack = stackFile("nophrase", passphraseStack({ "demo:token": { secure: STAGING.secure["testKey"].secure } }));
+    const stack = stackFile(
+      "nophrase",
+      passphraseStack({ "demo:token": { secure: STAGING.secure["testKey"].secure } }),
+    );
     const config = await loadStackConfigWithSecrets({ root: dir, stack, env: {} });
     assert.equal(config.values["demo:token"], OFFLINE_SECRET_PLACEHOLDER);
     assert.deepEqual(config.placeholders, ["demo:token", "demo:unset"]);
@@ -202,28 +272,52 @@ describe("stack config: `secure:` values", () => {
       "1 `secure:` value in Pulumi.nophrase.yaml previewed as a placeholder (marked secret): set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to preview with the real values.",
       "not checked offline: the content of `demo:token` (encrypted); the pull-request workflow's `pulumi preview --stack nophrase` decrypts and validates it (see RELEASING.md).",
     ]);
-    assert.deepEqual(loadStackConfig({ root: dir, stack, env }).values, config.values, "the synchronous loader never decrypts");
+    assert.deepEqual(
+      loadStackConfig({ root: dir, stack, env }).values,
+      config.values,
+      "the synchronous loader never decrypts",
+    );
   });
 
   it("keeps placeholders for a Pulumi Cloud or KMS stack even with a passphrase set, and says why", async () => {
-    const cloud = stackFile("cloud", { config: { "demo:token": { secure: "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA==" } } });
+    const cloud = stackFile("cloud", {
+      config: { "demo:token": { secure: "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA==" } },
+    });
     const cloudConfig = await loadStackConfigWithSecrets({ root: dir, stack: cloud, env });
     assert.equal(cloudConfig.values["demo:token"], OFFLINE_SECRET_PLACEHOLDER);
-    assert.match(cloudConfig.notes[0], /has no `encryptionsalt:`, so its secrets are held by Pulumi Cloud, which the offline preview cannot reach; a passphrase does not apply to it\.$/);
+    assert.match(
+      cloudConfig.notes[0],
+      /has no `encryptionsalt:`, so its secrets are held by Pulumi Cloud, which the offline preview cannot reach; a passphrase does not apply to it\.$/,
+    );
 
-    const kms = stackFile("kms", { secretsprovider: "awskms://alias/parity", encryptedkey: "AQICAH", config: { "demo:token": { secure: "AQICAHgg" } } });
+    const kms = stackFile("kms", {
+      secretsprovider: "awskms://alias/parity",
+      encryptedkey: "AQICAH",
+      config: { "demo:token": { secure: "AQICAHgg" } },
+    });
     const kmsConfig = await loadStackConfigWithSecrets({ root: dir, stack: kms, env: {} });
     assert.deepEqual(kmsConfig.placeholders, ["demo:token", "demo:unset"]);
-    assert.match(kmsConfig.notes[0], /its secrets provider is `awskms:\/\/alias\/parity`, which the offline preview cannot reach\.$/);
+    assert.match(
+      kmsConfig.notes[0],
+      /its secrets provider is `awskms:\/\/alias\/parity`, which the offline preview cannot reach\.$/,
+    );
   });
 
   it("adds no note, and derives no key, for a stack without `secure:` values", async () => {
     const stack = stackFile("plain", { encryptionsalt: STAGING.encryptionsalt, config: { "demo:token": "clear" } });
     // A key derived from a wrong passphrase is refused ("does not decrypt"), and one derived from the
     // right passphrase leaves a "decrypted with" note: either way, deriving one would show here.
-    const wrong = await loadStackConfigWithSecrets({ root: dir, stack, env: { PULUMI_CONFIG_PASSPHRASE: "unused and wrong" } });
+    const wrong = await loadStackConfigWithSecrets({
+      root: dir,
+      stack,
+      env: { PULUMI_CONFIG_PASSPHRASE: "unused and wrong" },
+    });
     assert.deepEqual(wrong.notes, []);
-    const right = await loadStackConfigWithSecrets({ root: dir, stack, env: { PULUMI_CONFIG_PASSPHRASE: STAGING.passphrase } });
+    const right = await loadStackConfigWithSecrets({
+      root: dir,
+      stack,
+      env: { PULUMI_CONFIG_PASSPHRASE: STAGING.passphrase },
+    });
     assert.deepEqual(right.notes, []);
     assert.deepEqual(right.values, wrong.values);
   });
@@ -235,21 +329,35 @@ describe("offline preview: decrypted secrets reach the program's validation", fu
 
   /** Pulumi.staging.yaml as committed, plus a passphrase salt and an encrypted payments key. */
   function stagingWithKey(name: "testKey" | "liveKey"): string {
-    const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+    };
     const file = path.join(dir, `Pulumi.staging-${name}.yaml`);
-    fs.writeFileSync(file, toYaml({ encryptionsalt: STAGING.encryptionsalt, config: { ...doc.config, "parity:paymentsApiKey": { secure: STAGING.secure[name].secure } } }));
+    fs.writeFileSync(
+      file,
+      toYaml({
+        encryptionsalt: STAGING.encryptionsalt,
+        config: { ...doc.config, "parity:paymentsApiKey": { secure: STAGING.secure[name].secure } },
+      }),
+    );
     return file;
   }
 
   /** The engine reads the passphrase where the CLI does, the process environment. */
   async function withPassphrase<T>(passphrase: string, run: () => Promise<T>): Promise<T> {
-    const saved = { phrase: process.env["PULUMI_CONFIG_PASSPHRASE"], file: process.env["PULUMI_CONFIG_PASSPHRASE_FILE"] };
+    const saved = {
+      phrase: process.env["PULUMI_CONFIG_PASSPHRASE"],
+      file: process.env["PULUMI_CONFIG_PASSPHRASE_FILE"],
+    };
     process.env["PULUMI_CONFIG_PASSPHRASE"] = passphrase;
     delete process.env["PULUMI_CONFIG_PASSPHRASE_FILE"];
     try {
       return await run();
     } finally {
-      for (const [name, value] of [["PULUMI_CONFIG_PASSPHRASE", saved.phrase], ["PULUMI_CONFIG_PASSPHRASE_FILE", saved.file]] as const) {
+      for (const [name, value] of [
+        ["PULUMI_CONFIG_PASSPHRASE", saved.phrase],
+        ["PULUMI_CONFIG_PASSPHRASE_FILE", saved.file],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -258,7 +366,9 @@ describe("offline preview: decrypted secrets reach the program's validation", fu
 
   /** `npm run preview -- <args>` in this process: the CLI's own parse, run, render and exit code. */
   async function preview(args: string[], passphrase: string): Promise<{ code: number; text: string }> {
-    const results = await withPassphrase(passphrase, () => runPreview(parseCli(args), new Progress(process.stderr, true), { hosts, packServer: pack }));
+    const results = await withPassphrase(passphrase, () =>
+      runPreview(parseCli(args), new Progress(process.stderr, true), { hosts, packServer: pack }),
+    );
     return { code: exitCode(results), text: toText(results, { isTTY: false }) };
   }
 
@@ -266,24 +376,46 @@ describe("offline preview: decrypted secrets reach the program's validation", fu
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("refuses a decrypted live payments key in staging exactly as a plaintext one, without echoing it", async () => {
-    const err = await failure(ProgramError, () => withPassphrase(STAGING.passphrase, () => collectStack({ stack: "staging", stackFile: stagingWithKey("liveKey"), hosts })));
+    const err = await failure(ProgramError, () =>
+      withPassphrase(STAGING.passphrase, () =>
+        collectStack({ stack: "staging", stackFile: stagingWithKey("liveKey"), hosts }),
+      ),
+    );
     assert.equal(err.kind, "config");
-    assert.match(err.message, /`parity:paymentsApiKey` is "\(a live key: sk_live_…\)": a staging stack holds only test-mode keys/);
-    assert.ok(!err.message.includes(STAGING.secure["liveKey"].plaintext), "the decrypted key must not appear in the message");
+    assert.match(
+      err.message,
+      /`parity:paymentsApiKey` is "\(a live key: sk_live_…\)": a staging stack holds only test-mode keys/,
+    );
+    assert.ok(
+      !err.message.includes(STAGING.secure["liveKey"].plaintext),
+      "the decrypted key must not appear in the message",
+    );
   });
 
   it("`npm run preview` runs staging with the decrypted test key and prints one note", async () => {
-    const run = await preview(["--stack", "staging", "--stack-file", stagingWithKey("testKey"), "--no-policy"], STAGING.passphrase);
+    const run = await preview(
+      ["--stack", "staging", "--stack-file", stagingWithKey("testKey"), "--no-policy"],
+      STAGING.passphrase,
+    );
     assert.equal(run.code, 0, run.text);
-    assert.match(run.text, /^note: 1 `secure:` value in Pulumi\.staging-testKey\.yaml decrypted with PULUMI_CONFIG_PASSPHRASE; still marked secret\.$/m);
+    assert.match(
+      run.text,
+      /^note: 1 `secure:` value in Pulumi\.staging-testKey\.yaml decrypted with PULUMI_CONFIG_PASSPHRASE; still marked secret\.$/m,
+    );
     assert.equal(run.text.match(/^note: /gm)?.length, 1);
     assert.ok(!run.text.includes(STAGING.secure["testKey"].plaintext), "the plan never prints the secret");
   });
 
   it("`npm run preview` exits 2 with the wrong-passphrase message before running the program", async () => {
-    const run = await preview(["--stack", "staging", "--stack-file", stagingWithKey("testKey"), "--no-policy"], "wrong");
+    const run = await preview(
+      ["--stack", "staging", "--stack-file", stagingWithKey("testKey"), "--no-policy"],
+      "wrong",
+    );
     assert.equal(run.code, 2, run.text);
-    assert.match(run.text, /error: stack staging: Stack "staging" cannot be loaded:\n {2}- PULUMI_CONFIG_PASSPHRASE does not decrypt Pulumi\.staging-testKey\.yaml's encryptionsalt/);
+    assert.match(
+      run.text,
+      /error: stack staging: Stack "staging" cannot be loaded:\n {2}- PULUMI_CONFIG_PASSPHRASE does not decrypt Pulumi\.staging-testKey\.yaml's encryptionsalt/,
+    );
     assert.match(run.text, /^staging: error \(config\)$/m);
     assert.ok(!run.text.includes("Previewing stack"), "no plan: the program never ran");
   });

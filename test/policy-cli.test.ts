@@ -30,46 +30,98 @@ describe("npm run policy (the pack on a stack export)", function () {
 
   it("passes both deployed stacks, with and without provider resources in AnalyzeStack", async () => {
     for (const providersInStack of [true, false]) {
-      const results = await runPolicy({ exports: [STAGING, PRODUCTION], json: false, packDir: path.join(ROOT, "policy"), providersInStack }, pack);
-      assert.deepEqual(results.map((r) => [r.stack, r.error, mandatory(r.verdicts ?? []).map((v) => v.message)]), [
-        ["staging", undefined, []],
-        ["production", undefined, []],
-      ]);
+      const results = await runPolicy(
+        { exports: [STAGING, PRODUCTION], json: false, packDir: path.join(ROOT, "policy"), providersInStack },
+        pack,
+      );
+      assert.deepEqual(
+        results.map((r) => [r.stack, r.error, mandatory(r.verdicts ?? []).map((v) => v.message)]),
+        [
+          ["staging", undefined, []],
+          ["production", undefined, []],
+        ],
+      );
       assert.equal(exitCode(results), EXIT.clean);
       // Staging's declared differences still show, as notes.
-      assert.ok((results[0].verdicts ?? []).some((v) => v.policyName === "parity-notes" && /payments-sandbox/.test(v.message)));
+      assert.ok(
+        (results[0].verdicts ?? []).some((v) => v.policyName === "parity-notes" && /payments-sandbox/.test(v.message)),
+      );
     }
   });
 
   it("rejects a deployed queue retried once (state inputs and outputs both say so)", async () => {
     const file = tempExport("drifted.json", (d) => {
-      const queue = d.resources.find((r) => String(r.urn).endsWith("::jobs-jobs")) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
-      for (const props of [queue.inputs, queue.outputs]) props.redrivePolicy = JSON.stringify({ ...JSON.parse(String(props.redrivePolicy)), maxReceiveCount: 1 });
+      const queue = d.resources.find((r) => String(r.urn).endsWith("::jobs-jobs")) as {
+        inputs: Record<string, unknown>;
+        outputs: Record<string, unknown>;
+      };
+      for (const props of [queue.inputs, queue.outputs])
+        props.redrivePolicy = JSON.stringify({ ...JSON.parse(String(props.redrivePolicy)), maxReceiveCount: 1 });
     });
-    const results = await runPolicy({ exports: [file], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true }, pack);
+    const results = await runPolicy(
+      { exports: [file], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true },
+      pack,
+    );
     assert.equal(exitCode(results), EXIT.violations);
-    assert.ok(mandatory(results[0].verdicts ?? []).some((v) => v.policyName === "stack-parity" && /redrivePolicy\.maxReceiveCount`: this stack has 1, production has 5/.test(v.message)));
+    assert.ok(
+      mandatory(results[0].verdicts ?? []).some(
+        (v) =>
+          v.policyName === "stack-parity" &&
+          /redrivePolicy\.maxReceiveCount`: this stack has 1, production has 5/.test(v.message),
+      ),
+    );
   });
 
   it("names the file and the fix for a file that is not an export, and for the wrong stack", async () => {
     const notJson = tempExport("broken.json", () => undefined);
     fs.writeFileSync(notJson, "{ not json");
-    const [broken] = await runPolicy({ exports: [notJson], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true }, pack);
-    assert.match(broken.error?.message ?? "", /broken\.json is not JSON .* Fix: pass the file `pulumi stack export --file FILE` wrote/);
-    const [wrong] = await runPolicy({ exports: [STAGING], stack: "production", json: false, packDir: path.join(ROOT, "policy"), providersInStack: true }, pack);
-    assert.match(wrong.error?.message ?? "", /holds stack `staging`, not `production`\. Fix: export the right stack \(`pulumi stack export --stack production`\)/);
+    const [broken] = await runPolicy(
+      { exports: [notJson], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true },
+      pack,
+    );
+    assert.match(
+      broken.error?.message ?? "",
+      /broken\.json is not JSON .* Fix: pass the file `pulumi stack export --file FILE` wrote/,
+    );
+    const [wrong] = await runPolicy(
+      {
+        exports: [STAGING],
+        stack: "production",
+        json: false,
+        packDir: path.join(ROOT, "policy"),
+        providersInStack: true,
+      },
+      pack,
+    );
+    assert.match(
+      wrong.error?.message ?? "",
+      /holds stack `staging`, not `production`\. Fix: export the right stack \(`pulumi stack export --stack production`\)/,
+    );
     assert.equal(exitCode([wrong]), EXIT.error);
   });
 
   it("refuses a call without an export, and --stack with several", () => {
-    assert.throws(() => parsePolicyCli([]), (e: unknown) => e instanceof UsageError && /--stack-export/.test(e.message));
-    assert.throws(() => parsePolicyCli(["--stack-export", "a", "--stack-export", "b", "--stack", "staging"]), UsageError);
+    assert.throws(
+      () => parsePolicyCli([]),
+      (e: unknown) => e instanceof UsageError && /--stack-export/.test(e.message),
+    );
+    assert.throws(
+      () => parsePolicyCli(["--stack-export", "a", "--stack-export", "b", "--stack", "staging"]),
+      UsageError,
+    );
   });
 
   it("runs as the README shows it, with machine-readable output", () => {
-    const run = spawnSync("npm", ["run", "--silent", "policy", "--", "--stack-export", path.relative(ROOT, PRODUCTION), "--json"], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(
+      "npm",
+      ["run", "--silent", "policy", "--", "--stack-export", path.relative(ROOT, PRODUCTION), "--json"],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     assert.equal(run.status, EXIT.clean, run.stderr);
     const parsed = JSON.parse(run.stdout) as ReturnType<typeof toJson> & { stacks: { stack: string; ok: boolean }[] };
-    assert.deepEqual(parsed.stacks.map((s) => [s.stack, s.ok]), [["production", true]]);
+    assert.deepEqual(
+      parsed.stacks.map((s) => [s.stack, s.ok]),
+      [["production", true]],
+    );
   });
 });

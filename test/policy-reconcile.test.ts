@@ -1,5 +1,10 @@
 import * as assert from "node:assert/strict";
-import { parsePolicyConfig, PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "../tools/simulator/policy-config";
+import {
+  parsePolicyConfig,
+  PolicyConfigError,
+  readPolicyConfigFile,
+  resolvePolicyConfig,
+} from "../tools/simulator/policy-config";
 import { reconcilePolicyConfig } from "../tools/simulator/policy-reconcile";
 import type { AnalyzerInfo } from "../tools/simulator/policy-types";
 import { tempFile } from "./policy/temp-file";
@@ -19,16 +24,39 @@ function pack(initialConfig: AnalyzerInfo["initialConfig"] = {}): AnalyzerInfo {
     supportsConfig: true,
     policies: [
       { name: "logging", description: "L", enforcementLevel: "advisory", type: "resource" },
-      { name: "budget", description: "B", enforcementLevel: "advisory", type: "stack", configSchema: { properties: { max: { type: "integer", minimum: 0, default: 5 }, nested: { type: "object", properties: { x: { type: "integer", default: 1 } } } }, required: [] } },
-      { name: "owner", description: "O", enforcementLevel: "mandatory", type: "resource", configSchema: { properties: { team: { type: "string" } }, required: ["team"] } },
+      {
+        name: "budget",
+        description: "B",
+        enforcementLevel: "advisory",
+        type: "stack",
+        configSchema: {
+          properties: {
+            max: { type: "integer", minimum: 0, default: 5 },
+            nested: { type: "object", properties: { x: { type: "integer", default: 1 } } },
+          },
+          required: [],
+        },
+      },
+      {
+        name: "owner",
+        description: "O",
+        enforcementLevel: "mandatory",
+        type: "resource",
+        configSchema: { properties: { team: { type: "string" } }, required: ["team"] },
+      },
     ],
     initialConfig,
   };
 }
 
 describe("policy config: reconciled as ReconcilePolicyPackConfig does", () => {
-  it("an initialConfig `all` makes every policy mandatory (new AwsGuard({ all: \"mandatory\" }))", () => {
-    const r = reconcilePolicyConfig(pack({ all: { enforcementLevel: "mandatory", properties: {} }, owner: { enforcementLevel: "mandatory", properties: { team: "x" } } }));
+  it('an initialConfig `all` makes every policy mandatory (new AwsGuard({ all: "mandatory" }))', () => {
+    const r = reconcilePolicyConfig(
+      pack({
+        all: { enforcementLevel: "mandatory", properties: {} },
+        owner: { enforcementLevel: "mandatory", properties: { team: "x" } },
+      }),
+    );
     assert.deepEqual(r.levels, { logging: "mandatory", budget: "mandatory", owner: "mandatory" });
     assert.deepEqual(r.problems, []);
     // applyConfig writes the `all` key itself into the result, so Configure sends it too.
@@ -36,8 +64,14 @@ describe("policy config: reconciled as ReconcilePolicyPackConfig does", () => {
   });
 
   it("the user's file is applied after initialConfig: its `all` overrides, then its named entries", () => {
-    const initial = { all: { enforcementLevel: "mandatory" as const, properties: {} }, owner: { enforcementLevel: "mandatory" as const, properties: { team: "platform" } } };
-    const r = reconcilePolicyConfig(pack(initial), { all: { enforcementLevel: "advisory" }, budget: { enforcementLevel: "disabled", properties: { max: 2 } } });
+    const initial = {
+      all: { enforcementLevel: "mandatory" as const, properties: {} },
+      owner: { enforcementLevel: "mandatory" as const, properties: { team: "platform" } },
+    };
+    const r = reconcilePolicyConfig(pack(initial), {
+      all: { enforcementLevel: "advisory" },
+      budget: { enforcementLevel: "disabled", properties: { max: 2 } },
+    });
     assert.deepEqual(r.levels, { logging: "advisory", budget: "disabled", owner: "advisory" });
     assert.deepEqual(r.config["budget"].properties, { max: 2 });
     // Properties merge key by key: the initial `team` survives a user entry that sets only a level.
@@ -77,7 +111,11 @@ describe("policy config: the user's file, read as parsePolicyPackConfig does", (
   });
 
   it("names every bad entry: a bad level, a non-object, a policy the pack does not have", () => {
-    const { problems } = parsePolicyConfig(pack(), { logging: "strict", budget: 3 as unknown as string, nope: "advisory" });
+    const { problems } = parsePolicyConfig(pack(), {
+      logging: "strict",
+      budget: 3 as unknown as string,
+      nope: "advisory",
+    });
     assert.equal(problems.length, 3);
     assert.match(problems.join("\n"), /`logging` has enforcement level "strict"/);
     assert.match(problems.join("\n"), /`budget` must be an enforcement level or an object/);
@@ -88,13 +126,24 @@ describe("policy config: the user's file, read as parsePolicyPackConfig does", (
     assert.deepEqual(readPolicyConfigFile(tempFile("empty.json", "  \n")), {});
     assert.throws(
       () => resolvePolicyConfig(pack(), { logging: "strict" }, "cfg.json"),
-      (e: unknown) => e instanceof PolicyConfigError && /Invalid cfg\.json for policy pack guard:\n {2}- `logging` has enforcement level "strict".*\n {2}- `owner` must have required property 'team'/s.test(e.message),
+      (e: unknown) =>
+        e instanceof PolicyConfigError &&
+        /Invalid cfg\.json for policy pack guard:\n {2}- `logging` has enforcement level "strict".*\n {2}- `owner` must have required property 'team'/s.test(
+          e.message,
+        ),
     );
   });
 
   it("levels: each policy's level after the pack's `all` and the user's file (what the verdict line's downgrades read)", () => {
-    const info = pack({ all: { enforcementLevel: "mandatory", properties: {} }, owner: { enforcementLevel: "mandatory", properties: { team: "t" } } });
-    assert.deepEqual(reconcilePolicyConfig(info, parsePolicyConfig(info, { logging: "advisory" }).layer).levels, { logging: "advisory", budget: "mandatory", owner: "mandatory" });
+    const info = pack({
+      all: { enforcementLevel: "mandatory", properties: {} },
+      owner: { enforcementLevel: "mandatory", properties: { team: "t" } },
+    });
+    assert.deepEqual(reconcilePolicyConfig(info, parsePolicyConfig(info, { logging: "advisory" }).layer).levels, {
+      logging: "advisory",
+      budget: "mandatory",
+      owner: "mandatory",
+    });
     assert.throws(() => resolvePolicyConfig(info, { logging: "loud" }), PolicyConfigError);
   });
 });

@@ -23,13 +23,22 @@ export function previewInOwnProcess(args: readonly string[], env: NodeJS.Process
  * run still going then is killed (code null): for inputs that could loop where no in-process timeout
  * reaches.
  */
-export function toolInOwnProcess(tool: string, args: readonly string[], env: NodeJS.ProcessEnv, deadlineMs?: number): Promise<PreviewRun> {
+export function toolInOwnProcess(
+  tool: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  deadlineMs?: number,
+): Promise<PreviewRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", path.join(ROOT, "tools", "simulator", "ts-cache.js"), path.join(ROOT, "tools", `${tool}.ts`), ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["-r", path.join(ROOT, "tools", "simulator", "ts-cache.js"), path.join(ROOT, "tools", `${tool}.ts`), ...args],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -53,6 +62,9 @@ export async function previewInProcess(args: readonly string[]): Promise<Preview
     return out;
   };
   const [stdout, stderr] = [capture(), capture()];
-  const code = await main(args, stdout as unknown as NodeJS.WriteStream, stderr as unknown as NodeJS.WriteStream, { hosts, packServer: pack });
+  const code = await main(args, stdout as unknown as NodeJS.WriteStream, stderr as unknown as NodeJS.WriteStream, {
+    hosts,
+    packServer: pack,
+  });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

@@ -7,8 +7,27 @@ import type { CollectedResource } from "../tools/simulator/snapshot";
 import { exitCode, parseCli, StackResult, UsageError } from "../tools/preview";
 
 function resource(name: string, parent?: string): CollectedResource {
-  const options = { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], additionalSecretOutputs: [], aliases: [] };
-  return { urn: `urn:${name}`, type: "t:m:T", name, custom: true, inputs: {}, outputs: {}, options, dependencies: [], propertyDependencies: {}, ...(parent ? { parent: `urn:${parent}` } : {}) };
+  const options = {
+    protect: false,
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    additionalSecretOutputs: [],
+    aliases: [],
+  };
+  return {
+    urn: `urn:${name}`,
+    type: "t:m:T",
+    name,
+    custom: true,
+    inputs: {},
+    outputs: {},
+    options,
+    dependencies: [],
+    propertyDependencies: {},
+    ...(parent ? { parent: `urn:${parent}` } : {}),
+  };
 }
 
 const info: AnalyzerInfo = {
@@ -16,7 +35,13 @@ const info: AnalyzerInfo = {
   version: "1.0.0",
   policies: [
     { name: "a", description: "A", enforcementLevel: "mandatory", type: "resource" },
-    { name: "b", description: "B", enforcementLevel: "advisory", type: "stack", configSchema: { properties: { max: { type: "integer", default: 3 } }, required: [] } },
+    {
+      name: "b",
+      description: "B",
+      enforcementLevel: "advisory",
+      type: "stack",
+      configSchema: { properties: { max: { type: "integer", default: 3 } }, required: [] },
+    },
   ],
   initialConfig: {},
 };
@@ -29,7 +54,13 @@ describe("preview: rendering", () => {
   });
 
   it("draws children under parents in registration order with tree guides", () => {
-    const rows = treeRows([resource("stack"), resource("a", "stack"), resource("a1", "a"), resource("b", "stack"), resource("a2", "a")]);
+    const rows = treeRows([
+      resource("stack"),
+      resource("a", "stack"),
+      resource("a1", "a"),
+      resource("b", "stack"),
+      resource("a2", "a"),
+    ]);
     assert.deepEqual(
       rows.map((r) => `${r.prefix}${r.resource.name}`),
       ["stack", "├─ a", "│  ├─ a1", "│  └─ a2", "└─ b"],
@@ -83,7 +114,10 @@ describe("preview: progress on stderr", () => {
 
 describe("preview: policy config resolution", () => {
   it("keeps each policy's own level and the schema defaults when no file is given", () => {
-    assert.deepEqual(resolvePolicyConfig(info), { a: { enforcementLevel: "mandatory", properties: {} }, b: { enforcementLevel: "advisory", properties: { max: 3 } } });
+    assert.deepEqual(resolvePolicyConfig(info), {
+      a: { enforcementLevel: "mandatory", properties: {} },
+      b: { enforcementLevel: "advisory", properties: { max: 3 } },
+    });
   });
 
   it("layers `all`, then per-policy levels and properties (and keeps the `all` entry, as applyConfig does)", () => {
@@ -102,7 +136,10 @@ describe("preview: policy config resolution", () => {
         assert.ok(e instanceof PolicyConfigError);
         assert.match(e.message, /Invalid policy\.json for policy pack pack:/);
         assert.match(e.message, /`nope` is not a policy in pack pack \(policies: a, b\)/);
-        assert.match(e.message, /`a` has enforcement level "strict"; use one of advisory, mandatory, remediate, disabled/);
+        assert.match(
+          e.message,
+          /`a` has enforcement level "strict"; use one of advisory, mandatory, remediate, disabled/,
+        );
         assert.match(e.message, /`b` \/max must be integer/);
         return true;
       },
@@ -127,7 +164,13 @@ describe("preview: command line", () => {
   });
 
   it("exits 2 for any error, else 1 for a mandatory violation, else 0", () => {
-    const verdict = (level: string) => ({ policyPackName: "p", policyName: "x", enforcementLevel: level, message: "m", description: "d" });
+    const verdict = (level: string) => ({
+      policyPackName: "p",
+      policyName: "x",
+      enforcementLevel: level,
+      message: "m",
+      description: "d",
+    });
     const clean: StackResult = { stack: "a", verdicts: [verdict("advisory")] };
     const failing: StackResult = { stack: "b", verdicts: [verdict("mandatory")] };
     const broken: StackResult = { stack: "c", error: { kind: "program", message: "boom" } };

@@ -46,7 +46,15 @@ function syntheticSnapshot(): StackSnapshot {
     inputs: { region: "eu-west-1" },
     checkedInputs: { region: "eu-west-1", version: "7.0.0" },
     outputs: {},
-    options: { ...options, protect: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [], aliases: [], customTimeouts: undefined },
+    options: {
+      ...options,
+      protect: false,
+      deleteBeforeReplace: false,
+      ignoreChanges: [],
+      additionalSecretOutputs: [],
+      aliases: [],
+      customTimeouts: undefined,
+    },
     dependencies: [],
     propertyDependencies: {},
   };
@@ -58,7 +66,12 @@ function syntheticSnapshot(): StackSnapshot {
     parent: provider.urn,
     provider: `${provider.urn}::id-1`,
     inputs: tricky,
-    checkedInputs: { ...tricky, __defaults: ["filled"], filled: 30, nested: { __defaults: [], list: [{ __defaults: [] }] } },
+    checkedInputs: {
+      ...tricky,
+      __defaults: ["filled"],
+      filled: 30,
+      nested: { __defaults: [], list: [{ __defaults: [] }] },
+    },
     outputs: { ...tricky, extra: [true] },
     options,
     dependencies: [provider.urn, "urn:other"],
@@ -75,7 +88,10 @@ function assertSameEncoding(snapshot: StackSnapshot): Promise<void> {
     assert.deepEqual(ours, reference.analyzeRequest(r).toObject(), `Analyze request for ${r.urn}`);
   }
   return wire.analyzeStackRequest(1).then((bytes) => {
-    assert.deepEqual(analyzerpb.AnalyzeStackRequest.deserializeBinary(bytes).toObject(), reference.analyzeStackRequest().toObject());
+    assert.deepEqual(
+      analyzerpb.AnalyzeStackRequest.deserializeBinary(bytes).toObject(),
+      reference.analyzeStackRequest().toObject(),
+    );
   });
 }
 
@@ -98,7 +114,10 @@ describe("preview: analyzer requests on the wire", () => {
     assert.deepEqual(first, firstCopy);
     const fresh = () => new WireEncoder(snapshot);
     assert.deepEqual(stack, await fresh().analyzeStackRequest(100));
-    assert.deepEqual(during, [...snapshot.resources.map((r) => fresh().analyzeRequest(r)), fresh().remediateRequest(snapshot.resources[1])]);
+    assert.deepEqual(during, [
+      ...snapshot.resources.map((r) => fresh().analyzeRequest(r)),
+      fresh().remediateRequest(snapshot.resources[1]),
+    ]);
     assert.equal(analyzerpb.AnalyzeStackRequest.deserializeBinary(stack).getResourcesList().length, 2);
   });
 
@@ -115,14 +134,30 @@ describe("preview: analyzer requests on the wire", () => {
 
   it("decodes to the resource's own values and options, checked without our request builder", () => {
     const snapshot = syntheticSnapshot();
-    const decoded = analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot).analyzeRequest(snapshot.resources[1]));
+    const decoded = analyzerpb.AnalyzeRequest.deserializeBinary(
+      new WireEncoder(snapshot).analyzeRequest(snapshot.resources[1]),
+    );
     assert.deepEqual([decoded.getUrn(), decoded.getType(), decoded.getName()], ["urn:pulumi:s::p::t::r", "t", "r"]);
     // The checked inputs, internal keys left out.
     assert.deepEqual(decoded.getProperties()?.toJavaScript(), { ...tricky, filled: 30, nested: { list: [{}] } });
     const options = decoded.getOptions();
-    assert.deepEqual([options?.getProtect(), options?.getDeletebeforereplace(), options?.getIgnorechangesList(), options?.getAliasesList()], [true, true, ["a", "b.c"], ["urn:pulumi:s::p::t::old"]]);
-    assert.deepEqual([options?.getCustomtimeouts()?.getCreate(), options?.getCustomtimeouts()?.getDelete()], [5400, 90]);
-    assert.deepEqual([decoded.getProvider()?.getUrn(), decoded.getProvider()?.getName()], ["urn:pulumi:s::p::pulumi:providers:aws::aws", "aws"]);
+    assert.deepEqual(
+      [
+        options?.getProtect(),
+        options?.getDeletebeforereplace(),
+        options?.getIgnorechangesList(),
+        options?.getAliasesList(),
+      ],
+      [true, true, ["a", "b.c"], ["urn:pulumi:s::p::t::old"]],
+    );
+    assert.deepEqual(
+      [options?.getCustomtimeouts()?.getCreate(), options?.getCustomtimeouts()?.getDelete()],
+      [5400, 90],
+    );
+    assert.deepEqual(
+      [decoded.getProvider()?.getUrn(), decoded.getProvider()?.getName()],
+      ["urn:pulumi:s::p::pulumi:providers:aws::aws", "aws"],
+    );
   });
 
   it("names a resource by everything after its URN's third `::`, as URN.Name() does (step_generator.go, analyze_snapshot.go)", async () => {
@@ -130,7 +165,10 @@ describe("preview: analyzer requests on the wire", () => {
     // A reader that cut the name at the last `::` must not change what the pack is told.
     const odd = { ...snapshot.resources[1], urn: "urn:pulumi:s::p::t::odd::name", name: "name" };
     const withOdd = { ...snapshot, resources: [snapshot.resources[0], odd] };
-    assert.equal(analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(withOdd).analyzeRequest(odd)).getName(), "odd::name");
+    assert.equal(
+      analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(withOdd).analyzeRequest(odd)).getName(),
+      "odd::name",
+    );
     assert.equal(urnName("urn:pulumi:s::p::t::odd::name"), "odd::name");
     await assertSameEncoding(withOdd);
   });
@@ -140,24 +178,40 @@ describe("preview: analyzer requests on the wire", () => {
     const r = snapshot.resources[1];
     const stack = analyzerpb.AnalyzerResource.deserializeBinary(new WireEncoder(snapshot).stackResource(r));
     assert.deepEqual([...stack.getPropertydependenciesMap().keys()], ["text"]);
-    const state = analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot, { state: true }).analyzeRequest(r)).getOptions();
+    const state = analyzerpb.AnalyzeRequest.deserializeBinary(
+      new WireEncoder(snapshot, { state: true }).analyzeRequest(r),
+    ).getOptions();
     assert.deepEqual([state?.getDeletebeforereplace(), state?.getDeletebeforereplacedefined()], [false, false]);
     // An explicit `false` in a preview is defined (source_eval.go RegisterResource keeps the pointer).
-    const explicitFalse = { ...r, options: { ...r.options, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true } };
-    const preview = analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot).analyzeRequest(explicitFalse)).getOptions();
+    const explicitFalse = {
+      ...r,
+      options: { ...r.options, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true },
+    };
+    const preview = analyzerpb.AnalyzeRequest.deserializeBinary(
+      new WireEncoder(snapshot).analyzeRequest(explicitFalse),
+    ).getOptions();
     assert.deepEqual([preview?.getDeletebeforereplace(), preview?.getDeletebeforereplacedefined()], [false, true]);
     const reference = new RequestBuilder(snapshot, { state: true }).analyzeRequest(r).toObject();
-    assert.deepEqual(analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot, { state: true }).analyzeRequest(r)).toObject(), reference);
+    assert.deepEqual(
+      analyzerpb.AnalyzeRequest.deserializeBinary(
+        new WireEncoder(snapshot, { state: true }).analyzeRequest(r),
+      ).toObject(),
+      reference,
+    );
   });
 
   it("sends Remediate the internal keys Analyze leaves out (analyzer.Remediate: SkipInternalKeys false)", () => {
     const snapshot = syntheticSnapshot();
-    const sent = analyzerpb.AnalyzeRequest.deserializeBinary(new WireEncoder(snapshot).remediateRequest(snapshot.resources[1]));
+    const sent = analyzerpb.AnalyzeRequest.deserializeBinary(
+      new WireEncoder(snapshot).remediateRequest(snapshot.resources[1]),
+    );
     assert.deepEqual(sent.getProperties()?.toJavaScript()["__defaults"], ["filled"]);
     assert.ok(!JSON.stringify(sent.getProvider()?.getProperties()?.toJavaScript()).includes("__defaults"));
   });
 
   it("encodes the fixture program's resources exactly as google-protobuf does", async () => {
-    await assertSameEncoding(await collectStack({ stack: "dev", root: path.join(__dirname, "fixtures", "preview", "program"), hosts }));
+    await assertSameEncoding(
+      await collectStack({ stack: "dev", root: path.join(__dirname, "fixtures", "preview", "program"), hosts }),
+    );
   });
 });

@@ -23,7 +23,8 @@ function validator() {
 
 describe("project files", () => {
   const project = readYaml("Pulumi.yaml") as { name: string; config: Record<string, Declaration> };
-  const stackKeys = (stack: string) => Object.keys((readYaml(`Pulumi.${stack}.yaml`) as { config: Record<string, unknown> }).config).sort();
+  const stackKeys = (stack: string) =>
+    Object.keys((readYaml(`Pulumi.${stack}.yaml`) as { config: Record<string, unknown> }).config).sort();
 
   it("Pulumi.yaml validates against the Pulumi project schema", () => {
     const validate = validator();
@@ -41,7 +42,10 @@ describe("project files", () => {
   it("declares every key with a type the project config allows, and a description", () => {
     assert.equal(project.name, PROJECT);
     for (const [key, declaration] of Object.entries(project.config)) {
-      assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), `${key} has type ${declaration.type}`);
+      assert.ok(
+        ["string", "integer", "boolean", "array"].includes(declaration.type),
+        `${key} has type ${declaration.type}`,
+      );
       assert.ok(declaration.description, `${key} has no description`);
     }
     assert.equal(project.config.paymentsApiKey.secret, true);
@@ -54,15 +58,24 @@ describe("project files", () => {
   });
 
   it("sets every per-stack key in every stack file and nothing undeclared", () => {
-    const perStack = Object.entries(project.config).filter(([, d]) => d.default === undefined && !d.secret).map(([key]) => `${PROJECT}:${key}`);
+    const perStack = Object.entries(project.config)
+      .filter(([, d]) => d.default === undefined && !d.secret)
+      .map(([key]) => `${PROJECT}:${key}`);
     for (const stack of STACKS) {
       const keys = stackKeys(stack);
       for (const key of perStack) assert.ok(keys.includes(key), `Pulumi.${stack}.yaml does not set ${key}`);
       for (const key of keys) {
         const [namespace, name] = key.split(":");
-        assert.ok(namespace === "aws" || (namespace === PROJECT && name in project.config), `Pulumi.${stack}.yaml sets undeclared ${key}`);
+        assert.ok(
+          namespace === "aws" || (namespace === PROJECT && name in project.config),
+          `Pulumi.${stack}.yaml sets undeclared ${key}`,
+        );
       }
-      assert.ok(!keys.includes(`${PROJECT}:paymentsApiKey`) || /secure:/.test(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")), `Pulumi.${stack}.yaml holds the payment key in clear`);
+      assert.ok(
+        !keys.includes(`${PROJECT}:paymentsApiKey`) ||
+          /secure:/.test(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")),
+        `Pulumi.${stack}.yaml holds the payment key in clear`,
+      );
     }
   });
 });
@@ -72,17 +85,26 @@ describe("a fresh clone", () => {
   const tracked = () =>
     execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" })
       .split("\n")
-      .filter((f) => /\.(ts|js|mjs|json|ya?ml|md|sh)$/.test(f) && !f.startsWith("test/fixtures/") && f !== "package-lock.json");
+      .filter(
+        (f) =>
+          /\.(ts|js|mjs|json|ya?ml|md|sh)$/.test(f) && !f.startsWith("test/fixtures/") && f !== "package-lock.json",
+      );
 
   it("needs nothing beside the repository: no tracked file reads ../shared", () => {
     const files = tracked();
     assert.ok(files.includes("test/project.test.ts"), "git ls-files listed the repository");
-    const outside = files.filter((f) => /\.\.\/shared\b|["'`]\.\.\/\.\.\/shared/.test(fs.readFileSync(path.join(ROOT, f), "utf8")) && f !== "test/project.test.ts");
+    const outside = files.filter(
+      (f) =>
+        /\.\.\/shared\b|["'`]\.\.\/\.\.\/shared/.test(fs.readFileSync(path.join(ROOT, f), "utf8")) &&
+        f !== "test/project.test.ts",
+    );
     assert.deepEqual(outside, []);
   });
 
   it("the pull-request workflow runs what a fresh clone runs: one checkout, npm ci, npm test", () => {
-    const workflow = readYaml(".github/workflows/pull-request.yml") as { jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }> };
+    const workflow = readYaml(".github/workflows/pull-request.yml") as {
+      jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }>;
+    };
     const steps = workflow.jobs["checks"].steps;
     const checkouts = steps.filter((s) => s.uses?.startsWith("actions/checkout"));
     assert.equal(checkouts.length, 1);

@@ -36,8 +36,15 @@ function strings(v: unknown): string[] {
 
 /** `actual` has everything `expected` has; a block may have more (what AWS fills into a block the program set in part). */
 function assertContains(actual: unknown, expected: unknown, message: string): void {
-  if (expected !== null && typeof expected === "object" && !Array.isArray(expected) && actual !== null && typeof actual === "object") {
-    for (const [k, v] of Object.entries(expected)) assertContains((actual as Record<string, unknown>)[k], v, `${message}.${k}`);
+  if (
+    expected !== null &&
+    typeof expected === "object" &&
+    !Array.isArray(expected) &&
+    actual !== null &&
+    typeof actual === "object"
+  ) {
+    for (const [k, v] of Object.entries(expected))
+      assertContains((actual as Record<string, unknown>)[k], v, `${message}.${k}`);
     return;
   }
   assert.deepEqual(actual, expected, message);
@@ -50,11 +57,29 @@ function assertContains(actual: unknown, expected: unknown, message: string): vo
  * security_group with Pulumi's "Managed by Pulumi" description).
  */
 const DOCUMENTED: Record<string, Record<string, unknown>> = {
-  "aws:sqs/queue:Queue": { delaySeconds: 0, kmsDataKeyReusePeriodSeconds: 300, maxMessageSize: 262144, messageRetentionSeconds: 345600, receiveWaitTimeSeconds: 0, visibilityTimeoutSeconds: 30 },
+  "aws:sqs/queue:Queue": {
+    delaySeconds: 0,
+    kmsDataKeyReusePeriodSeconds: 300,
+    maxMessageSize: 262144,
+    messageRetentionSeconds: 345600,
+    receiveWaitTimeSeconds: 0,
+    visibilityTimeoutSeconds: 30,
+  },
   "aws:cloudwatch/logGroup:LogGroup": { logGroupClass: "STANDARD", skipDestroy: false, retentionInDays: 0 },
   "aws:ec2/vpc:Vpc": { instanceTenancy: "default", enableDnsSupport: true },
-  "aws:rds/instance:Instance": { licenseModel: "postgresql-license", networkType: "IPV4", autoMinorVersionUpgrade: true, publiclyAccessible: false, monitoringInterval: 0 },
-  "aws:lb/loadBalancer:LoadBalancer": { loadBalancerType: "application", idleTimeout: 60, enableHttp2: true, desyncMitigationMode: "defensive" },
+  "aws:rds/instance:Instance": {
+    licenseModel: "postgresql-license",
+    networkType: "IPV4",
+    autoMinorVersionUpgrade: true,
+    publiclyAccessible: false,
+    monitoringInterval: 0,
+  },
+  "aws:lb/loadBalancer:LoadBalancer": {
+    loadBalancerType: "application",
+    idleTimeout: 60,
+    enableHttp2: true,
+    desyncMitigationMode: "defensive",
+  },
   "aws:lb/targetGroup:TargetGroup": { deregistrationDelay: 300, slowStart: 0 },
   "aws:iam/role:Role": { maxSessionDuration: 3600, path: "/", forceDetachPolicies: false },
   "aws:secretsmanager/secret:Secret": { recoveryWindowInDays: 30 },
@@ -96,12 +121,20 @@ describe("provider model", function () {
   });
 
   it("has a model for every resource type the program registers", () => {
-    const types = new Set(custom(staging).concat(custom(production)).map((r) => r.type));
+    const types = new Set(
+      custom(staging)
+        .concat(custom(production))
+        .map((r) => r.type),
+    );
     assert.deepEqual([...types].filter((t) => !MODELS[t]).sort(), []);
   });
 
   it("keeps the committed state shapes equal to the installed providers' *State types", () => {
-    assert.deepEqual(STATE_SHAPES, readStateShapes(Object.keys(MODELS), REPO_ROOT), "run `npm run fixtures` after upgrading @pulumi/aws, random or tls");
+    assert.deepEqual(
+      STATE_SHAPES,
+      readStateShapes(Object.keys(MODELS), REPO_ROOT),
+      "run `npm run fixtures` after upgrading @pulumi/aws, random or tls",
+    );
   });
 
   it("gives outputs ⊇ checked inputs ⊇ inputs, with __defaults listing exactly what Check filled in", () => {
@@ -109,12 +142,14 @@ describe("provider model", function () {
       const checked = r.checkedInputs;
       assert.ok(checked, `${r.urn} has no checked inputs`);
       const plainChecked = withoutDefaultsLists(checked) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(r.inputs)) assert.deepEqual(plainChecked[k], v, `${r.urn}: checked input ${k}`);
+      for (const [k, v] of Object.entries(r.inputs))
+        assert.deepEqual(plainChecked[k], v, `${r.urn}: checked input ${k}`);
       for (const [k, v] of Object.entries(plainChecked)) assertContains(r.outputs[k], v, `${r.urn}: output ${k}`);
       if (!r.type.startsWith("aws:")) continue;
       const filled = checked["__defaults"] as string[];
       assert.ok(Array.isArray(filled), `${r.urn}: no top-level __defaults`);
-      for (const k of filled) assert.equal(r.inputs[k], undefined, `${r.urn}: ${k} is listed in __defaults but the program set it`);
+      for (const k of filled)
+        assert.equal(r.inputs[k], undefined, `${r.urn}: ${k} is listed in __defaults but the program set it`);
       for (const k of Object.keys(MODELS[r.type]?.defaults ?? {})) {
         if (r.inputs[k] === undefined) assert.ok(filled.includes(k), `${r.urn}: default ${k} filled in but not listed`);
       }
@@ -123,7 +158,11 @@ describe("provider model", function () {
 
   it("writes an empty __defaults into every nested object of an AWS resource's checked inputs, as the bridge does", () => {
     const subnet = one(staging, "network-public-0");
-    assert.deepEqual((subnet.checkedInputs?.["tags"] as Record<string, unknown> | undefined)?.["__defaults"], [], "tags is a map: it gets an empty list");
+    assert.deepEqual(
+      (subnet.checkedInputs?.["tags"] as Record<string, unknown> | undefined)?.["__defaults"],
+      [],
+      "tags is a map: it gets an empty list",
+    );
     const queue = ofType(staging, "aws:sqs/queue:Queue")[0];
     assert.deepEqual((queue.checkedInputs?.["tagsAll"] as Record<string, unknown>)["__defaults"], []);
     const random = ofType(staging, "random:index/randomPassword:RandomPassword")[0];
@@ -133,7 +172,8 @@ describe("provider model", function () {
   it("gives every registered type every property of its *State type, region and tagsAll, and nothing else", () => {
     for (const s of [staging, production]) {
       const provider = s.resources.find((r) => r.type === "pulumi:providers:aws");
-      const defaultTags = (JSON.parse(String(provider?.inputs["defaultTags"])) as { tags: Record<string, string> }).tags;
+      const defaultTags = (JSON.parse(String(provider?.inputs["defaultTags"])) as { tags: Record<string, string> })
+        .tags;
       const region = String(provider?.inputs["region"]);
       for (const r of custom(s)) {
         const shape = readStateShape(r.type, REPO_ROOT);
@@ -142,7 +182,12 @@ describe("provider model", function () {
         const invented = Object.keys(r.outputs).filter((k) => k !== "id" && !(k in shape));
         assert.deepEqual(invented, [], `${r.urn} has outputs ${r.type} does not have`);
         if ("region" in shape) assert.equal(r.outputs["region"], region, `${r.urn}: region`);
-        if ("tagsAll" in shape) assert.deepEqual(r.outputs["tagsAll"], { ...defaultTags, ...((r.inputs["tags"] as object | undefined) ?? {}) }, `${r.urn}: tagsAll`);
+        if ("tagsAll" in shape)
+          assert.deepEqual(
+            r.outputs["tagsAll"],
+            { ...defaultTags, ...((r.inputs["tags"] as object | undefined) ?? {}) },
+            `${r.urn}: tagsAll`,
+          );
       }
     }
   });
@@ -168,16 +213,27 @@ describe("provider model", function () {
       if (!r.type.startsWith("aws:")) continue;
       assert.equal(r.id, undefined, `${r.urn} has an id before it exists`);
       assert.equal(r.outputs["id"], UNKNOWN, `${r.urn}: id`);
-      if ("arn" in STATE_SHAPES[r.type] && r.inputs["arn"] === undefined) assert.equal(r.outputs["arn"], UNKNOWN, `${r.urn}: arn`);
+      if ("arn" in STATE_SHAPES[r.type] && r.inputs["arn"] === undefined)
+        assert.equal(r.outputs["arn"], UNKNOWN, `${r.urn}: arn`);
     }
     const subnets = ofType(created, "aws:ec2/subnet:Subnet");
-    assert.ok(subnets.length > 0 && subnets.every((s) => s.inputs["vpcId"] === UNKNOWN), "a subnet's vpcId is unknown until the VPC exists");
-    assert.equal(one(created, "db-instance").inputs["identifier"], UNKNOWN, "the identifier's random suffix is generated on create");
+    assert.ok(
+      subnets.length > 0 && subnets.every((s) => s.inputs["vpcId"] === UNKNOWN),
+      "a subnet's vpcId is unknown until the VPC exists",
+    );
+    assert.equal(
+      one(created, "db-instance").inputs["identifier"],
+      UNKNOWN,
+      "the identifier's random suffix is generated on create",
+    );
   });
 
   it("knows every value of a deployed stack", () => {
     for (const r of staging.resources) {
-      assert.ok(!strings([r.inputs, r.checkedInputs ?? {}, r.outputs]).includes(UNKNOWN), `${r.urn} has an unknown value`);
+      assert.ok(
+        !strings([r.inputs, r.checkedInputs ?? {}, r.outputs]).includes(UNKNOWN),
+        `${r.urn} has an unknown value`,
+      );
       if (r.custom) assert.ok(r.id, `${r.urn} has no id`);
     }
   });
@@ -201,16 +257,26 @@ describe("provider model", function () {
     });
     const a = generated(staging);
     const b = generated(reseeded);
-    for (const k of Object.keys(a) as (keyof typeof a)[]) assert.notEqual(a[k], b[k], `${k} did not change with the seed`);
+    for (const k of Object.keys(a) as (keyof typeof a)[])
+      assert.notEqual(a[k], b[k], `${k} did not change with the seed`);
     // The fixtures' stacks are two deploys, each with its own seed: nothing generated is shared.
     const p = generated(production);
-    for (const k of Object.keys(a) as (keyof typeof a)[]) assert.notEqual(p[k], a[k], `${k} is the same in both fixture stacks`);
-    assert.notDeepEqual(one(production, "db-password").outputs["result"], one(staging, "db-password").outputs["result"]);
+    for (const k of Object.keys(a) as (keyof typeof a)[])
+      assert.notEqual(p[k], a[k], `${k} is the same in both fixture stacks`);
+    assert.notDeepEqual(
+      one(production, "db-password").outputs["result"],
+      one(staging, "db-password").outputs["result"],
+    );
   });
 
   it("answers the same for the same seed and type, whatever the stack", () => {
     const kms = (stack: string, seed: string) =>
-      new RealisticMocks({ stack, region: "us-east-1", accountId: "111111111111", seed }).newResource({ type: "aws:kms/key:Key", name: "k", inputs: {}, custom: true });
+      new RealisticMocks({ stack, region: "us-east-1", accountId: "111111111111", seed }).newResource({
+        type: "aws:kms/key:Key",
+        name: "k",
+        inputs: {},
+        custom: true,
+      });
     assert.deepEqual(kms("staging", "s1"), kms("production", "s1"));
     assert.notDeepEqual(kms("staging", "s1").id, kms("staging", "s2").id);
   });
@@ -218,12 +284,21 @@ describe("provider model", function () {
   it("keeps the committed deployed-state fixtures equal to what `npm run fixtures` writes", () => {
     for (const s of [staging, production]) {
       const committed: unknown = JSON.parse(fs.readFileSync(fixtureFile(s.stack), "utf8"));
-      assert.deepEqual(committed, JSON.parse(JSON.stringify(toStackExport(s, { secrets: "plaintext" }))), `run \`npm run fixtures\` and commit test/fixtures/deployed/${s.stack}.export.json`);
+      assert.deepEqual(
+        committed,
+        JSON.parse(JSON.stringify(toStackExport(s, { secrets: "plaintext" }))),
+        `run \`npm run fixtures\` and commit test/fixtures/deployed/${s.stack}.export.json`,
+      );
     }
   });
 
   it("sends Analyze the checked inputs: resources whose inputs differ from them exist", () => {
-    const differing = custom(staging).filter((r: CollectedResource) => JSON.stringify(r.checkedInputs) !== JSON.stringify(r.inputs));
-    assert.ok(differing.length > custom(staging).length / 2, `only ${differing.length} resources gained anything in Check`);
+    const differing = custom(staging).filter(
+      (r: CollectedResource) => JSON.stringify(r.checkedInputs) !== JSON.stringify(r.inputs),
+    );
+    assert.ok(
+      differing.length > custom(staging).length / 2,
+      `only ${differing.length} resources gained anything in Check`,
+    );
   });
 });

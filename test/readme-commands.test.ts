@@ -15,8 +15,12 @@ function readmeCommands(): string[] {
 
 function sh(command: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile("sh", ["-c", command], { cwd: ROOT, maxBuffer: 64 * 2 ** 20, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      "sh",
+      ["-c", command],
+      { cwd: ROOT, maxBuffer: 64 * 2 ** 20, env: { ...process.env, NO_COLOR: "1" } },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -35,7 +39,10 @@ describe("README commands, as written", function () {
       assert.fail(`stdout is not JSON (${(e as Error).message}):\n${run.stdout.slice(0, 500)}`);
     }
     assert.equal(run.code, parsed.exitCode);
-    assert.deepEqual(parsed.stacks.map((s) => s.stack), ["staging"]);
+    assert.deepEqual(
+      parsed.stacks.map((s) => s.stack),
+      ["staging"],
+    );
     assert.equal(parsed.stacks[0].summary.ok, true);
   });
 });

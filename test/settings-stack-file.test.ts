@@ -17,11 +17,16 @@ function problems(stack: string, overrides: Record<string, string | undefined>):
 describe("settings: keys a stack file may hold", () => {
   it("accepts the committed stack files, and validation reads every key Pulumi.yaml declares", () => {
     for (const stack of STACKS) assert.equal(loadStackSettings(stack).stack, stack);
-    const declared = Object.keys((readYaml("Pulumi.yaml") as { config: Record<string, unknown> }).config).map((k) => `${PROJECT}:${k}`);
+    const declared = Object.keys((readYaml("Pulumi.yaml") as { config: Record<string, unknown> }).config).map(
+      (k) => `${PROJECT}:${k}`,
+    );
     const read: string[] = [];
     const raw = rawConfig("staging");
     parseSettings({ ...raw, get: (k) => (read.push(k), raw.get(k)) });
-    assert.deepEqual(declared.filter((k) => !read.includes(k)), []);
+    assert.deepEqual(
+      declared.filter((k) => !read.includes(k)),
+      [],
+    );
   });
 
   it("rejects a typo'd key with the key it probably meant", () => {
@@ -45,24 +50,51 @@ describe("settings: keys a stack file may hold", () => {
     const [p, ...rest] = problems("staging", { "parity:scheduleTimezone": "Europe/Madrid" });
     assert.deepEqual(rest, []);
     assert.equal(p.key, "parity:scheduleTimezone");
-    assert.equal(p.problem, "structural settings are the same in every stack: remove this line from Pulumi.staging.yaml.");
-    assert.deepEqual(STRUCTURAL_KEYS, ["productionDomain", "queues", "scheduleTimezone", "maxUploadMb", "cookieSameSite", "hstsMaxAgeSeconds"]);
+    assert.equal(
+      p.problem,
+      "structural settings are the same in every stack: remove this line from Pulumi.staging.yaml.",
+    );
+    assert.deepEqual(STRUCTURAL_KEYS, [
+      "productionDomain",
+      "queues",
+      "scheduleTimezone",
+      "maxUploadMb",
+      "cookieSameSite",
+      "hstsMaxAgeSeconds",
+    ]);
     // The project default written out again is the same setting, not a divergence.
-    assert.equal(loadStackSettings("staging", { "parity:queues": '["jobs", "mail"]', "parity:maxUploadMb": "25" }).queues.length, 2);
+    assert.equal(
+      loadStackSettings("staging", { "parity:queues": '["jobs", "mail"]', "parity:maxUploadMb": "25" }).queues.length,
+      2,
+    );
   });
 
   it("suggests fixes that pass when applied: production backup retention 0 suggests 7", () => {
     const [p] = problems("production", { "parity:dbBackupRetentionDays": "0" });
     assert.match(p.problem, /between 7 and 35 \(production keeps at least 7 days of backups\)/);
     assert.equal(p.fix, "pulumi config set --stack production parity:dbBackupRetentionDays 7");
-    assert.equal(loadStackSettings("production", { "parity:dbBackupRetentionDays": "7" }).database.backupRetentionDays, 7);
+    assert.equal(
+      loadStackSettings("production", { "parity:dbBackupRetentionDays": "7" }).database.backupRetentionDays,
+      7,
+    );
     assert.equal(loadStackSettings("staging", { "parity:dbBackupRetentionDays": "1" }).database.backupRetentionDays, 1);
   });
 
   it("every `pulumi config set` fix it suggests is accepted when applied", () => {
     const bad: [string, Record<string, string>][] = [
-      ["production", { "parity:dbBackupRetentionDays": "0", "parity:natGateways": "9", "parity:logRetentionDays": "4000", "parity:dbMaxAllocatedStorageGb": "20" }],
-      ["staging", { "parity:paymentsMode": "live", "parity:domain": "app.example.com", "parity:zoneName": "other.org" }],
+      [
+        "production",
+        {
+          "parity:dbBackupRetentionDays": "0",
+          "parity:natGateways": "9",
+          "parity:logRetentionDays": "4000",
+          "parity:dbMaxAllocatedStorageGb": "20",
+        },
+      ],
+      [
+        "staging",
+        { "parity:paymentsMode": "live", "parity:domain": "app.example.com", "parity:zoneName": "other.org" },
+      ],
     ];
     for (const [stack, overrides] of bad) {
       const fixes: Record<string, string> = {};
@@ -71,7 +103,10 @@ describe("settings: keys a stack file may hold", () => {
         assert.ok(m, `not a plain set command: ${p.fix}`);
         fixes[m[1]] = m[2].replace(/^"|"$/g, "");
       }
-      assert.doesNotThrow(() => loadStackSettings(stack, { ...overrides, ...fixes }), `${stack}: applying ${JSON.stringify(fixes)}`);
+      assert.doesNotThrow(
+        () => loadStackSettings(stack, { ...overrides, ...fixes }),
+        `${stack}: applying ${JSON.stringify(fixes)}`,
+      );
     }
   });
 });

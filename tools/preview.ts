@@ -7,13 +7,35 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { checkPolicyPack, DEFAULT_PACK_DIR, LentPackServer, PolicyPackError, PolicyPackServer, PolicyVerdict, StackIdentity, startPolicyPack } from "./simulator/analyzer";
+import {
+  checkPolicyPack,
+  DEFAULT_PACK_DIR,
+  LentPackServer,
+  PolicyPackError,
+  PolicyPackServer,
+  PolicyVerdict,
+  StackIdentity,
+  startPolicyPack,
+} from "./simulator/analyzer";
 import { collectStack, ProgramError, REPO_ROOT } from "./simulator/engine";
 import type { HostPool } from "./simulator/host-pool";
 import { PolicyConfigError, PolicyConfigInput, readPolicyConfigFile } from "./simulator/policy-config";
 import { Downgrade, downgradedPolicies } from "./simulator/policy-downgrades";
 import { Progress } from "./simulator/progress";
-import { countVerdicts, GuidanceByPolicy, guidanceOf, renderPlan, renderPlanSummary, renderVerdicts, sectionVerdicts, STAGING_NOTES, Style, styleFor, summaryLine, VerdictCounts } from "./simulator/render";
+import {
+  countVerdicts,
+  GuidanceByPolicy,
+  guidanceOf,
+  renderPlan,
+  renderPlanSummary,
+  renderVerdicts,
+  sectionVerdicts,
+  STAGING_NOTES,
+  Style,
+  styleFor,
+  summaryLine,
+  VerdictCounts,
+} from "./simulator/render";
 import { randomSeed } from "./simulator/provider-model/seeded";
 import { DEFAULT_SCENARIO } from "./simulator/engine";
 import { SCENARIOS, type Scenario, type StackSnapshot } from "./simulator/snapshot";
@@ -93,11 +115,16 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const nameProblems = stackNameProblems(named, { flag: "--stack", root: v["stack-file"] ? undefined : root });
   if (nameProblems.length > 0) throw new UsageError(nameProblems.join("\n"));
   const stacks = v.all ? discoverStacks(root) : named;
-  if (stacks.length === 0) throw new UsageError(v.all ? `No Pulumi.<stack>.yaml files in ${root}.` : `Name a stack with --stack, or pass --all.\n${USAGE}`);
+  if (stacks.length === 0)
+    throw new UsageError(
+      v.all ? `No Pulumi.<stack>.yaml files in ${root}.` : `Name a stack with --stack, or pass --all.\n${USAGE}`,
+    );
   const scenario = (v.scenario ?? DEFAULT_SCENARIO) as Scenario;
-  if (!SCENARIOS.includes(scenario)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(", ")}, not \`${v.scenario}\`.\n${USAGE}`);
+  if (!SCENARIOS.includes(scenario))
+    throw new UsageError(`--scenario must be one of ${SCENARIOS.join(", ")}, not \`${v.scenario}\`.\n${USAGE}`);
   if (v.seed === "") throw new UsageError(`--seed needs a value.\n${USAGE}`);
-  if (v["stack-file"] && stacks.length !== 1) throw new UsageError("--stack-file replaces one stack's file: use it with a single --stack.");
+  if (v["stack-file"] && stacks.length !== 1)
+    throw new UsageError("--stack-file replaces one stack's file: use it with a single --stack.");
   return {
     stacks,
     json: v.json,
@@ -139,7 +166,11 @@ export interface PreviewServices {
   readonly packServer?: LentPackServer;
 }
 
-export async function runPreview(opts: CliOptions, progress: Progress, services: PreviewServices = {}): Promise<StackResult[]> {
+export async function runPreview(
+  opts: CliOptions,
+  progress: Progress,
+  services: PreviewServices = {},
+): Promise<StackResult[]> {
   let policyConfig: PolicyConfigInput | undefined;
   if (opts.policy && opts.policyConfigFile) policyConfig = readPolicyConfigFile(opts.policyConfigFile);
   const results: StackResult[] = opts.stacks.map((stack) => ({ stack }));
@@ -160,9 +191,14 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
   const packs = new Map<StackResult, { server: Promise<PolicyPackServer>; identity: StackIdentity }>();
   const startPack = (result: StackResult, identity: StackIdentity) => {
     progress.set("policy pack", "starting");
-    const server = services.packServer ? services.packServer(opts.packDir, identity) : startPolicyPack(opts.packDir, { typeCheck: opts.typeCheckPack, identity });
+    const server = services.packServer
+      ? services.packServer(opts.packDir, identity)
+      : startPolicyPack(opts.packDir, { typeCheck: opts.typeCheckPack, identity });
     // Settled below; keep an early failure from surfacing as an unhandled rejection meanwhile.
-    server.then(() => progress.done("policy pack"), () => progress.done("policy pack"));
+    server.then(
+      () => progress.done("policy pack"),
+      () => progress.done("policy pack"),
+    );
     packs.set(result, { server, identity });
   };
   await Promise.all(
@@ -196,14 +232,19 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
         if (!result.snapshot) return;
         progress.set(result.stack, "checking policies");
         // The pack cannot see Pulumi's secret marker; what it prints is cut here (tools/simulator/redact.ts).
-        result.verdicts = redactVerdicts(await server.analyzeStack(result.snapshot, policyConfig, { stack: pack.identity }), secretTexts([result.snapshot]));
+        result.verdicts = redactVerdicts(
+          await server.analyzeStack(result.snapshot, policyConfig, { stack: pack.identity }),
+          secretTexts([result.snapshot]),
+        );
         const info = await server.info();
         result.downgrades = downgradedPolicies(info, policyConfig);
         result.guidance = guidanceOf(info);
       } catch (e) {
         if (!result.error) {
           const error = describeError(e);
-          result.error = result.snapshot ? { ...error, message: redactText(error.message, secretTexts([result.snapshot])) } : error;
+          result.error = result.snapshot
+            ? { ...error, message: redactText(error.message, secretTexts([result.snapshot])) }
+            : error;
         }
       } finally {
         if (!services.packServer) await server?.close();
@@ -222,7 +263,8 @@ export async function runPreview(opts: CliOptions, progress: Progress, services:
 }
 
 function describeError(e: unknown): NonNullable<StackResult["error"]> {
-  if (e instanceof ProgramError) return { kind: e.kind, message: e.message, ...(e.location ? { location: e.location } : {}) };
+  if (e instanceof ProgramError)
+    return { kind: e.kind, message: e.message, ...(e.location ? { location: e.location } : {}) };
   if (e instanceof PolicyPackError) return { kind: "pack", message: withoutStackFrames(e.message) };
   if (e instanceof PolicyConfigError) return { kind: "policy-config", message: e.message };
   return { kind: "internal", message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
@@ -296,7 +338,8 @@ export function toText(results: readonly StackResult[], stdout: { isTTY?: boolea
   blocks.push("");
   const errors = new Map<string, string[]>();
   for (const r of results) if (r.error) errors.set(r.error.message, [...(errors.get(r.error.message) ?? []), r.stack]);
-  for (const [message, stacks] of errors) blocks.push(style.red(`error: ${stacks.length === 1 ? "stack" : "stacks"} ${stacks.join(", ")}: ${message}`), "");
+  for (const [message, stacks] of errors)
+    blocks.push(style.red(`error: ${stacks.length === 1 ? "stack" : "stacks"} ${stacks.join(", ")}: ${message}`), "");
   for (const r of results) {
     if (!r.snapshot) continue;
     blocks.push(style.bold(`Previewing stack ${r.stack} (${r.snapshot.project}), offline`));
@@ -310,10 +353,21 @@ export function toText(results: readonly StackResult[], stdout: { isTTY?: boolea
 
 function verdictLine(r: StackResult, style: Style): string {
   if (r.error) return `${r.stack}: ${style.red(`error (${r.error.kind})`)}`;
-  return summaryLine(r.stack, r.snapshot?.resources.length ?? 0, r.verdicts ? countVerdicts(r.verdicts) : undefined, style, r.downgrades);
+  return summaryLine(
+    r.stack,
+    r.snapshot?.resources.length ?? 0,
+    r.verdicts ? countVerdicts(r.verdicts) : undefined,
+    style,
+    r.downgrades,
+  );
 }
 
-function verdictSections(verdicts: readonly PolicyVerdict[], style: Style, opts: TextOptions, guidance?: GuidanceByPolicy): string[] {
+function verdictSections(
+  verdicts: readonly PolicyVerdict[],
+  style: Style,
+  opts: TextOptions,
+  guidance?: GuidanceByPolicy,
+): string[] {
   const s = sectionVerdicts(verdicts);
   const out: string[] = [];
   const section = (title: string, list: readonly PolicyVerdict[]) => {
@@ -324,7 +378,10 @@ function verdictSections(verdicts: readonly PolicyVerdict[], style: Style, opts:
   const declared = [...s.declared.values()].flat();
   if (declared.length > 0) {
     const ids = [...s.declared.keys()].sort();
-    out.push("", `Declared differences: ${declared.length} from ${ids.length} declaration${ids.length === 1 ? "" : "s"} in known-differences.yaml (${ids.join(", ")}); why each exists: ${STAGING_NOTES}${opts.verbose ? "" : " (--verbose lists them)"}.`);
+    out.push(
+      "",
+      `Declared differences: ${declared.length} from ${ids.length} declaration${ids.length === 1 ? "" : "s"} in known-differences.yaml (${ids.join(", ")}); why each exists: ${STAGING_NOTES}${opts.verbose ? "" : " (--verbose lists them)"}.`,
+    );
     if (opts.verbose) out.push(renderVerdicts(declared, style, guidance));
   }
   section("Advisory notes", s.advisory);
@@ -336,7 +393,8 @@ function verdictSections(verdicts: readonly PolicyVerdict[], style: Style, opts:
 export function providerModelLine(results: readonly StackResult[]): string | undefined {
   const snapshot = results.find((r) => r.snapshot?.scenario)?.snapshot;
   if (!snapshot?.scenario) return undefined;
-  const what = snapshot.scenario === "update" ? "update of a deployed stack" : "first deploy (create), computed values unknown";
+  const what =
+    snapshot.scenario === "update" ? "update of a deployed stack" : "first deploy (create), computed values unknown";
   return `provider model: ${what}, seed ${snapshot.seed} (rerun with --scenario ${snapshot.scenario} --seed ${snapshot.seed})`;
 }
 
@@ -362,7 +420,10 @@ export async function main(
   } catch (e) {
     progress.stop();
     const message = e instanceof Error ? e.message : String(e);
-    if (opts.json) stdout.write(`${JSON.stringify({ stacks: [], error: { kind: e instanceof PolicyConfigError ? "policy-config" : "internal", message }, exitCode: EXIT.error }, null, 2)}\n`);
+    if (opts.json)
+      stdout.write(
+        `${JSON.stringify({ stacks: [], error: { kind: e instanceof PolicyConfigError ? "policy-config" : "internal", message }, exitCode: EXIT.error }, null, 2)}\n`,
+      );
     else stderr.write(`error: ${message}\n`);
     return EXIT.error;
   }

@@ -12,7 +12,11 @@ export interface SmokeOutput {
 }
 
 /** The command on `argv` (no node, no script), writing where it is told: tests run it in-process. */
-export async function main(argv: readonly string[], stdout: SmokeOutput = process.stdout, stderr: SmokeOutput = process.stderr): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  stdout: SmokeOutput = process.stdout,
+  stderr: SmokeOutput = process.stderr,
+): Promise<number> {
   let options;
   try {
     options = parseSmokeArgs(argv);

@@ -16,7 +16,8 @@ const STACK_NAME_CHARACTER = /[A-Za-z0-9_.-]/;
 /** What is wrong with a stack name by Pulumi's rule, or undefined when it is a valid name. */
 export function stackNameProblem(name: string): string | undefined {
   if (name === "") return "a stack name may not be empty";
-  if (name.length > MAX_STACK_NAME_LENGTH) return `a stack name cannot exceed ${MAX_STACK_NAME_LENGTH} characters (this one has ${name.length})`;
+  if (name.length > MAX_STACK_NAME_LENGTH)
+    return `a stack name cannot exceed ${MAX_STACK_NAME_LENGTH} characters (this one has ${name.length})`;
   const at = [...name].findIndex((c) => !STACK_NAME_CHARACTER.test(c));
   if (at >= 0) {
     return `a stack name may only contain letters, digits, hyphens, underscores or periods: invalid character ${JSON.stringify([...name][at])} at position ${at}`;
@@ -49,7 +50,8 @@ export function stackNameProblems(names: readonly string[], check: StackNameChec
   const problems: string[] = [];
   const seen = new Set<string>();
   const known = check.root === undefined ? [] : projectStacks(check.root);
-  const choose = known.length > 0 ? `one of ${known.map((s) => `\`${s}\``).join(", ")}` : "a stack with a Pulumi.<stack>.yaml";
+  const choose =
+    known.length > 0 ? `one of ${known.map((s) => `\`${s}\``).join(", ")}` : "a stack with a Pulumi.<stack>.yaml";
   for (const name of names) {
     const shown = `${check.flag} ${showValue(name, 40)}`;
     const problem = stackNameProblem(name);
@@ -58,7 +60,9 @@ export function stackNameProblems(names: readonly string[], check: StackNameChec
     } else if (seen.has(name)) {
       problems.push(`${shown} is given twice. Fix: name each stack once.`);
     } else if (check.root !== undefined && !known.includes(name)) {
-      problems.push(`${shown}: the project has no Pulumi.${name}.yaml in ${check.root}. Fix: use ${choose}, or create Pulumi.${name}.yaml with the same keys as production.`);
+      problems.push(
+        `${shown}: the project has no Pulumi.${name}.yaml in ${check.root}. Fix: use ${choose}, or create Pulumi.${name}.yaml with the same keys as production.`,
+      );
     }
     seen.add(name);
   }

@@ -22,7 +22,10 @@ export function lockInputs(snapshot: StackSnapshot): ComparableResource[] {
  * Always from the provider model of a deployed stack: a first-deploy preview leaves every reference
  * unknown, and the lock records which resource a reference names.
  */
-export async function generateLock(stack = "production", model: Pick<CollectOptions, "seed"> = {}): Promise<ParityLock> {
+export async function generateLock(
+  stack = "production",
+  model: Pick<CollectOptions, "seed"> = {},
+): Promise<ParityLock> {
   const snapshot = await collectStack({ stack, ...model, scenario: "update" });
   return buildLock(snapshot.project, lockInputs(snapshot));
 }
@@ -30,7 +33,11 @@ export async function generateLock(stack = "production", model: Pick<CollectOpti
 async function main(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, seed: { type: "string" } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { check: { type: "boolean", default: false }, seed: { type: "string" } },
+      strict: true,
+    }));
   } catch (e) {
     // A bad command line is a usage error (exit 2), like every other entry point's.
     console.error(`${cutText((e as Error).message)}\nusage: npm run parity:lock [-- --check] [--seed SEED]`);
@@ -46,11 +53,17 @@ async function main(argv: string[]): Promise<number> {
       console.log(`${file} is up to date.`);
       return 0;
     }
-    console.error(`${file} is stale: production's program no longer matches it. Run \`npm run parity:lock\`, review the diff (\`git diff parity.lock.json\`) and commit it.`);
+    console.error(
+      `${file} is stale: production's program no longer matches it. Run \`npm run parity:lock\`, review the diff (\`git diff parity.lock.json\`) and commit it.`,
+    );
     return 1;
   }
   fs.writeFileSync(file, text);
-  console.log(current === text ? `${file} unchanged.` : `Wrote ${file}. Review it with \`git diff parity.lock.json\` before committing.`);
+  console.log(
+    current === text
+      ? `${file} unchanged.`
+      : `Wrote ${file}. Review it with \`git diff parity.lock.json\` before committing.`,
+  );
   return 0;
 }
 

@@ -21,7 +21,9 @@ const CACHE_DIR = path.resolve(__dirname, "..", "..", ".parity", "runner-cache")
  */
 export function runnerJavaScript(): string {
   const source = fs.readFileSync(RUNNER_SOURCE_FILE, "utf8");
-  const version = (JSON.parse(fs.readFileSync(require.resolve("typescript/package.json"), "utf8")) as { version: string }).version;
+  const version = (
+    JSON.parse(fs.readFileSync(require.resolve("typescript/package.json"), "utf8")) as { version: string }
+  ).version;
   const cached = path.join(CACHE_DIR, `${createHash("sha256").update(`${version}\0${source}`).digest("hex")}.js`);
   try {
     return fs.readFileSync(cached, "utf8");
@@ -46,7 +48,10 @@ function transpile(source: string): string {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, removeComments: false },
   });
   const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length > 0) throw new Error(`migration runner: ${RUNNER_SOURCE_FILE} does not transpile: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`);
+  if (errors.length > 0)
+    throw new Error(
+      `migration runner: ${RUNNER_SOURCE_FILE} does not transpile: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`,
+    );
   return out.outputText;
 }
 

@@ -22,7 +22,9 @@ export function comparableFrom(sources: readonly ComparableSource[]): Comparable
   const defaults = sources.map((r) => (r.declared ? providerDefaultsOf(r.declared) : undefined));
   // Components re-export their children's outputs: the child is what a reference points at.
   const index = buildReferenceIndex(
-    sources.flatMap((r, i) => (r.custom ? [{ key: resourceKey(r.urn), type: r.type, outputs: r.outputs, declared: declared[i] }] : [])),
+    sources.flatMap((r, i) =>
+      r.custom ? [{ key: resourceKey(r.urn), type: r.type, outputs: r.outputs, declared: declared[i] }] : [],
+    ),
   );
   return sources.map((r, i) => {
     const inputs = declared[i];
@@ -31,7 +33,10 @@ export function comparableFrom(sources: readonly ComparableSource[]): Comparable
       type: r.type,
       inputs: index.rewrite(inputs ?? r.outputs) as Record<string, unknown>,
       ...(r.parent ? { parent: r.parent } : {}),
-      options: { protect: r.protect === true, ...(r.retainOnDelete !== undefined ? { retainOnDelete: r.retainOnDelete } : {}) },
+      options: {
+        protect: r.protect === true,
+        ...(r.retainOnDelete !== undefined ? { retainOnDelete: r.retainOnDelete } : {}),
+      },
       custom: r.custom,
       ...(inputs === undefined ? { outputsOnly: true } : {}),
       ...(defaults[i] ? { providerDefaults: index.rewrite(defaults[i]) as Record<string, unknown> } : {}),

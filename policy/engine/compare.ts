@@ -151,13 +151,19 @@ export function printStack(
         properties[path] = normalize(leaf, identity);
         continue;
       }
-      const service = envPath.container === undefined ? key.split("::").pop() ?? key : `${key.split("::").pop()}/${envPath.container}`;
+      const service =
+        envPath.container === undefined
+          ? (key.split("::").pop() ?? key)
+          : `${key.split("::").pop()}/${envPath.container}`;
       // A credential in a plain env var (by its key, or a URL with a password) is as secret as an ECS secret.
       const secret = envPath.secret || leaf === SECRET_SHOWN || isSecretEnv(envPath.key, leaf);
       (env[service] ??= {})[envPath.key] = { value: secret ? SECRET_SHOWN : normalize(leaf, identity), secret };
     }
     // Only the lock records them; a print compared with another program's print never needs them.
-    const defaults = !opts.providerDefaults || r.custom === false || !r.providerDefaults ? undefined : defaultsPrint(r.providerDefaults, properties, identity);
+    const defaults =
+      !opts.providerDefaults || r.custom === false || !r.providerDefaults
+        ? undefined
+        : defaultsPrint(r.providerDefaults, properties, identity);
     prints.set(key, {
       key,
       type: r.type,
@@ -173,9 +179,14 @@ export function printStack(
 }
 
 /** The provider-filled leaves that are not also declared (a declared value wins over a default). */
-function defaultsPrint(defaults: Record<string, unknown>, declared: Record<string, unknown>, identity: StackIdentity): Record<string, unknown> {
+function defaultsPrint(
+  defaults: Record<string, unknown>,
+  declared: Record<string, unknown>,
+  identity: StackIdentity,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [path, leaf] of flatten(defaults)) if (!(path in declared) && !envPathOf(path)) out[path] = normalize(leaf, identity);
+  for (const [path, leaf] of flatten(defaults))
+    if (!(path in declared) && !envPathOf(path)) out[path] = normalize(leaf, identity);
   return out;
 }
 
@@ -202,7 +213,11 @@ export function componentOf(r: ComparableResource, byUrn: ReadonlyMap<string, Co
   return top.urn.split("::").pop() ?? "(stack)";
 }
 
-export function compareStacks(staging: ComparableResource[], production: ComparableResource[], known: KnownDifference[]): StackComparison {
+export function compareStacks(
+  staging: ComparableResource[],
+  production: ComparableResource[],
+  known: KnownDifference[],
+): StackComparison {
   return comparePrints(printStack(staging), printStack(production), known);
 }
 
@@ -210,7 +225,11 @@ export function compareStacks(staging: ComparableResource[], production: Compara
  * Compares two sets of prints; `production` may come from the lock, where identity and sizing
  * values are not recorded. Stable order: resource key, then path.
  */
-export function comparePrints(staging: ReadonlyMap<string, ResourcePrint>, production: ReadonlyMap<string, ResourcePrint>, known: readonly KnownDifference[]): StackComparison {
+export function comparePrints(
+  staging: ReadonlyMap<string, ResourcePrint>,
+  production: ReadonlyMap<string, ResourcePrint>,
+  known: readonly KnownDifference[],
+): StackComparison {
   const result: StackComparison = { properties: [], presence: [], env: [] };
   const keys = [...new Set([...staging.keys(), ...production.keys()])].sort();
   for (const key of keys) {
@@ -220,10 +239,19 @@ export function comparePrints(staging: ReadonlyMap<string, ResourcePrint>, produ
       const only = (s ?? p) as ResourcePrint;
       const onlyIn = s ? "staging" : "production";
       const d = declaresPresence(known, key, only.type, onlyIn);
-      result.presence.push({ resourceKey: key, resourceType: only.type, component: only.component, onlyIn, class: d ? "declared" : "divergent", ...(d ? { declaredBy: d.id } : {}) });
+      result.presence.push({
+        resourceKey: key,
+        resourceType: only.type,
+        component: only.component,
+        onlyIn,
+        class: d ? "declared" : "divergent",
+        ...(d ? { declaredBy: d.id } : {}),
+      });
       continue;
     }
-    const paths = [...new Set([...(s.outputsOnly ? [] : Object.keys(s.properties)), ...Object.keys(p.properties)])].sort();
+    const paths = [
+      ...new Set([...(s.outputsOnly ? [] : Object.keys(s.properties)), ...Object.keys(p.properties)]),
+    ].sort();
     const elements = { staging: elementsOfPrint(s), production: elementsOfPrint(p) };
     for (const path of paths) result.properties.push(diffProperty(s, p, path, known, elements));
     result.env.push(...diffEnv(s, p, known, elements));
@@ -237,7 +265,8 @@ export function comparePrints(staging: ReadonlyMap<string, ResourcePrint>, produ
  * known to be missing or different.
  */
 export function underUnknown(print: ResourcePrint, path: string): boolean {
-  for (const [p, v] of Object.entries(print.properties)) if (v === UNKNOWN_VALUE && p !== path && within(p, path)) return true;
+  for (const [p, v] of Object.entries(print.properties))
+    if (v === UNKNOWN_VALUE && p !== path && within(p, path)) return true;
   return false;
 }
 
@@ -248,7 +277,9 @@ interface SideElements {
 }
 
 function elementsOfPrint(print: ResourcePrint): Set<string> {
-  const env = Object.entries(print.env).flatMap(([service, vars]) => Object.entries(vars).map(([key, v]) => envVarPath(service, key, v.secret)));
+  const env = Object.entries(print.env).flatMap(([service, vars]) =>
+    Object.entries(vars).map(([key, v]) => envVarPath(service, key, v.secret)),
+  );
   return elementsOf([...Object.keys(print.properties), ...Object.keys(print.providerDefaults ?? {}), ...env]);
 }
 
@@ -258,7 +289,12 @@ function elementsOfPrint(print: ResourcePrint): Set<string> {
  * vars, never a list element's field) counts: one of names and references only (a route's CIDR and
  * gateway, an alias target) is identity, leaf by leaf, as the lock cannot tell production's from another.
  */
-function onlyElement(path: string, inStaging: boolean, elements: SideElements, print: ResourcePrint): ElementDiff | undefined {
+function onlyElement(
+  path: string,
+  inStaging: boolean,
+  elements: SideElements,
+  print: ResourcePrint,
+): ElementDiff | undefined {
   const missing = missingElement(path, inStaging ? elements.production : elements.staging);
   if (missing === undefined || !holdsLocked(print, missing)) return undefined;
   return { path: missing, onlyIn: inStaging ? "staging" : "production" };
@@ -270,10 +306,19 @@ function holdsLocked(print: ResourcePrint, element: string): boolean {
 
 /** Whether `path` is `element` or lies beneath it. */
 function within(element: string, path: string): boolean {
-  return path.startsWith(element) && (path.length === element.length || path[element.length] === "." || path[element.length] === "[");
+  return (
+    path.startsWith(element) &&
+    (path.length === element.length || path[element.length] === "." || path[element.length] === "[")
+  );
 }
 
-function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: readonly KnownDifference[], elements: SideElements): PropertyDiff {
+function diffProperty(
+  s: ResourcePrint,
+  p: ResourcePrint,
+  path: string,
+  known: readonly KnownDifference[],
+  elements: SideElements,
+): PropertyDiff {
   const cls = classify(s.type, path);
   const sv = s.properties[path];
   const pv = p.properties[path];
@@ -283,14 +328,23 @@ function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: r
   // An element only one side has is one divergence, whatever the class of each leaf in it: no
   // provider default adds a list element, so the lock needs no default to place it.
   const inStaging = path in s.properties;
-  const element = !hidden && inStaging !== (path in p.properties) ? onlyElement(path, inStaging, elements, inStaging ? s : p) : undefined;
+  const element =
+    !hidden && inStaging !== path in p.properties
+      ? onlyElement(path, inStaging, elements, inStaging ? s : p)
+      : undefined;
   if (element) {
     const d = declaresProperty(known, s.key, s.type, element.path) ?? declaresProperty(known, s.key, s.type, path);
     if (d) return { ...base, class: "declared", declaredBy: d.id, element };
     return { ...base, class: "divergent", element, fix: elementFix(s.key, element) };
   }
   // Only paths the lock records (structural, simulated) can be placed by it; sizing is never locked.
-  if ((cls === "structural" || cls === "simulated") && sv !== UNKNOWN_VALUE && path in s.properties && !(path in p.properties) && p.providerDefaults) {
+  if (
+    (cls === "structural" || cls === "simulated") &&
+    sv !== UNKNOWN_VALUE &&
+    path in s.properties &&
+    !(path in p.properties) &&
+    p.providerDefaults
+  ) {
     // Production declares nothing here: the provider fills it in. Analyze shows that default without
     // saying so, so the same value declares nothing; another value is this stack's own setting.
     if (path in p.providerDefaults) {
@@ -316,7 +370,13 @@ function diffProperty(s: ResourcePrint, p: ResourcePrint, path: string, known: r
  * The class of one pair of values. A property one side leaves out and the other sets to an empty
  * value counts as equal: that is what providers fill in for a property the program did not set.
  */
-export function judge(cls: PropertyClass, staging: unknown, production: unknown, inStaging = true, inProduction = true): DiffClass {
+export function judge(
+  cls: PropertyClass,
+  staging: unknown,
+  production: unknown,
+  inStaging = true,
+  inProduction = true,
+): DiffClass {
   if (cls === "identity") return "identity";
   if (staging === UNKNOWN_VALUE || production === UNKNOWN_VALUE) return "unknown";
   const missing = !inStaging || !inProduction;
@@ -325,7 +385,12 @@ export function judge(cls: PropertyClass, staging: unknown, production: unknown,
   return cls === "sizing" ? "sizing" : "divergent";
 }
 
-function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDifference[], elements: SideElements): EnvDiff[] {
+function diffEnv(
+  s: ResourcePrint,
+  p: ResourcePrint,
+  known: readonly KnownDifference[],
+  elements: SideElements,
+): EnvDiff[] {
   const out: EnvDiff[] = [];
   const services = [...new Set([...Object.keys(s.env), ...Object.keys(p.env)])].sort();
   for (const service of services) {
@@ -335,7 +400,10 @@ function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDiffer
       const sv = se[key];
       const pv = pe[key];
       const secret = (sv ?? pv).secret;
-      const shown = { staging: sv === undefined ? undefined : show(sv), production: pv === undefined ? undefined : show(pv) };
+      const shown = {
+        staging: sv === undefined ? undefined : show(sv),
+        production: pv === undefined ? undefined : show(pv),
+      };
       const path = envVarPath(service, key, secret);
       if (!sv || !pv) {
         if (underUnknown(sv ? p : s, path)) {
@@ -344,7 +412,15 @@ function diffEnv(s: ResourcePrint, p: ResourcePrint, known: readonly KnownDiffer
         }
         const d = declaresEnv(known, key, sv ? "staging" : "production");
         const element = onlyElement(path, sv !== undefined, elements, sv ? s : p);
-        out.push({ service, key, ...shown, secret, class: d ? "declared" : "divergent", ...(d ? { declaredBy: d.id } : {}), ...(element ? { element } : {}) });
+        out.push({
+          service,
+          key,
+          ...shown,
+          secret,
+          class: d ? "declared" : "divergent",
+          ...(d ? { declaredBy: d.id } : {}),
+          ...(element ? { element } : {}),
+        });
         continue;
       }
       // A secret is this stack's own value on either side (the lock records none): never compared.
@@ -380,9 +456,10 @@ export function showValue(v: unknown): string {
 }
 
 function elementFix(key: string, element: ElementDiff): string {
-  const what = element.onlyIn === "staging"
-    ? `Remove list element \`${element.path}\` from \`${key}\` (production has no such element), or add it to production too`
-    : `Add list element \`${element.path}\` to \`${key}\` as production has it`;
+  const what =
+    element.onlyIn === "staging"
+      ? `Remove list element \`${element.path}\` from \`${key}\` (production has no such element), or add it to production too`
+      : `Add list element \`${element.path}\` to \`${key}\` as production has it`;
   return `${what}, or declare the difference in known-differences.yaml (what, why, howToTestSafely).`;
 }
 

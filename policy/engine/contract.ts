@@ -1,4 +1,24 @@
-import { CLOUDWATCH_LOG_GROUP, COGNITO_USER, COGNITO_USER_POOL, EC2_ROUTE, EC2_ROUTE_TABLE, EC2_SUBNET, EC2_VPC, ECS_SERVICE, ECS_TASK_DEFINITION, KMS_KEY, LAMBDA_INVOCATION, RDS_INSTANCE, ROUTE53_RECORD, S3_BUCKET, S3_BUCKET_LIFECYCLE_CONFIGURATION, S3_BUCKET_V2, SCHEDULER_SCHEDULE_GROUP, PROVIDER_TYPE_PREFIX, SECRETSMANAGER_SECRET } from "../types";
+import {
+  CLOUDWATCH_LOG_GROUP,
+  COGNITO_USER,
+  COGNITO_USER_POOL,
+  EC2_ROUTE,
+  EC2_ROUTE_TABLE,
+  EC2_SUBNET,
+  EC2_VPC,
+  ECS_SERVICE,
+  ECS_TASK_DEFINITION,
+  KMS_KEY,
+  LAMBDA_INVOCATION,
+  RDS_INSTANCE,
+  ROUTE53_RECORD,
+  S3_BUCKET,
+  S3_BUCKET_LIFECYCLE_CONFIGURATION,
+  S3_BUCKET_V2,
+  SCHEDULER_SCHEDULE_GROUP,
+  PROVIDER_TYPE_PREFIX,
+  SECRETSMANAGER_SECRET,
+} from "../types";
 
 /**
  * The parity contract: for every resource type, which properties must equal production's
@@ -26,7 +46,8 @@ interface Rule {
  * stack's domain, account and environment name replaced by placeholders (normalize.ts), so
  * `https://staging.app.example.com/auth/callback` equals production's and a changed path does not.
  */
-const IDENTITY_ENV = /^(UPLOADS_BUCKET|EMAIL_OUTBOX_BUCKET|DATABASE_HOST|[A-Z0-9_]+_QUEUE_URL|[A-Z0-9_]+_BUCKET|AUTH_[A-Z0-9_]*(ID|DOMAIN|ISSUER|ARN))$/;
+const IDENTITY_ENV =
+  /^(UPLOADS_BUCKET|EMAIL_OUTBOX_BUCKET|DATABASE_HOST|[A-Z0-9_]+_QUEUE_URL|[A-Z0-9_]+_BUCKET|AUTH_[A-Z0-9_]*(ID|DOMAIN|ISSUER|ARN))$/;
 /** Env var keys that say whether an integration is real or simulated (declared per stack). */
 const SIMULATED_ENV = /^(PAYMENTS_MODE|EMAIL_MODE|SMS_MODE|SIMULATED_INTEGRATIONS)$/;
 /** Env var keys that scale the work a task does, not what it does. */
@@ -36,7 +57,8 @@ const SIZING_ENV = /^(WORKER_CONCURRENCY|WEB_CONCURRENCY|[A-Z0-9_]*_POOL_SIZE)$/
  * Where a task definition or a function keeps its environment. Groups: container, `environment` or
  * `secrets`, key (ECS); key (Lambda).
  */
-const ENV_PATH = /^(?:containerDefinitions\[(?:name=)?([^\]]+)\]\.(environment|secrets)\[([^\]]+)\]|environment\.variables\.([A-Za-z0-9_]+))$/;
+const ENV_PATH =
+  /^(?:containerDefinitions\[(?:name=)?([^\]]+)\]\.(environment|secrets)\[([^\]]+)\]|environment\.variables\.([A-Za-z0-9_]+))$/;
 
 /** One environment variable addressed by a property path. */
 export interface EnvPath {
@@ -64,7 +86,8 @@ export function envPathOf(propertyPath: string): EnvPath | undefined {
  * and settings about credentials (`PASSWORD_MIN_LENGTH`, `TOKEN_TTL_SECONDS`): those stay
  * structural, so staging keeps production's rules about them.
  */
-const SECRET_ENV = /(^|_)(PASSWORD|PASSWD|PWD|PASSPHRASE|SECRET|SECRETS|TOKEN|KEY|APIKEY|PRIVATE_KEY|CREDENTIALS?|SECRET_KEY_BASE)$/;
+const SECRET_ENV =
+  /(^|_)(PASSWORD|PASSWD|PWD|PASSPHRASE|SECRET|SECRETS|TOKEN|KEY|APIKEY|PRIVATE_KEY|CREDENTIALS?|SECRET_KEY_BASE)$/;
 const PUBLIC_KEY_ENV = /(^|_)PUBLIC_KEY$/;
 /** A URL with a password in it (`postgres://app:hunter2@db:5432/app`) is a credential whatever its key says. */
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
@@ -87,16 +110,71 @@ function classifyEnv(env: EnvPath): PropertyClass {
  * of a resource, so they always differ between stacks and say nothing about behaviour.
  */
 const COMPUTED = [
-  "id", "urn", "arn", "arnSuffix", "arnWithoutRevision", "revision", "keyId", "url", "endpoint", "address",
-  "resourceId", "hostedZoneId", "status", "dnsName", "zoneId", "bucketDomainName", "bucketRegionalDomainName",
-  "uniqueId", "createDate", "creationDate", "lastModified", "policyId", "ownerId", "defaultSecurityGroupId",
-  "mainRouteTableId", "availabilityZoneId", "allocationId", "publicIp", "privateIp", "networkInterfaceId",
-  "prefixListId", "versionId", "versionStages", "domainValidationOptions", "fqdn", "estimatedNumberOfUsers",
-  "clientSecret", "cloudfrontDistribution", "cloudfrontDistributionArn", "cloudfrontDistributionZoneId",
-  "awsAccountId", "sub", "dkimSigningAttributes", "identityType", "verifiedForSendingStatus", "qualifiedArn",
-  "invokeArn", "version", "result", "bcryptHash", "hex", "b64Url", "b64Std", "dec", "privateKeyPem",
-  "privateKeyOpenssh", "privateKeyPemPkcs8", "publicKeyPem", "publicKeyOpenssh", "publicKeyFingerprintSha256",
-  "publicKeyFingerprintMd5", "tagsAll", "secretString", "secretBinary", "password",
+  "id",
+  "urn",
+  "arn",
+  "arnSuffix",
+  "arnWithoutRevision",
+  "revision",
+  "keyId",
+  "url",
+  "endpoint",
+  "address",
+  "resourceId",
+  "hostedZoneId",
+  "status",
+  "dnsName",
+  "zoneId",
+  "bucketDomainName",
+  "bucketRegionalDomainName",
+  "uniqueId",
+  "createDate",
+  "creationDate",
+  "lastModified",
+  "policyId",
+  "ownerId",
+  "defaultSecurityGroupId",
+  "mainRouteTableId",
+  "availabilityZoneId",
+  "allocationId",
+  "publicIp",
+  "privateIp",
+  "networkInterfaceId",
+  "prefixListId",
+  "versionId",
+  "versionStages",
+  "domainValidationOptions",
+  "fqdn",
+  "estimatedNumberOfUsers",
+  "clientSecret",
+  "cloudfrontDistribution",
+  "cloudfrontDistributionArn",
+  "cloudfrontDistributionZoneId",
+  "awsAccountId",
+  "sub",
+  "dkimSigningAttributes",
+  "identityType",
+  "verifiedForSendingStatus",
+  "qualifiedArn",
+  "invokeArn",
+  "version",
+  "result",
+  "bcryptHash",
+  "hex",
+  "b64Url",
+  "b64Std",
+  "dec",
+  "privateKeyPem",
+  "privateKeyOpenssh",
+  "privateKeyPemPkcs8",
+  "publicKeyPem",
+  "publicKeyOpenssh",
+  "publicKeyFingerprintSha256",
+  "publicKeyFingerprintMd5",
+  "tagsAll",
+  "secretString",
+  "secretBinary",
+  "password",
   // The minor version RDS runs after its own upgrades; the declared `engineVersion` is what is compared.
   "engineVersionActual",
 ];
@@ -108,14 +186,26 @@ const RULES: readonly Rule[] = [
   { type: "*", path: /^containerDefinitions\[[^\]]+\]\.logConfiguration\.options\.awslogs-group$/, class: "identity" },
 
   // Integrations say what they simulate with a tag; its value differs per stack by design.
-  { type: "*", path: /^tags(\.|\[")(parity:)?(integration[-:]mode|simulated|mode|[a-z]+[-:]mode)("\])?$/i, class: "simulated" },
+  {
+    type: "*",
+    path: /^tags(\.|\[")(parity:)?(integration[-:]mode|simulated|mode|[a-z]+[-:]mode)("\])?$/i,
+    class: "simulated",
+  },
   { type: "*", path: /^tags(\.|\[")(Name|parity:environment|parity:project|Environment)("\])?$/, class: "identity" },
 
   // Sizing: scale, not behaviour.
-  { type: RDS_INSTANCE, path: /^(instanceClass|allocatedStorage|maxAllocatedStorage|multiAz|backupRetentionPeriod|iops|storageThroughput|performanceInsightsRetentionPeriod|monitoringInterval)$/, class: "sizing" },
+  {
+    type: RDS_INSTANCE,
+    path: /^(instanceClass|allocatedStorage|maxAllocatedStorage|multiAz|backupRetentionPeriod|iops|storageThroughput|performanceInsightsRetentionPeriod|monitoringInterval)$/,
+    class: "sizing",
+  },
   // Protection is checked by the safety policy (production must have it), not held equal: staging
   // is meant to be rebuilt, so it must be deletable.
-  { type: RDS_INSTANCE, path: /^(deletionProtection|skipFinalSnapshot|finalSnapshotIdentifier|applyImmediately)$/, class: "sizing" },
+  {
+    type: RDS_INSTANCE,
+    path: /^(deletionProtection|skipFinalSnapshot|finalSnapshotIdentifier|applyImmediately)$/,
+    class: "sizing",
+  },
   { type: RDS_INSTANCE, path: /^(identifier|identifierPrefix|password|manageMasterUserPassword)$/, class: "identity" },
   { type: ECS_SERVICE, path: /^desiredCount$/, class: "sizing" },
   { type: ECS_TASK_DEFINITION, path: /^(cpu|memory)$/, class: "sizing" },
@@ -139,17 +229,33 @@ const RULES: readonly Rule[] = [
   { type: EC2_VPC, path: /^cidrBlock$/, class: "identity" },
   { type: EC2_SUBNET, path: /^cidrBlock$/, class: "identity" },
   { type: "*", path: /(^|\.)cidrBlocks?$/, class: "identity" },
-  { type: "*", path: /^(name|namePrefix|bucket|bucketPrefix|family|description|secretId|emailIdentity|domain|domainName|subjectAlternativeNames|records|userPoolId|clientId)$/, class: "identity" },
+  {
+    type: "*",
+    path: /^(name|namePrefix|bucket|bucketPrefix|family|description|secretId|emailIdentity|domain|domainName|subjectAlternativeNames|records|userPoolId|clientId)$/,
+    class: "identity",
+  },
   { type: COGNITO_USER, path: /^(username|attributes\..*|temporaryPassword|password)$/, class: "identity" },
   { type: "*", path: /\["[^"]*(Arn|Account|Id|Url)"\]$/, class: "identity" },
   { type: ROUTE53_RECORD, path: /^(name|zoneId|aliases\[.*)$/, class: "identity" },
   { type: LAMBDA_INVOCATION, path: /^(input|triggers\..*)$/, class: "identity" },
   { type: "random:index/randomId:RandomId", path: /^keepers\..*$/, class: "identity" },
   // References to other resources (their ids, ARNs, generated names) differ by construction.
-  { type: "*", path: /(Arn|Arns|Id|Ids|ARN|GroupName|GroupNames|FunctionName|Url|QueueUrl)(\[[^\]]*\])?$/, class: "identity" },
-  { type: "*", path: /^(role|cluster|taskDefinition|policy\.Statement\[[^\]]+\]\.Resource(\[\d+\])?|targetKeyId|kmsMasterKeyId|loadBalancer|targetGroup|certificate|functionName|queue|redrivePolicy\.deadLetterTargetArn|redriveAllowPolicy\.sourceQueueArns)$/, class: "identity" },
+  {
+    type: "*",
+    path: /(Arn|Arns|Id|Ids|ARN|GroupName|GroupNames|FunctionName|Url|QueueUrl)(\[[^\]]*\])?$/,
+    class: "identity",
+  },
+  {
+    type: "*",
+    path: /^(role|cluster|taskDefinition|policy\.Statement\[[^\]]+\]\.Resource(\[\d+\])?|targetKeyId|kmsMasterKeyId|loadBalancer|targetGroup|certificate|functionName|queue|redrivePolicy\.deadLetterTargetArn|redriveAllowPolicy\.sourceQueueArns)$/,
+    class: "identity",
+  },
   { type: "*", path: /(^|\.)(Resource|Principal\.AWS|Principal\.Service)(\[\d+\])?$/, class: "identity" },
-  { type: "*", path: /\.(arn|roleArn|resourceArn|targetArn|deadLetterConfig\.arn|containerName|targetGroupArn)$/, class: "identity" },
+  {
+    type: "*",
+    path: /\.(arn|roleArn|resourceArn|targetArn|deadLetterConfig\.arn|containerName|targetGroupArn)$/,
+    class: "identity",
+  },
   { type: "*", path: /(^|\.)(subnets|securityGroups|validationRecordFqdns)(\[\d+\])?$/, class: "identity" },
 ];
 
@@ -189,13 +295,7 @@ export function logicalName(keyOrUrn: string): string {
 }
 
 /** Types whose data AWS cannot give back once deleted: they carry `protect` in production. */
-export const STATEFUL_TYPES: readonly string[] = [
-  RDS_INSTANCE,
-  COGNITO_USER_POOL,
-  S3_BUCKET,
-  S3_BUCKET_V2,
-  KMS_KEY,
-];
+export const STATEFUL_TYPES: readonly string[] = [RDS_INSTANCE, COGNITO_USER_POOL, S3_BUCKET, S3_BUCKET_V2, KMS_KEY];
 
 /** The AWS provider's default tag that says which environment a stack is. */
 export const ENVIRONMENT_TAG = "parity:environment";
@@ -222,12 +322,14 @@ export const REPLACEMENT_HAZARDS: readonly ReplacementHazard[] = [
     // wants and what production must never get.
     type: RDS_INSTANCE,
     path: /^identifier$/,
-    destroys: "the database instance and every row in it, because components/database.ts forces a replacement on `identifier` (delete first; only a final snapshot, if any, survives). Without that option the provider would rename the instance in place instead, moving its endpoint under running tasks",
+    destroys:
+      "the database instance and every row in it, because components/database.ts forces a replacement on `identifier` (delete first; only a final snapshot, if any, survives). Without that option the provider would rename the instance in place instead, moving its endpoint under running tasks",
   },
   {
     type: COGNITO_USER_POOL,
     path: /^(schemas(\[.*)?|usernameAttributes|aliasAttributes)$/,
-    destroys: "the user pool and every account in it (users, passwords, MFA enrolments); nobody can sign in until they sign up again",
+    destroys:
+      "the user pool and every account in it (users, passwords, MFA enrolments); nobody can sign in until they sign up again",
   },
 ];
 

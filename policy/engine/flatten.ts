@@ -79,7 +79,10 @@ function walk(value: unknown, path: string, out: Map<string, unknown>): void {
 function walkArray(items: unknown[], path: string, out: Map<string, unknown>): void {
   const objects = items.every((i) => typeof i === "object" && i !== null && !Array.isArray(i) && !isPulumiSecret(i));
   if (items.length === 0 || !objects) {
-    out.set(path, items.map((i) => (i === PULUMI_UNKNOWN ? UNKNOWN_VALUE : isPulumiSecret(i) ? SECRET_SHOWN : i)));
+    out.set(
+      path,
+      items.map((i) => (i === PULUMI_UNKNOWN ? UNKNOWN_VALUE : isPulumiSecret(i) ? SECRET_SHOWN : i)),
+    );
     return;
   }
   const records = items as Record<string, unknown>[];
@@ -87,7 +90,9 @@ function walkArray(items: unknown[], path: string, out: Map<string, unknown>): v
     for (const r of records) walk(r.value ?? r.valueFrom, `${path}[${String(r.name)}]`, out);
     return;
   }
-  const idKey = ELEMENT_KEYS.find((k) => records.every((r) => typeof r[k] === "string") && unique(records.map((r) => r[k])));
+  const idKey = ELEMENT_KEYS.find(
+    (k) => records.every((r) => typeof r[k] === "string") && unique(records.map((r) => r[k])),
+  );
   records.forEach((r, i) => {
     const selector = idKey ? `${idKey}=${String(r[idKey])}` : String(i);
     walk(r, `${path}[${selector}]`, out);

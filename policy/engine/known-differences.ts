@@ -2,7 +2,21 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { cutText, parseErrorPlace, showValue } from "./show-value";
-import { EC2_SECURITY_GROUP, EC2_SECURITY_GROUP_RULE, IAM_POLICY, IAM_ROLE, IAM_ROLE_POLICY, IAM_ROLE_POLICY_ATTACHMENT, IAM_USER, KMS_GRANT, KMS_KEY, LAMBDA_PERMISSION, S3_BUCKET_POLICY, S3_BUCKET_PUBLIC_ACCESS_BLOCK, VPC_SECURITY_GROUP_INGRESS_RULE } from "../types";
+import {
+  EC2_SECURITY_GROUP,
+  EC2_SECURITY_GROUP_RULE,
+  IAM_POLICY,
+  IAM_ROLE,
+  IAM_ROLE_POLICY,
+  IAM_ROLE_POLICY_ATTACHMENT,
+  IAM_USER,
+  KMS_GRANT,
+  KMS_KEY,
+  LAMBDA_PERMISSION,
+  S3_BUCKET_POLICY,
+  S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+  VPC_SECURITY_GROUP_INGRESS_RULE,
+} from "../types";
 
 /**
  * One deliberate difference between staging and production, declared in known-differences.yaml:
@@ -56,12 +70,17 @@ export function loadKnownDifferences(file: string = DEFAULT_KNOWN_DIFFERENCES_FI
   try {
     const size = fs.statSync(file).size;
     if (size > LIMITS.fileBytes) {
-      throw new Error(`${file}: ${size} bytes, more than the ${LIMITS.fileBytes} a known-differences file may hold. Fix: keep only the few deliberate differences, each with narrow patterns.`);
+      throw new Error(
+        `${file}: ${size} bytes, more than the ${LIMITS.fileBytes} a known-differences file may hold. Fix: keep only the few deliberate differences, each with narrow patterns.`,
+      );
     }
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     if (!(e as NodeJS.ErrnoException).code) throw e;
-    throw new Error(`${file}: cannot read the known differences (${(e as Error).message}). Fix: restore the file from git, or point the policy config \`knownDifferencesFile\` at it.`, { cause: e });
+    throw new Error(
+      `${file}: cannot read the known differences (${(e as Error).message}). Fix: restore the file from git, or point the policy config \`knownDifferencesFile\` at it.`,
+      { cause: e },
+    );
   }
   let doc: unknown;
   try {
@@ -69,7 +88,10 @@ export function loadKnownDifferences(file: string = DEFAULT_KNOWN_DIFFERENCES_FI
     doc = parse(text, { maxAliasCount: 100 });
   } catch (e) {
     // The place and the parser's reason, never the excerpt: the file may be one it should not read.
-    throw new Error(`${file}: not valid YAML (${parseErrorPlace(e)}). Fix: correct the YAML there; \`npx yaml valid < ${path.basename(file)}\` shows the line.`, { cause: e });
+    throw new Error(
+      `${file}: not valid YAML (${parseErrorPlace(e)}). Fix: correct the YAML there; \`npx yaml valid < ${path.basename(file)}\` shows the line.`,
+      { cause: e },
+    );
   }
   return parseKnownDifferences(doc, file);
 }
@@ -77,10 +99,14 @@ export function loadKnownDifferences(file: string = DEFAULT_KNOWN_DIFFERENCES_FI
 export function parseKnownDifferences(doc: unknown, file: string): KnownDifference[] {
   const list = (doc as { differences?: unknown } | null)?.differences;
   if (!Array.isArray(list)) {
-    throw new Error(`${file}: expected a top-level \`differences:\` list. Fix: start the file with \`differences:\` and one \`- id: ...\` entry per difference.`);
+    throw new Error(
+      `${file}: expected a top-level \`differences:\` list. Fix: start the file with \`differences:\` and one \`- id: ...\` entry per difference.`,
+    );
   }
   if (list.length > LIMITS.entries) {
-    throw new Error(`${file}: ${list.length} entries, more than ${LIMITS.entries}. Fix: declare only the deliberate differences; a difference every resource has is a contract rule (policy/engine/contract.ts), not a declaration.`);
+    throw new Error(
+      `${file}: ${list.length} entries, more than ${LIMITS.entries}. Fix: declare only the deliberate differences; a difference every resource has is a contract rule (policy/engine/contract.ts), not a declaration.`,
+    );
   }
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -99,11 +125,17 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
     }
     if (typeof e.id === "string") {
       if (!ID.test(e.id)) problems.push(`${name}: \`id\` must be kebab-case (e.g. \`payments-sandbox\`).`);
-      if (seen.has(e.id)) problems.push(`${name}: the id \`${cutText(e.id, 60)}\` is declared twice. Fix: merge the entries or rename one.`);
+      if (seen.has(e.id))
+        problems.push(
+          `${name}: the id \`${cutText(e.id, 60)}\` is declared twice. Fix: merge the entries or rename one.`,
+        );
       seen.add(e.id);
     }
     for (const field of Object.keys(e)) {
-      if (!FIELDS.includes(field)) problems.push(`${name}: unknown field \`${cutText(field, 60)}\`. Fix: use only ${FIELDS.map((f) => `\`${f}\``).join(", ")}.`);
+      if (!FIELDS.includes(field))
+        problems.push(
+          `${name}: unknown field \`${cutText(field, 60)}\`. Fix: use only ${FIELDS.map((f) => `\`${f}\``).join(", ")}.`,
+        );
     }
     for (const field of ["resources", "properties", "env"]) {
       const v = e[field];
@@ -120,13 +152,17 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
       problems.push(`${name}: \`onlyIn\` needs \`resources\` saying which resources exist in one stack only.`);
     }
     if (e.resources === undefined && e.properties === undefined && e.env === undefined) {
-      problems.push(`${name}: declares nothing. Fix: list the \`resources\`, \`properties\` or \`env\` keys that differ.`);
+      problems.push(
+        `${name}: declares nothing. Fix: list the \`resources\`, \`properties\` or \`env\` keys that differ.`,
+      );
     }
     problems.push(...scopeProblems(e, name));
     return e as unknown as KnownDifference;
   });
   if (problems.length > 0) {
-    throw new Error(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    throw new Error(
+      `${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
   return entries as KnownDifference[];
 }
@@ -137,33 +173,78 @@ export function parseKnownDifferences(doc: unknown, file: string): KnownDifferen
  * must be as safe as production (the difference would hide exactly the bug staging exists to catch).
  */
 const SECURITY: readonly { readonly what: string; readonly path: RegExp }[] = [
-  { what: "an auth flow or sign-in rule", path: /(AuthFlows|Oauth|callbackUrls|logoutUrls|IdentityProviders|(^|\.)mfa|Mfa|passwordPolicy|UserExistence|accountRecovery|[tT]okenValidity)/ },
+  {
+    what: "an auth flow or sign-in rule",
+    path: /(AuthFlows|Oauth|callbackUrls|logoutUrls|IdentityProviders|(^|\.)mfa|Mfa|passwordPolicy|UserExistence|accountRecovery|[tT]okenValidity)/,
+  },
   // `Sse` and `SSE` inside a name (`sqsManagedSseEnabled`), never a bare `sse` inside a word (`addresses`).
   { what: "encryption", path: /(encrypt|Encrypt|kms|Kms|KMS|(^|[.[_-])sse|Sse|SSE|customerMasterKey|[cC]mk)/ },
   { what: "public access", path: /(public|Public|(^|\.)acl\b|Acls?\b|[oO]wnershipControls|objectOwnership)/ },
-  { what: "TLS", path: /(ssl|Ssl|SSL|tls|Tls|TLS|https|Https|HTTPS|certificate|Certificate|SecureTransport|(^|\.)protocol|Protocol|hsts|Hsts|redirect|[iI]nsecure|(^|\.)enforce|Enforce)/ },
-  { what: "IAM", path: /(^|\.)(policy|assumeRolePolicy|managedPolicyArns|inlinePolic(y|ies)|policyArn|permissionsBoundary)(\.|\[|$)/ },
+  {
+    what: "TLS",
+    path: /(ssl|Ssl|SSL|tls|Tls|TLS|https|Https|HTTPS|certificate|Certificate|SecureTransport|(^|\.)protocol|Protocol|hsts|Hsts|redirect|[iI]nsecure|(^|\.)enforce|Enforce)/,
+  },
+  {
+    what: "IAM",
+    path: /(^|\.)(policy|assumeRolePolicy|managedPolicyArns|inlinePolic(y|ies)|policyArn|permissionsBoundary)(\.|\[|$)/,
+  },
 ];
 /** Types whose every property is security: IAM, key and access rules, network filters. */
-const SECURITY_TYPES = /^aws:(iam\/|kms\/|s3\/(bucketPolicy|bucketPublicAccessBlock|bucketAcl|bucketOwnershipControls|accountPublicAccessBlock)\w*:|ec2\/(securityGroup|networkAcl)|vpc\/securityGroup|lambda\/permission:|(sqs\/queue|sns\/topic|secretsmanager\/secret|ecr\/repository)Policy:|wafv2\/)/;
+const SECURITY_TYPES =
+  /^aws:(iam\/|kms\/|s3\/(bucketPolicy|bucketPublicAccessBlock|bucketAcl|bucketOwnershipControls|accountPublicAccessBlock)\w*:|ec2\/(securityGroup|networkAcl)|vpc\/securityGroup|lambda\/permission:|(sqs\/queue|sns\/topic|secretsmanager\/secret|ecr\/repository)Policy:|wafv2\/)/;
 /** Env keys that carry a security rule (cookies, proxies, CORS, HSTS, TLS to the database, auth). */
-const SECURITY_ENV = /(COOKIE|SECURE|TRUST_PROXY|CORS|HSTS|TLS|SSL|HTTPS|AUTH|CSRF|CSP|SAMESITE|ENCRYPT|VERIFY|REJECT_UNAUTHORIZED)/;
+const SECURITY_ENV =
+  /(COOKIE|SECURE|TRUST_PROXY|CORS|HSTS|TLS|SSL|HTTPS|AUTH|CSRF|CSP|SAMESITE|ENCRYPT|VERIFY|REJECT_UNAUTHORIZED)/;
 /** Sample paths per kind, so a pattern is judged even without a lock to match it against. */
 const SECURITY_SAMPLES = [
-  "explicitAuthFlows", "allowedOauthFlows", "callbackUrls", "mfaConfiguration", "storageEncrypted", "kmsKeyId",
-  "rule.applyServerSideEncryptionByDefault.sseAlgorithm", "sqsManagedSseEnabled", "kmsMasterKeyId", "blockPublicAcls",
-  "publiclyAccessible", "sslPolicy", "requireTls", "parameters[name=rds.force_ssl].value", "protocol", "policy",
-  "assumeRolePolicy", "managedPolicyArns", "permissionsBoundary",
+  "explicitAuthFlows",
+  "allowedOauthFlows",
+  "callbackUrls",
+  "mfaConfiguration",
+  "storageEncrypted",
+  "kmsKeyId",
+  "rule.applyServerSideEncryptionByDefault.sseAlgorithm",
+  "sqsManagedSseEnabled",
+  "kmsMasterKeyId",
+  "blockPublicAcls",
+  "publiclyAccessible",
+  "sslPolicy",
+  "requireTls",
+  "parameters[name=rds.force_ssl].value",
+  "protocol",
+  "policy",
+  "assumeRolePolicy",
+  "managedPolicyArns",
+  "permissionsBoundary",
 ];
 /** Sample keys of every security type, so a resource pattern reaching one is refused on its face. */
 const SECURITY_TYPE_SAMPLES = [
-  IAM_ROLE, IAM_POLICY, IAM_ROLE_POLICY, IAM_ROLE_POLICY_ATTACHMENT,
-  IAM_USER, S3_BUCKET_POLICY, S3_BUCKET_PUBLIC_ACCESS_BLOCK,
-  KMS_KEY, KMS_GRANT, EC2_SECURITY_GROUP, EC2_SECURITY_GROUP_RULE,
-  VPC_SECURITY_GROUP_INGRESS_RULE, LAMBDA_PERMISSION,
+  IAM_ROLE,
+  IAM_POLICY,
+  IAM_ROLE_POLICY,
+  IAM_ROLE_POLICY_ATTACHMENT,
+  IAM_USER,
+  S3_BUCKET_POLICY,
+  S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+  KMS_KEY,
+  KMS_GRANT,
+  EC2_SECURITY_GROUP,
+  EC2_SECURITY_GROUP_RULE,
+  VPC_SECURITY_GROUP_INGRESS_RULE,
+  LAMBDA_PERMISSION,
 ].flatMap((type) => [type, `${type}::sample`, `parity:components:Sample$${type}::sample`]);
 /** Sample env keys that carry a security rule, matched against env patterns. */
-const SECURITY_ENV_SAMPLES = ["COOKIE_SECURE", "COOKIE_SAMESITE", "TRUST_PROXY", "CORS_ORIGINS", "HSTS_MAX_AGE", "DATABASE_SSLMODE", "PGSSLMODE", "NODE_TLS_REJECT_UNAUTHORIZED", "AUTH_CALLBACK_PATH"];
+const SECURITY_ENV_SAMPLES = [
+  "COOKIE_SECURE",
+  "COOKIE_SAMESITE",
+  "TRUST_PROXY",
+  "CORS_ORIGINS",
+  "HSTS_MAX_AGE",
+  "DATABASE_SSLMODE",
+  "PGSSLMODE",
+  "NODE_TLS_REJECT_UNAUTHORIZED",
+  "AUTH_CALLBACK_PATH",
+];
 /** A declaration whose properties reach more resources than this is a blanket, not an exception. */
 export const MAX_RESOURCES_PER_DECLARATION = 6;
 /**
@@ -185,22 +266,30 @@ function boundProblems(e: Record<string, unknown>, name: string): string[] {
   for (const field of ["id", "what", "why", "howToTestSafely"]) {
     const v = e[field];
     if (typeof v === "string" && v.length > LIMITS.textLength) {
-      problems.push(`${name}: \`${field}\` is ${v.length} characters, more than ${LIMITS.textLength}. Fix: say it in a few sentences and link to a runbook for the rest.`);
+      problems.push(
+        `${name}: \`${field}\` is ${v.length} characters, more than ${LIMITS.textLength}. Fix: say it in a few sentences and link to a runbook for the rest.`,
+      );
     }
   }
   for (const field of ["resources", "properties", "env"]) {
     const v = e[field];
     if (!Array.isArray(v)) continue;
     if (v.length > LIMITS.patternsPerField) {
-      problems.push(`${name}: \`${field}\` lists ${v.length} patterns, more than ${LIMITS.patternsPerField}. Fix: name only what differs; split unrelated differences into their own entries.`);
+      problems.push(
+        `${name}: \`${field}\` lists ${v.length} patterns, more than ${LIMITS.patternsPerField}. Fix: name only what differs; split unrelated differences into their own entries.`,
+      );
     }
     for (const pattern of v.slice(0, LIMITS.patternsPerField)) {
       if (typeof pattern !== "string") continue;
       const stars = pattern.split("*").length - 1;
       if (pattern.length > LIMITS.patternLength) {
-        problems.push(`${name}: \`${field}\` pattern ${showValue(pattern, 40)} is longer than ${LIMITS.patternLength} characters. Fix: a pattern names a resource, property or env var; shorten it.`);
+        problems.push(
+          `${name}: \`${field}\` pattern ${showValue(pattern, 40)} is longer than ${LIMITS.patternLength} characters. Fix: a pattern names a resource, property or env var; shorten it.`,
+        );
       } else if (stars > LIMITS.starsPerPattern) {
-        problems.push(`${name}: \`${field}\` pattern ${showValue(pattern, 40)} has ${stars} \`*\`, more than ${LIMITS.starsPerPattern}. Fix: one \`*\` per varying part (e.g. \`integrations-payments-*\`).`);
+        problems.push(
+          `${name}: \`${field}\` pattern ${showValue(pattern, 40)} has ${stars} \`*\`, more than ${LIMITS.starsPerPattern}. Fix: one \`*\` per varying part (e.g. \`integrations-payments-*\`).`,
+        );
       }
     }
   }
@@ -230,7 +319,8 @@ function namesNoResource(pattern: string): boolean {
 /** Problems a declaration has on its face, before it meets any resource. */
 function scopeProblems(e: Record<string, unknown>, name: string): string[] {
   const problems: string[] = [];
-  const list = (field: string) => (Array.isArray(e[field]) ? (e[field] as unknown[]).filter((x): x is string => typeof x === "string") : []);
+  const list = (field: string) =>
+    Array.isArray(e[field]) ? (e[field] as unknown[]).filter((x): x is string => typeof x === "string") : [];
   const kinds: Record<string, readonly [string, string]> = {
     resources: ["resource", "`integrations-payments-*`"],
     properties: ["property", '`tags["parity:mode"]`'],
@@ -238,23 +328,36 @@ function scopeProblems(e: Record<string, unknown>, name: string): string[] {
   };
   for (const [field, [kind, example]] of Object.entries(kinds)) {
     for (const pattern of list(field).filter(field === "resources" ? namesNoResource : namesNothing)) {
-      problems.push(`${name}: \`${field}\` pattern ${showValue(pattern, 40)} matches every ${kind}. Fix: name the ${kind === "property" ? "properties" : `${kind}s`} that differ (e.g. ${example}).`);
+      problems.push(
+        `${name}: \`${field}\` pattern ${showValue(pattern, 40)} matches every ${kind}. Fix: name the ${kind === "property" ? "properties" : `${kind}s`} that differ (e.g. ${example}).`,
+      );
     }
   }
   if (e.properties !== undefined && e.resources === undefined) {
-    problems.push(`${name}: \`properties\` without \`resources\` would excuse those properties on every resource. Fix: add \`resources\` naming the resources whose properties differ.`);
+    problems.push(
+      `${name}: \`properties\` without \`resources\` would excuse those properties on every resource. Fix: add \`resources\` naming the resources whose properties differ.`,
+    );
   }
   for (const pattern of list("properties").filter((p) => !namesNothing(p))) {
     const sample = SECURITY_SAMPLES.find((p) => globMatches(pattern, p));
-    if (sample) problems.push(`${name}: \`properties\` pattern ${showValue(pattern, 40)} covers ${securityKind(sample)} (\`${sample}\`), which must match production in every stack. Fix: name only the non-security properties that differ; make staging as secure as production.`);
+    if (sample)
+      problems.push(
+        `${name}: \`properties\` pattern ${showValue(pattern, 40)} covers ${securityKind(sample)} (\`${sample}\`), which must match production in every stack. Fix: name only the non-security properties that differ; make staging as secure as production.`,
+      );
   }
   for (const pattern of list("resources").filter((p) => !namesNoResource(p))) {
     const sample = SECURITY_TYPE_SAMPLES.find((k) => globMatches(pattern, k));
-    if (sample) problems.push(`${name}: \`resources\` pattern ${showValue(pattern, 40)} reaches resources of a security type (\`${sample.split("::")[0].split("$").pop()}\`): IAM, KMS, bucket policies and security groups must match production in every stack. Fix: name the resources that differ by their logical names (e.g. \`auth-seed-*\`).`);
+    if (sample)
+      problems.push(
+        `${name}: \`resources\` pattern ${showValue(pattern, 40)} reaches resources of a security type (\`${sample.split("::")[0].split("$").pop()}\`): IAM, KMS, bucket policies and security groups must match production in every stack. Fix: name the resources that differ by their logical names (e.g. \`auth-seed-*\`).`,
+      );
   }
   for (const pattern of list("env").filter((p) => !namesNothing(p))) {
     const sample = SECURITY_ENV_SAMPLES.find((k) => globMatches(pattern, k));
-    if (isSecurityEnv(pattern) || sample) problems.push(`${name}: \`env\` pattern ${showValue(pattern, 40)} covers a security setting${sample && !isSecurityEnv(pattern) ? ` (\`${sample}\`)` : ""}, which must match production in every stack. Fix: give staging production's value.`);
+    if (isSecurityEnv(pattern) || sample)
+      problems.push(
+        `${name}: \`env\` pattern ${showValue(pattern, 40)} covers a security setting${sample && !isSecurityEnv(pattern) ? ` (\`${sample}\`)` : ""}, which must match production in every stack. Fix: give staging production's value.`,
+      );
   }
   return problems;
 }
@@ -269,8 +372,20 @@ export interface ScopedResource {
 }
 
 /** The scope check's view of prints (a stack's, or the lock's): keys, types, property paths, env keys. */
-export function scopeOf(prints: Iterable<{ readonly key: string; readonly type: string; readonly properties: Readonly<Record<string, unknown>>; readonly env: Readonly<Record<string, Readonly<Record<string, unknown>>>> }>): ScopedResource[] {
-  return [...prints].map((p) => ({ key: p.key, type: p.type, paths: Object.keys(p.properties), env: [...new Set(Object.values(p.env).flatMap((vars) => Object.keys(vars)))].sort() }));
+export function scopeOf(
+  prints: Iterable<{
+    readonly key: string;
+    readonly type: string;
+    readonly properties: Readonly<Record<string, unknown>>;
+    readonly env: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  }>,
+): ScopedResource[] {
+  return [...prints].map((p) => ({
+    key: p.key,
+    type: p.type,
+    paths: Object.keys(p.properties),
+    env: [...new Set(Object.values(p.env).flatMap((vars) => Object.keys(vars)))].sort(),
+  }));
 }
 
 /** What one declaration covers in a stack: resource key → the property paths it excuses. */
@@ -290,7 +405,10 @@ export function coverageOf(d: KnownDifference, resources: readonly ScopedResourc
  * resource of a security type, or an env key carrying a security rule, and never a blanket. The pack
  * and `npm run parity` both judge declarations here, by what their patterns match.
  */
-export function declarationScopeProblems(known: readonly KnownDifference[], resources: readonly ScopedResource[]): string[] {
+export function declarationScopeProblems(
+  known: readonly KnownDifference[],
+  resources: readonly ScopedResource[],
+): string[] {
   const problems: string[] = [];
   const types = new Map(resources.map((r) => [r.key, r.type]));
   for (const d of known) {
@@ -298,22 +416,33 @@ export function declarationScopeProblems(known: readonly KnownDifference[], reso
     if (d.properties) {
       for (const [key, paths] of covered) {
         const hit = paths.map((p) => ({ p, kind: securityKind(p, types.get(key)) })).find((x) => x.kind);
-        if (hit) problems.push(`\`${d.id}\`: covers \`${hit.p}\` of \`${key}\`, which is ${hit.kind}: security settings must match production in every stack. Fix: narrow \`resources\`/\`properties\` to what really differs.`);
+        if (hit)
+          problems.push(
+            `\`${d.id}\`: covers \`${hit.p}\` of \`${key}\`, which is ${hit.kind}: security settings must match production in every stack. Fix: narrow \`resources\`/\`properties\` to what really differs.`,
+          );
       }
       if (covered.size > MAX_RESOURCES_PER_DECLARATION) {
-        problems.push(`\`${d.id}\`: covers structural properties of ${covered.size} resources (${shortNames(covered.keys())}), more than ${MAX_RESOURCES_PER_DECLARATION}: a blanket exception hides real drift. Fix: name the resources and properties that differ.`);
+        problems.push(
+          `\`${d.id}\`: covers structural properties of ${covered.size} resources (${shortNames(covered.keys())}), more than ${MAX_RESOURCES_PER_DECLARATION}: a blanket exception hides real drift. Fix: name the resources and properties that differ.`,
+        );
       }
     } else if (d.onlyIn !== undefined) {
       for (const key of [...covered.keys()].filter((k) => isSecurityType(types.get(k) ?? ""))) {
-        problems.push(`\`${d.id}\`: declares \`${key}\` (${types.get(key)}) as existing only in ${d.onlyIn}, and a resource of a security type (IAM, KMS, bucket policy, security group) must match production in every stack. Fix: narrow \`resources\` to the resources that really exist in one stack only, and build this one as production does.`);
+        problems.push(
+          `\`${d.id}\`: declares \`${key}\` (${types.get(key)}) as existing only in ${d.onlyIn}, and a resource of a security type (IAM, KMS, bucket policy, security group) must match production in every stack. Fix: narrow \`resources\` to the resources that really exist in one stack only, and build this one as production does.`,
+        );
       }
       if (covered.size > MAX_ONE_STACK_RESOURCES_PER_DECLARATION) {
-        problems.push(`\`${d.id}\`: declares ${covered.size} resources (${shortNames(covered.keys())}) as existing only in ${d.onlyIn}, more than ${MAX_ONE_STACK_RESOURCES_PER_DECLARATION}: a blanket exception hides real drift. Fix: name the resources that exist in one stack only.`);
+        problems.push(
+          `\`${d.id}\`: declares ${covered.size} resources (${shortNames(covered.keys())}) as existing only in ${d.onlyIn}, more than ${MAX_ONE_STACK_RESOURCES_PER_DECLARATION}: a blanket exception hides real drift. Fix: name the resources that exist in one stack only.`,
+        );
       }
     }
     const keys = [...new Set(resources.flatMap((r) => r.env ?? []))].sort();
     for (const key of keys.filter((k) => isSecurityEnv(k) && d.env?.some((p) => globMatches(p, k)))) {
-      problems.push(`\`${d.id}\`: \`env\` pattern ${JSON.stringify(d.env?.find((p) => globMatches(p, key)))} matches \`${key}\`, a security setting, which must match production in every stack. Fix: name only the env keys that really differ; give staging production's \`${key}\`.`);
+      problems.push(
+        `\`${d.id}\`: \`env\` pattern ${JSON.stringify(d.env?.find((p) => globMatches(p, key)))} matches \`${key}\`, a security setting, which must match production in every stack. Fix: name only the env keys that really differ; give staging production's \`${key}\`.`,
+      );
     }
   }
   return problems;
@@ -325,10 +454,16 @@ function shortNames(keys: Iterable<string>): string {
 }
 
 /** The declarations, if each passes declarationScopeProblems against `resources`; else one error listing every problem. */
-export function checkDeclarationScope(known: readonly KnownDifference[], resources: readonly ScopedResource[], file: string): KnownDifference[] {
+export function checkDeclarationScope(
+  known: readonly KnownDifference[],
+  resources: readonly ScopedResource[],
+  file: string,
+): KnownDifference[] {
   const problems = declarationScopeProblems(known, resources);
   if (problems.length > 0) {
-    throw new Error(`${file} has ${problems.length} declaration${problems.length === 1 ? "" : "s"} too broad to accept:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    throw new Error(
+      `${file} has ${problems.length} declaration${problems.length === 1 ? "" : "s"} too broad to accept:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
   return [...known];
 }
@@ -384,20 +519,34 @@ function coversResource(d: KnownDifference, key: string, type: string): boolean 
 }
 
 /** The entry declaring that a resource exists only in `side`. */
-export function declaresPresence(known: readonly KnownDifference[], key: string, type: string, side: "staging" | "production"): KnownDifference | undefined {
+export function declaresPresence(
+  known: readonly KnownDifference[],
+  key: string,
+  type: string,
+  side: "staging" | "production",
+): KnownDifference | undefined {
   // A security resource in one stack only is never excused, whatever a pattern matches.
   if (isSecurityType(type)) return undefined;
   return known.find((d) => d.onlyIn === side && d.resources !== undefined && coversResource(d, key, type));
 }
 
 /** The entry declaring that a property of a resource may differ. */
-export function declaresProperty(known: readonly KnownDifference[], key: string, type: string, propertyPath: string): KnownDifference | undefined {
+export function declaresProperty(
+  known: readonly KnownDifference[],
+  key: string,
+  type: string,
+  propertyPath: string,
+): KnownDifference | undefined {
   if (securityKind(propertyPath, type)) return undefined;
   return known.find((d) => d.properties?.some((p) => globMatches(p, propertyPath)) && coversResource(d, key, type));
 }
 
 /** The entry declaring that an env var's value may differ (or that the key exists in one stack only). */
-export function declaresEnv(known: readonly KnownDifference[], key: string, onlyIn?: "staging" | "production"): KnownDifference | undefined {
+export function declaresEnv(
+  known: readonly KnownDifference[],
+  key: string,
+  onlyIn?: "staging" | "production",
+): KnownDifference | undefined {
   // Judged by the key the pattern matched, not by the pattern's text: `DATABASE_*` never excuses `DATABASE_SSLMODE`.
   if (isSecurityEnv(key)) return undefined;
   return known.find((d) => d.env?.some((p) => globMatches(p, key)) && (onlyIn === undefined || d.onlyIn === onlyIn));

@@ -71,11 +71,18 @@ function buildNormalizer(id: StackIdentity): StringNormalizer {
   if (id.domain) steps.push([id.domain, id.domain, "{domain}"]);
   if (id.accountId) steps.push([id.accountId, id.accountId, "{account}"]);
   // A region is a stack value too (`us-east-1`, inside ARNs, endpoints and AZ names like `us-east-1a`).
-  if (id.region) steps.push([id.region, new RegExp(`(?<![A-Za-z0-9-])${escapeRegExp(id.region)}(?![0-9])`, "g"), "{region}"]);
-  if (id.environment) steps.push([id.environment, new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(id.environment)}(?![A-Za-z0-9])`, "g"), "{environment}"]);
+  if (id.region)
+    steps.push([id.region, new RegExp(`(?<![A-Za-z0-9-])${escapeRegExp(id.region)}(?![0-9])`, "g"), "{region}"]);
+  if (id.environment)
+    steps.push([
+      id.environment,
+      new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(id.environment)}(?![A-Za-z0-9])`, "g"),
+      "{environment}",
+    ]);
   return (s) => {
     let out = s;
-    for (const [needle, pattern, placeholder] of steps) if (out.includes(needle)) out = out.replaceAll(pattern, placeholder);
+    for (const [needle, pattern, placeholder] of steps)
+      if (out.includes(needle)) out = out.replaceAll(pattern, placeholder);
     return out;
   };
 }

@@ -38,7 +38,9 @@ function strip(value: unknown): unknown {
 
 /** The keys an object's `__defaults` names, or undefined when it has no such list. */
 function defaultedKeys(o: Record<string, unknown>): Set<string> | undefined {
-  return Array.isArray(o.__defaults) ? new Set(o.__defaults.filter((k): k is string => typeof k === "string")) : undefined;
+  return Array.isArray(o.__defaults)
+    ? new Set(o.__defaults.filter((k): k is string => typeof k === "string"))
+    : undefined;
 }
 
 /** A secret, asset or archive in the wire encoding: a value, not a property map. */
@@ -56,7 +58,13 @@ export function providerDefaultsOf(props: Record<string, unknown>): Record<strin
 }
 
 function pick(value: unknown): unknown {
-  if (typeof value !== "object" || value === null || Array.isArray(value) || isSpecial(value as Record<string, unknown>)) return undefined;
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    Array.isArray(value) ||
+    isSpecial(value as Record<string, unknown>)
+  )
+    return undefined;
   const o = value as Record<string, unknown>;
   const defaulted = defaultedKeys(o) ?? new Set<string>();
   const out: Record<string, unknown> = {};

@@ -36,8 +36,24 @@ export interface ReferenceSource {
  * provider's (or AWS's) doing.
  */
 const GENERATED_OUTPUTS = [
-  "arn", "id", "arnWithoutRevision", "qualifiedArn", "invokeArn", "arnSuffix", "keyId", "url", "endpoint", "address",
-  "dnsName", "bucketRegionalDomainName", "bucketDomainName", "uniqueId", "hex", "b64Url", "b64Std", "dec",
+  "arn",
+  "id",
+  "arnWithoutRevision",
+  "qualifiedArn",
+  "invokeArn",
+  "arnSuffix",
+  "keyId",
+  "url",
+  "endpoint",
+  "address",
+  "dnsName",
+  "bucketRegionalDomainName",
+  "bucketDomainName",
+  "uniqueId",
+  "hex",
+  "b64Url",
+  "b64Std",
+  "dec",
   "publicKeyFingerprintSha256",
 ];
 /**
@@ -54,7 +70,9 @@ const MIN_LENGTH = 6;
 
 /** Top-level outputs other than the generated ones: names, descriptions, settings. */
 function plainOutputs(outputs: Readonly<Record<string, unknown>>): unknown[] {
-  return Object.entries(outputs).filter(([k]) => !GENERATED_OUTPUTS.includes(k)).map(([, v]) => v);
+  return Object.entries(outputs)
+    .filter(([k]) => !GENERATED_OUTPUTS.includes(k))
+    .map(([, v]) => v);
 }
 
 /**
@@ -84,7 +102,8 @@ export function buildReferenceIndex(resources: readonly ReferenceSource[]): Refe
       if (NAME_OUTPUTS.includes(prop) && r.declared === undefined) continue;
       // A value the program declared (a name that is also the id) is not generated; without the
       // declaration, an id equal to another plain output is taken for a declared name too.
-      if (r.declared ? Object.values(r.declared).includes(v) : prop === "id" && plainOutputs(r.outputs).includes(v)) continue;
+      if (r.declared ? Object.values(r.declared).includes(v) : prop === "id" && plainOutputs(r.outputs).includes(v))
+        continue;
       const rank = RANK.get(prop) ?? REFERENCE_OUTPUTS.length;
       const current = owner.get(v);
       if (current && (current.rank < rank || (current.rank === rank && current.key <= r.key))) continue;

@@ -16,7 +16,10 @@ export interface ParityFilesConfig {
 
 const filesSchema: PolicyConfigSchema["properties"] = {
   lockFile: { type: "string", description: "Path of parity.lock.json (default: next to the pack's folder)." },
-  knownDifferencesFile: { type: "string", description: "Path of known-differences.yaml (default: next to the pack's folder)." },
+  knownDifferencesFile: {
+    type: "string",
+    description: "Path of known-differences.yaml (default: next to the pack's folder).",
+  },
 };
 
 export type StackParityConfig = ParityFilesConfig;
@@ -74,7 +77,9 @@ export const leastPrivilegeDefaults: Required<LeastPrivilegeConfig> = {
   dataServices: ["s3", "sqs", "rds", "rds-db", "secretsmanager", "kms", "dynamodb"],
 };
 export const leastPrivilegeSchema: PolicyConfigSchema = {
-  properties: { dataServices: { type: "array", items: { type: "string" }, default: leastPrivilegeDefaults.dataServices } },
+  properties: {
+    dataServices: { type: "array", items: { type: "string" }, default: leastPrivilegeDefaults.dataServices },
+  },
 };
 
 export interface TlsConfig {
@@ -82,10 +87,21 @@ export interface TlsConfig {
   allowedSslPolicies?: string[];
 }
 export const tlsDefaults: Required<TlsConfig> = {
-  allowedSslPolicies: ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06"],
+  allowedSslPolicies: [
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+  ],
 };
 export const tlsSchema: PolicyConfigSchema = {
-  properties: { allowedSslPolicies: { type: "array", items: { type: "string" }, minItems: 1, default: tlsDefaults.allowedSslPolicies } },
+  properties: {
+    allowedSslPolicies: {
+      type: "array",
+      items: { type: "string" },
+      minItems: 1,
+      default: tlsDefaults.allowedSslPolicies,
+    },
+  },
 };
 
 /** No properties: the policy is only switched on, off or to advisory. */

@@ -1,6 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
-import { checkDeclarationScope, DEFAULT_KNOWN_DIFFERENCES_FILE, KnownDifference, loadKnownDifferences, scopeOf } from "../engine/known-differences";
+import {
+  checkDeclarationScope,
+  DEFAULT_KNOWN_DIFFERENCES_FILE,
+  KnownDifference,
+  loadKnownDifferences,
+  scopeOf,
+} from "../engine/known-differences";
 import { DEFAULT_LOCK_FILE, lockPrints, ParityLock, readLock } from "../engine/lock";
 import { ParityFilesConfig } from "./config";
 import { showValue } from "../engine/show-value";
@@ -46,11 +52,18 @@ function isInside(file: string, root: string): boolean {
  * \`lockFile: /etc/passwd\` (or a \`..\` escape, or a symlink to outside) would show a file that
  * is none of the project's business. Missing files pass through: the reader says they are missing.
  */
-export function projectFile(key: keyof ParityFilesConfig, given: string | undefined, fallback: string, root: string = PROJECT_ROOT): string {
+export function projectFile(
+  key: keyof ParityFilesConfig,
+  given: string | undefined,
+  fallback: string,
+  root: string = PROJECT_ROOT,
+): string {
   const file = path.resolve(root, given ?? fallback);
   const fix = `Fix: point \`${key}\` at a file inside the project, relative to ${root} (e.g. ${JSON.stringify(path.basename(fallback))}).`;
   if (!isInside(file, root)) {
-    throw new ParityFileError(`policy config \`${key}\` ${showValue(given ?? fallback)} is outside the project (${root}): the pack reads only the project's own files. ${fix}`);
+    throw new ParityFileError(
+      `policy config \`${key}\` ${showValue(given ?? fallback)} is outside the project (${root}): the pack reads only the project's own files. ${fix}`,
+    );
   }
   let real: string;
   try {
@@ -59,7 +72,9 @@ export function projectFile(key: keyof ParityFilesConfig, given: string | undefi
     return file;
   }
   if (!isInside(real, fs.realpathSync(root))) {
-    throw new ParityFileError(`policy config \`${key}\` ${showValue(given ?? fallback)} is a link to a file outside the project (${root}): the pack reads only the project's own files. ${fix}`);
+    throw new ParityFileError(
+      `policy config \`${key}\` ${showValue(given ?? fallback)} is a link to a file outside the project (${root}): the pack reads only the project's own files. ${fix}`,
+    );
   }
   return real;
 }
@@ -76,7 +91,9 @@ export function lockFor(config: ParityFilesConfig): ParityLock {
 export function knownDifferencesFor(config: ParityFilesConfig): KnownDifference[] {
   const file = projectFile("knownDifferencesFile", config.knownDifferencesFile, DEFAULT_KNOWN_DIFFERENCES_FILE);
   const entry = cache.get(file) ?? {};
-  entry.known ??= readingFile(() => checkDeclarationScope(loadKnownDifferences(file), scopeOf(lockPrints(lockFor(config)).values()), file));
+  entry.known ??= readingFile(() =>
+    checkDeclarationScope(loadKnownDifferences(file), scopeOf(lockPrints(lockFor(config)).values()), file),
+  );
   cache.set(file, entry);
   return entry.known;
 }

@@ -54,7 +54,8 @@ export class Referrers {
   constructor(resources: readonly PolicyResource[], include: (r: PolicyResource) => boolean) {
     for (const r of resources) {
       if (!include(r)) continue;
-      for (const [prop, deps] of Object.entries(r.propertyDependencies)) for (const d of deps) this.add(`urn:${d.urn}`, r, prop);
+      for (const [prop, deps] of Object.entries(r.propertyDependencies))
+        for (const d of deps) this.add(`urn:${d.urn}`, r, prop);
       const view = declaredView(r);
       const outputs = raw(r.props);
       for (const prop of new Set([...Object.keys(view), ...Object.keys(outputs)])) {

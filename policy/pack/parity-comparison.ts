@@ -1,5 +1,13 @@
 import { PolicyResource } from "@pulumi/policy";
-import { comparePrints, ElementDiff, EnvDiff, printStack, PropertyDiff, showValue, StackComparison } from "../engine/compare";
+import {
+  comparePrints,
+  ElementDiff,
+  EnvDiff,
+  printStack,
+  PropertyDiff,
+  showValue,
+  StackComparison,
+} from "../engine/compare";
 import { pathWithin } from "../engine/elements";
 import { SECRET_SHOWN } from "../engine/flatten";
 import { declarationScopeProblems, scopeOf } from "../engine/known-differences";
@@ -22,7 +30,11 @@ import { comparable, stackEnvironment } from "./resources";
 const CREDENTIAL_LEAF = /(password|passphrase|secret|privatekey|apikey|^token)$/i;
 
 export function shown(path: string, v: unknown): string {
-  const leaf = path.split(/[.[\]"]+/).filter(Boolean).pop() ?? path;
+  const leaf =
+    path
+      .split(/[.[\]"]+/)
+      .filter(Boolean)
+      .pop() ?? path;
   return v !== undefined && CREDENTIAL_LEAF.test(leaf) ? SECRET_SHOWN : showValue(v);
 }
 
@@ -44,7 +56,12 @@ export function compareWithLock(resources: PolicyResource[], config: StackParity
   const scopeProblems = declarationScopeProblems(known, scopeOf(prints.values()));
   const urns = new Map(stack.map((r) => [r.urn.split("::").slice(2).join("::"), r.urn]));
   const environment = stackEnvironment(resources);
-  return { cmp, scopeProblems, isProduction: environment !== undefined && environment === lock.production.environment, urnOf: (k) => urns.get(k) };
+  return {
+    cmp,
+    scopeProblems,
+    isProduction: environment !== undefined && environment === lock.production.environment,
+    urnOf: (k) => urns.get(k),
+  };
 }
 
 /** One list element only one side has, with every leaf (and env var) of it the comparison saw. */
@@ -69,7 +86,9 @@ export function elementGroups(properties: readonly PropertyDiff[], env: readonly
   for (const d of env) {
     if (!d.element) continue;
     const [resource] = d.service.split("/");
-    const owner = [...groups.values()].find((g) => g.resourceKey.endsWith(`::${resource}`) && g.element.path === d.element?.path);
+    const owner = [...groups.values()].find(
+      (g) => g.resourceKey.endsWith(`::${resource}`) && g.element.path === d.element?.path,
+    );
     // A container only one side has, with env vars and nothing the lock records: still one element.
     (owner ?? groupOf(resource, "", d.element)).env.push(d);
   }

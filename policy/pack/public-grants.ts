@@ -84,7 +84,10 @@ export function publicGrants(doc: unknown): { where: string; principal: string; 
     if (!principal) return [];
     const { by, seen } = restriction(s);
     if (by) return [];
-    const note = seen.length > 0 ? `; its condition (${seen.map((k) => `\`${k}\``).join(", ")}) does not say who` : ", with no condition";
+    const note =
+      seen.length > 0
+        ? `; its condition (${seen.map((k) => `\`${k}\``).join(", ")}) does not say who`
+        : ", with no condition";
     return [{ where: label(s, i), principal, note, s }];
   });
 }

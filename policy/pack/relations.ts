@@ -15,7 +15,11 @@ export function dependsOn(r: PolicyResource, target: PolicyResource): boolean {
 }
 
 /** The resources whose type starts with `typePrefix` that reference `target`. */
-export function attached(resources: readonly PolicyResource[], target: PolicyResource, typePrefix: string): PolicyResource[] {
+export function attached(
+  resources: readonly PolicyResource[],
+  target: PolicyResource,
+  typePrefix: string,
+): PolicyResource[] {
   return resources.filter((r) => r.type.startsWith(typePrefix) && dependsOn(r, target));
 }
 

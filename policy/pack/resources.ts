@@ -36,7 +36,9 @@ export function comparable(resources: readonly PolicyResource[]): ComparableReso
  * A provider's inputs are its declaration (the engine sends them with every resource).
  */
 function withProviders(resources: readonly PolicyResource[]): ComparableSource[] {
-  const parents = new Set(resources.map((r) => r.parent?.urn ?? r.opts.parent).filter((u): u is string => u !== undefined));
+  const parents = new Set(
+    resources.map((r) => r.parent?.urn ?? r.opts.parent).filter((u): u is string => u !== undefined),
+  );
   const entries: ComparableSource[] = resources.map((r) => {
     const isProvider = r.type.startsWith(PROVIDER_TYPE_PREFIX);
     const props = raw(r.props);
@@ -78,7 +80,8 @@ export function awsProviders(resources: readonly PolicyResource[]): (PolicyProvi
   const providers = new Map<string, PolicyProviderResource | PolicyResource>();
   for (const r of resources) {
     if (r.type === AWS_PROVIDER_TYPE) providers.set(r.urn, r);
-    else if (r.provider?.type === AWS_PROVIDER_TYPE && !providers.has(r.provider.urn)) providers.set(r.provider.urn, r.provider);
+    else if (r.provider?.type === AWS_PROVIDER_TYPE && !providers.has(r.provider.urn))
+      providers.set(r.provider.urn, r.provider);
   }
   return [...providers.values()];
 }

@@ -9,7 +9,11 @@ import { declaredView, plain, refersTo, strings } from "./floor-view";
  */
 
 /** Every standalone rule resource type. */
-export const RULE_TYPES: readonly string[] = [EC2_SECURITY_GROUP_RULE, VPC_SECURITY_GROUP_INGRESS_RULE, VPC_SECURITY_GROUP_EGRESS_RULE];
+export const RULE_TYPES: readonly string[] = [
+  EC2_SECURITY_GROUP_RULE,
+  VPC_SECURITY_GROUP_INGRESS_RULE,
+  VPC_SECURITY_GROUP_EGRESS_RULE,
+];
 
 /** One rule, however it was declared (inline, `SecurityGroupRule`, `SecurityGroupIngressRule`). */
 export interface Rule {
@@ -42,33 +46,58 @@ export function inlineRules(sg: PolicyResource, direction: "ingress" | "egress")
   if (!Array.isArray(list)) return [];
   return list.map((x, i) => {
     const r = (plain(x) ?? {}) as Record<string, unknown>;
-    return { label: `\`${direction}[${i}]\``, rule: ruleOf(r.protocol, r.fromPort, r.toPort, openCidrs(r.cidrBlocks, r.ipv6CidrBlocks), r.description) };
+    return {
+      label: `\`${direction}[${i}]\``,
+      rule: ruleOf(r.protocol, r.fromPort, r.toPort, openCidrs(r.cidrBlocks, r.ipv6CidrBlocks), r.description),
+    };
   });
 }
 
 function ruleOf(protocol: unknown, fromPort: unknown, toPort: unknown, open: string[], description: unknown): Rule {
   const d = plain(description);
-  return { protocol: protocolOf(protocol), fromPort: port(plain(fromPort)), toPort: port(plain(toPort)), open, ...(typeof d === "string" && d !== "" ? { description: d } : {}) };
+  return {
+    protocol: protocolOf(protocol),
+    fromPort: port(plain(fromPort)),
+    toPort: port(plain(toPort)),
+    open,
+    ...(typeof d === "string" && d !== "" ? { description: d } : {}),
+  };
 }
 
 /** A standalone rule resource: its direction, the group it belongs to and the rule. */
-export function standaloneRule(r: PolicyResource, groups: readonly PolicyResource[]): { direction: "ingress" | "egress"; group?: PolicyResource; rule: Rule } | undefined {
+export function standaloneRule(
+  r: PolicyResource,
+  groups: readonly PolicyResource[],
+): { direction: "ingress" | "egress"; group?: PolicyResource; rule: Rule } | undefined {
   const p = declaredView(r);
   const group = groups.find((g) => refersTo(r, "securityGroupId", g));
   if (r.type === EC2_SECURITY_GROUP_RULE) {
     const type = plain(p.type);
     if (type !== "ingress" && type !== "egress") return undefined;
-    return { direction: type, group, rule: ruleOf(p.protocol, p.fromPort, p.toPort, openCidrs(p.cidrBlocks, p.ipv6CidrBlocks), p.description) };
+    return {
+      direction: type,
+      group,
+      rule: ruleOf(p.protocol, p.fromPort, p.toPort, openCidrs(p.cidrBlocks, p.ipv6CidrBlocks), p.description),
+    };
   }
   if (r.type === VPC_SECURITY_GROUP_INGRESS_RULE || r.type === VPC_SECURITY_GROUP_EGRESS_RULE) {
     const direction = r.type === VPC_SECURITY_GROUP_INGRESS_RULE ? "ingress" : "egress";
-    return { direction, group, rule: ruleOf(p.ipProtocol, p.fromPort, p.toPort, openCidrs(p.cidrIpv4, p.cidrIpv6), p.description) };
+    return {
+      direction,
+      group,
+      rule: ruleOf(p.ipProtocol, p.fromPort, p.toPort, openCidrs(p.cidrIpv4, p.cidrIpv6), p.description),
+    };
   }
   return undefined;
 }
 
 /** `tcp 22`, `tcp 80-443`, `all traffic`, with the rule's own description. */
 export function describeRule(rule: Rule): string {
-  const ports = rule.protocol === "all" ? "all traffic" : rule.fromPort === rule.toPort ? `${rule.protocol} ${rule.fromPort ?? "?"}` : `${rule.protocol} ${rule.fromPort ?? "?"}-${rule.toPort ?? "?"}`;
+  const ports =
+    rule.protocol === "all"
+      ? "all traffic"
+      : rule.fromPort === rule.toPort
+        ? `${rule.protocol} ${rule.fromPort ?? "?"}`
+        : `${rule.protocol} ${rule.fromPort ?? "?"}-${rule.toPort ?? "?"}`;
   return rule.description ? `${ports}, "${rule.description}"` : ports;
 }

@@ -16,9 +16,11 @@ import { WHAT_THE_PACK_SEES_DOC } from "../pack/docs";
  */
 export const declaredInputs = {
   name: "declared-inputs",
-  description: "Records what the program declares for each resource (Analyze's checked inputs; provider defaults are dropped where they are read) so the stack policies compare declarations, not provider-filled outputs. Never reports.",
+  description:
+    "Records what the program declares for each resource (Analyze's checked inputs; provider defaults are dropped where they are read) so the stack policies compare declarations, not provider-filled outputs. Never reports.",
   enforcementLevel: "advisory",
-  remediationSteps: "Nothing to fix: it never reports. Keep it enabled and last in policies.ts, or the stack policies compare provider-filled outputs.",
+  remediationSteps:
+    "Nothing to fix: it never reports. Keep it enabled and last in policies.ts, or the stack policies compare provider-filled outputs.",
   url: WHAT_THE_PACK_SEES_DOC,
   validateResource: (args) => {
     recordDeclared(args.urn, args.props);

@@ -19,16 +19,21 @@ function policyDocuments(r: PolicyResource): [string, unknown][] {
   const p = raw(r.props);
   if (r.type === IAM_POLICY || r.type === IAM_ROLE_POLICY || r.type === IAM_USER_POLICY) return [["policy", p.policy]];
   if (r.type === IAM_ROLE && Array.isArray(p.inlinePolicies)) {
-    return (p.inlinePolicies as { name?: unknown; policy?: unknown }[]).map((x, i) => [`inlinePolicies[${String(x.name ?? i)}].policy`, x.policy]);
+    return (p.inlinePolicies as { name?: unknown; policy?: unknown }[]).map((x, i) => [
+      `inlinePolicies[${String(x.name ?? i)}].policy`,
+      x.policy,
+    ]);
   }
   return [];
 }
 
 export const leastPrivilegeIam: StackValidationPolicy = {
   name: "least-privilege-iam",
-  description: "No IAM Allow statement grants `*` actions, or any action on `*` resources, on data services (S3, SQS, RDS, Secrets Manager, KMS, DynamoDB).",
+  description:
+    "No IAM Allow statement grants `*` actions, or any action on `*` resources, on data services (S3, SQS, RDS, Secrets Manager, KMS, DynamoDB).",
   enforcementLevel: "mandatory",
-  remediationSteps: "Name the actions the code calls (e.g. `sqs:SendMessage`) and the exact ARNs (the bucket and `<bucket>/*`, the queue, the key), never `*` or `NotAction`.",
+  remediationSteps:
+    "Name the actions the code calls (e.g. `sqs:SendMessage`) and the exact ARNs (the bucket and `<bucket>/*`, the queue, the key), never `*` or `NotAction`.",
   url: POLICIES_DOC,
   configSchema: leastPrivilegeSchema,
   validateStack: (args, report) => {
@@ -43,7 +48,14 @@ export const leastPrivilegeIam: StackValidationPolicy = {
   },
 };
 
-function checkStatement(r: PolicyResource, prop: string, i: number, s: Statement, dataServices: string[], report: ReportViolation): void {
+function checkStatement(
+  r: PolicyResource,
+  prop: string,
+  i: number,
+  s: Statement,
+  dataServices: string[],
+  report: ReportViolation,
+): void {
   if (s.Effect !== "Allow") return;
   const actions = stringList(s.Action);
   const where = `${describeResource(r)} \`${prop}\` statement ${i + 1}`;
@@ -53,8 +65,15 @@ function checkStatement(r: PolicyResource, prop: string, i: number, s: Statement
   }
   const data = actions.filter((a) => dataServices.includes(a.split(":")[0].toLowerCase()));
   const wildcards = data.filter((a) => /:\*$|^[^:]+:[^:]*\*$/.test(a));
-  if (wildcards.length > 0) report(`${where} allows wildcard actions on a data service (${wildcards.map((a) => `\`${a}\``).join(", ")}).`, r.urn);
+  if (wildcards.length > 0)
+    report(
+      `${where} allows wildcard actions on a data service (${wildcards.map((a) => `\`${a}\``).join(", ")}).`,
+      r.urn,
+    );
   if (data.length > 0 && stringList(s.Resource).includes("*")) {
-    report(`${where} allows ${data.map((a) => `\`${a}\``).join(", ")} on \`*\` (every resource of the account).`, r.urn);
+    report(
+      `${where} allows ${data.map((a) => `\`${a}\``).join(", ")} on \`*\` (every resource of the account).`,
+      r.urn,
+    );
   }
 }

@@ -18,7 +18,8 @@ function databaseGroups(resources: readonly PolicyResource[]): Map<PolicyResourc
   const groups = resources.filter((r) => r.type === EC2_SECURITY_GROUP);
   const out = new Map<PolicyResource, PolicyResource[]>();
   for (const db of resources.filter((r) => DATABASE_TYPES.includes(r.type))) {
-    for (const sg of groups.filter((g) => refersTo(db, "vpcSecurityGroupIds", g))) out.set(sg, [...(out.get(sg) ?? []), db]);
+    for (const sg of groups.filter((g) => refersTo(db, "vpcSecurityGroupIds", g)))
+      out.set(sg, [...(out.get(sg) ?? []), db]);
   }
   return out;
 }
@@ -28,7 +29,8 @@ const EGRESS_WHY =
 
 export const noDatabaseEgress: StackValidationPolicy = {
   name: "no-database-egress",
-  description: "Security floor: the database's security group has no egress rule (inline or standalone) and every database names its own group, whatever the lock or known differences say.",
+  description:
+    "Security floor: the database's security group has no egress rule (inline or standalone) and every database names its own group, whatever the lock or known differences say.",
   enforcementLevel: "mandatory",
   remediationSteps:
     "Give each database its own security group, open only to the app's group, with `egress: []` and no standalone egress rule (components/database.ts declares it so).",
@@ -41,18 +43,27 @@ export const noDatabaseEgress: StackValidationPolicy = {
       const rules = inlineRules(sg, "egress");
       if (rules.length === 0) continue;
       const listed = rules.map(({ label, rule }) => `${label} (${describeRule(rule)})`).join(", ");
-      report(`${describeResource(sg)}, the security group of the database ${usedBy(sg)}, allows egress: ${listed}. Fix: \`egress: []\` (components/database.ts declares it so): ${EGRESS_WHY}.`, sg.urn);
+      report(
+        `${describeResource(sg)}, the security group of the database ${usedBy(sg)}, allows egress: ${listed}. Fix: \`egress: []\` (components/database.ts declares it so): ${EGRESS_WHY}.`,
+        sg.urn,
+      );
     }
     const groups = args.resources.filter((r) => r.type === EC2_SECURITY_GROUP);
     for (const r of args.resources.filter((x) => RULE_TYPES.includes(x.type))) {
       const found = standaloneRule(r, groups);
       if (found?.direction !== "egress" || !found.group || !dbGroups.has(found.group)) continue;
-      report(`${describeResource(r)} adds egress (${describeRule(found.rule)}) to ${describeResource(found.group)}, the security group of the database ${usedBy(found.group)}. Fix: remove the rule: ${EGRESS_WHY}.`, r.urn);
+      report(
+        `${describeResource(r)} adds egress (${describeRule(found.rule)}) to ${describeResource(found.group)}, the security group of the database ${usedBy(found.group)}. Fix: remove the rule: ${EGRESS_WHY}.`,
+        r.urn,
+      );
     }
     for (const db of args.resources.filter((x) => DATABASE_TYPES.includes(x.type))) {
       const ids = declaredView(db).vpcSecurityGroupIds;
       if (isUnknown(ids) || strings(ids).length > 0) continue;
-      report(`${describeResource(db)} names no \`vpcSecurityGroupIds\`, so it gets the VPC's default security group, which allows all egress (and ingress from everything else in it). Fix: give it its own group, open only to the app's group, with \`egress: []\` (components/database.ts).`, db.urn);
+      report(
+        `${describeResource(db)} names no \`vpcSecurityGroupIds\`, so it gets the VPC's default security group, which allows all egress (and ingress from everything else in it). Fix: give it its own group, open only to the app's group, with \`egress: []\` (components/database.ts).`,
+        db.urn,
+      );
     }
   },
 };

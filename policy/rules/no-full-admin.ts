@@ -4,7 +4,15 @@ import { declaredView, plain, strings } from "../pack/floor-view";
 import { label, Statement, statementsOf } from "../pack/policy-statements";
 import { fsbpControl } from "../pack/docs";
 import { describeResource } from "../pack/resources";
-import { IAM_GROUP_POLICY, IAM_MODULE_PREFIX, IAM_POLICY, IAM_POLICY_ATTACHMENT_TYPES, IAM_ROLE, IAM_ROLE_POLICY, IAM_USER_POLICY } from "../types";
+import {
+  IAM_GROUP_POLICY,
+  IAM_MODULE_PREFIX,
+  IAM_POLICY,
+  IAM_POLICY_ATTACHMENT_TYPES,
+  IAM_ROLE,
+  IAM_ROLE_POLICY,
+  IAM_USER_POLICY,
+} from "../types";
 
 /**
  * The security floor: what no stack may grant whatever parity.lock.json or known-differences.yaml
@@ -16,7 +24,9 @@ const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAcce
 
 /** Whether an Allow statement grants every action on every resource (IAM.1's `*:*`). */
 function fullAdmin(s: Statement): boolean {
-  return s.Effect === "Allow" && strings(s.Action).some((a) => a === "*" || a === "*:*") && strings(s.Resource).includes("*");
+  return (
+    s.Effect === "Allow" && strings(s.Action).some((a) => a === "*" || a === "*:*") && strings(s.Resource).includes("*")
+  );
 }
 
 /** The IAM policy documents a resource carries, by property path. */
@@ -43,18 +53,27 @@ function attachedArns(r: PolicyResource): [string, string][] {
 
 function reportAdmin(r: PolicyResource, report: ReportViolation): void {
   for (const [prop, arn] of attachedArns(r)) {
-    if (ADMINISTRATOR_ACCESS.test(arn)) report(`${describeResource(r)} \`${prop}\` attaches \`${arn}\`: full \`*:*\` administration of the account to whoever holds the role.`, r.urn);
+    if (ADMINISTRATOR_ACCESS.test(arn))
+      report(
+        `${describeResource(r)} \`${prop}\` attaches \`${arn}\`: full \`*:*\` administration of the account to whoever holds the role.`,
+        r.urn,
+      );
   }
   for (const [prop, doc] of iamDocuments(r)) {
     statementsOf(doc).forEach((s, i) => {
-      if (fullAdmin(s)) report(`${describeResource(r)} \`${prop}\` ${label(s, i)} allows every action on every resource (\`Action: "*"\`, \`Resource: "*"\`): whoever holds it administers the account.`, r.urn);
+      if (fullAdmin(s))
+        report(
+          `${describeResource(r)} \`${prop}\` ${label(s, i)} allows every action on every resource (\`Action: "*"\`, \`Resource: "*"\`): whoever holds it administers the account.`,
+          r.urn,
+        );
     });
   }
 }
 
 export const noFullAdmin: StackValidationPolicy = {
   name: "no-full-admin",
-  description: "Security floor: no `AdministratorAccess` attachment (any partition) and no IAM policy document that allows `*` on `*`, whatever the lock or known differences say.",
+  description:
+    "Security floor: no `AdministratorAccess` attachment (any partition) and no IAM policy document that allows `*` on `*`, whatever the lock or known differences say.",
   enforcementLevel: "mandatory",
   remediationSteps:
     "Grant the actions the workload calls on the resources it uses (least-privilege-iam holds those); no role of this platform administers the account, so detach `AdministratorAccess` and drop any `*` on `*` statement.",

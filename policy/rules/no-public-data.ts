@@ -12,7 +12,8 @@ const BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
 
 export const noPublicData: StackValidationPolicy = {
   name: "no-public-data",
-  description: "No publicly accessible database; every bucket blocks public access (all four settings) and has no public ACL.",
+  description:
+    "No publicly accessible database; every bucket blocks public access (all four settings) and has no public ACL.",
   enforcementLevel: "mandatory",
   remediationSteps:
     "Databases: `publiclyAccessible: false`; the app reaches them inside the VPC. ACLs: remove the public ACL; ownership is BucketOwnerEnforced and access goes through presigned URLs. Buckets: an `aws.s3.BucketPublicAccessBlock` with all four settings true (components/storage.ts does).",
@@ -22,9 +23,15 @@ export const noPublicData: StackValidationPolicy = {
     for (const r of args.resources) {
       const p = raw(r.props);
       if (r.type === RDS_INSTANCE && p.publiclyAccessible === true) {
-        report(`${describeResource(r)} is \`publiclyAccessible\`: it gets a public address and only its password stands between the internet and the data.`, r.urn);
+        report(
+          `${describeResource(r)} is \`publiclyAccessible\`: it gets a public address and only its password stands between the internet and the data.`,
+          r.urn,
+        );
       }
-      if ((BUCKET_TYPES.includes(r.type) || r.type.startsWith(S3_BUCKET_ACL_PREFIX)) && PUBLIC_ACLS.includes(String(p.acl))) {
+      if (
+        (BUCKET_TYPES.includes(r.type) || r.type.startsWith(S3_BUCKET_ACL_PREFIX)) &&
+        PUBLIC_ACLS.includes(String(p.acl))
+      ) {
         report(`${describeResource(r)} has the public ACL \`${String(p.acl)}\`.`, r.urn);
       }
     }
@@ -32,7 +39,10 @@ export const noPublicData: StackValidationPolicy = {
       const blocks = attached(args.resources, b, S3_BUCKET_PUBLIC_ACCESS_BLOCK_PREFIX);
       const off = BLOCK_FLAGS.filter((f) => !blocks.some((x) => raw(x.props)[f] === true));
       if (off.length > 0) {
-        report(`${describeResource(b)} does not block public access (${off.map((f) => `\`${f}\``).join(", ")} not true): one mistaken policy or ACL makes its objects public.`, b.urn);
+        report(
+          `${describeResource(b)} does not block public access (${off.map((f) => `\`${f}\``).join(", ")} not true): one mistaken policy or ACL makes its objects public.`,
+          b.urn,
+        );
       }
     }
   },

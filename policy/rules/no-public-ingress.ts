@@ -16,7 +16,12 @@ const WEB_PORTS = [80, 443];
 
 /** One web port over TCP: a range, or every protocol, reaches more than the load balancer serves. */
 function webPortOnly(rule: Rule): boolean {
-  return rule.protocol === "tcp" && rule.fromPort !== undefined && rule.fromPort === rule.toPort && WEB_PORTS.includes(rule.fromPort);
+  return (
+    rule.protocol === "tcp" &&
+    rule.fromPort !== undefined &&
+    rule.fromPort === rule.toPort &&
+    WEB_PORTS.includes(rule.fromPort)
+  );
 }
 
 /**
@@ -24,14 +29,20 @@ function webPortOnly(rule: Rule): boolean {
  * Components are left out: they re-export their children's ids without using them.
  */
 function groupUsers(resources: readonly PolicyResource[]): Referrers {
-  return new Referrers(resources, (r) => r.type.startsWith(AWS_PACKAGE) && r.type !== EC2_SECURITY_GROUP && !RULE_TYPES.includes(r.type));
+  return new Referrers(
+    resources,
+    (r) => r.type.startsWith(AWS_PACKAGE) && r.type !== EC2_SECURITY_GROUP && !RULE_TYPES.includes(r.type),
+  );
 }
 
 /** The load balancer's group: attached to a load balancer, and to nothing that is not one. */
 function isLoadBalancerGroup(sg: PolicyResource | undefined, users: Referrers): boolean {
   if (!sg) return false;
   const attached = users.of(sg);
-  return [...attached.keys()].every((u) => u.type === LB_LOAD_BALANCER) && [...attached.values()].some((props) => props.has("securityGroups"));
+  return (
+    [...attached.keys()].every((u) => u.type === LB_LOAD_BALANCER) &&
+    [...attached.values()].some((props) => props.has("securityGroups"))
+  );
 }
 
 function reportIngress(where: string, rule: Rule, lbGroup: boolean, urn: string, report: ReportViolation): void {
@@ -39,12 +50,16 @@ function reportIngress(where: string, rule: Rule, lbGroup: boolean, urn: string,
   const why = lbGroup
     ? `the load balancer's group takes the internet on ${WEB_PORTS.join(" and ")} only, one TCP port per rule. Fix: remove this rule, or narrow it to \`protocol: "tcp"\`, \`fromPort\` = \`toPort\` = 443 (or 80, which redirects)`
     : "only the load balancer's security group may take traffic from the internet, and only on 80 and 443. Fix: allow this port from the load balancer's group (`securityGroups: [edge.id]`, as `network-app-sg` does) or from a known CIDR; for a shell, use SSM Session Manager, never an open SSH port";
-  report(`${where} (${describeRule(rule)}) is open to the whole internet (${[...new Set(rule.open)].join(", ")}): ${why}.`, urn);
+  report(
+    `${where} (${describeRule(rule)}) is open to the whole internet (${[...new Set(rule.open)].join(", ")}): ${why}.`,
+    urn,
+  );
 }
 
 export const noPublicIngress: StackValidationPolicy = {
   name: "no-public-ingress",
-  description: "Security floor: no security group takes ingress from 0.0.0.0/0 or ::/0, except the load balancer's group on TCP 80 and 443, whatever the lock or known differences say.",
+  description:
+    "Security floor: no security group takes ingress from 0.0.0.0/0 or ::/0, except the load balancer's group on TCP 80 and 443, whatever the lock or known differences say.",
   enforcementLevel: "mandatory",
   remediationSteps:
     "Only the load balancer's security group takes the internet, on TCP 80 and 443, one port per rule. Any other port: allow it from the load balancer's group (`securityGroups: [edge.id]`, as `network-app-sg` does) or from a known CIDR; for a shell, use SSM Session Manager, never an open SSH port. Each message says which applies.",
@@ -55,7 +70,8 @@ export const noPublicIngress: StackValidationPolicy = {
     const users = groupUsers(args.resources);
     for (const sg of groups) {
       const lbGroup = isLoadBalancerGroup(sg, users);
-      for (const { label, rule } of inlineRules(sg, "ingress")) reportIngress(`${describeResource(sg)} ${label}`, rule, lbGroup, sg.urn, report);
+      for (const { label, rule } of inlineRules(sg, "ingress"))
+        reportIngress(`${describeResource(sg)} ${label}`, rule, lbGroup, sg.urn, report);
     }
     for (const r of args.resources.filter((x) => RULE_TYPES.includes(x.type))) {
       const found = standaloneRule(r, groups);

@@ -12,10 +12,10 @@ import { IamRoleClass } from "../resource-classes";
  */
 export const noPublicRoleTrust: StackValidationPolicy = {
   name: "no-public-role-trust",
-  description: "Security floor: no IAM role's trust policy (`assumeRolePolicy`) lets `*` or `{\"AWS\": \"*\"}` assume it without a condition that restricts who, whatever the lock or known differences say.",
+  description:
+    'Security floor: no IAM role\'s trust policy (`assumeRolePolicy`) lets `*` or `{"AWS": "*"}` assume it without a condition that restricts who, whatever the lock or known differences say.',
   enforcementLevel: "mandatory",
-  remediationSteps:
-    `Trust the one service or role that needs it (\`Principal: { Service: "ecs-tasks.amazonaws.com" }\` with \`aws:SourceAccount\`, as components/trust.ts does), or add ${RESTRICT_HOW}.`,
+  remediationSteps: `Trust the one service or role that needs it (\`Principal: { Service: "ecs-tasks.amazonaws.com" }\` with \`aws:SourceAccount\`, as components/trust.ts does), or add ${RESTRICT_HOW}.`,
   url: SECURITY_FLOOR_DOC,
   configSchema: noConfigSchema,
   // Bound to the class: the SDK hands it the stack's roles only, and skips it in a stack without one.

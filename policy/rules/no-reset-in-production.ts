@@ -9,8 +9,7 @@ export const noResetInProduction: StackValidationPolicy = {
   name: "no-reset-in-production",
   description: "The staging reset token (which rebuilds the database from scratch) is never set in production.",
   enforcementLevel: "mandatory",
-  remediationSteps:
-    "`pulumi config set dbResetToken \"\"` on the production stack; reset only staging.",
+  remediationSteps: '`pulumi config set dbResetToken ""` on the production stack; reset only staging.',
   url: POLICIES_DOC,
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
@@ -18,7 +17,10 @@ export const noResetInProduction: StackValidationPolicy = {
     for (const r of args.resources) {
       const keepers = raw(raw(r.props).keepers);
       if (isSet(keepers.resetToken) && !isUnknown(keepers.resetToken)) {
-        report(`${describeResource(r)} carries a database reset token in production: changing it replaces the database and destroys every row.`, r.urn);
+        report(
+          `${describeResource(r)} carries a database reset token in production: changing it replaces the database and destroys every row.`,
+          r.urn,
+        );
       }
     }
   },

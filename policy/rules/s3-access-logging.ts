@@ -22,7 +22,8 @@ function names(logging: PolicyResource, property: "bucket" | "targetBucket", buc
 
 export const s3AccessLogging: StackValidationPolicy = {
   name: "s3-access-logging",
-  description: "Every S3 bucket but the stack's access-log bucket has server access logging (AWS FSBP S3.9), so each request to its data leaves a record.",
+  description:
+    "Every S3 bucket but the stack's access-log bucket has server access logging (AWS FSBP S3.9), so each request to its data leaves a record.",
   enforcementLevel: "mandatory",
   remediationSteps:
     "Pass the stack's access-log bucket as `accessLogBucket` to the bucket's Storage component (components/storage.ts), which adds an `aws.s3.BucketLogging`.",

@@ -10,14 +10,15 @@ export const scheduleTimezone: ResourceValidationPolicy = {
   name: "schedule-timezone",
   description: "Every EventBridge Scheduler schedule names its timezone explicitly.",
   enforcementLevel: "mandatory",
-  remediationSteps:
-    "Set `scheduleExpressionTimezone` from the `scheduleTimezone` setting.",
+  remediationSteps: "Set `scheduleExpressionTimezone` from the `scheduleTimezone` setting.",
   url: POLICIES_DOC,
   configSchema: noConfigSchema,
   validateResource: validateResourceOfType(SchedulerScheduleClass, (_props, args, report) => {
     const tz = raw(args.props).scheduleExpressionTimezone;
     if (!isUnknown(tz) && !isSet(tz)) {
-      report(`${describeResource(args)} has no \`scheduleExpressionTimezone\`: its cron runs in UTC by default, so reports arrive at the wrong hour and trials end early wherever someone assumed local time.`);
+      report(
+        `${describeResource(args)} has no \`scheduleExpressionTimezone\`: its cron runs in UTC by default, so reports arrive at the wrong hour and trials end early wherever someone assumed local time.`,
+      );
     }
   }),
 };

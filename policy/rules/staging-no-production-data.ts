@@ -14,7 +14,8 @@ const RESTORE_PROPERTIES = ["snapshotIdentifier", "replicateSourceDb", "restoreT
 
 export const stagingNoProductionData: ResourceValidationPolicy = {
   name: "staging-no-production-data",
-  description: "Outside production, databases start empty and are built by migrations: no snapshot restore, replica or point-in-time copy of another database.",
+  description:
+    "Outside production, databases start empty and are built by migrations: no snapshot restore, replica or point-in-time copy of another database.",
   enforcementLevel: "mandatory",
   remediationSteps:
     "Remove the restore property the message names; seed known accounts and let migrations build the schema. If a production bug needs real data, restore a masked, minimal copy by hand and declare it in known-differences.yaml.",
@@ -24,7 +25,9 @@ export const stagingNoProductionData: ResourceValidationPolicy = {
     if (providerEnvironment(args.provider) === "production") return;
     const props = raw(args.props);
     for (const p of RESTORE_PROPERTIES.filter((k) => isSet(props[k]))) {
-      report(`${describeResource(args)} sets \`${p}\` in a non-production stack: it would copy another database's data (real customers' data if it is production's) into this stack. Fix: remove \`${p}\`; seed known accounts and let migrations build the schema. If a production bug needs real data, restore a masked, minimal copy by hand and declare it in known-differences.yaml.`);
+      report(
+        `${describeResource(args)} sets \`${p}\` in a non-production stack: it would copy another database's data (real customers' data if it is production's) into this stack. Fix: remove \`${p}\`; seed known accounts and let migrations build the schema. If a production bug needs real data, restore a masked, minimal copy by hand and declare it in known-differences.yaml.`,
+      );
     }
   }),
 };

@@ -28,15 +28,20 @@ interface Statement {
 
 describe("components/app-roles", () => {
   const stacks = renderBothStacks((s) => new AppRoles("app", arns(s)));
-  const statements = (r: RenderedStack<AppRoles>, name: string) => json<{ Statement: Statement[] }>(named(r.resources, name).inputs.policy).Statement;
+  const statements = (r: RenderedStack<AppRoles>, name: string) =>
+    json<{ Statement: Statement[] }>(named(r.resources, name).inputs.policy).Statement;
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
   it("never grants a wildcard action, and a wildcard resource only for the ECR login", () => {
     for (const r of [stacks.staging, stacks.production]) {
       for (const policy of ["app-execution-policy", "app-task-policy"]) {
         for (const statement of statements(r, policy)) {
-          assert.ok(!list(statement.Action).some((a) => a === "*" || a.endsWith(":*")), `${policy}/${statement.Sid} grants a wildcard action`);
-          if (list(statement.Resource).includes("*")) assert.deepEqual(list(statement.Action), ["ecr:GetAuthorizationToken"], `${policy}/${statement.Sid}`);
+          assert.ok(
+            !list(statement.Action).some((a) => a === "*" || a.endsWith(":*")),
+            `${policy}/${statement.Sid} grants a wildcard action`,
+          );
+          if (list(statement.Resource).includes("*"))
+            assert.deepEqual(list(statement.Action), ["ecr:GetAuthorizationToken"], `${policy}/${statement.Sid}`);
         }
       }
       assert.ok(r.resources.filter((x) => x.custom).every((x) => parentType(x) === "parity:components:AppRoles"));
@@ -58,13 +63,19 @@ describe("components/app-roles", () => {
     const shape = (r: RenderedStack<AppRoles>, name: string) => statements(r, name).map((s) => [s.Sid, s.Action]);
     assert.deepEqual(shape(stacks.staging, "app-task-policy"), shape(stacks.production, "app-task-policy"));
     assert.deepEqual(shape(stacks.staging, "app-execution-policy"), shape(stacks.production, "app-execution-policy"));
-    const trust = (r: RenderedStack<AppRoles>) => json<{ Statement: { Condition: { StringEquals: Record<string, string> } }[] }>(named(r.resources, "app-task").inputs.assumeRolePolicy).Statement[0].Condition.StringEquals["aws:SourceAccount"];
+    const trust = (r: RenderedStack<AppRoles>) =>
+      json<{ Statement: { Condition: { StringEquals: Record<string, string> } }[] }>(
+        named(r.resources, "app-task").inputs.assumeRolePolicy,
+      ).Statement[0].Condition.StringEquals["aws:SourceAccount"];
     assert.equal(trust(stacks.staging), "210987654321");
     assert.equal(trust(stacks.production), "123456789012");
   });
 
   it("derives the ECR repository from the image reference", () => {
-    assert.equal(ecrRepositoryArn("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:1.2.3"), "arn:aws:ecr:eu-west-1:123456789012:repository/team/app");
+    assert.equal(
+      ecrRepositoryArn("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:1.2.3"),
+      "arn:aws:ecr:eu-west-1:123456789012:repository/team/app",
+    );
     assert.equal(ecrRepositoryArn("ghcr.io/acme/app:1.0.0"), undefined);
   });
 });

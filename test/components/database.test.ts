@@ -1,7 +1,17 @@
 import * as assert from "node:assert/strict";
 import { Database, POSTGRES_ENGINE_VERSION } from "../../components/database";
 import { Settings } from "../../config/settings";
-import { json, named, ofType, parentType, promiseOf, renderStack, RenderedStack, isProtected, renderBothStacks } from "../mocks";
+import {
+  json,
+  named,
+  ofType,
+  parentType,
+  promiseOf,
+  renderStack,
+  RenderedStack,
+  isProtected,
+  renderBothStacks,
+} from "../mocks";
 
 const APP_SG = "sg-0app";
 const KEY = (s: Settings) => `arn:aws:kms:${s.region}:${s.accountId}:key/data`;
@@ -27,9 +37,13 @@ describe("components/database", () => {
       assert.equal(instance(r).storageEncrypted, true);
       assert.equal(instance(r).kmsKeyId, KEY(r.settings));
       assert.equal(instance(r).publiclyAccessible, false);
-      assert.ok(r.resources.filter((x) => x.custom).every((x) => parentType(x) === "parity:components:Database"), "a child is not parented to the component");
+      assert.ok(
+        r.resources.filter((x) => x.custom).every((x) => parentType(x) === "parity:components:Database"),
+        "a child is not parented to the component",
+      );
     }
-    const params = (r: RenderedStack<Database>) => named(r.resources, "db-params").inputs.parameters as { name: string; value: string }[];
+    const params = (r: RenderedStack<Database>) =>
+      named(r.resources, "db-params").inputs.parameters as { name: string; value: string }[];
     assert.deepEqual(params(stacks.staging), params(stacks.production));
     const byName = Object.fromEntries(params(stacks.production).map((p) => [p.name, p.value]));
     assert.equal(byName["timezone"], "UTC");
@@ -38,7 +52,12 @@ describe("components/database", () => {
   });
 
   it("admits port 5432 only from the app's security group", () => {
-    const ingress = named(stacks.production.resources, "db-sg").inputs.ingress as { fromPort: number; toPort: number; securityGroups?: string[]; cidrBlocks?: string[] }[];
+    const ingress = named(stacks.production.resources, "db-sg").inputs.ingress as {
+      fromPort: number;
+      toPort: number;
+      securityGroups?: string[];
+      cidrBlocks?: string[];
+    }[];
     assert.equal(ingress.length, 1);
     assert.deepEqual(ingress[0].securityGroups, [APP_SG]);
     assert.equal(ingress[0].fromPort, 5432);
@@ -60,13 +79,22 @@ describe("components/database", () => {
   });
 
   it("generates a per-stack master password kept in Secrets Manager under the stack's key", async () => {
-    const passwords = await Promise.all([stacks.staging, stacks.production].map((r) => promiseOf(named(r.resources, "db-password").outputs.result as string)));
+    const passwords = await Promise.all(
+      [stacks.staging, stacks.production].map((r) =>
+        promiseOf(named(r.resources, "db-password").outputs.result as string),
+      ),
+    );
     assert.notEqual(passwords[0], passwords[1]);
     assert.equal(instance(stacks.production).password, passwords[1]);
-    assert.ok(named(stacks.production.resources, "db-instance").secretInputs.includes("password"), "the password reached RDS unmarked");
+    assert.ok(
+      named(stacks.production.resources, "db-instance").secretInputs.includes("password"),
+      "the password reached RDS unmarked",
+    );
     const secret = named(stacks.production.resources, "db-master");
     assert.equal(secret.inputs.kmsKeyId, KEY(stacks.production.settings));
-    const stored = json<{ password: string; host: string }>(named(stacks.production.resources, "db-master-value").inputs.secretString);
+    const stored = json<{ password: string; host: string }>(
+      named(stacks.production.resources, "db-master-value").inputs.secretString,
+    );
     assert.equal(stored.password, passwords[1]);
     assert.match(await promiseOf(stacks.production.built.passwordValueFrom), /^arn:aws:secretsmanager:.*:password::$/);
   });
@@ -87,7 +115,20 @@ describe("components/database", () => {
 
   it("refuses a storage ceiling below the allocated storage", async () => {
     await assert.rejects(
-      renderStack("staging", () => new Database("bad", { namePrefix: "x", vpcId: "v", subnetIds: [], appSecurityGroupId: "sg", kmsKeyArn: "k", instanceClass: "db.t4g.micro", allocatedStorageGb: 50, maxAllocatedStorageGb: 20 })),
+      renderStack(
+        "staging",
+        () =>
+          new Database("bad", {
+            namePrefix: "x",
+            vpcId: "v",
+            subnetIds: [],
+            appSecurityGroupId: "sg",
+            kmsKeyArn: "k",
+            instanceClass: "db.t4g.micro",
+            allocatedStorageGb: 50,
+            maxAllocatedStorageGb: 20,
+          }),
+      ),
       /`maxAllocatedStorageGb` \(20\) must be at least `allocatedStorageGb` \(50\)/,
     );
     assert.equal(ofType(stacks.production.resources, "aws:rds/instance:Instance").length, 1);

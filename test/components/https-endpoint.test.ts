@@ -24,7 +24,11 @@ describe("components/https-endpoint", () => {
       assert.equal(https.sslPolicy, TLS_POLICY);
       assert.equal(TLS_POLICY, "ELBSecurityPolicy-TLS13-1-2-2021-06");
       const http = listener(r, "web-http");
-      assert.deepEqual((http.defaultActions as { redirect: unknown }[])[0].redirect, { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" });
+      assert.deepEqual((http.defaultActions as { redirect: unknown }[])[0].redirect, {
+        protocol: "HTTPS",
+        port: "443",
+        statusCode: "HTTP_301",
+      });
       assert.equal(named(r.resources, "web-alb").inputs.dropInvalidHeaderFields, true);
       assert.equal((named(r.resources, "web-targets").inputs.healthCheck as { path: string }).path, "/healthz");
       assert.ok(r.resources.filter((x) => x.custom).every((x) => parentType(x) === "parity:components:HttpsEndpoint"));
@@ -52,10 +56,27 @@ describe("components/https-endpoint", () => {
     assert.equal(alias.type, "A");
     const target = (alias.aliases as { name: string; evaluateTargetHealth: boolean }[])[0];
     assert.match(target.name, /^parity-staging-web-\d+\.us-east-1\.elb\.amazonaws\.com$/);
-    assert.equal(ofType(stacks.production.resources, "aws:route53/record:Record").length, ofType(stacks.staging.resources, "aws:route53/record:Record").length);
+    assert.equal(
+      ofType(stacks.production.resources, "aws:route53/record:Record").length,
+      ofType(stacks.staging.resources, "aws:route53/record:Record").length,
+    );
   });
 
   it("refuses a domain outside the zone", async () => {
-    await assert.rejects(renderStack("staging", () => new HttpsEndpoint("bad", { namePrefix: "p", domain: "app.example.org", zoneName: "example.com", vpcId: "v", publicSubnetIds: [], securityGroupId: "sg" })), /`domain` app\.example\.org is not inside the zone/);
+    await assert.rejects(
+      renderStack(
+        "staging",
+        () =>
+          new HttpsEndpoint("bad", {
+            namePrefix: "p",
+            domain: "app.example.org",
+            zoneName: "example.com",
+            vpcId: "v",
+            publicSubnetIds: [],
+            securityGroupId: "sg",
+          }),
+      ),
+      /`domain` app\.example\.org is not inside the zone/,
+    );
   });
 });

@@ -4,7 +4,12 @@ import { JobQueues } from "../../components/job-queues";
 import { Settings } from "../../config/settings";
 import { json, named, ofType, parentType, promiseOf, renderStack, RenderedStack, renderBothStacks } from "../mocks";
 
-const build = (s: Settings) => new JobQueues("jobs", { namePrefix: `${s.project}-${s.environment}`, queues: s.queues, scheduleTimezone: s.scheduleTimezone });
+const build = (s: Settings) =>
+  new JobQueues("jobs", {
+    namePrefix: `${s.project}-${s.environment}`,
+    queues: s.queues,
+    scheduleTimezone: s.scheduleTimezone,
+  });
 
 interface Target {
   arn: string;
@@ -25,13 +30,21 @@ describe("components/job-queues", () => {
         const redrive = json<{ deadLetterTargetArn: string; maxReceiveCount: number }>(main.redrivePolicy);
         assert.equal(redrive.maxReceiveCount, 5);
         assert.equal(redrive.deadLetterTargetArn, await promiseOf(r.built.deadLetterQueues[queue].arn));
-        assert.ok(Number(main.visibilityTimeoutSeconds) >= JOB_TIMEOUT_SECONDS, "visibility timeout below the job timeout");
+        assert.ok(
+          Number(main.visibilityTimeoutSeconds) >= JOB_TIMEOUT_SECONDS,
+          "visibility timeout below the job timeout",
+        );
         assert.equal(main.sqsManagedSseEnabled, true);
         assert.equal(named(r.resources, `jobs-${queue}-dlq`).inputs.sqsManagedSseEnabled, true);
       }
       assert.ok(r.resources.filter((x) => x.custom).every((x) => parentType(x) === "parity:components:JobQueues"));
     }
-    const settingsOf = (r: RenderedStack<JobQueues>) => ofType(r.resources, "aws:sqs/queue:Queue").map((q) => [q.name, q.inputs.visibilityTimeoutSeconds, q.inputs.redrivePolicy === undefined]);
+    const settingsOf = (r: RenderedStack<JobQueues>) =>
+      ofType(r.resources, "aws:sqs/queue:Queue").map((q) => [
+        q.name,
+        q.inputs.visibilityTimeoutSeconds,
+        q.inputs.redrivePolicy === undefined,
+      ]);
     assert.deepEqual(settingsOf(stacks.staging), settingsOf(stacks.production));
   });
 
@@ -48,16 +61,28 @@ describe("components/job-queues", () => {
       assert.equal(target.retryPolicy.maximumRetryAttempts, 5);
       assert.match(json<{ idempotencyKey: string }>(target.input).idempotencyKey, /<aws\.scheduler\.scheduled-time>/);
     }
-    const expressions = (r: RenderedStack<JobQueues>) => ofType(r.resources, "aws:scheduler/schedule:Schedule").map((s) => [s.inputs.name, s.inputs.scheduleExpression, s.inputs.scheduleExpressionTimezone]);
+    const expressions = (r: RenderedStack<JobQueues>) =>
+      ofType(r.resources, "aws:scheduler/schedule:Schedule").map((s) => [
+        s.inputs.name,
+        s.inputs.scheduleExpression,
+        s.inputs.scheduleExpressionTimezone,
+      ]);
     assert.deepEqual(expressions(stacks.staging), expressions(stacks.production));
   });
 
   it("lets the scheduler role send only to the target queue and its dead letters", async () => {
-    const policy = json<{ Statement: { Action: string; Resource: string[] }[] }>(named(stacks.production.resources, "jobs-scheduler-send").inputs.policy);
+    const policy = json<{ Statement: { Action: string; Resource: string[] }[] }>(
+      named(stacks.production.resources, "jobs-scheduler-send").inputs.policy,
+    );
     assert.equal(policy.Statement.length, 1);
     assert.equal(policy.Statement[0].Action, "sqs:SendMessage");
-    assert.deepEqual(policy.Statement[0].Resource, [await promiseOf(stacks.production.built.queues.jobs.arn), await promiseOf(stacks.production.built.deadLetterQueues.jobs.arn)]);
-    const trust = json<{ Statement: { Principal: { Service: string }; Condition: { StringEquals: Record<string, string> } }[] }>(named(stacks.production.resources, "jobs-scheduler-role").inputs.assumeRolePolicy).Statement[0];
+    assert.deepEqual(policy.Statement[0].Resource, [
+      await promiseOf(stacks.production.built.queues.jobs.arn),
+      await promiseOf(stacks.production.built.deadLetterQueues.jobs.arn),
+    ]);
+    const trust = json<{
+      Statement: { Principal: { Service: string }; Condition: { StringEquals: Record<string, string> } }[];
+    }>(named(stacks.production.resources, "jobs-scheduler-role").inputs.assumeRolePolicy).Statement[0];
     assert.equal(trust.Principal.Service, "scheduler.amazonaws.com");
     assert.equal(trust.Condition.StringEquals["aws:SourceAccount"], "123456789012");
   });
@@ -65,21 +90,35 @@ describe("components/job-queues", () => {
   it("follows the queue list and timezone it is given", async () => {
     // Structural settings change in Pulumi.yaml for every stack (a stack file may not set them), so the
     // component is given the changed settings directly.
-    const r = await renderStack("staging", (s) => build({ ...s, queues: ["jobs", "reports", "webhooks"], scheduleTimezone: "Europe/Berlin" }));
-    assert.deepEqual(ofType(r.resources, "aws:sqs/queue:Queue").map((q) => q.inputs.name).sort(), [
-      "parity-staging-jobs",
-      "parity-staging-jobs-dlq",
-      "parity-staging-reports",
-      "parity-staging-reports-dlq",
-      "parity-staging-webhooks",
-      "parity-staging-webhooks-dlq",
-    ]);
-    assert.ok(ofType(r.resources, "aws:scheduler/schedule:Schedule").every((s) => s.inputs.scheduleExpressionTimezone === "Europe/Berlin"));
+    const r = await renderStack("staging", (s) =>
+      build({ ...s, queues: ["jobs", "reports", "webhooks"], scheduleTimezone: "Europe/Berlin" }),
+    );
+    assert.deepEqual(
+      ofType(r.resources, "aws:sqs/queue:Queue")
+        .map((q) => q.inputs.name)
+        .sort(),
+      [
+        "parity-staging-jobs",
+        "parity-staging-jobs-dlq",
+        "parity-staging-reports",
+        "parity-staging-reports-dlq",
+        "parity-staging-webhooks",
+        "parity-staging-webhooks-dlq",
+      ],
+    );
+    assert.ok(
+      ofType(r.resources, "aws:scheduler/schedule:Schedule").every(
+        (s) => s.inputs.scheduleExpressionTimezone === "Europe/Berlin",
+      ),
+    );
   });
 
   it("refuses schedules without their target queue", async () => {
     await assert.rejects(
-      renderStack("staging", (s) => new JobQueues("nojobs", { namePrefix: "p", queues: ["mail"], scheduleTimezone: s.scheduleTimezone })),
+      renderStack(
+        "staging",
+        (s) => new JobQueues("nojobs", { namePrefix: "p", queues: ["mail"], scheduleTimezone: s.scheduleTimezone }),
+      ),
       /schedules deliver into `jobs`, which is not in `queues` \(mail\)/,
     );
   });

@@ -19,7 +19,11 @@ import * as path from "node:path";
  *   ApplyFeatures: `taint`, `refreshBeforeUpdate`, `hooks`, `views`; sorted).
  */
 
-export type Export = { version: number; features?: string[]; deployment: { manifest: unknown; secrets_providers?: unknown; resources: Record<string, unknown>[] } };
+export type Export = {
+  version: number;
+  features?: string[];
+  deployment: { manifest: unknown; secrets_providers?: unknown; resources: Record<string, unknown>[] };
+};
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const DEPLOYED = {
@@ -31,14 +35,29 @@ export function readExport(file: string): Export {
   return JSON.parse(fs.readFileSync(file, "utf8")) as Export;
 }
 
-const V2_FIELDS = ["urn", "custom", "delete", "id", "type", "inputs", "outputs", "parent", "protect", "external", "dependencies", "initErrors", "provider"];
+const V2_FIELDS = [
+  "urn",
+  "custom",
+  "delete",
+  "id",
+  "type",
+  "inputs",
+  "outputs",
+  "parent",
+  "protect",
+  "external",
+  "dependencies",
+  "initErrors",
+  "provider",
+];
 
 export function asVersion1(v3: Export): Export {
   const resources = v3.deployment.resources
     .filter((r) => !String(r["type"]).startsWith("pulumi:providers:"))
     .map((r) => {
       const out: Record<string, unknown> = {};
-      for (const f of ["urn", "custom", "delete", "id", "type", "inputs", "outputs", "parent", "protect"]) if (f in r) out[f] = r[f];
+      for (const f of ["urn", "custom", "delete", "id", "type", "inputs", "outputs", "parent", "protect"])
+        if (f in r) out[f] = r[f];
       if (r["custom"] === true) out["defaults"] = {};
       const deps = r["dependencies"] as string[] | undefined;
       out["dependencies"] = deps && deps.length > 0 ? deps : null;
@@ -49,7 +68,9 @@ export function asVersion1(v3: Export): Export {
 }
 
 export function asVersion2(v3: Export): Export {
-  const resources = v3.deployment.resources.map((r) => Object.fromEntries(V2_FIELDS.filter((f) => f in r).map((f) => [f, r[f]])));
+  const resources = v3.deployment.resources.map((r) =>
+    Object.fromEntries(V2_FIELDS.filter((f) => f in r).map((f) => [f, r[f]])),
+  );
   return { version: 2, deployment: { manifest: v3.deployment.manifest, resources } };
 }
 

@@ -54,7 +54,8 @@ function records(file: string): Recorded[] {
     .map((l) => JSON.parse(l) as Recorded);
 }
 
-const calls = (recs: Recorded[], method: string, urn?: string) => recs.filter((r) => r.method === method && (urn === undefined || r.request?.urn === urn));
+const calls = (recs: Recorded[], method: string, urn?: string) =>
+  recs.filter((r) => r.method === method && (urn === undefined || r.request?.urn === urn));
 const one = (recs: Recorded[], method: string, urn?: string) => {
   const found = calls(recs, method, urn);
   assert.equal(found.length, 1, `expected one ${method}${urn ? ` for ${urn}` : ""}, got ${found.length}`);
@@ -80,7 +81,8 @@ describe("conformance: the offline preview drives a pack as `pulumi preview` doe
     const file = tempFile("preview.jsonl", "");
     run = await previewInOwnProcess([...PROGRAM, ...PACK, "--json"], { CONFORMANCE_RECORD: file });
     recs = records(file);
-    const stack = (JSON.parse(run.stdout) as { stacks: { verdicts: Verdict[]; resources: typeof resources }[] }).stacks[0];
+    const stack = (JSON.parse(run.stdout) as { stacks: { verdicts: Verdict[]; resources: typeof resources }[] })
+      .stacks[0];
     verdicts = stack.verdicts;
     resources = stack.resources;
   });
@@ -93,11 +95,16 @@ describe("conformance: the offline preview drives a pack as `pulumi preview` doe
       [["mandatory", bucketUrn("unlabelled")]],
     );
     // Configure gets the merged levels: `all` then the pack's own entries (1 mandatory, 3 remediate, 0 advisory).
-    const configured = mapOf(one(recs, "configure").request?.["policyconfigMap"]) as Record<string, { enforcementlevel: number }>;
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(configured).map(([k, v]) => [k, v.enforcementlevel])),
-      { all: 1, "buckets-labelled": 1, "tag-remediated": 3, "stack-note": 0 },
-    );
+    const configured = mapOf(one(recs, "configure").request?.["policyconfigMap"]) as Record<
+      string,
+      { enforcementlevel: number }
+    >;
+    assert.deepEqual(Object.fromEntries(Object.entries(configured).map(([k, v]) => [k, v.enforcementlevel])), {
+      all: 1,
+      "buckets-labelled": 1,
+      "tag-remediated": 3,
+      "stack-note": 0,
+    });
   });
 
   it("sends ConfigureStack once, before any Analyze, with organization, project, stack, dry run, config, secret keys and tags (NewPolicyAnalyzer)", () => {
@@ -106,16 +113,28 @@ describe("conformance: the offline preview drives a pack as `pulumi preview` doe
     assert.equal(stack["project"], "conformance");
     assert.equal(stack["stack"], "dev");
     assert.equal(stack["dryRun"], true);
-    assert.deepEqual(mapOf(stack["configMap"]), { "aws:region": "eu-west-1", "conformance:team": "platform", "conformance:token": "[secret]" });
+    assert.deepEqual(mapOf(stack["configMap"]), {
+      "aws:region": "eu-west-1",
+      "conformance:team": "platform",
+      "conformance:token": "[secret]",
+    });
     assert.deepEqual(stack["configSecretKeysList"], ["conformance:token"]);
-    assert.deepEqual(mapOf(stack["tagsMap"]), { "pulumi:project": "conformance", "pulumi:runtime": "nodejs", "pulumi:description": "Drives the analyzer protocol the way the Pulumi CLI does." });
+    assert.deepEqual(mapOf(stack["tagsMap"]), {
+      "pulumi:project": "conformance",
+      "pulumi:runtime": "nodejs",
+      "pulumi:description": "Drives the analyzer protocol the way the Pulumi CLI does.",
+    });
     const order = recs.map((r) => r.method);
     assert.ok(order.indexOf("configureStack") < order.indexOf("analyze"), order.join(", "));
   });
 
   it("starts the pack with PULUMI_CONFIG and the PULUMI_NODEJS_* and PULUMI_* names of constructEnv", () => {
     const env = one(recs, "env").env ?? {};
-    assert.deepEqual(JSON.parse(env["PULUMI_CONFIG"] ?? "{}"), { "aws:region": "eu-west-1", "conformance:team": "platform", "conformance:token": "[secret]" });
+    assert.deepEqual(JSON.parse(env["PULUMI_CONFIG"] ?? "{}"), {
+      "aws:region": "eu-west-1",
+      "conformance:team": "platform",
+      "conformance:token": "[secret]",
+    });
     for (const prefix of ["PULUMI_NODEJS_", "PULUMI_"]) {
       assert.equal(env[`${prefix}ORGANIZATION`], "organization");
       assert.equal(env[`${prefix}PROJECT`], "conformance");
@@ -127,14 +146,24 @@ describe("conformance: the offline preview drives a pack as `pulumi preview` doe
   it("calls Remediate before Analyze for a resource; Analyze and AnalyzeStack see the remediated inputs (step_generator.go)", () => {
     const urn = bucketUrn("labelled");
     const order = recs.filter((r) => r.request?.urn === urn).map((r) => r.method);
-    assert.ok(order.indexOf("remediate") >= 0 && order.indexOf("remediate") < order.indexOf("analyze"), order.join(", "));
+    assert.ok(
+      order.indexOf("remediate") >= 0 && order.indexOf("remediate") < order.indexOf("analyze"),
+      order.join(", "),
+    );
     // Remediate gets the internal keys too (SkipInternalKeys: false); Analyze does not.
     assert.ok("__defaults" in (one(recs, "remediate", urn).properties ?? {}));
     assert.ok(!("__defaults" in (one(recs, "analyze", urn).properties ?? {})));
     assert.equal(tagsOf(one(recs, "remediate", urn).properties)?.["remediated"], undefined);
     assert.equal(tagsOf(one(recs, "analyze", urn).properties)?.["remediated"], "yes");
-    assert.equal(verdicts.filter((v) => v.policyName === "tag-remediated" && v.phase !== "remediation").length, 0, "Analyze saw the remediated inputs");
-    assert.match(verdicts.find((v) => v.policyName === "stack-note")?.message ?? "", /AnalyzeStack saw remediated: labelled$/);
+    assert.equal(
+      verdicts.filter((v) => v.policyName === "tag-remediated" && v.phase !== "remediation").length,
+      0,
+      "Analyze saw the remediated inputs",
+    );
+    assert.match(
+      verdicts.find((v) => v.policyName === "stack-note")?.message ?? "",
+      /AnalyzeStack saw remediated: labelled$/,
+    );
   });
 
   it("says what was remediated (property names, never values), applied, and not as a violation", async () => {
@@ -144,16 +173,31 @@ describe("conformance: the offline preview drives a pack as `pulumi preview` doe
       [["tag-remediated", bucketUrn("labelled"), ["tags"], true]],
     );
     const text = await previewInProcess([...PROGRAM, ...PACK]);
-    assert.match(text.stdout, /Remediated by policy[^\n]*\(1\):\n {4}\[remediated\] {2}tag-remediated {2}\(conformance@v0\.0\.1\) {2}1 resource\n.*\n {6}- aws:s3:Bucket: labelled\n {8}Remediated: `tags`\./);
-    assert.match(text.stdout, /dev: 6 to create; 1 mandatory, 1 advisory violations, 0 unplaced values; policy check FAILED/);
+    assert.match(
+      text.stdout,
+      /Remediated by policy[^\n]*\(1\):\n {4}\[remediated\] {2}tag-remediated {2}\(conformance@v0\.0\.1\) {2}1 resource\n.*\n {6}- aws:s3:Bucket: labelled\n {8}Remediated: `tags`\./,
+    );
+    assert.match(
+      text.stdout,
+      /dev: 6 to create; 1 mandatory, 1 advisory violations, 0 unplaced values; policy check FAILED/,
+    );
   });
 
   it("sends the request fields as marshalResourceOptions does: name after the URN's third `::`, deleteBeforeReplace defined only when given, no `read` timeout", () => {
     const options = (name: string) => one(recs, "analyze", bucketUrn(name)).request?.options as RecordedOptions;
     assert.equal(one(recs, "analyze", bucketUrn("odd::name")).request?.name, "odd::name");
-    assert.deepEqual([options("labelled").deletebeforereplace, options("labelled").deletebeforereplacedefined], [false, true]);
-    assert.deepEqual([options("unlabelled").deletebeforereplace, options("unlabelled").deletebeforereplacedefined], [true, true]);
-    assert.deepEqual([options("odd::name").deletebeforereplace, options("odd::name").deletebeforereplacedefined], [false, false]);
+    assert.deepEqual(
+      [options("labelled").deletebeforereplace, options("labelled").deletebeforereplacedefined],
+      [false, true],
+    );
+    assert.deepEqual(
+      [options("unlabelled").deletebeforereplace, options("unlabelled").deletebeforereplacedefined],
+      [true, true],
+    );
+    assert.deepEqual(
+      [options("odd::name").deletebeforereplace, options("odd::name").deletebeforereplacedefined],
+      [false, false],
+    );
     // resource.CustomTimeouts has create, update and delete: `read` is never sent, whatever the program says.
     assert.deepEqual(options("unlabelled").customtimeouts, { create: 120, update: 180, pb_delete: 240, read: 0 });
   });
@@ -161,8 +205,16 @@ describe("conformance: the offline preview drives a pack as `pulumi preview` doe
   it("sends only the property dependencies that name a URN (AnalyzeStack: len(pd) == 0 is skipped)", () => {
     const versioning = "urn:pulumi:dev::conformance::aws:s3/bucketVersioning:BucketVersioning::labelled-versioning";
     const recorded = resources.find((r) => r.urn === versioning);
-    assert.ok(recorded && Object.values(recorded.propertyDependencies).some((urns) => urns.length === 0), "the program registers properties without dependencies");
-    const sent = (one(recs, "analyzeStack").request?.["resourcesList"] as { urn: string; propertydependenciesMap: [string, { urnsList: string[] }][] }[]).find((r) => r.urn === versioning);
+    assert.ok(
+      recorded && Object.values(recorded.propertyDependencies).some((urns) => urns.length === 0),
+      "the program registers properties without dependencies",
+    );
+    const sent = (
+      one(recs, "analyzeStack").request?.["resourcesList"] as {
+        urn: string;
+        propertydependenciesMap: [string, { urnsList: string[] }][];
+      }[]
+    ).find((r) => r.urn === versioning);
     assert.deepEqual(sent?.propertydependenciesMap, [["bucket", { urnsList: [bucketUrn("labelled")] }]]);
   });
 
@@ -208,7 +260,9 @@ describe("conformance: `npm run policy` drives a pack as `pulumi policy analyze`
     );
     assert.equal(tagsOf(one(recs, "analyze", urn("labelled")).properties)?.["remediated"], undefined);
     assert.deepEqual(
-      verdicts.filter((v) => v.policyName === "tag-remediated" && v.phase !== "remediation").map((v) => v.enforcementLevel),
+      verdicts
+        .filter((v) => v.policyName === "tag-remediated" && v.phase !== "remediation")
+        .map((v) => v.enforcementLevel),
       ["mandatory"],
     );
   });
@@ -221,6 +275,9 @@ describe("conformance: `npm run policy` drives a pack as `pulumi policy analyze`
   });
 
   it("reports a stack diagnostic without a URN on the first resource, the root stack (pkg/engine/check.go runStackAnalysis)", () => {
-    assert.equal(verdicts.find((v) => v.policyName === "stack-note")?.urn, "urn:pulumi:dev::parity::pulumi:pulumi:Stack::parity-dev");
+    assert.equal(
+      verdicts.find((v) => v.policyName === "stack-note")?.urn,
+      "urn:pulumi:dev::parity::pulumi:pulumi:Stack::parity-dev",
+    );
   });
 });

@@ -1,7 +1,12 @@
 import * as assert from "node:assert/strict";
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as net from "node:net";
-import { CreateClusterCommand, DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from "@aws-sdk/client-ecs";
 import { runMigration } from "../../functions/migration-runner/handler";
 
 /**
@@ -22,7 +27,7 @@ function freePort(): Promise<number> {
 }
 
 async function waitForHttp(url: string, deadlineMs: number): Promise<void> {
-  for (const end = Date.now() + deadlineMs; Date.now() < end; ) {
+  for (const end = Date.now() + deadlineMs; Date.now() < end;) {
     try {
       await fetch(url);
       return;
@@ -38,7 +43,11 @@ async function ec2(endpoint: string, params: Record<string, string>, tag: string
   const res = await fetch(endpoint, {
     method: "POST",
     // moto routes by the credential scope; the signature itself is not checked.
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0" },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization:
+        "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0",
+    },
     body: new URLSearchParams({ Version: "2016-11-15", ...params }).toString(),
   });
   const value = new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(await res.text())?.[1];
@@ -58,13 +67,19 @@ describe("functions/migration-runner (moto_server)", function () {
       this.skip();
     }
     const port = await freePort();
-    moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", process.env.MOTO_DEBUG ? "inherit" : "ignore"] });
+    moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+      stdio: ["ignore", "ignore", process.env.MOTO_DEBUG ? "inherit" : "ignore"],
+    });
     const endpoint = `http://127.0.0.1:${port}`;
     await waitForHttp(endpoint, 20_000);
     // awsvpc tasks need a subnet that exists.
     const vpc = await ec2(endpoint, { Action: "CreateVpc", CidrBlock: "10.30.0.0/16" }, "vpcId");
     subnet = await ec2(endpoint, { Action: "CreateSubnet", VpcId: vpc, CidrBlock: "10.30.1.0/24" }, "subnetId");
-    ecs = new ECSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    ecs = new ECSClient({
+      endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
   });
 
   after(() => {
@@ -85,14 +100,27 @@ describe("functions/migration-runner (moto_server)", function () {
           cpu: "256",
           memory: "512",
           // moto sizes tasks by their containers' cpu and memory.
-          containerDefinitions: [{ name: "app", image: "app:1", command: ["migrate"], essential: true, cpu: 256, memory: 512 }],
+          containerDefinitions: [
+            { name: "app", image: "app:1", command: ["migrate"], essential: true, cpu: 256, memory: 512 },
+          ],
         }),
       )
     ).taskDefinition?.taskDefinitionArn;
     assert.ok(cluster && taskDefinition);
     let remaining = 90_000;
-    const event = { cluster, taskDefinition, family: "parity-staging-migrate", container: "app", subnets: [subnet], securityGroups: [] };
-    const failure = await runMigration(event, { getRemainingTimeInMillis: () => remaining }, { ecs, sleep: async (ms) => void (remaining -= ms) }).then(
+    const event = {
+      cluster,
+      taskDefinition,
+      family: "parity-staging-migrate",
+      container: "app",
+      subnets: [subnet],
+      securityGroups: [],
+    };
+    const failure = await runMigration(
+      event,
+      { getRemainingTimeInMillis: () => remaining },
+      { ecs, sleep: async (ms) => void (remaining -= ms) },
+    ).then(
       () => assert.fail("the runner returned although the task never stopped"),
       (e: Error) => e,
     );

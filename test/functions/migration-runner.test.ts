@@ -48,7 +48,12 @@ describe("functions/migration-runner (fake ECS client)", () => {
 
   it("succeeds when `migrate` exits 0, starting one tagged Fargate task in the private subnets", async () => {
     ecs.on(RunTaskCommand).resolves({ tasks: [task("PROVISIONING")] });
-    ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [task("RUNNING")] }).resolves({ tasks: [task("STOPPED", { stopCode: "EssentialContainerExited", containers: [{ name: "app", exitCode: 0 }] })] });
+    ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [task("RUNNING")] })
+      .resolves({
+        tasks: [task("STOPPED", { stopCode: "EssentialContainerExited", containers: [{ name: "app", exitCode: 0 }] })],
+      });
     assert.deepEqual(await run(), { status: "ok", taskArn: TASK, exitCode: 0 });
     const [call] = ecs.commandCalls(RunTaskCommand);
     assert.equal(call.args[0].input.taskDefinition, event.taskDefinition);
@@ -60,27 +65,59 @@ describe("functions/migration-runner (fake ECS client)", () => {
 
   it("fails the deploy with the exit code and the task's reason when `migrate` exits non-zero", async () => {
     ecs.on(RunTaskCommand).resolves({ tasks: [task("PENDING")] });
-    ecs.on(DescribeTasksCommand).resolves({ tasks: [task("STOPPED", { stopCode: "EssentialContainerExited", stoppedReason: "Essential container in task exited", containers: [{ name: "app", exitCode: 3 }] })] });
-    await assert.rejects(run(), /migrations failed: `migrate` exited with code 3 \(EssentialContainerExited: Essential container in task exited\).*task arn:aws:ecs/);
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        task("STOPPED", {
+          stopCode: "EssentialContainerExited",
+          stoppedReason: "Essential container in task exited",
+          containers: [{ name: "app", exitCode: 3 }],
+        }),
+      ],
+    });
+    await assert.rejects(
+      run(),
+      /migrations failed: `migrate` exited with code 3 \(EssentialContainerExited: Essential container in task exited\).*task arn:aws:ecs/,
+    );
   });
 
   it("fails the deploy when ECS cannot start the task, naming the failure", async () => {
-    ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: "RESOURCE:ENI", detail: "no free addresses in subnet-a" }] });
-    await assert.rejects(run(), /migrations did not run: ECS could not start the task \(RESOURCE:ENI no free addresses in subnet-a\)/);
+    ecs
+      .on(RunTaskCommand)
+      .resolves({ tasks: [], failures: [{ reason: "RESOURCE:ENI", detail: "no free addresses in subnet-a" }] });
+    await assert.rejects(
+      run(),
+      /migrations did not run: ECS could not start the task \(RESOURCE:ENI no free addresses in subnet-a\)/,
+    );
     assert.equal(ecs.commandCalls(DescribeTasksCommand).length, 0);
   });
 
   it("fails the deploy when the task stops before `migrate` starts (image or secret not reachable)", async () => {
     ecs.on(RunTaskCommand).resolves({ tasks: [task("PROVISIONING")] });
-    ecs.on(DescribeTasksCommand).resolves({ tasks: [task("STOPPED", { stopCode: "TaskFailedToStart", stoppedReason: "ResourceInitializationError: unable to pull secrets", containers: [{ name: "app" }] })] });
-    await assert.rejects(run(), /migrations did not run: the task stopped before `migrate` started \(TaskFailedToStart: ResourceInitializationError: unable to pull secrets\)/);
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        task("STOPPED", {
+          stopCode: "TaskFailedToStart",
+          stoppedReason: "ResourceInitializationError: unable to pull secrets",
+          containers: [{ name: "app" }],
+        }),
+      ],
+    });
+    await assert.rejects(
+      run(),
+      /migrations did not run: the task stopped before `migrate` started \(TaskFailedToStart: ResourceInitializationError: unable to pull secrets\)/,
+    );
   });
 
   it("stops a task that is still running when the Lambda's time runs short, and fails with the stop reason", async () => {
     ecs.on(RunTaskCommand).resolves({ tasks: [task("PENDING")] });
     ecs.on(DescribeTasksCommand).resolves({ tasks: [task("RUNNING")] });
-    ecs.on(StopTaskCommand).callsFake((input: { reason?: string }) => ({ task: task("STOPPING", { stoppedReason: input.reason }) }));
-    await assert.rejects(run(), /migrations timed out: the task was still RUNNING when the runner's time ran short, so the runner stopped it \(parity-migrations: the runner ran out of time while the task was RUNNING\)/);
+    ecs
+      .on(StopTaskCommand)
+      .callsFake((input: { reason?: string }) => ({ task: task("STOPPING", { stoppedReason: input.reason }) }));
+    await assert.rejects(
+      run(),
+      /migrations timed out: the task was still RUNNING when the runner's time ran short, so the runner stopped it \(parity-migrations: the runner ran out of time while the task was RUNNING\)/,
+    );
     const stops = ecs.commandCalls(StopTaskCommand);
     assert.equal(stops.length, 1);
     assert.deepEqual([stops[0].args[0].input.cluster, stops[0].args[0].input.task], [event.cluster, TASK]);
@@ -105,7 +142,14 @@ describe("functions/migration-runner (fake ECS client)", () => {
     const code = runnerJavaScript();
     const module = { exports: {} as Record<string, unknown> };
     const required: string[] = [];
-    vm.runInNewContext(code, { module, exports: module.exports, require: (id: string) => (required.push(id), { ECSClient: class {}, RunTaskCommand: class {}, DescribeTasksCommand: class {}, StopTaskCommand: class {} }) });
+    vm.runInNewContext(code, {
+      module,
+      exports: module.exports,
+      require: (id: string) => (
+        required.push(id),
+        { ECSClient: class {}, RunTaskCommand: class {}, DescribeTasksCommand: class {}, StopTaskCommand: class {} }
+      ),
+    });
     assert.equal(typeof module.exports.handler, "function");
     assert.equal(typeof module.exports.runMigration, "function");
     assert.deepEqual(required, ["@aws-sdk/client-ecs"], "the Lambda runtime provides only the AWS SDK");

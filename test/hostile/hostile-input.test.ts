@@ -38,7 +38,8 @@ async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T>
 }
 
 function assertClean(output: string, what: string): void {
-  for (const bad of FORBIDDEN) assert.ok(!output.includes(bad), `${what} shows ${JSON.stringify(bad)}: ${output.slice(0, 400)}`);
+  for (const bad of FORBIDDEN)
+    assert.ok(!output.includes(bad), `${what} shows ${JSON.stringify(bad)}: ${output.slice(0, 400)}`);
 }
 
 function capture(): { text: string; write(chunk: string): boolean } {
@@ -48,7 +49,11 @@ function capture(): { text: string; write(chunk: string): boolean } {
 
 async function parity(argv: string[]): Promise<{ code: number; output: string }> {
   const [stdout, stderr] = [capture(), capture()];
-  const code = await within(30_000, `npm run parity -- ${argv.join(" ")}`, parityMain(argv, { stdout, stderr, env: {} }));
+  const code = await within(
+    30_000,
+    `npm run parity -- ${argv.join(" ")}`,
+    parityMain(argv, { stdout, stderr, env: {} }),
+  );
   return { code, output: stdout.text + stderr.text };
 }
 
@@ -61,7 +66,20 @@ async function policyError(config: unknown): Promise<string> {
   const dir = projectTempDir("hostile-");
   const configFile = path.join(dir, "policy-config.json");
   fs.writeFileSync(configFile, typeof config === "string" ? config : JSON.stringify(config));
-  const [result] = await within(60_000, "npm run policy", runPolicy({ exports: [STAGING_EXPORT], json: false, packDir: path.join(ROOT, "policy"), policyConfigFile: configFile, providersInStack: true }, pack));
+  const [result] = await within(
+    60_000,
+    "npm run policy",
+    runPolicy(
+      {
+        exports: [STAGING_EXPORT],
+        json: false,
+        packDir: path.join(ROOT, "policy"),
+        policyConfigFile: configFile,
+        providersInStack: true,
+      },
+      pack,
+    ),
+  );
   assert.ok(result.error, `expected an error, got ${result.verdicts?.length} verdicts`);
   assertClean(result.error.message, "npm run policy");
   return result.error.message;
@@ -74,7 +92,10 @@ function stackFile(text: string): string {
 }
 
 /** Billion laughs: nine aliases of nine aliases, six deep (531,441 leaves from a few hundred bytes). */
-const ALIAS_BOMB = ["a: &a [x, x, x, x, x, x, x, x, x]", ...["b", "c", "d", "e", "f", "g"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcdefg"[i]}`).join(", ")}]`)].join("\n");
+const ALIAS_BOMB = [
+  "a: &a [x, x, x, x, x, x, x, x, x]",
+  ...["b", "c", "d", "e", "f", "g"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcdefg"[i]}`).join(", ")}]`),
+].join("\n");
 
 describe("hostile input: every entry point answers clearly, leaks nothing and never hangs", function () {
   this.timeout(120_000);
@@ -85,22 +106,34 @@ describe("hostile input: every entry point answers clearly, leaks nothing and ne
     before(() => {
       const dir = projectTempDir("hostile-kd-");
       starry = path.join(dir, "known-differences.yaml");
-      fs.writeFileSync(starry, `differences:\n  - {id: stars, what: w, why: y, howToTestSafely: h, resources: ["db-*"], properties: ["**********Q"]}\n`);
+      fs.writeFileSync(
+        starry,
+        `differences:\n  - {id: stars, what: w, why: y, howToTestSafely: h, resources: ["db-*"], properties: ["**********Q"]}\n`,
+      );
       bomb = path.join(dir, "bomb.yaml");
       fs.writeFileSync(bomb, `${ALIAS_BOMB}\ndifferences: []\n`);
     });
 
     it("a run of stars (`**********Q`) is refused at once by parity and notes, not matched for minutes", async () => {
-      for (const argv of [["--known-differences", starry], ["--check-notes", "--known-differences", starry]]) {
+      for (const argv of [
+        ["--known-differences", starry],
+        ["--check-notes", "--known-differences", starry],
+      ]) {
         const run = await parity(argv);
         assert.equal(run.code, 2, run.output);
-        assert.match(run.output, /entry 1 \(`stars`\): `properties` pattern "\*\*\*\*\*\*\*\*\*\*Q" has 10 `\*`, more than 8\. Fix: /);
+        assert.match(
+          run.output,
+          /entry 1 \(`stars`\): `properties` pattern "\*\*\*\*\*\*\*\*\*\*Q" has 10 `\*`, more than 8\. Fix: /,
+        );
       }
     });
 
     it("the same file through the pack: npm run policy and the preview exit 2 naming it", async () => {
       const relative = path.relative(ROOT, starry);
-      assert.match(await policyError({ "stack-parity": { knownDifferencesFile: relative } }), /known-differences\.yaml has 1 problem:\n {2}- entry 1 \(`stars`\): `properties` pattern .* has 10 `\*`/);
+      assert.match(
+        await policyError({ "stack-parity": { knownDifferencesFile: relative } }),
+        /known-differences\.yaml has 1 problem:\n {2}- entry 1 \(`stars`\): `properties` pattern .* has 10 `\*`/,
+      );
       const config = path.join(path.dirname(starry), "preview-config.json");
       fs.writeFileSync(config, JSON.stringify({ "stack-parity": { knownDifferencesFile: relative } }));
       const run = await preview(["--stack", "staging", "--policy-pack-config", config]);
@@ -117,17 +150,33 @@ describe("hostile input: every entry point answers clearly, leaks nothing and ne
 
   describe("the policy pack's own files", () => {
     it("`lockFile: /etc/passwd`, a `..` escape and a symlink out are refused before reading, naming the key", async () => {
-      assert.match(await policyError({ "stack-parity": { lockFile: "/etc/passwd" } }), /policy config `lockFile` "\/etc\/passwd" is outside the project \(.*\): the pack reads only the project's own files\. Fix: /);
-      assert.match(await policyError({ "stack-parity": { lockFile: "../../../../etc/passwd" } }), /`lockFile` "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" is outside the project/);
+      assert.match(
+        await policyError({ "stack-parity": { lockFile: "/etc/passwd" } }),
+        /policy config `lockFile` "\/etc\/passwd" is outside the project \(.*\): the pack reads only the project's own files\. Fix: /,
+      );
+      assert.match(
+        await policyError({ "stack-parity": { lockFile: "../../../../etc/passwd" } }),
+        /`lockFile` "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" is outside the project/,
+      );
       const link = path.join(projectTempDir("hostile-link-"), "known-differences.yaml");
       fs.symlinkSync("/etc/passwd", link);
-      assert.match(await policyError({ "stack-parity": { knownDifferencesFile: path.relative(ROOT, link) } }), /`knownDifferencesFile` .* is a link to a file outside the project/);
+      assert.match(
+        await policyError({ "stack-parity": { knownDifferencesFile: path.relative(ROOT, link) } }),
+        /`knownDifferencesFile` .* is a link to a file outside the project/,
+      );
     });
 
     it("a policy config or an export that is not JSON is named with the place, never its first bytes", async () => {
       const message = await policyError("root:x:0:0:root:/root:/bin/bash\n");
       assert.match(message, /is not valid JSON \(syntax error\); it maps policy names/);
-      const [result] = await within(30_000, "npm run policy", runPolicy({ exports: ["/etc/passwd"], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true }, pack));
+      const [result] = await within(
+        30_000,
+        "npm run policy",
+        runPolicy(
+          { exports: ["/etc/passwd"], json: false, packDir: path.join(ROOT, "policy"), providersInStack: true },
+          pack,
+        ),
+      );
       assert.equal(result.error?.kind, "export");
       assertClean(result.error?.message ?? "", "npm run policy --stack-export /etc/passwd");
     });
@@ -135,25 +184,65 @@ describe("hostile input: every entry point answers clearly, leaks nothing and ne
 
   describe("stack files and values", () => {
     it("an alias bomb in Pulumi.<stack>.yaml is refused by the parser, and the preview exits 2", async () => {
-      const run = await preview(["--stack", "staging", "--stack-file", stackFile(`${ALIAS_BOMB}\n${STAGING_FILE}`), "--no-policy"]);
+      const run = await preview([
+        "--stack",
+        "staging",
+        "--stack-file",
+        stackFile(`${ALIAS_BOMB}\n${STAGING_FILE}`),
+        "--no-policy",
+      ]);
       assert.equal(run.code, 2, run.output);
       assert.match(run.output, /is not valid YAML: .*(alias|resource exhaustion)/i);
     });
 
     it("a 200,000-character value is quoted cut, with its length; a stack file over 4 MiB is refused unread", async () => {
-      const long = await preview(["--stack", "staging", "--stack-file", stackFile(STAGING_FILE.replace("parity:domain: staging.app.example.com", `parity:domain: ${"a".repeat(200_000)}`)), "--no-policy"]);
+      const long = await preview([
+        "--stack",
+        "staging",
+        "--stack-file",
+        stackFile(
+          STAGING_FILE.replace("parity:domain: staging.app.example.com", `parity:domain: ${"a".repeat(200_000)}`),
+        ),
+        "--no-policy",
+      ]);
       assert.equal(long.code, 2, long.output.slice(0, 400));
-      assert.match(long.output, /`parity:domain` is "a{120}…" \(200000 characters\): it is not a lower-case DNS name\./);
+      assert.match(
+        long.output,
+        /`parity:domain` is "a{120}…" \(200000 characters\): it is not a lower-case DNS name\./,
+      );
       assert.ok(long.output.length < 5_000, `${long.output.length} characters of output`);
-      const huge = await preview(["--stack", "staging", "--stack-file", stackFile(`${STAGING_FILE}#${"x".repeat(4 * 1024 * 1024)}\n`), "--no-policy"]);
+      const huge = await preview([
+        "--stack",
+        "staging",
+        "--stack-file",
+        stackFile(`${STAGING_FILE}#${"x".repeat(4 * 1024 * 1024)}\n`),
+        "--no-policy",
+      ]);
       assert.equal(huge.code, 2);
-      assert.match(huge.output, /Pulumi\.staging\.yaml is 419\d+ bytes, more than the 4194304 a project or stack file may hold/);
+      assert.match(
+        huge.output,
+        /Pulumi\.staging\.yaml is 419\d+ bytes, more than the 4194304 a project or stack file may hold/,
+      );
     });
 
     it("an ANSI escape in a value reaches the terminal escaped, never raw", async () => {
-      const run = await preview(["--stack", "staging", "--stack-file", stackFile(STAGING_FILE.replace("parity:domain: staging.app.example.com", 'parity:domain: "\\e[2J\\e[31mstaging.app.example.com"')), "--no-policy"]);
+      const run = await preview([
+        "--stack",
+        "staging",
+        "--stack-file",
+        stackFile(
+          STAGING_FILE.replace(
+            "parity:domain: staging.app.example.com",
+            'parity:domain: "\\e[2J\\e[31mstaging.app.example.com"',
+          ),
+        ),
+        "--no-policy",
+      ]);
       assert.equal(run.code, 2, run.output);
-      assert.match(run.output, /`parity:domain` is "\\u001b\[2[jJ]\\u001b\[31mstaging\.app\.example\.com": it is not a lower-case DNS name/);
+      assert.match(
+        run.output,
+        /`parity:domain` is "\\u001b\[2[jJ]\\u001b\[31mstaging\.app\.example\.com": it is not a lower-case DNS name/,
+      );
       assertClean(run.output, "the preview");
     });
   });
@@ -161,10 +250,16 @@ describe("hostile input: every entry point answers clearly, leaks nothing and ne
   describe("stack names", () => {
     const cases: [string[], RegExp][] = [
       [["--stack", ""], /--stack "": a stack name may not be empty\. Fix: use one of `production`, `staging`\./],
-      [["--stack", "x/../../tmp/y"], /--stack "x\/\.\.\/\.\.\/tmp\/y": a stack name may only contain letters, digits, hyphens, underscores or periods: invalid character "\/" at position 1/],
+      [
+        ["--stack", "x/../../tmp/y"],
+        /--stack "x\/\.\.\/\.\.\/tmp\/y": a stack name may only contain letters, digits, hyphens, underscores or periods: invalid character "\/" at position 1/,
+      ],
       [["--stack", "staging", "--stack", "staging"], /--stack "staging" is given twice\. Fix: name each stack once\./],
       [["--stack", `${ESC}[31mred`], /--stack "\\u001b\[31mred": .* invalid character "\\u001b" at position 0/],
-      [["--stack", "qa"], /--stack "qa": the project has no Pulumi\.qa\.yaml in .*\. Fix: use one of `production`, `staging`, or create Pulumi\.qa\.yaml/],
+      [
+        ["--stack", "qa"],
+        /--stack "qa": the project has no Pulumi\.qa\.yaml in .*\. Fix: use one of `production`, `staging`, or create Pulumi\.qa\.yaml/,
+      ],
     ];
     for (const [argv, message] of cases) {
       it(`preview ${JSON.stringify(argv).replace(ESC, "ESC")}: exit 2 before anything runs`, async () => {
@@ -176,7 +271,10 @@ describe("hostile input: every entry point answers clearly, leaks nothing and ne
     }
 
     it("npm run policy and npm run parity hold their stack flags to the same rule", async () => {
-      assert.throws(() => parsePolicyCli(["--stack-export", STAGING_EXPORT, "--stack", "x/../y"]), (e: Error) => e instanceof UsageError && /^--stack "x\/\.\.\/y": a stack name may only contain/.test(e.message));
+      assert.throws(
+        () => parsePolicyCli(["--stack-export", STAGING_EXPORT, "--stack", "x/../y"]),
+        (e: Error) => e instanceof UsageError && /^--stack "x\/\.\.\/y": a stack name may only contain/.test(e.message),
+      );
       const run = await parity(["--staging-stack", "../../tmp/y"]);
       assert.equal(run.code, 2, run.output);
       assert.match(run.output, /^parity: --staging-stack "\.\.\/\.\.\/tmp\/y": a stack name may only contain/);
@@ -197,12 +295,20 @@ describe("hostile input: every entry point answers clearly, leaks nothing and ne
       const code = await within(20_000, `npm run smoke -- ${argv.join(" ")}`, smokeMain(argv, stdout, stderr));
       return { code, output: stdout.text + stderr.text, seconds: (Date.now() - started) / 1000 };
     };
-    const toTrickle = () => ["--connect-to", `${host}:80:127.0.0.1:${trickle.port}`, "--connect-to", `${host}:443:127.0.0.1:${trickle.port}`];
+    const toTrickle = () => [
+      "--connect-to",
+      `${host}:80:127.0.0.1:${trickle.port}`,
+      "--connect-to",
+      `${host}:443:127.0.0.1:${trickle.port}`,
+    ];
 
     it("a server trickling a byte at a time is cut off by --check-deadline, and the whole run by --deadline", async () => {
       const check = await smoke(["--base-url", `https://${host}`, ...toTrickle(), "--check-deadline", "1"]);
       assert.equal(check.code, 1);
-      assert.match(check.output, /FAIL https-redirect +GET http:\/\/staging\.app\.example\.com\/healthz: no complete answer within 1 s \(--check-deadline\)/);
+      assert.match(
+        check.output,
+        /FAIL https-redirect +GET http:\/\/staging\.app\.example\.com\/healthz: no complete answer within 1 s \(--check-deadline\)/,
+      );
       assert.ok(check.seconds < 5, `${check.seconds} s`);
       const run = await smoke(["--base-url", `https://${host}`, ...toTrickle(), "--deadline", "1"]);
       assert.equal(run.code, 1);
@@ -211,7 +317,11 @@ describe("hostile input: every entry point answers clearly, leaks nothing and ne
     });
 
     it("credentials in --base-url are refused, and no message shows them", async () => {
-      for (const url of ["https://:hunter2@host.example.com", "https://admin:hunter2@host.example.com", "http://admin:hunter2@host.example.com/x"]) {
+      for (const url of [
+        "https://:hunter2@host.example.com",
+        "https://admin:hunter2@host.example.com",
+        "http://admin:hunter2@host.example.com/x",
+      ]) {
         const run = await smoke(["--base-url", url]);
         assert.equal(run.code, 2, run.output);
         assert.match(run.output, /--base-url carries credentials \(user:password@ before the host; not shown here\)/);
@@ -237,17 +347,29 @@ describe("hostile input: every entry point answers clearly, leaks nothing and ne
   // refuses the cycle first (a parent must come before its child: VerifyIntegrity in
   // pkg/resource/deploy/snapshot.go); test/conformance/exports.test.ts pins the message.
   it("a cyclic parent chain in an export: npm run policy and npm run parity exit 2 naming it, in their own processes", async () => {
-    const fixture = JSON.parse(fs.readFileSync(path.join(ROOT, "test", "fixtures", "deployed", "staging.export.json"), "utf8")) as { deployment: { resources: { urn: string; type: string; parent?: string }[] } };
+    const fixture = JSON.parse(
+      fs.readFileSync(path.join(ROOT, "test", "fixtures", "deployed", "staging.export.json"), "utf8"),
+    ) as { deployment: { resources: { urn: string; type: string; parent?: string }[] } };
     const [a, b] = fixture.deployment.resources.filter((r) => r.type.startsWith("parity:components:"));
     a.parent = b.urn;
     b.parent = a.urn;
     const file = path.join(projectTempDir("cyclic-"), "cyclic.export.json");
     fs.writeFileSync(file, JSON.stringify(fixture));
-    for (const [script, args] of [["policy", ["--stack-export", file]], ["parity-report", ["--staging", file, "--production", path.join(ROOT, "test", "fixtures", "deployed", "production.export.json")]]] as const) {
+    for (const [script, args] of [
+      ["policy", ["--stack-export", file]],
+      [
+        "parity-report",
+        ["--staging", file, "--production", path.join(ROOT, "test", "fixtures", "deployed", "production.export.json")],
+      ],
+    ] as const) {
       const run = await toolInOwnProcess(script, [...args], process.env, 60_000);
       const [code, output] = [run.code, run.stdout + run.stderr];
       assert.equal(code, 2, `${script}: ${output}`);
-      assert.match(output, new RegExp(`whose parent ${b.urn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} comes after it`), script);
+      assert.match(
+        output,
+        new RegExp(`whose parent ${b.urn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} comes after it`),
+        script,
+      );
       assertClean(output, script);
     }
   });

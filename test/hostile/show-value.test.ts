@@ -30,20 +30,42 @@ describe("how a message quotes what a user wrote", () => {
   });
 
   it("a parse error is its place and code, never the parser's excerpt or first bytes", () => {
-    assert.equal(parseErrorPlace({ linePos: [{ line: 3, col: 7 }], code: "BAD_INDENT", message: "secret line" }), "line 3, column 7: BAD_INDENT");
-    assert.equal(parseErrorPlace(new SyntaxError(`Unexpected token 'r', "root:x:0:0" is not valid JSON`)), "syntax error");
-    assert.equal(parseErrorPlace(new SyntaxError("Expected ',' or '}' after property value in JSON at position 7")), "at character 7");
+    assert.equal(
+      parseErrorPlace({ linePos: [{ line: 3, col: 7 }], code: "BAD_INDENT", message: "secret line" }),
+      "line 3, column 7: BAD_INDENT",
+    );
+    assert.equal(
+      parseErrorPlace(new SyntaxError(`Unexpected token 'r', "root:x:0:0" is not valid JSON`)),
+      "syntax error",
+    );
+    assert.equal(
+      parseErrorPlace(new SyntaxError("Expected ',' or '}' after property value in JSON at position 7")),
+      "at character 7",
+    );
     assert.equal(parseErrorPlace(new SyntaxError("Unexpected end of JSON input")), "it ends too early");
     assert.equal(parseErrorPlace(new SyntaxError("Unexpected token in JSON at position 1234")), "at character 1234");
-    assert.equal(parseErrorPlace(new Error("Excessive alias count indicates a resource exhaustion attack")), "too many aliases: a YAML alias bomb, refused");
+    assert.equal(
+      parseErrorPlace(new Error("Excessive alias count indicates a resource exhaustion attack")),
+      "too many aliases: a YAML alias bomb, refused",
+    );
     assert.equal(parseErrorPlace({}), "syntax error");
   });
 
   it("a pack file resolves inside the project, and only there", () => {
     const root = "/work/project";
-    assert.equal(projectFile("lockFile", "parity.lock.json", "parity.lock.json", root), "/work/project/parity.lock.json");
-    assert.throws(() => projectFile("lockFile", "/etc/passwd", "parity.lock.json", root), /`lockFile` "\/etc\/passwd" is outside the project \(\/work\/project\)/);
+    assert.equal(
+      projectFile("lockFile", "parity.lock.json", "parity.lock.json", root),
+      "/work/project/parity.lock.json",
+    );
+    assert.throws(
+      () => projectFile("lockFile", "/etc/passwd", "parity.lock.json", root),
+      /`lockFile` "\/etc\/passwd" is outside the project \(\/work\/project\)/,
+    );
     assert.throws(() => projectFile("lockFile", "a/../../x", "parity.lock.json", root), /is outside the project/);
-    assert.throws(() => projectFile("lockFile", ".", "parity.lock.json", root), /is outside the project/, "the project directory itself is not a file in it");
+    assert.throws(
+      () => projectFile("lockFile", ".", "parity.lock.json", root),
+      /is outside the project/,
+      "the project directory itself is not a file in it",
+    );
   });
 });

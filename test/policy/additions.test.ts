@@ -26,8 +26,10 @@ import { tempFile } from "./temp-file";
  */
 
 const ROOT = path.resolve(__dirname, "../..");
-const STAGING_FIX = /Fix: remove it from this stack, or add it to production too \(in code, then `npm run parity:lock` and commit the lock\), or, if the difference is deliberate, declare it in known-differences\.yaml/;
-const PRODUCTION_FIX = /exists in this stack but not in parity\.lock\.json; .* Fix: if production is meant to change, run `npm run parity:lock` and commit parity\.lock\.json/;
+const STAGING_FIX =
+  /Fix: remove it from this stack, or add it to production too \(in code, then `npm run parity:lock` and commit the lock\), or, if the difference is deliberate, declare it in known-differences\.yaml/;
+const PRODUCTION_FIX =
+  /exists in this stack but not in parity\.lock\.json; .* Fix: if production is meant to change, run `npm run parity:lock` and commit parity\.lock\.json/;
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -37,11 +39,21 @@ function escape(s: string): string {
 function expectEveryAddition(verdicts: readonly PolicyVerdict[], stack: "staging" | "production", where: string): void {
   const parity = mandatory([...verdicts]).filter((v) => v.policyName === "stack-parity");
   for (const a of ADDITIONS) {
-    const named = parity.filter((v) => v.message.includes(`::${a.resource}\``) && v.message.includes(`list element \`${a.element}\``));
+    const named = parity.filter(
+      (v) => v.message.includes(`::${a.resource}\``) && v.message.includes(`list element \`${a.element}\``),
+    );
     const seen = parity.map((v) => `  ${v.message.slice(0, 200)}`).join("\n") || "  (none)";
-    assert.equal(named.length, 1, `${where}, ${stack}: ${a.kind}: expected one stack-parity violation naming \`${a.resource}\` \`${a.element}\`, got ${named.length}:\n${seen}`);
+    assert.equal(
+      named.length,
+      1,
+      `${where}, ${stack}: ${a.kind}: expected one stack-parity violation naming \`${a.resource}\` \`${a.element}\`, got ${named.length}:\n${seen}`,
+    );
     assert.match(named[0].message, stack === "staging" ? STAGING_FIX : PRODUCTION_FIX, `${where}, ${stack}: ${a.kind}`);
-    assert.match(named[0].message, /; (it|production's) holds \{.+\}\. Fix:/, `${where}, ${stack}: ${a.kind}: what the element holds`);
+    assert.match(
+      named[0].message,
+      /; (it|production's) holds \{.+\}\. Fix:/,
+      `${where}, ${stack}: ${a.kind}: what the element holds`,
+    );
   }
 }
 
@@ -74,20 +86,39 @@ describe("planted additions: a list element only this stack has is rejected", fu
       });
 
       it("npm run policy -- --stack-export exits 1 the same way, at later revisions, other generated ids, with and without provider resources", async () => {
-        const snapshot = await collectStack({ stack, root: planted, scenario: "update", seed: `planted-${stack}`, hosts });
-        const file = tempFile(`${stack}.export.json`, JSON.stringify(toStackExport(asDeployedState(snapshot, { seed: "planted-deploy" }))));
+        const snapshot = await collectStack({
+          stack,
+          root: planted,
+          scenario: "update",
+          seed: `planted-${stack}`,
+          hosts,
+        });
+        const file = tempFile(
+          `${stack}.export.json`,
+          JSON.stringify(toStackExport(asDeployedState(snapshot, { seed: "planted-deploy" }))),
+        );
         const revision = (arn: unknown) => Number(/:task-definition\/[^:]+:(\d+)$/.exec(String(arn))?.[1]);
-        const exported = JSON.parse(fs.readFileSync(file, "utf8")) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
+        const exported = JSON.parse(fs.readFileSync(file, "utf8")) as {
+          deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] };
+        };
         const webTask = (urn: string) => urn.endsWith("::web-task");
         assert.ok(
-          revision(exported.deployment.resources.find((r) => webTask(r.urn))?.outputs?.arn) > revision(snapshot.resources.find((r) => webTask(r.urn))?.outputs.arn),
+          revision(exported.deployment.resources.find((r) => webTask(r.urn))?.outputs?.arn) >
+            revision(snapshot.resources.find((r) => webTask(r.urn))?.outputs.arn),
           "the deployed task definition is at a later revision than the preview's",
         );
         for (const providersInStack of [true, false]) {
-          const [result] = await runPolicy({ exports: [file], json: true, packDir: path.join(ROOT, "policy"), providersInStack }, pack);
+          const [result] = await runPolicy(
+            { exports: [file], json: true, packDir: path.join(ROOT, "policy"), providersInStack },
+            pack,
+          );
           assert.equal(result.error, undefined);
           assert.equal(exitCode([result]), EXIT.violations);
-          expectEveryAddition(result.verdicts ?? [], stack, `stack export${providersInStack ? "" : " without providers"}`);
+          expectEveryAddition(
+            result.verdicts ?? [],
+            stack,
+            `stack export${providersInStack ? "" : " without providers"}`,
+          );
         }
       });
     });
@@ -96,14 +127,23 @@ describe("planted additions: a list element only this stack has is rejected", fu
 
 describe("a list element production has and this stack removed", function () {
   this.timeout(180_000);
-  const dropLockWaits = (p: Record<string, unknown>) => void (p.parameters = (p.parameters as { name: string }[]).filter((x) => x.name !== "log_lock_waits"));
+  const dropLockWaits = (p: Record<string, unknown>) =>
+    void (p.parameters = (p.parameters as { name: string }[]).filter((x) => x.name !== "log_lock_waits"));
 
   it("is one stack-parity violation saying what production's element holds, in staging and (a stale lock) in production", async () => {
     const staging = await analyze(mutate(await snapshotOf("staging"), "db-params", dropLockWaits));
-    const hit = expectViolation(staging, "stack-parity", /::db-params` \(aws:rds\/parameterGroup:ParameterGroup\) list element `parameters\[name=log_lock_waits\]` exists in production \(parity\.lock\.json\) but not in this stack; production's holds \{applyMethod: "immediate", name: "log_lock_waits", value: "1"\}\. Fix: make this stack build it the way production does/);
+    const hit = expectViolation(
+      staging,
+      "stack-parity",
+      /::db-params` \(aws:rds\/parameterGroup:ParameterGroup\) list element `parameters\[name=log_lock_waits\]` exists in production \(parity\.lock\.json\) but not in this stack; production's holds \{applyMethod: "immediate", name: "log_lock_waits", value: "1"\}\. Fix: make this stack build it the way production does/,
+    );
     assert.equal(mandatory(staging).filter((v) => v.message.includes("log_lock_waits")).length, 1, hit.message);
     const production = await analyze(mutate(await snapshotOf("production"), "db-params", dropLockWaits));
-    expectViolation(production, "stack-parity", /list element `parameters\[name=log_lock_waits\]` exists in parity\.lock\.json but not in this stack; .*Fix: if production is meant to change, run `npm run parity:lock`/);
+    expectViolation(
+      production,
+      "stack-parity",
+      /list element `parameters\[name=log_lock_waits\]` exists in parity\.lock\.json but not in this stack; .*Fix: if production is meant to change, run `npm run parity:lock`/,
+    );
   });
 });
 
@@ -111,41 +151,98 @@ describe("a value production's own run shows that its lock cannot place", functi
   this.timeout(180_000);
 
   it("is a stale lock in production (mandatory), and stays an advisory note in staging", async () => {
-    const plant = (s: Awaited<ReturnType<typeof snapshotOf>>) => mutate(s, "jobs-jobs", (_p, r) => void (r.checkedInputs = { ...(r.checkedInputs ?? r.inputs), zzUnmodelledDefault: 42 }));
+    const plant = (s: Awaited<ReturnType<typeof snapshotOf>>) =>
+      mutate(
+        s,
+        "jobs-jobs",
+        (_p, r) => void (r.checkedInputs = { ...(r.checkedInputs ?? r.inputs), zzUnmodelledDefault: 42 }),
+      );
     const production = await analyze(plant(await snapshotOf("production")));
-    expectViolation(production, "stack-parity", new RegExp(`${escape("::jobs-jobs` (aws:sqs/queue:Queue) property `zzUnmodelledDefault`: this stack has 42,")} where production declares nothing.*Fix: if production is meant to change, run \`npm run parity:lock\``));
-    assert.ok(!production.some((v) => v.policyName === "parity-notes" && /zzUnmodelledDefault/.test(v.message)), "a violation, not also a note");
+    expectViolation(
+      production,
+      "stack-parity",
+      new RegExp(
+        `${escape("::jobs-jobs` (aws:sqs/queue:Queue) property `zzUnmodelledDefault`: this stack has 42,")} where production declares nothing.*Fix: if production is meant to change, run \`npm run parity:lock\``,
+      ),
+    );
+    assert.ok(
+      !production.some((v) => v.policyName === "parity-notes" && /zzUnmodelledDefault/.test(v.message)),
+      "a violation, not also a note",
+    );
     const staging = await analyze(plant(await snapshotOf("staging")));
-    assert.deepEqual(mandatory(staging).map((v) => v.message), []);
-    assert.ok(staging.some((v) => v.policyName === "parity-notes" && /`zzUnmodelledDefault` is 42 here, where production declares nothing/.test(v.message)));
+    assert.deepEqual(
+      mandatory(staging).map((v) => v.message),
+      [],
+    );
+    assert.ok(
+      staging.some(
+        (v) =>
+          v.policyName === "parity-notes" &&
+          /`zzUnmodelledDefault` is 42 here, where production declares nothing/.test(v.message),
+      ),
+    );
   });
 });
 
 describe("the message for an element only one side has", () => {
-  const base = { resourceKey: "parity:components:Web$aws:ecs/taskDefinition:TaskDefinition::web-task", resourceType: "aws:ecs/taskDefinition:TaskDefinition", component: "web", class: "divergent" as const };
+  const base = {
+    resourceKey: "parity:components:Web$aws:ecs/taskDefinition:TaskDefinition::web-task",
+    resourceType: "aws:ecs/taskDefinition:TaskDefinition",
+    component: "web",
+    class: "divergent" as const,
+  };
   const element = { path: "containerDefinitions[name=sidecar]", onlyIn: "staging" as const };
-  const leaf = (within: string, staging: unknown) => ({ ...base, path: `${element.path}.${within}`, staging, production: undefined, element });
-  const envVar = (key: string, secret: boolean) => ({ service: "web-task/sidecar", key, staging: secret ? "[secret]" : "x", secret, class: "divergent" as const, element });
+  const leaf = (within: string, staging: unknown) => ({
+    ...base,
+    path: `${element.path}.${within}`,
+    staging,
+    production: undefined,
+    element,
+  });
+  const envVar = (key: string, secret: boolean) => ({
+    service: "web-task/sidecar",
+    key,
+    staging: secret ? "[secret]" : "x",
+    secret,
+    class: "divergent" as const,
+    element,
+  });
 
   it("names the element once, with what it holds: secrets masked, env vars by key only", () => {
     const [group, ...more] = elementGroups(
-      [leaf("name", "sidecar"), leaf("repositoryCredentials.password", "hunter2"), leaf("environmentFiles[0].value", flatten({ v: { [SECRET_SIG]: SECRET_VALUE, value: "s3://secret" } }).get("v"))],
+      [
+        leaf("name", "sidecar"),
+        leaf("repositoryCredentials.password", "hunter2"),
+        leaf(
+          "environmentFiles[0].value",
+          flatten({ v: { [SECRET_SIG]: SECRET_VALUE, value: "s3://secret" } }).get("v"),
+        ),
+      ],
       [envVar("MODE", false), envVar("API_TOKEN", true)],
     );
     assert.deepEqual(more, []);
     const message = elementMessage(group, false);
     assert.equal(
       message.split(". Fix:")[0],
-      "`parity:components:Web$aws:ecs/taskDefinition:TaskDefinition::web-task` (aws:ecs/taskDefinition:TaskDefinition) list element `containerDefinitions[name=sidecar]` exists in this stack but not in production (parity.lock.json); it holds {name: \"sidecar\", repositoryCredentials.password: [secret], environmentFiles[0].value: \"[secret]\", environment: MODE, secrets: API_TOKEN (values not shown)}",
+      '`parity:components:Web$aws:ecs/taskDefinition:TaskDefinition::web-task` (aws:ecs/taskDefinition:TaskDefinition) list element `containerDefinitions[name=sidecar]` exists in this stack but not in production (parity.lock.json); it holds {name: "sidecar", repositoryCredentials.password: [secret], environmentFiles[0].value: "[secret]", environment: MODE, secrets: API_TOKEN (values not shown)}',
     );
-    for (const secret of ["hunter2", "s3://secret", "\"x\""]) assert.ok(!message.includes(secret), secret);
+    for (const secret of ["hunter2", "s3://secret", '"x"']) assert.ok(!message.includes(secret), secret);
   });
 
   it("says what production's element held when this stack removed it, and cuts a long one short", () => {
     const removed = { ...element, onlyIn: "production" as const };
-    const long = { ...base, path: `${element.path}.command`, staging: undefined, production: ["x".repeat(400)], element: removed };
+    const long = {
+      ...base,
+      path: `${element.path}.command`,
+      staging: undefined,
+      production: ["x".repeat(400)],
+      element: removed,
+    };
     const message = elementMessage(elementGroups([long], [])[0], true);
-    assert.match(message, /list element `containerDefinitions\[name=sidecar\]` exists in parity\.lock\.json but not in this stack; production's holds \{command: \["x+\.\.\.\}\. Fix: if production is meant to change, run `npm run parity:lock`/);
+    assert.match(
+      message,
+      /list element `containerDefinitions\[name=sidecar\]` exists in parity\.lock\.json but not in this stack; production's holds \{command: \["x+\.\.\.\}\. Fix: if production is meant to change, run `npm run parity:lock`/,
+    );
     assert.ok(message.length < 600);
   });
 });

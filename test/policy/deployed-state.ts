@@ -18,7 +18,26 @@ export interface DeployedStateOptions {
 }
 
 /** Output properties whose value a deploy generates. */
-const GENERATED = ["id", "arn", "keyId", "url", "hex", "b64Url", "b64Std", "dec", "uniqueId", "arnSuffix", "arnWithoutRevision", "qualifiedArn", "invokeArn", "dnsName", "endpoint", "address", "resourceId", "versionId"];
+const GENERATED = [
+  "id",
+  "arn",
+  "keyId",
+  "url",
+  "hex",
+  "b64Url",
+  "b64Std",
+  "dec",
+  "uniqueId",
+  "arnSuffix",
+  "arnWithoutRevision",
+  "qualifiedArn",
+  "invokeArn",
+  "dnsName",
+  "endpoint",
+  "address",
+  "resourceId",
+  "versionId",
+];
 
 export function asDeployedState(snapshot: StackSnapshot, opts: DeployedStateOptions): StackSnapshot {
   const renames = generatedRenames(snapshot, opts.seed);
@@ -77,11 +96,16 @@ function generatedRenames(snapshot: StackSnapshot, seed: string): Map<string, st
 function redraw(value: string, seed: string): string {
   let i = 0;
   const hex = (n: number) => createHash("sha256").update(`${seed}\0${i++}`).digest("hex").repeat(4).slice(0, n);
-  return value
-    .replace(/:task-definition\/([^:]+):(\d+)$/, (_m, family: string, rev: string) => `:task-definition/${family}:${Number(rev) + 6}`)
-    // Digits alone are accounts, ports and dates, not generated ids.
-    .replace(/(?<![A-Za-z0-9])[0-9a-f]{6,}(?![A-Za-z0-9])/g, (m) => (/^\d+$/.test(m) ? m : hex(m.length)))
-    .replace(/(?<=[-_/])[A-Za-z0-9]{6}$/, (m) => (/\d/.test(m) || /[A-Z]/.test(m) ? hex(6).toUpperCase() : m));
+  return (
+    value
+      .replace(
+        /:task-definition\/([^:]+):(\d+)$/,
+        (_m, family: string, rev: string) => `:task-definition/${family}:${Number(rev) + 6}`,
+      )
+      // Digits alone are accounts, ports and dates, not generated ids.
+      .replace(/(?<![A-Za-z0-9])[0-9a-f]{6,}(?![A-Za-z0-9])/g, (m) => (/^\d+$/.test(m) ? m : hex(m.length)))
+      .replace(/(?<=[-_/])[A-Za-z0-9]{6}$/, (m) => (/\d/.test(m) || /[A-Z]/.test(m) ? hex(6).toUpperCase() : m))
+  );
 }
 
 function rename(text: string, renames: Map<string, string>): string {

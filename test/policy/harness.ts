@@ -1,6 +1,13 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { AnalyzeOptions, DEFAULT_PACK_DIR, PolicyConfigInput, PolicyPackServer, PolicyVerdict, startPolicyPack } from "../../tools/simulator/analyzer";
+import {
+  AnalyzeOptions,
+  DEFAULT_PACK_DIR,
+  PolicyConfigInput,
+  PolicyPackServer,
+  PolicyVerdict,
+  startPolicyPack,
+} from "../../tools/simulator/analyzer";
 import { collectStack } from "../../tools/simulator/engine";
 import { HostPool } from "../../tools/simulator/host-pool";
 import { randomSeed } from "../../tools/simulator/provider-model/seeded";
@@ -61,7 +68,11 @@ export function pack(dir: string = DEFAULT_PACK_DIR): Promise<PolicyPackServer> 
   return server;
 }
 
-export async function analyze(snapshot: StackSnapshot, config?: PolicyConfigInput, options?: AnalyzeOptions): Promise<PolicyVerdict[]> {
+export async function analyze(
+  snapshot: StackSnapshot,
+  config?: PolicyConfigInput,
+  options?: AnalyzeOptions,
+): Promise<PolicyVerdict[]> {
   return (await pack()).analyzeStack(snapshot, config, options);
 }
 
@@ -71,14 +82,30 @@ export async function releaseShared(): Promise<void> {
   packs.clear();
   snapshots.clear();
   hosts.close();
-  await Promise.all(servers.map((s) => s.then((server) => server.close(), () => undefined)));
+  await Promise.all(
+    servers.map((s) =>
+      s.then(
+        (server) => server.close(),
+        () => undefined,
+      ),
+    ),
+  );
 }
 
 /** A deep copy with one change; `change` sees the resource (inputs and outputs changed alike). */
-export function mutate(snapshot: StackSnapshot, name: string, change: (props: Record<string, unknown>, r: MutableResource) => void, type?: string): StackSnapshot {
+export function mutate(
+  snapshot: StackSnapshot,
+  name: string,
+  change: (props: Record<string, unknown>, r: MutableResource) => void,
+  type?: string,
+): StackSnapshot {
   const copy = structuredClone(snapshot) as { resources: MutableResource[] } & StackSnapshot;
   const matches = copy.resources.filter((r) => r.name === name && (type === undefined || r.type === type) && r.custom);
-  assert.equal(matches.length, 1, `expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${matches.length}`);
+  assert.equal(
+    matches.length,
+    1,
+    `expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${matches.length}`,
+  );
   const r = matches[0];
   change(r.inputs, r);
   if (r.checkedInputs) change(r.checkedInputs, r);
@@ -90,7 +117,12 @@ export function mutate(snapshot: StackSnapshot, name: string, change: (props: Re
  * A deep copy where only what the program declares changes (inputs and checked inputs): the outputs
  * stay what AWS reports back, as in deployed state where AWS normalised the value.
  */
-export function mutateDeclared(snapshot: StackSnapshot, name: string, change: (props: Record<string, unknown>) => void, type?: string): StackSnapshot {
+export function mutateDeclared(
+  snapshot: StackSnapshot,
+  name: string,
+  change: (props: Record<string, unknown>) => void,
+  type?: string,
+): StackSnapshot {
   return mutate(snapshot, name, (props, r) => void (props !== r.outputs && change(props)), type);
 }
 
@@ -99,7 +131,9 @@ export type MutableResource = { -readonly [K in Exclude<keyof CollectedResource,
 };
 
 /** The container definitions of a task definition, changed through `change` and written back. */
-export function changeContainers(change: (containers: ContainerDefinition[]) => void): (props: Record<string, unknown>) => void {
+export function changeContainers(
+  change: (containers: ContainerDefinition[]) => void,
+): (props: Record<string, unknown>) => void {
   return (props) => {
     const containers = JSON.parse(String(props.containerDefinitions)) as ContainerDefinition[];
     change(containers);
@@ -122,7 +156,12 @@ export function mandatory(verdicts: PolicyVerdict[]): PolicyVerdict[] {
 export function expectViolation(verdicts: PolicyVerdict[], policy: string, ...patterns: RegExp[]): PolicyVerdict {
   const mine = mandatory(verdicts).filter((v) => v.policyName === policy);
   const hit = mine.find((v) => patterns.every((p) => p.test(v.message)));
-  const seen = mandatory(verdicts).map((v) => `  ${v.policyName}: ${v.message.split("\n").pop()}`).join("\n");
-  assert.ok(hit, `expected a mandatory \`${policy}\` violation matching ${patterns.join(" and ")}; got:\n${seen || "  (none)"}`);
+  const seen = mandatory(verdicts)
+    .map((v) => `  ${v.policyName}: ${v.message.split("\n").pop()}`)
+    .join("\n");
+  assert.ok(
+    hit,
+    `expected a mandatory \`${policy}\` violation matching ${patterns.join(" and ")}; got:\n${seen || "  (none)"}`,
+  );
   return hit;
 }

@@ -25,12 +25,25 @@ describe("policy no-master-secret-in-services", function () {
     return String(arn);
   };
   const readMaster = (s: StackSnapshot, task: string) =>
-    mutate(s, task, changeContainers((c) => {
-      c[0].secrets = c[0].secrets.map((x) => (x.name === "DATABASE_PASSWORD" ? { ...x, valueFrom: `${masterArn(s)}:password::` } : x));
-    }));
+    mutate(
+      s,
+      task,
+      changeContainers((c) => {
+        c[0].secrets = c[0].secrets.map((x) =>
+          x.name === "DATABASE_PASSWORD" ? { ...x, valueFrom: `${masterArn(s)}:password::` } : x,
+        );
+      }),
+    );
 
   it("rejects a web task that reads the master secret, naming the service and the fix", async () => {
     const v = await analyze(readMaster(production, "web-task"));
-    expectViolation(v, POLICY, /`web-task`/, /run by the service `web-service`/, /`DATABASE_PASSWORD` \(container `app`\)/, /`db-master`/);
+    expectViolation(
+      v,
+      POLICY,
+      /`web-task`/,
+      /run by the service `web-service`/,
+      /`DATABASE_PASSWORD` \(container `app`\)/,
+      /`db-master`/,
+    );
   });
 });

@@ -38,16 +38,28 @@ describe("the pack's layout", () => {
       fs
         .readFileSync(f, "utf8")
         .split("\n")
-        .flatMap((line, i) => (TYPE_LITERAL.test(line) ? [`${path.relative(POLICY_DIR, f)}:${i + 1}: ${line.trim()}`] : [])),
+        .flatMap((line, i) =>
+          TYPE_LITERAL.test(line) ? [`${path.relative(POLICY_DIR, f)}:${i + 1}: ${line.trim()}`] : [],
+        ),
     );
     assert.deepEqual(offenders, []);
   });
 
   it("the scan would see a token written anywhere else: a string, a template or a regex", () => {
-    for (const line of ['r.type === "aws:s3/bucket:Bucket"', "`aws:iam/${x}`", "/^aws:iam\\/role/.test(t)", "startsWith('aws:s3/bucketAcl')"]) {
+    for (const line of [
+      'r.type === "aws:s3/bucket:Bucket"',
+      "`aws:iam/${x}`",
+      "/^aws:iam\\/role/.test(t)",
+      "startsWith('aws:s3/bucketAcl')",
+    ]) {
       assert.ok(TYPE_LITERAL.test(line), line);
     }
-    for (const line of ['"aws:SecureTransport"', 'sseAlgorithm: "aws:kms"', "arn:aws:iam::aws:policy/AdministratorAccess", "/^arn:aws[a-z-]*:iam::aws:policy\\/Admin/"]) {
+    for (const line of [
+      '"aws:SecureTransport"',
+      'sseAlgorithm: "aws:kms"',
+      "arn:aws:iam::aws:policy/AdministratorAccess",
+      "/^arn:aws[a-z-]*:iam::aws:policy\\/Admin/",
+    ]) {
       assert.ok(!TYPE_LITERAL.test(line), `${line} is not a type token`);
     }
   });
@@ -73,10 +85,18 @@ describe("the pack's layout", () => {
     for (const f of fs.readdirSync(RULES_DIR).filter((x) => x.endsWith(".ts"))) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const exported = Object.values(require(path.join(RULES_DIR, f)) as Record<string, unknown>);
-      byFile.set(f, policies.filter((p) => exported.includes(p)).map((p) => p.name));
+      byFile.set(
+        f,
+        policies.filter((p) => exported.includes(p)).map((p) => p.name),
+      );
     }
-    for (const p of policies) assert.deepEqual(byFile.get(`${p.name}.ts`), [p.name], `rules/${p.name}.ts holds ${p.name} alone`);
-    assert.deepEqual([...byFile].filter(([, names]) => names.length === 0).map(([f]) => f), [], "a file of rules/ with no policy");
+    for (const p of policies)
+      assert.deepEqual(byFile.get(`${p.name}.ts`), [p.name], `rules/${p.name}.ts holds ${p.name} alone`);
+    assert.deepEqual(
+      [...byFile].filter(([, names]) => names.length === 0).map(([f]) => f),
+      [],
+      "a file of rules/ with no policy",
+    );
   });
 
   it("every policy says how to fix a violation and where to read more, once (remediationSteps, url)", () => {
@@ -106,22 +126,36 @@ describe("the pack's layout", () => {
       ["no-shared-credentials", /its own account/i],
       ["no-master-secret-in-services", /give services the application role's secret/i],
     ];
-    for (const [name, fix] of expected) assert.match(policies.find((p) => p.name === name)?.remediationSteps ?? "", fix, name);
+    for (const [name, fix] of expected)
+      assert.match(policies.find((p) => p.name === name)?.remediationSteps ?? "", fix, name);
   });
 
   it("every url is a heading of this repo's docs that exists, or an AWS Security Hub control", () => {
     // GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens.
-    const anchor = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\s-]/g, "").replace(/\s/g, "-");
+    const anchor = (heading: string) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\w\s-]/g, "")
+        .replace(/\s/g, "-");
     for (const p of policies) {
       const url = p.url ?? "";
       if (url.startsWith("https://")) {
-        assert.match(url, /^https:\/\/docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/([a-z0-9]+)-controls\.html#\1-\d+$/, p.name);
+        assert.match(
+          url,
+          /^https:\/\/docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/([a-z0-9]+)-controls\.html#\1-\d+$/,
+          p.name,
+        );
         continue;
       }
       const [file, section] = url.split("#");
       const doc = path.join(ROOT, file);
       assert.ok(fs.existsSync(doc), `${p.name}: ${file} exists`);
-      const headings = fs.readFileSync(doc, "utf8").split("\n").filter((l) => l.startsWith("#")).map((l) => anchor(l.replace(/^#+/, "")));
+      const headings = fs
+        .readFileSync(doc, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("#"))
+        .map((l) => anchor(l.replace(/^#+/, "")));
       assert.ok(section && headings.includes(section), `${p.name}: ${file} has a heading #${section}`);
     }
   });

@@ -16,7 +16,11 @@ export interface Addition {
 export const ADDITIONS: readonly Addition[] = [
   {
     kind: "an extra PostgreSQL parameter",
-    planting: after("components/database.ts", `{ name: "timezone", value: "UTC", applyMethod: "immediate" },`, `\n  { name: "statement_timeout", value: "30000", applyMethod: "immediate" },`),
+    planting: after(
+      "components/database.ts",
+      `{ name: "timezone", value: "UTC", applyMethod: "immediate" },`,
+      `\n  { name: "statement_timeout", value: "30000", applyMethod: "immediate" },`,
+    ),
     resource: "db-params",
     element: "parameters[name=statement_timeout]",
   },
@@ -32,13 +36,21 @@ export const ADDITIONS: readonly Addition[] = [
   },
   {
     kind: "an extra CORS rule",
-    planting: after("components/storage.ts", "              maxAgeSeconds: 3000,\n            },", `\n            { allowedOrigins: ["*"], allowedMethods: ["GET"], maxAgeSeconds: 60 },`),
+    planting: after(
+      "components/storage.ts",
+      "              maxAgeSeconds: 3000,\n            },",
+      `\n            { allowedOrigins: ["*"], allowedMethods: ["GET"], maxAgeSeconds: 60 },`,
+    ),
     resource: "uploads-cors",
     element: "corsRules[1]",
   },
   {
     kind: "an extra lifecycle rule",
-    planting: after("components/storage.ts", "            ...(expireDays !== undefined ? { expiration: { days: expireDays } } : {}),\n          },", `\n          { id: "expire-everything", status: "Enabled", filter: { prefix: "" }, expiration: { days: 1 } },`),
+    planting: after(
+      "components/storage.ts",
+      "            ...(expireDays !== undefined ? { expiration: { days: expireDays } } : {}),\n          },",
+      `\n          { id: "expire-everything", status: "Enabled", filter: { prefix: "" }, expiration: { days: 1 } },`,
+    ),
     resource: "uploads-lifecycle",
     element: "rules[id=expire-everything]",
   },
@@ -47,7 +59,7 @@ export const ADDITIONS: readonly Addition[] = [
     planting: after(
       "components/storage.ts",
       `Condition: { Bool: { "aws:SecureTransport": "false" } },\n      },`,
-      "\n      { Sid: \"PublicRead\", Effect: \"Allow\", Principal: \"*\", Action: \"s3:GetObject\", Resource: pulumi.interpolate`${bucketArn}/*` },",
+      '\n      { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: pulumi.interpolate`${bucketArn}/*` },',
     ),
     resource: "uploads-policy",
     element: "policy.Statement[Sid=PublicRead]",
@@ -84,7 +96,11 @@ export const ADDITIONS: readonly Addition[] = [
   },
   {
     kind: "egress anywhere from the database group (an element in a list that was empty)",
-    planting: replace("components/database.ts", "egress: [],", `egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Anywhere" }],`),
+    planting: replace(
+      "components/database.ts",
+      "egress: [],",
+      `egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Anywhere" }],`,
+    ),
     resource: "db-sg",
     element: "egress[0]",
   },
@@ -92,8 +108,8 @@ export const ADDITIONS: readonly Addition[] = [
     kind: "one narrow extra IAM statement",
     planting: after(
       "components/app-roles.ts",
-      "{ Sid: \"UploadsList\", Effect: \"Allow\", Action: \"s3:ListBucket\", Resource: args.uploadsBucketArn },",
-      "\n      { Sid: \"ReadReports\", Effect: \"Allow\", Action: \"s3:GetObject\", Resource: pulumi.interpolate`${args.outboxBucketArn}/reports/*` },",
+      '{ Sid: "UploadsList", Effect: "Allow", Action: "s3:ListBucket", Resource: args.uploadsBucketArn },',
+      '\n      { Sid: "ReadReports", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${args.outboxBucketArn}/reports/*` },',
     ),
     resource: "app-task-policy",
     element: "policy.Statement[Sid=ReadReports]",
@@ -102,7 +118,7 @@ export const ADDITIONS: readonly Addition[] = [
     kind: "a sidecar container",
     planting: after(
       "components/task-definition.ts",
-      "        options: { \"awslogs-group\": args.logGroupName, \"awslogs-region\": args.region, \"awslogs-stream-prefix\": args.command[0] },\n      },\n    },",
+      '        options: { "awslogs-group": args.logGroupName, "awslogs-region": args.region, "awslogs-stream-prefix": args.command[0] },\n      },\n    },',
       `\n    { name: "sidecar", image: "public.ecr.aws/xray/aws-xray-daemon:3.3.13", essential: false, portMappings: [{ containerPort: 2000, protocol: "udp" }] },`,
     ),
     resource: "worker-task",
@@ -110,7 +126,11 @@ export const ADDITIONS: readonly Addition[] = [
   },
   {
     kind: "an extra port mapping",
-    planting: replace("components/task-definition.ts", `[{ containerPort: args.port, protocol: "tcp" }]`, `[{ containerPort: args.port, protocol: "tcp" }, { containerPort: 9090, protocol: "tcp" }]`),
+    planting: replace(
+      "components/task-definition.ts",
+      `[{ containerPort: args.port, protocol: "tcp" }]`,
+      `[{ containerPort: args.port, protocol: "tcp" }, { containerPort: 9090, protocol: "tcp" }]`,
+    ),
     resource: "web-task",
     element: "containerDefinitions[name=app].portMappings[1]",
   },

@@ -17,7 +17,10 @@ describe("planted program: finding an anchor in any layout", () => {
   });
 
   it("ignores the anchor's own indentation and line breaks", () => {
-    assert.equal(findAnchor("      maxAgeSeconds: 3000,\n    },\n", "              maxAgeSeconds: 3000,\n            },")?.found, "maxAgeSeconds: 3000,\n    },");
+    assert.equal(
+      findAnchor("      maxAgeSeconds: 3000,\n    },\n", "              maxAgeSeconds: 3000,\n            },")?.found,
+      "maxAgeSeconds: 3000,\n    },",
+    );
   });
 
   it("keeps names, strings and numbers exact", () => {

@@ -12,7 +12,18 @@ import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 // policy/engine/show-value.ts: the program's config messages cut values with the pack's own helper.
-const PROGRAM = ["index.ts", "components", "functions", "config", "policy/engine/show-value.ts", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json"];
+const PROGRAM = [
+  "index.ts",
+  "components",
+  "functions",
+  "config",
+  "policy/engine/show-value.ts",
+  "Pulumi.yaml",
+  "Pulumi.staging.yaml",
+  "Pulumi.production.yaml",
+  "package.json",
+  "tsconfig.json",
+];
 
 /**
  * One change to one source file: `anchor`, found exactly once, is replaced by `replacement(found)`,
@@ -84,13 +95,17 @@ export function plantedProgram(plantings: readonly Planting[]): string {
   // migration runner, which the program would otherwise compile again.
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   const runnerCache = path.join(ROOT, ".parity", "runner-cache");
-  if (fs.existsSync(runnerCache)) fs.cpSync(runnerCache, path.join(dir, ".parity", "runner-cache"), { recursive: true });
+  if (fs.existsSync(runnerCache))
+    fs.cpSync(runnerCache, path.join(dir, ".parity", "runner-cache"), { recursive: true });
   for (const p of plantings) {
     const file = path.join(dir, p.file);
     const text = fs.readFileSync(file, "utf8");
     const match = findAnchor(text, p.anchor);
     assert.ok(match, `${p.file}: the planting's anchor must occur exactly once: ${p.anchor}`);
-    fs.writeFileSync(file, text.slice(0, match.at) + p.replacement(match.found) + text.slice(match.at + match.found.length));
+    fs.writeFileSync(
+      file,
+      text.slice(0, match.at) + p.replacement(match.found) + text.slice(match.at + match.found.length),
+    );
   }
   return dir;
 }

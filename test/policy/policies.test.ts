@@ -56,14 +56,20 @@ describe("policy pack (through the analyzer harness)", function () {
       it(`${policy}: staging and production pass`, async () => {
         for (const stack of ["staging", "production"] as const) {
           const failures = mandatory(await verdictsOf(stack)).filter((v) => v.policyName === policy);
-          assert.deepEqual(failures.map((v) => `${stack}: ${v.message.split("\n").pop()}`), []);
+          assert.deepEqual(
+            failures.map((v) => `${stack}: ${v.message.split("\n").pop()}`),
+            [],
+          );
         }
       });
     }
 
     it("no policy outside the list rejects either stack", async () => {
       for (const stack of ["staging", "production"] as const) {
-        assert.deepEqual(mandatory(await verdictsOf(stack)).map((v) => `${stack} ${v.policyName}`), []);
+        assert.deepEqual(
+          mandatory(await verdictsOf(stack)).map((v) => `${stack} ${v.policyName}`),
+          [],
+        );
       }
     });
 
@@ -72,26 +78,40 @@ describe("policy pack (through the analyzer harness)", function () {
       const advisory = ["parity-notes", "declared-inputs"];
       const names = policies.map((p) => p.name).filter((n) => !advisory.includes(n));
       assert.deepEqual([...names].sort(), [...POLICIES].sort());
-      for (const p of policies) assert.equal(p.enforcementLevel, advisory.includes(p.name) ? "advisory" : "mandatory", p.name);
+      for (const p of policies)
+        assert.equal(p.enforcementLevel, advisory.includes(p.name) ? "advisory" : "mandatory", p.name);
     });
 
     it("every policy says what it checks, in a sentence of its own (the CLI prints it with each violation)", async () => {
       const { policies } = await (await import("./harness")).pack().then((p) => p.info());
       for (const p of policies) assert.match(p.description, /^[A-Z`].{40,}\.$/s, p.name);
-      assert.equal(new Set(policies.map((p) => p.description)).size, policies.length, "no two policies share a description");
+      assert.equal(
+        new Set(policies.map((p) => p.description)).size,
+        policies.length,
+        "no two policies share a description",
+      );
     });
 
     it("declared-inputs records and never reports", async () => {
       for (const stack of ["staging", "production"] as const) {
-        assert.deepEqual((await verdictsOf(stack)).filter((v) => v.policyName === "declared-inputs"), []);
+        assert.deepEqual(
+          (await verdictsOf(stack)).filter((v) => v.policyName === "declared-inputs"),
+          [],
+        );
       }
     });
 
     it("staging's declared differences are reported as advisory notes, not rejected", async () => {
       const notes = (await analyze(staging)).filter((v) => v.policyName === "parity-notes");
       assert.ok(notes.every((v) => v.enforcementLevel === "advisory"));
-      assert.ok(notes.some((v) => /PAYMENTS_MODE.*payments-sandbox/.test(v.message)), "PAYMENTS_MODE note missing");
-      assert.ok(notes.some((v) => /auth-seed-admin.*seeded-accounts/.test(v.message)), "seeded account note missing");
+      assert.ok(
+        notes.some((v) => /PAYMENTS_MODE.*payments-sandbox/.test(v.message)),
+        "PAYMENTS_MODE note missing",
+      );
+      assert.ok(
+        notes.some((v) => /auth-seed-admin.*seeded-accounts/.test(v.message)),
+        "seeded account note missing",
+      );
     });
   });
 
@@ -103,7 +123,12 @@ describe("policy pack (through the analyzer harness)", function () {
 
     it("replacement-hazards names what an engine change in production destroys through the pack server", async () => {
       const v = await analyze(mutate(production, "db-instance", (p) => void (p.engine = "aurora-postgresql")));
-      expectViolation(v, "replacement-hazards", /`engine` changes from "postgres" \(parity\.lock\.json\) to "aurora-postgresql"/, /destroying the database instance and every row/);
+      expectViolation(
+        v,
+        "replacement-hazards",
+        /`engine` changes from "postgres" \(parity\.lock\.json\) to "aurora-postgresql"/,
+        /destroying the database instance and every row/,
+      );
     });
   });
 
@@ -114,14 +139,40 @@ describe("policy pack (through the analyzer harness)", function () {
   describe("safety and security, end to end", () => {
     it("staging-integrations-simulated rejects a live payment key in staging without printing it", async () => {
       const key = "sk_live_51HxSECRETvalue";
-      const v = await analyze(mutate(staging, "integrations-payments-key-value", (p) => void (p.secretString = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: key })));
-      expectViolation(v, "staging-integrations-simulated", /integrations-payments-key-value/, /holds a live payment key/);
+      const v = await analyze(
+        mutate(
+          staging,
+          "integrations-payments-key-value",
+          (p) =>
+            void (p.secretString = {
+              "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+              value: key,
+            }),
+        ),
+      );
+      expectViolation(
+        v,
+        "staging-integrations-simulated",
+        /integrations-payments-key-value/,
+        /holds a live payment key/,
+      );
       assert.ok(!v.some((x) => x.message.includes("SECRETvalue")), "the key must never be printed");
     });
 
     it("staging-no-production-data rejects a restore from a snapshot in staging", async () => {
-      const v = await analyze(mutate(staging, "db-instance", (p) => void (p.snapshotIdentifier = "arn:aws:rds:us-east-1:123456789012:snapshot:parity-production-nightly")));
-      expectViolation(v, "staging-no-production-data", /`db-instance`/, /sets `snapshotIdentifier` in a non-production stack/);
+      const v = await analyze(
+        mutate(
+          staging,
+          "db-instance",
+          (p) => void (p.snapshotIdentifier = "arn:aws:rds:us-east-1:123456789012:snapshot:parity-production-nightly"),
+        ),
+      );
+      expectViolation(
+        v,
+        "staging-no-production-data",
+        /`db-instance`/,
+        /sets `snapshotIdentifier` in a non-production stack/,
+      );
     });
 
     it("production-data-protected rejects a production database without `protect`", async () => {
@@ -150,7 +201,19 @@ describe("policy pack (through the analyzer harness)", function () {
     });
 
     it("encryption-in-transit rejects an HTTP listener that does not redirect", async () => {
-      const v = await analyze(mutate(staging, "web-http", (p) => void (p.defaultActions = [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:210987654321:targetgroup/x/1" }])));
+      const v = await analyze(
+        mutate(
+          staging,
+          "web-http",
+          (p) =>
+            void (p.defaultActions = [
+              {
+                type: "forward",
+                targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:210987654321:targetgroup/x/1",
+              },
+            ]),
+        ),
+      );
       expectViolation(v, "encryption-in-transit", /`web-http`.*serves plain HTTP instead of redirecting to HTTPS/);
     });
 
@@ -160,18 +223,27 @@ describe("policy pack (through the analyzer harness)", function () {
     });
 
     it("least-privilege-iam rejects a `*` IAM action", async () => {
-      const v = await analyze(mutate(staging, "app-task-policy", (p) => {
-        const doc = JSON.parse(String(p.policy));
-        doc.Statement[0].Action = "*";
-        p.policy = JSON.stringify(doc);
-      }));
+      const v = await analyze(
+        mutate(staging, "app-task-policy", (p) => {
+          const doc = JSON.parse(String(p.policy));
+          doc.Statement[0].Action = "*";
+          p.policy = JSON.stringify(doc);
+        }),
+      );
       expectViolation(v, "least-privilege-iam", /`app-task-policy`.*`policy` statement 1 allows every action/);
     });
 
     it("s3-access-logging rejects a data bucket without server access logging", async () => {
       const copy = structuredClone(staging) as StackSnapshot;
-      const v = await analyze({ ...copy, resources: copy.resources.filter((r) => r.name !== "integrations-outbox-access-logging") });
-      const hit = expectViolation(v, "s3-access-logging", /`integrations-outbox-bucket` \(aws:s3\/bucket:Bucket\) has no server access logging/);
+      const v = await analyze({
+        ...copy,
+        resources: copy.resources.filter((r) => r.name !== "integrations-outbox-access-logging"),
+      });
+      const hit = expectViolation(
+        v,
+        "s3-access-logging",
+        /`integrations-outbox-bucket` \(aws:s3\/bucket:Bucket\) has no server access logging/,
+      );
       assert.match(hit.urn ?? "", /::integrations-outbox-bucket$/);
     });
 
@@ -183,13 +255,26 @@ describe("policy pack (through the analyzer harness)", function () {
     it("no-shared-credentials rejects a staging task reading production's secret by the ARN AWS gave it", async () => {
       // Built from production's stack file and AWS's ARN format, with a suffix no mock made: the lock
       // cannot know it, so the pack has to recognise production's account.
-      const account = /parity:awsAccountId: "?(\d{12})/.exec(fs.readFileSync(path.resolve(__dirname, "../../Pulumi.production.yaml"), "utf8"))?.[1];
+      const account = /parity:awsAccountId: "?(\d{12})/.exec(
+        fs.readFileSync(path.resolve(__dirname, "../../Pulumi.production.yaml"), "utf8"),
+      )?.[1];
       assert.equal(account, "123456789012");
       const arn = `arn:aws:secretsmanager:us-east-1:${account}:secret:parity-production/database/master-Q1w2E3`;
-      const v = await analyze(mutate(staging, "web-task", changeContainers((c) => {
-        c[0].secrets = c[0].secrets.map((s) => (s.name === "DATABASE_PASSWORD" ? { ...s, valueFrom: arn } : s));
-      })));
-      expectViolation(v, "no-shared-credentials", /web-task/, /points into production's AWS account 123456789012 \(arn:aws:secretsmanager:us-east-1:123456789012:secret:parity-production\/database\/master-Q1w2E3\)/);
+      const v = await analyze(
+        mutate(
+          staging,
+          "web-task",
+          changeContainers((c) => {
+            c[0].secrets = c[0].secrets.map((s) => (s.name === "DATABASE_PASSWORD" ? { ...s, valueFrom: arn } : s));
+          }),
+        ),
+      );
+      expectViolation(
+        v,
+        "no-shared-credentials",
+        /web-task/,
+        /points into production's AWS account 123456789012 \(arn:aws:secretsmanager:us-east-1:123456789012:secret:parity-production\/database\/master-Q1w2E3\)/,
+      );
     });
   });
 });

@@ -27,14 +27,33 @@ describe("rule harness (the pack in mocha's process)", function () {
     [staging, production] = await bothSnapshots();
   });
 
-  const cases: { name: string; snapshot: () => StackSnapshot; options?: { providersInStack?: boolean; mode?: "state" }; expectRejection?: string }[] = [
+  const cases: {
+    name: string;
+    snapshot: () => StackSnapshot;
+    options?: { providersInStack?: boolean; mode?: "state" };
+    expectRejection?: string;
+  }[] = [
     { name: "staging", snapshot: () => staging },
     { name: "production", snapshot: () => production },
-    { name: "staging's deployed state", snapshot: () => asDeployedState(staging, { seed: "harness-conformance" }), options: { providersInStack: false } },
-    { name: "production's state as `pulumi policy analyze` sends it", snapshot: () => asDeployedState(production, { seed: "harness-state" }), options: { mode: "state" } },
+    {
+      name: "staging's deployed state",
+      snapshot: () => asDeployedState(staging, { seed: "harness-conformance" }),
+      options: { providersInStack: false },
+    },
+    {
+      name: "production's state as `pulumi policy analyze` sends it",
+      snapshot: () => asDeployedState(production, { seed: "harness-state" }),
+      options: { mode: "state" },
+    },
     {
       name: "a planted violation (another engine version, a queue retried once)",
-      snapshot: () => mutate(mutate(staging, "db-instance", (p) => void (p.engineVersion = "15.4")), "jobs-jobs", (p) => void (p.redrivePolicy = JSON.stringify({ ...JSON.parse(String(p.redrivePolicy)), maxReceiveCount: 1 }))),
+      snapshot: () =>
+        mutate(
+          mutate(staging, "db-instance", (p) => void (p.engineVersion = "15.4")),
+          "jobs-jobs",
+          (p) =>
+            void (p.redrivePolicy = JSON.stringify({ ...JSON.parse(String(p.redrivePolicy)), maxReceiveCount: 1 })),
+        ),
       expectRejection: "stack-parity",
     },
   ];
@@ -43,20 +62,34 @@ describe("rule harness (the pack in mocha's process)", function () {
     for (const config of [undefined, CONFIG]) {
       it(`${c.name}${config ? ", with a policy config" : ""}: the pack server's verdicts`, async () => {
         const snapshot = c.snapshot();
-        const [viaServer, inProcess] = [await analyze(snapshot, config, c.options), await runRules(snapshot, { ...c.options, config })];
+        const [viaServer, inProcess] = [
+          await analyze(snapshot, config, c.options),
+          await runRules(snapshot, { ...c.options, config }),
+        ];
         assert.deepEqual(inProcess, viaServer);
-        if (c.expectRejection) assert.ok(violationsOf(inProcess, c.expectRejection).length > 0, "the planted violation was not rejected");
+        if (c.expectRejection)
+          assert.ok(violationsOf(inProcess, c.expectRejection).length > 0, "the planted violation was not rejected");
       });
     }
   }
 
   it("a config reaches each policy: a longer backup retention rejects production, a disabled policy says nothing", async () => {
-    const planted = mutate(staging, "jobs-jobs", (p) => void (p.redrivePolicy = JSON.stringify({ ...JSON.parse(String(p.redrivePolicy)), maxReceiveCount: 1 })));
+    const planted = mutate(
+      staging,
+      "jobs-jobs",
+      (p) => void (p.redrivePolicy = JSON.stringify({ ...JSON.parse(String(p.redrivePolicy)), maxReceiveCount: 1 })),
+    );
     const without = await runRules(planted, { only: ["queue-retry-rules"] });
     assert.ok(violationsOf(without, "queue-retry-rules").length > 0, "the planted queue was not rejected");
-    assert.deepEqual(violationsOf(await runRules(planted, { only: ["queue-retry-rules"], config: CONFIG }), "queue-retry-rules"), []);
+    assert.deepEqual(
+      violationsOf(await runRules(planted, { only: ["queue-retry-rules"], config: CONFIG }), "queue-retry-rules"),
+      [],
+    );
     const stricter = await runRules(production, { only: ["production-data-protected"], config: CONFIG });
-    assert.ok(violationsOf(stricter, "production-data-protected").some((v) => /30/.test(v.message)), "minBackupRetentionDays 30 did not reach the policy");
+    assert.ok(
+      violationsOf(stricter, "production-data-protected").some((v) => /30/.test(v.message)),
+      "minBackupRetentionDays 30 did not reach the policy",
+    );
   });
 
   it("the pack's info as the SDK builds it is the pack server's GetAnalyzerInfo", async () => {

@@ -1,6 +1,12 @@
 import * as assert from "node:assert/strict";
 import { SECRET_SIG, SECRET_VALUE } from "../../tools/simulator/snapshot";
-import { generatedTexts, scanSharedSecrets, type SecretHolder, secretLeaves, sharedSecretMessage } from "../../policy/engine/shared-secrets";
+import {
+  generatedTexts,
+  scanSharedSecrets,
+  type SecretHolder,
+  secretLeaves,
+  sharedSecretMessage,
+} from "../../policy/engine/shared-secrets";
 
 /**
  * "Nothing secret is shared between stacks", in-process: the cross-stack scan on hand-built declared
@@ -9,30 +15,50 @@ import { generatedTexts, scanSharedSecrets, type SecretHolder, secretLeaves, sha
 
 const secret = (value: unknown) => ({ [SECRET_SIG]: SECRET_VALUE, value });
 const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}::parity::${type}::${name}`;
-const holder = (stack: string, type: string, name: string, inputs: Record<string, unknown>): SecretHolder => ({ urn: urn(stack, type, name), type, inputs });
+const holder = (stack: string, type: string, name: string, inputs: Record<string, unknown>): SecretHolder => ({
+  urn: urn(stack, type, name),
+  type,
+  inputs,
+});
 const TASK = "aws:ecs/taskDefinition:TaskDefinition";
 const VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 
 describe("shared secrets: which leaves are secrets", () => {
-  const texts = (inputs: Record<string, unknown>, type = VERSION) => secretLeaves([holder("staging", type, "r", inputs)]).map((l) => [l.path, l.text]);
+  const texts = (inputs: Record<string, unknown>, type = VERSION) =>
+    secretLeaves([holder("staging", type, "r", inputs)]).map((l) => [l.path, l.text]);
 
   it("a value with Pulumi's secret marker, whatever its property is called; a non-string secret as its JSON", () => {
     assert.deepEqual(texts({ secretString: secret("s3cr3t-value") }), [["secretString", "s3cr3t-value"]]);
     assert.deepEqual(texts({ anything: secret({ user: "u", pass: "p" }) }), [["anything", '{"user":"u","pass":"p"}']]);
     assert.deepEqual(texts({ nested: { list: [secret(42)] } }), [["nested.list", "42"]]);
-    assert.deepEqual(texts({ deep: secret(secret("inner")) }), [["deep", "inner"]], "a secret inside a secret is its content");
+    assert.deepEqual(
+      texts({ deep: secret(secret("inner")) }),
+      [["deep", "inner"]],
+      "a secret inside a secret is its content",
+    );
   });
 
   it("by name when no marker says so: a credential's last name, strings and numbers only", () => {
-    assert.deepEqual(texts({ password: "hunter2-hunter2", pin: { clientSecret: "cs-1", privateKey: "pk", apiKey: 7 }, token: "t-1" }), [
-      ["password", "hunter2-hunter2"],
-      ["pin.apiKey", "7"],
-      ["pin.clientSecret", "cs-1"],
-      ["pin.privateKey", "pk"],
-      ["token", "t-1"],
-    ]);
-    assert.deepEqual(texts({ settings: { "app:password": "quoted-key", none: null } }), [['settings["app:password"]', "quoted-key"]], "a quoted key's name is its last name");
-    assert.deepEqual(texts({ passwordLength: "32", accessToken: "x", secretName: "parity/db", password: true }), [], "a name that only starts with a credential word, or a boolean, is no secret");
+    assert.deepEqual(
+      texts({ password: "hunter2-hunter2", pin: { clientSecret: "cs-1", privateKey: "pk", apiKey: 7 }, token: "t-1" }),
+      [
+        ["password", "hunter2-hunter2"],
+        ["pin.apiKey", "7"],
+        ["pin.clientSecret", "cs-1"],
+        ["pin.privateKey", "pk"],
+        ["token", "t-1"],
+      ],
+    );
+    assert.deepEqual(
+      texts({ settings: { "app:password": "quoted-key", none: null } }),
+      [['settings["app:password"]', "quoted-key"]],
+      "a quoted key's name is its last name",
+    );
+    assert.deepEqual(
+      texts({ passwordLength: "32", accessToken: "x", secretName: "parity/db", password: true }),
+      [],
+      "a name that only starts with a credential word, or a boolean, is no secret",
+    );
   });
 
   it("an env var by its key: plain environment entries and Lambda variables, never ECS `secrets` references", () => {
@@ -49,23 +75,46 @@ describe("shared secrets: which leaves are secrets", () => {
       ],
     };
     assert.deepEqual(texts(inputs, TASK), [["containerDefinitions[name=app].environment[API_KEY]", "k-123"]]);
-    assert.deepEqual(texts({ environment: { variables: { JWT_SECRET: "j-1", REGION: "us-east-1" } } }, "aws:lambda/function:Function"), [["environment.variables.JWT_SECRET", "j-1"]]);
+    assert.deepEqual(
+      texts({ environment: { variables: { JWT_SECRET: "j-1", REGION: "us-east-1" } } }, "aws:lambda/function:Function"),
+      [["environment.variables.JWT_SECRET", "j-1"]],
+    );
   });
 
   it("skips the stack, a malformed URN and empty values", () => {
-    assert.deepEqual(secretLeaves([{ urn: urn("staging", "pulumi:pulumi:Stack", "parity-staging"), type: "pulumi:pulumi:Stack", inputs: { password: "p-1" } }]), []);
-    assert.deepEqual(secretLeaves([{ urn: "urn:pulumi:staging::parity", type: VERSION, inputs: { password: "p-1" } }]), []);
+    assert.deepEqual(
+      secretLeaves([
+        {
+          urn: urn("staging", "pulumi:pulumi:Stack", "parity-staging"),
+          type: "pulumi:pulumi:Stack",
+          inputs: { password: "p-1" },
+        },
+      ]),
+      [],
+    );
+    assert.deepEqual(
+      secretLeaves([{ urn: "urn:pulumi:staging::parity", type: VERSION, inputs: { password: "p-1" } }]),
+      [],
+    );
     assert.deepEqual(texts({ password: "", other: secret(""), third: secret('""') }), []);
   });
 
   it("names the resource by its key and type", () => {
     const [leaf] = secretLeaves([holder("staging", VERSION, "api-key-value", { secretString: secret("v") })]);
-    assert.deepEqual(leaf, { resourceKey: `${VERSION}::api-key-value`, resourceType: VERSION, path: "secretString", text: "v" });
+    assert.deepEqual(leaf, {
+      resourceKey: `${VERSION}::api-key-value`,
+      resourceType: VERSION,
+      path: "secretString",
+      text: "v",
+    });
   });
 });
 
 describe("shared secrets: the scan of both stacks", () => {
-  const staging = [holder("staging", VERSION, "a", { secretString: secret("same-value") }), holder("staging", VERSION, "b", { secretString: secret("staging-own") })];
+  const staging = [
+    holder("staging", VERSION, "a", { secretString: secret("same-value") }),
+    holder("staging", VERSION, "b", { secretString: secret("staging-own") }),
+  ];
   const production = [
     holder("production", VERSION, "x", { secretString: secret("same-value") }),
     holder("production", VERSION, "y", { password: "same-value" }),
@@ -75,7 +124,10 @@ describe("shared secrets: the scan of both stacks", () => {
   it("reports each staging secret equal to a production one, with the first production place; counts what it compared", () => {
     const scan = scanSharedSecrets(staging, production);
     assert.deepEqual(scan.shared, [
-      { staging: { resourceKey: `${VERSION}::a`, resourceType: VERSION, path: "secretString" }, production: { resourceKey: `${VERSION}::x`, resourceType: VERSION, path: "secretString" } },
+      {
+        staging: { resourceKey: `${VERSION}::a`, resourceType: VERSION, path: "secretString" },
+        production: { resourceKey: `${VERSION}::x`, resourceType: VERSION, path: "secretString" },
+      },
     ]);
     assert.equal(scan.compared, 2);
     assert.deepEqual(scan.unproven, []);
@@ -96,7 +148,11 @@ describe("shared secrets: the scan of both stacks", () => {
         holder("staging", VERSION, "g", { secretString: secret("prefix-gen-abcdef-suffix") }),
         ...staging,
       ],
-      [...production, holder("production", VERSION, "w", { secretString: secret("prefix-gen-abcdef-suffix") }), holder("production", VERSION, "v", { secretString: secret("gen-prod-1") })],
+      [
+        ...production,
+        holder("production", VERSION, "w", { secretString: secret("prefix-gen-abcdef-suffix") }),
+        holder("production", VERSION, "v", { secretString: secret("gen-prod-1") }),
+      ],
       {
         isPlaceholder: (t) => t.startsWith("PLACEHOLDER"),
         isEncrypted: (t) => t.includes("CIPHER"),
@@ -105,7 +161,10 @@ describe("shared secrets: the scan of both stacks", () => {
     );
     assert.deepEqual(scan.unproven, [
       { reason: "offline placeholders (no passphrase: the real `secure:` values were not read)", count: 2 },
-      { reason: "generated by the provider per stack (offline, both stacks' generated values come from one seed)", count: 2 },
+      {
+        reason: "generated by the provider per stack (offline, both stacks' generated values come from one seed)",
+        count: 2,
+      },
       { reason: "encrypted in the export (export with `--show-secrets` to compare them)", count: 1 },
     ]);
     assert.equal(scan.compared, 2, "only the two comparable staging secrets");
@@ -117,10 +176,15 @@ describe("shared secrets: the scan of both stacks", () => {
   });
 
   it("a generated set for one stack only leaves the other's secrets compared", () => {
-    const scan = scanSharedSecrets(staging, production, { generated: { staging: new Set(), production: new Set(["same-value"]) } });
+    const scan = scanSharedSecrets(staging, production, {
+      generated: { staging: new Set(), production: new Set(["same-value"]) },
+    });
     assert.deepEqual(scan.shared, []);
     assert.equal(scan.compared, 2);
-    assert.deepEqual(scan.unproven.map((u) => u.count), [2]);
+    assert.deepEqual(
+      scan.unproven.map((u) => u.count),
+      [2],
+    );
   });
 });
 
@@ -144,13 +208,29 @@ describe("shared secrets: the message", () => {
 describe("shared secrets: what the provider generated", () => {
   it("outputs the program did not declare, at least minLength long, of custom resources only", () => {
     const texts = generatedTexts([
-      { inputs: { name: "declared-name" }, outputs: { name: "declared-name", id: "i-0123456", arn: "arn:aws:x:generated", short: "1234567" } },
-      { inputs: { password: secret("declared-secret") }, outputs: { password: secret("declared-secret"), result: secret("generated-secret") }, custom: true },
+      {
+        inputs: { name: "declared-name" },
+        outputs: { name: "declared-name", id: "i-0123456", arn: "arn:aws:x:generated", short: "1234567" },
+      },
+      {
+        inputs: { password: secret("declared-secret") },
+        outputs: { password: secret("declared-secret"), result: secret("generated-secret") },
+        custom: true,
+      },
       { inputs: {}, outputs: { componentOutput: "component-value" }, custom: false },
       { inputs: {}, outputs: { count: 123456789 } },
     ]);
     assert.deepEqual([...texts].sort(), ["arn:aws:x:generated", "generated-secret", "i-0123456"]);
     assert.deepEqual([...generatedTexts([{ inputs: {}, outputs: { a: "abc", b: "ab" } }], 3)], ["abc"]);
-    assert.deepEqual([...generatedTexts([{ inputs: { tags: null }, outputs: { none: null, list: ["a-b-c"], secrets: [secret("in-a-list")] } }], 1)], [], "a list is not a text, nor is null");
+    assert.deepEqual(
+      [
+        ...generatedTexts(
+          [{ inputs: { tags: null }, outputs: { none: null, list: ["a-b-c"], secrets: [secret("in-a-list")] } }],
+          1,
+        ),
+      ],
+      [],
+      "a list is not a text, nor is null",
+    );
   });
 });

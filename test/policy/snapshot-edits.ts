@@ -51,7 +51,11 @@ export function withResource(
 /** The snapshot without the named resources (custom resources, by logical name). */
 export function without(snapshot: StackSnapshot, ...names: string[]): StackSnapshot {
   const copy = structuredClone(snapshot) as StackSnapshot;
-  for (const n of names) assert.ok(copy.resources.some((r) => r.name === n && r.custom), `no resource ${n}`);
+  for (const n of names)
+    assert.ok(
+      copy.resources.some((r) => r.name === n && r.custom),
+      `no resource ${n}`,
+    );
   return { ...copy, resources: copy.resources.filter((r) => !(r.custom && names.includes(r.name))) };
 }
 
@@ -83,7 +87,10 @@ export function withoutDependencies(snapshot: StackSnapshot, name: string): Stac
 }
 
 /** An IAM or bucket policy document edit: `statement` appended to the JSON `policy` property. */
-export function addStatement(statement: Record<string, unknown>, prop = "policy"): (p: Record<string, unknown>) => void {
+export function addStatement(
+  statement: Record<string, unknown>,
+  prop = "policy",
+): (p: Record<string, unknown>) => void {
   return (p) => {
     const doc = JSON.parse(String(p[prop])) as { Statement: unknown[] };
     doc.Statement.push(statement);

@@ -21,12 +21,22 @@ import { mandatory, mutate, pack, snapshotOf } from "./harness";
 
 const UNCACHED_PACK = path.join(__dirname, "..", "fixtures", "uncached-pack");
 
-type StackRpc = (call: { request: analyzerpb.AnalyzeStackRequest }, callback: (err: unknown, res?: analyzerpb.AnalyzeResponse) => void) => void;
-const server = sdkServer as unknown as { makeAnalyzeStackRpcFun(name: string, version: string, level: string, policies: Policies): StackRpc };
-const sdk = sdkDeserialize as unknown as { deserializeProperties(struct: Struct, proxySecrets: boolean): Record<string, unknown> };
+type StackRpc = (
+  call: { request: analyzerpb.AnalyzeStackRequest },
+  callback: (err: unknown, res?: analyzerpb.AnalyzeResponse) => void,
+) => void;
+const server = sdkServer as unknown as {
+  makeAnalyzeStackRpcFun(name: string, version: string, level: string, policies: Policies): StackRpc;
+};
+const sdk = sdkDeserialize as unknown as {
+  deserializeProperties(struct: Struct, proxySecrets: boolean): Record<string, unknown>;
+};
 
 /** The SDK's AnalyzeStack handler, in this process, on a request decoded as its gRPC server decodes it. */
-function runStackPolicies(list: Policies, request: analyzerpb.AnalyzeStackRequest): Promise<analyzerpb.AnalyzeResponse> {
+function runStackPolicies(
+  list: Policies,
+  request: analyzerpb.AnalyzeStackRequest,
+): Promise<analyzerpb.AnalyzeResponse> {
   const rpc = server.makeAnalyzeStackRpcFun("parity", "0.1.0", "mandatory", list);
   return new Promise((resolve, reject) => rpc({ request }, (err, res) => (err || !res ? reject(err) : resolve(res))));
 }
@@ -37,7 +47,9 @@ async function requestBytes(snapshot: StackSnapshot): Promise<Uint8Array> {
 
 /** Every Struct an AnalyzeStack handler decodes: each resource's properties and its provider's. */
 function structsOf(request: analyzerpb.AnalyzeStackRequest): Struct[] {
-  return request.getResourcesList().flatMap((r) => [r.getProperties(), r.getProvider()?.getProperties()].filter((s): s is Struct => s !== undefined));
+  return request
+    .getResourcesList()
+    .flatMap((r) => [r.getProperties(), r.getProvider()?.getProperties()].filter((s): s is Struct => s !== undefined));
 }
 
 /** What the SDK hands a policy for each Struct (through the memo, when installed), as JSON. */
@@ -51,7 +63,12 @@ function target(props: Record<string, unknown>): unknown {
 }
 
 function probe(name: string, seen: PolicyResource[][]): Policies[number] {
-  return { name, description: "records what it is given", enforcementLevel: "advisory", validateStack: (args) => void seen.push(args.resources) };
+  return {
+    name,
+    description: "records what it is given",
+    enforcementLevel: "advisory",
+    validateStack: (args) => void seen.push(args.resources),
+  };
 }
 
 describe("the pack's wire memory (policy/wire-memory.ts)", () => {
@@ -104,7 +121,12 @@ describe("the pack's wire memory (policy/wire-memory.ts)", () => {
         enforcementLevel: "mandatory",
         validateStack: (args, report) => args.resources.forEach((r) => report(`résumé ${r.name} ✓`, r.urn)),
       },
-      { name: "not-here", description: "not applicable", enforcementLevel: "advisory", validateStack: (args) => args.notApplicable("nothing to judge") },
+      {
+        name: "not-here",
+        description: "not applicable",
+        enforcementLevel: "advisory",
+        validateStack: (args) => args.notApplicable("nothing to judge"),
+      },
     ];
     const response = await runStackPolicies(flagging, request);
     assert.ok(response.getDiagnosticsList().length > 2 && response.getNotApplicableList().length === 1);
@@ -145,7 +167,10 @@ describe("the pack's wire memory (policy/wire-memory.ts)", () => {
     it("on a planted violation", async () => {
       const planted = mutate(await snapshotOf("staging"), "auth-web-client", (p) => void (p.accessTokenValidity = 7));
       const [cached, uncached] = await both(planted);
-      assert.ok(mandatory(cached).some((v) => v.policyName === "stack-parity" && /accessTokenValidity/.test(v.message)), "the planted drift is rejected");
+      assert.ok(
+        mandatory(cached).some((v) => v.policyName === "stack-parity" && /accessTokenValidity/.test(v.message)),
+        "the planted drift is rejected",
+      );
       assert.deepEqual(cached, uncached);
     });
   });

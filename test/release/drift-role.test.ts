@@ -24,7 +24,7 @@ function driftPolicy(): Statement[] {
   const text = fs.readFileSync(RELEASING, "utf8");
   const section = text.slice(text.indexOf("### The drift check's role"));
   const block = /```json\n([\s\S]*?)\n```/.exec(section);
-  assert.ok(block, "RELEASING.md has no JSON policy under \"The drift check's role\"");
+  assert.ok(block, 'RELEASING.md has no JSON policy under "The drift check\'s role"');
   return (JSON.parse(block[1]) as { Statement: Statement[] }).Statement;
 }
 
@@ -36,11 +36,19 @@ describe("RELEASING.md: the drift check role's least-privilege statement", () =>
     const secrets = statements.find((s) => list(s.Action).includes("secretsmanager:GetSecretValue"));
     const decrypt = statements.find((s) => list(s.Action).includes("kms:Decrypt"));
     assert.ok(secrets && decrypt, "a statement is missing");
-    assert.ok(statements.every((s) => s.Effect === "Allow" && !list(s.Resource).includes("*") && !list(s.Action).some((a) => a.endsWith("*"))));
-    assert.deepEqual(list(secrets.Resource), ["arn:aws:secretsmanager:<region>:<account>:secret:parity-<environment>/*"]);
+    assert.ok(
+      statements.every(
+        (s) => s.Effect === "Allow" && !list(s.Resource).includes("*") && !list(s.Action).some((a) => a.endsWith("*")),
+      ),
+    );
+    assert.deepEqual(list(secrets.Resource), [
+      "arn:aws:secretsmanager:<region>:<account>:secret:parity-<environment>/*",
+    ]);
     assert.deepEqual(list(decrypt.Action), ["kms:Decrypt"]);
     assert.deepEqual(list(decrypt.Resource), ["<data key ARN>"]);
-    assert.deepEqual(decrypt.Condition, { StringEquals: { "kms:ViaService": "secretsmanager.<region>.amazonaws.com" } });
+    assert.deepEqual(decrypt.Condition, {
+      StringEquals: { "kms:ViaService": "secretsmanager.<region>.amazonaws.com" },
+    });
   });
 
   it("covers every secret each stack creates, all encrypted with the data key the stack exports", async function () {
@@ -50,7 +58,13 @@ describe("RELEASING.md: the drift check role's least-privilege statement", () =>
       const snapshot = await snapshotOf(stack);
       const region = snapshot.config["aws:region"];
       const account = snapshot.config["parity:awsAccountId"];
-      const pattern = new RegExp(`^${list(secrets.Resource)[0].replace("<region>", region).replace("<account>", account).replace("<environment>", stack).replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === "*" ? ".*" : `\\${c}`))}$`);
+      const pattern = new RegExp(
+        `^${list(secrets.Resource)[0]
+          .replace("<region>", region)
+          .replace("<account>", account)
+          .replace("<environment>", stack)
+          .replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === "*" ? ".*" : `\\${c}`))}$`,
+      );
       const created = snapshot.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret" && r.custom);
       assert.ok(created.length >= 4, `${stack}: ${created.length} secrets`);
       const dataKey = snapshot.outputs.dataKeyArn;

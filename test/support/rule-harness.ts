@@ -67,7 +67,13 @@ const sdk = {
     makeAnalyzeStackRpcFun: MakeRpcFun<analyzerpb.AnalyzeStackRequest, analyzerpb.AnalyzeResponse>;
   },
   protoutil: protoutil as unknown as {
-    makeAnalyzerInfo(name: string, version: string, level: string, args: PolicyPackArgs, initialConfig?: unknown): analyzerpb.AnalyzerInfo;
+    makeAnalyzerInfo(
+      name: string,
+      version: string,
+      level: string,
+      args: PolicyPackArgs,
+      initialConfig?: unknown,
+    ): analyzerpb.AnalyzerInfo;
   },
   policy: policyModule as unknown as { getPulumiType(fn: unknown): string | undefined },
 };
@@ -75,10 +81,14 @@ const sdk = {
 const DECLARED_INPUTS = "declared-inputs";
 const PACK_LEVEL = packArgs.enforcementLevel ?? "advisory";
 /** What the SDK reads from the pack's package.json when the pack starts (PolicyPack's constructor). */
-const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(DEFAULT_PACK_DIR, "package.json"), "utf8")) as { version: string }).version;
+const PACK_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(DEFAULT_PACK_DIR, "package.json"), "utf8")) as { version: string }
+).version;
 
 /** The pack's GetAnalyzerInfo, built by the SDK's own encoder and read as the offline CLI reads it. */
-export const packInfo: AnalyzerInfo = toAnalyzerInfo(sdk.protoutil.makeAnalyzerInfo(PACK_NAME, PACK_VERSION, PACK_LEVEL, packArgs));
+export const packInfo: AnalyzerInfo = toAnalyzerInfo(
+  sdk.protoutil.makeAnalyzerInfo(PACK_NAME, PACK_VERSION, PACK_LEVEL, packArgs),
+);
 
 /** The pack keeps what declared-inputs records in module state: one run at a time, as the pack server. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -106,8 +116,11 @@ async function runOnce(snapshot: StackSnapshot, options: RunRulesOptions): Promi
         verdicts.push(...toVerdicts(res, "resource", () => r.urn, byUrn));
       }
     }
-    const included = (r: CollectedResource) => options.providersInStack !== false || !r.type.startsWith("pulumi:providers:");
-    const stackRequest = analyzerpb.AnalyzeStackRequest.deserializeBinary(await encode.analyzeStackRequest(100, included));
+    const included = (r: CollectedResource) =>
+      options.providersInStack !== false || !r.type.startsWith("pulumi:providers:");
+    const stackRequest = analyzerpb.AnalyzeStackRequest.deserializeBinary(
+      await encode.analyzeStackRequest(100, included),
+    );
     const res = await call(sdk.server.makeAnalyzeStackRpcFun(...args), stackRequest);
     verdicts.push(...toVerdicts(res, "stack", (urn) => stackDiagnosticUrn(urn, snapshot, state, included), byUrn));
   } catch (e) {
@@ -136,14 +149,17 @@ function configured(policy: Policy, resolved: ResolvedPolicyConfig | undefined):
   const properties = resolved?.properties ?? {};
   const withConfig = <F>(fn: F): F => {
     if (typeof fn !== "function") return fn;
-    const wrapped = (args: object, ...rest: unknown[]) => fn({ ...args, getConfig: () => ({ ...properties }) }, ...rest);
+    const wrapped = (args: object, ...rest: unknown[]) =>
+      fn({ ...args, getConfig: () => ({ ...properties }) }, ...rest);
     const type = sdk.policy.getPulumiType(fn);
     if (type) Object.assign(wrapped, { __pulumiType: type });
     return wrapped as F;
   };
   const copy: Record<string, unknown> = { ...policy, enforcementLevel: level };
   if ("remediateResource" in policy && policy.remediateResource && level === "remediate") {
-    throw new Error(`${policy.name} remediates: the rule harness does not run Remediate; test it through the pack server (test/policy/harness.ts).`);
+    throw new Error(
+      `${policy.name} remediates: the rule harness does not run Remediate; test it through the pack server (test/policy/harness.ts).`,
+    );
   }
   if ("validateResource" in policy && policy.validateResource) {
     const v = policy.validateResource;
@@ -155,13 +171,16 @@ function configured(policy: Policy, resolved: ResolvedPolicyConfig | undefined):
 
 /** declared-inputs forgets a run at the end of AnalyzeStack; a run that failed before it must not leak into the next. */
 function forgetDeclarations(): void {
-  const declared = packArgs.policies.find((p) => p.name === DECLARED_INPUTS) as { validateStack?: () => void } | undefined;
+  const declared = packArgs.policies.find((p) => p.name === DECLARED_INPUTS) as
+    { validateStack?: () => void } | undefined;
   declared?.validateStack?.();
 }
 
 function call<Req, Res>(rpc: RpcFun<Req, Res>, request: Req): Promise<Res> {
   return new Promise((resolve, reject) => {
-    void rpc({ request }, (err, res) => (err || !res ? reject(err ?? new Error("the SDK answered nothing")) : resolve(res)));
+    void rpc({ request }, (err, res) =>
+      err || !res ? reject(err ?? new Error("the SDK answered nothing")) : resolve(res),
+    );
   });
 }
 
@@ -170,12 +189,27 @@ function call<Req, Res>(rpc: RpcFun<Req, Res>, request: Req): Promise<Res> {
  * AnalyzeStack handler from the request the offline CLI sends): for testing the pack's helpers on
  * the real shapes, with the SDK's proxies, parents and providers.
  */
-export async function policyResourcesOf(snapshot: StackSnapshot, options: Pick<RunRulesOptions, "mode" | "providersInStack"> = {}): Promise<PolicyResource[]> {
+export async function policyResourcesOf(
+  snapshot: StackSnapshot,
+  options: Pick<RunRulesOptions, "mode" | "providersInStack"> = {},
+): Promise<PolicyResource[]> {
   let seen: PolicyResource[] = [];
-  const capture: StackValidationPolicy = { name: "capture", description: "Captures the stack's resources.", enforcementLevel: "advisory", validateStack: (args) => void (seen = args.resources) };
-  const included = (r: CollectedResource) => options.providersInStack !== false || !r.type.startsWith("pulumi:providers:");
-  const request = await new WireEncoder(snapshot, { state: options.mode === "state" }).analyzeStackRequest(100, included);
-  await call(sdk.server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, PACK_LEVEL, [capture]), analyzerpb.AnalyzeStackRequest.deserializeBinary(request));
+  const capture: StackValidationPolicy = {
+    name: "capture",
+    description: "Captures the stack's resources.",
+    enforcementLevel: "advisory",
+    validateStack: (args) => void (seen = args.resources),
+  };
+  const included = (r: CollectedResource) =>
+    options.providersInStack !== false || !r.type.startsWith("pulumi:providers:");
+  const request = await new WireEncoder(snapshot, { state: options.mode === "state" }).analyzeStackRequest(
+    100,
+    included,
+  );
+  await call(
+    sdk.server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, PACK_LEVEL, [capture]),
+    analyzerpb.AnalyzeStackRequest.deserializeBinary(request),
+  );
   return seen;
 }
 
@@ -197,12 +231,21 @@ export function violationsOf(verdicts: PolicyVerdict[], policy: string): PolicyV
 }
 
 /** Runs only `policy` on `snapshot` and asserts it rejected it with a message matching every pattern; returns that verdict. */
-export async function expectRuleViolation(snapshot: StackSnapshot, policy: string, patterns: readonly RegExp[], options: Omit<RunRulesOptions, "only"> = {}): Promise<PolicyVerdict> {
+export async function expectRuleViolation(
+  snapshot: StackSnapshot,
+  policy: string,
+  patterns: readonly RegExp[],
+  options: Omit<RunRulesOptions, "only"> = {},
+): Promise<PolicyVerdict> {
   return expectViolation(await runRules(snapshot, { ...options, only: [policy] }), policy, ...patterns);
 }
 
 /** Runs only `policy` on `snapshot` and asserts it did not reject it. */
-export async function expectNoRuleViolation(snapshot: StackSnapshot, policy: string, options: Omit<RunRulesOptions, "only"> = {}): Promise<void> {
+export async function expectNoRuleViolation(
+  snapshot: StackSnapshot,
+  policy: string,
+  options: Omit<RunRulesOptions, "only"> = {},
+): Promise<void> {
   const mine = violationsOf(await runRules(snapshot, { ...options, only: [policy] }), policy);
   assert.deepEqual(
     mine.map((v) => `${v.resourceName ?? "(stack)"}: ${v.message}`),
@@ -215,7 +258,15 @@ export async function expectNoRuleViolation(snapshot: StackSnapshot, policy: str
  * The two ways a stack reaches the pack, as test/policy/policies.test.ts has them: a preview of the
  * program, and a deployed stack's state as `pulumi policy analyze` sends it (no provider resources).
  */
-export const RULE_SHAPES: readonly { readonly name: string; readonly of: (s: StackSnapshot) => StackSnapshot; readonly options: RunRulesOptions }[] = [
+export const RULE_SHAPES: readonly {
+  readonly name: string;
+  readonly of: (s: StackSnapshot) => StackSnapshot;
+  readonly options: RunRulesOptions;
+}[] = [
   { name: "preview", of: (s) => s, options: {} },
-  { name: "deployed state", of: (s) => asDeployedState(s, { seed: "drift-check" }), options: { providersInStack: false } },
+  {
+    name: "deployed state",
+    of: (s) => asDeployedState(s, { seed: "drift-check" }),
+    options: { providersInStack: false },
+  },
 ];

@@ -44,7 +44,10 @@ function render(report: ParityReport, options: Options, io: CliIo): string {
     case "markdown":
       return renderMarkdown(report);
     case "terminal":
-      return renderTerminal(report, { width: options.width ?? terminalWidth(io.stdout), color: wantsColor(io.stdout, io.env) });
+      return renderTerminal(report, {
+        width: options.width ?? terminalWidth(io.stdout),
+        color: wantsColor(io.stdout, io.env),
+      });
   }
 }
 
@@ -54,7 +57,13 @@ function notes(options: Options, report: ParityReport, root: string, io: CliIo):
 }
 
 /** Writes the notes, or (`check`) compares them with the file: 1 when it is stale or missing. */
-export function applyNotes(mode: "write" | "check", text: string, file: string, divergent: boolean, io: Pick<CliIo, "stdout" | "stderr">): number {
+export function applyNotes(
+  mode: "write" | "check",
+  text: string,
+  file: string,
+  divergent: boolean,
+  io: Pick<CliIo, "stdout" | "stderr">,
+): number {
   if (mode === "check") {
     let current: string | undefined;
     try {
@@ -66,14 +75,17 @@ export function applyNotes(mode: "write" | "check", text: string, file: string, 
       io.stdout.write(`${NOTES_PATH} is up to date.\n`);
       return 0;
     }
-    const why = current === undefined ? "it does not exist" : "it no longer matches known-differences.yaml and the programs";
+    const why =
+      current === undefined ? "it does not exist" : "it no longer matches known-differences.yaml and the programs";
     io.stderr.write(`${file} is stale: ${why}.\nFix: run \`npm run notes\` and commit the result.\n`);
     return 1;
   }
   writeFileSync(file, text);
   io.stdout.write(`Wrote ${NOTES_PATH}.\n`);
   if (divergent) {
-    io.stderr.write("Note: staging also has divergent properties, which the notes do not list; run `npm run parity` to see them.\n");
+    io.stderr.write(
+      "Note: staging also has divergent properties, which the notes do not list; run `npm run parity` to see them.\n",
+    );
   }
   return 0;
 }
@@ -84,7 +96,9 @@ function failure(err: unknown, io: CliIo): number {
     io.stderr.write(`parity: ${(err as Error).message}\n`);
     return 2;
   }
-  io.stderr.write(`parity: internal error (please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  io.stderr.write(
+    `parity: internal error (please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   return 2;
 }
 

@@ -29,7 +29,11 @@ export function assertKnownStack(stack: string, flag: string, root = REPO_ROOT):
   if (existsSync(path.join(root, `Pulumi.${stack}.yaml`))) return;
   throw new ParityInputError(
     `Unknown stack \`${stack}\` (from ${flag}): there is no Pulumi.${stack}.yaml in ${root}.\n` +
-      `Fix: use one of ${knownStacks(root).map((s) => `\`${s}\``).join(", ") || "(none found)"}, or create Pulumi.${stack}.yaml with the same keys as production.`,
+      `Fix: use one of ${
+        knownStacks(root)
+          .map((s) => `\`${s}\``)
+          .join(", ") || "(none found)"
+      }, or create Pulumi.${stack}.yaml with the same keys as production.`,
   );
 }
 
@@ -37,11 +41,19 @@ export function assertKnownStack(stack: string, flag: string, root = REPO_ROOT):
  * Runs the program for both stacks at once: each run is its own child process, so they overlap. Both
  * get the same provider scenario and seed (one random seed when none is given), as in `npm run preview`.
  */
-export async function collectPair(stagingStack: string, productionStack: string, root = REPO_ROOT, model: Pick<CollectOptions, "scenario" | "seed"> = {}): Promise<OfflinePair> {
+export async function collectPair(
+  stagingStack: string,
+  productionStack: string,
+  root = REPO_ROOT,
+  model: Pick<CollectOptions, "scenario" | "seed"> = {},
+): Promise<OfflinePair> {
   assertKnownStack(stagingStack, "--staging-stack", root);
   assertKnownStack(productionStack, "--production-stack", root);
   const shared = { scenario: model.scenario, seed: model.seed ?? randomSeed() };
-  const [staging, production] = await Promise.all([collectStack({ stack: stagingStack, root, ...shared }), collectStack({ stack: productionStack, root, ...shared })]);
+  const [staging, production] = await Promise.all([
+    collectStack({ stack: stagingStack, root, ...shared }),
+    collectStack({ stack: productionStack, root, ...shared }),
+  ]);
   return { staging, production };
 }
 

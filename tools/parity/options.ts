@@ -74,16 +74,22 @@ export function parseOptions(argv: readonly string[]): Options {
   const str = (k: string) => values[k] as string | undefined;
   const format = str("format") ?? "terminal";
   if (format !== "terminal" && format !== "markdown" && format !== "json") {
-    throw new ParityInputError(`Unknown --format \`${format}\`.\nFix: use --format terminal, --format markdown or --format json.`);
+    throw new ParityInputError(
+      `Unknown --format \`${format}\`.\nFix: use --format terminal, --format markdown or --format json.`,
+    );
   }
   const widthText = str("width");
   const width = widthText === undefined ? undefined : Number(widthText);
   if (width !== undefined && (!Number.isInteger(width) || width < 1)) {
-    throw new ParityInputError(`--width \`${widthText}\` is not a positive whole number of columns.\nFix: e.g. --width 100.`);
+    throw new ParityInputError(
+      `--width \`${widthText}\` is not a positive whole number of columns.\nFix: e.g. --width 100.`,
+    );
   }
   const scenario = str("scenario") as Scenario | undefined;
   if (scenario !== undefined && !SCENARIOS.includes(scenario)) {
-    throw new ParityInputError(`Unknown --scenario \`${scenario}\`.\nFix: use --scenario update (a deployed stack) or --scenario create (a first deploy).`);
+    throw new ParityInputError(
+      `Unknown --scenario \`${scenario}\`.\nFix: use --scenario update (a deployed stack) or --scenario create (a first deploy).`,
+    );
   }
   const options: Options = {
     stagingFile: str("staging"),
@@ -102,7 +108,9 @@ export function parseOptions(argv: readonly string[]): Options {
   const exportMode = options.stagingFile !== undefined || options.productionFile !== undefined;
   if (exportMode && (options.stagingFile === undefined || options.productionFile === undefined)) {
     const missing = options.stagingFile === undefined ? "--staging" : "--production";
-    throw new ParityInputError(`${missing} is missing: export files are compared in pairs.\nFix: pass both --staging <staging export> and --production <production export>, or neither to compare this repo's programs.`);
+    throw new ParityInputError(
+      `${missing} is missing: export files are compared in pairs.\nFix: pass both --staging <staging export> and --production <production export>, or neither to compare this repo's programs.`,
+    );
   }
   if (exportMode && (options.writeNotes || options.checkNotes)) {
     throw new ParityInputError(
@@ -110,10 +118,14 @@ export function parseOptions(argv: readonly string[]): Options {
     );
   }
   if (exportMode && (values["staging-stack"] !== undefined || values["production-stack"] !== undefined)) {
-    throw new ParityInputError("--staging-stack/--production-stack name offline stacks; export files name their own.\nFix: drop them when comparing export files.");
+    throw new ParityInputError(
+      "--staging-stack/--production-stack name offline stacks; export files name their own.\nFix: drop them when comparing export files.",
+    );
   }
   if (!exportMode && options.stagingStack === options.productionStack) {
-    throw new ParityInputError(`--staging-stack and --production-stack are both \`${options.stagingStack}\`: a stack compared with itself shows nothing.\nFix: name two different stacks.`);
+    throw new ParityInputError(
+      `--staging-stack and --production-stack are both \`${options.stagingStack}\`: a stack compared with itself shows nothing.\nFix: name two different stacks.`,
+    );
   }
   return options;
 }

@@ -1,4 +1,12 @@
-import { ComparableResource, componentOf, DiffClass, EnvDiff, PresenceDiff, PropertyDiff, StackComparison } from "../../policy/engine/compare";
+import {
+  ComparableResource,
+  componentOf,
+  DiffClass,
+  EnvDiff,
+  PresenceDiff,
+  PropertyDiff,
+  StackComparison,
+} from "../../policy/engine/compare";
 import { resourceKey } from "../../policy/engine/contract";
 import { SecretScan, sharedSecretMessage } from "../../policy/engine/shared-secrets";
 import { redact } from "./secrets";
@@ -80,7 +88,10 @@ export interface SecretsFinding extends SecretScan {
 /** What the renderers say about secrets: each shared one, then what this run could not prove. */
 export function secretsLines(report: ParityReport): { readonly shared: readonly string[]; readonly unproven?: string } {
   const { secrets } = report;
-  const unproven = secrets.unproven.length === 0 ? undefined : `Secrets not proven separate: ${secrets.unproven.map((u) => `${u.count} ${u.reason}`).join("; ")}. ${secrets.compared === 0 ? "None compared" : `${secrets.compared} compared${secrets.shared.length === 0 ? ", each different" : ""}`}.`;
+  const unproven =
+    secrets.unproven.length === 0
+      ? undefined
+      : `Secrets not proven separate: ${secrets.unproven.map((u) => `${u.count} ${u.reason}`).join("; ")}. ${secrets.compared === 0 ? "None compared" : `${secrets.compared} compared${secrets.shared.length === 0 ? ", each different" : ""}`}.`;
   return { shared: secrets.messages, ...(unproven ? { unproven } : {}) };
 }
 
@@ -107,7 +118,10 @@ const STACK_TYPE = "pulumi:pulumi:Stack";
  * Resources present in both stacks, so the listing shows every one, including those with no
  * properties to compare (components): the structure is part of what reviewers check.
  */
-export function resourcesInBoth(staging: readonly ComparableResource[], production: readonly ComparableResource[]): ResourceRef[] {
+export function resourcesInBoth(
+  staging: readonly ComparableResource[],
+  production: readonly ComparableResource[],
+): ResourceRef[] {
   const inProduction = new Set(production.map((r) => resourceKey(r.urn)));
   const byUrn = new Map(staging.map((r) => [r.urn, r]));
   const parents = new Set(staging.map((r) => r.parent));
@@ -123,13 +137,25 @@ export function resourcesInBoth(staging: readonly ComparableResource[], producti
 
 const NO_SECRETS: SecretScan = { shared: [], compared: 0, unproven: [] };
 
-export function buildReport(source: ReportSource, comparison: StackComparison, listed: readonly ResourceRef[] = [], scan: SecretScan = NO_SECRETS): ParityReport {
-  const properties = comparison.properties.map((p) => ({ ...p, staging: redact(p.staging), production: redact(p.production) }));
+export function buildReport(
+  source: ReportSource,
+  comparison: StackComparison,
+  listed: readonly ResourceRef[] = [],
+  scan: SecretScan = NO_SECRETS,
+): ParityReport {
+  const properties = comparison.properties.map((p) => ({
+    ...p,
+    staging: redact(p.staging),
+    production: redact(p.production),
+  }));
   const env = comparison.env
     .map((e) => ({ ...e, staging: redactText(e.staging), production: redactText(e.production) }))
     .sort((a, b) => rank(a.class) - rank(b.class) || a.service.localeCompare(b.service) || a.key.localeCompare(b.key));
   const presence = [...comparison.presence].sort(
-    (a, b) => rank(a.class) - rank(b.class) || a.component.localeCompare(b.component) || a.resourceKey.localeCompare(b.resourceKey),
+    (a, b) =>
+      rank(a.class) - rank(b.class) ||
+      a.component.localeCompare(b.component) ||
+      a.resourceKey.localeCompare(b.resourceKey),
   );
 
   const resources = groupByResource(properties, listed);
@@ -142,8 +168,12 @@ export function buildReport(source: ReportSource, comparison: StackComparison, l
     env: count(env.map((e) => e.class)),
     components: componentTotals(resources, presence),
   };
-  const secrets: SecretsFinding = { ...scan, messages: scan.shared.map((s) => sharedSecretMessage(s, source.staging.stack, source.production.stack)) };
-  const divergent = totals.properties.divergent + totals.presence.divergent + totals.env.divergent + scan.shared.length > 0;
+  const secrets: SecretsFinding = {
+    ...scan,
+    messages: scan.shared.map((s) => sharedSecretMessage(s, source.staging.stack, source.production.stack)),
+  };
+  const divergent =
+    totals.properties.divergent + totals.presence.divergent + totals.env.divergent + scan.shared.length > 0;
   return { source, resources, presence, env, totals, secrets, divergent };
 }
 
@@ -168,10 +198,19 @@ function groupByResource(properties: readonly PropertyDiff[], listed: readonly R
   const groups = [...byKey.values()].map(({ ref, properties: list }): ResourceGroup => {
     const sorted = [...list].sort((a, b) => rank(a.class) - rank(b.class) || a.path.localeCompare(b.path));
     const worst = sorted[0]?.class ?? "match";
-    return { resourceKey: ref.resourceKey, resourceType: ref.resourceType, component: ref.component, worst, properties: sorted };
+    return {
+      resourceKey: ref.resourceKey,
+      resourceType: ref.resourceType,
+      component: ref.component,
+      worst,
+      properties: sorted,
+    };
   });
   return groups.sort(
-    (a, b) => rank(a.worst) - rank(b.worst) || a.component.localeCompare(b.component) || a.resourceKey.localeCompare(b.resourceKey),
+    (a, b) =>
+      rank(a.worst) - rank(b.worst) ||
+      a.component.localeCompare(b.component) ||
+      a.resourceKey.localeCompare(b.resourceKey),
   );
 }
 
@@ -201,18 +240,30 @@ export interface DeclarationCoverage {
 
 /** Per declaration, what it excused here: the report says what each declaration really covers. */
 export function declarationCoverage(report: ParityReport): DeclarationCoverage[] {
-  const byId = new Map<string, { onlyIn: Set<string>; properties: Map<string, Set<string>>; env: Map<string, Set<string>> }>();
+  const byId = new Map<
+    string,
+    { onlyIn: Set<string>; properties: Map<string, Set<string>>; env: Map<string, Set<string>> }
+  >();
   const entry = (id: string) => {
-    const found = byId.get(id) ?? { onlyIn: new Set<string>(), properties: new Map<string, Set<string>>(), env: new Map<string, Set<string>>() };
+    const found = byId.get(id) ?? {
+      onlyIn: new Set<string>(),
+      properties: new Map<string, Set<string>>(),
+      env: new Map<string, Set<string>>(),
+    };
     byId.set(id, found);
     return found;
   };
-  const add = (map: Map<string, Set<string>>, key: string, value: string) => map.set(key, (map.get(key) ?? new Set<string>()).add(value));
-  for (const p of report.presence) if (p.class === "declared" && p.declaredBy) entry(p.declaredBy).onlyIn.add(shortResourceName(p.resourceKey));
+  const add = (map: Map<string, Set<string>>, key: string, value: string) =>
+    map.set(key, (map.get(key) ?? new Set<string>()).add(value));
+  for (const p of report.presence)
+    if (p.class === "declared" && p.declaredBy) entry(p.declaredBy).onlyIn.add(shortResourceName(p.resourceKey));
   for (const r of report.resources) {
-    for (const p of r.properties) if (p.class === "declared" && p.declaredBy) add(entry(p.declaredBy).properties, p.path, shortResourceName(r.resourceKey));
+    for (const p of r.properties)
+      if (p.class === "declared" && p.declaredBy)
+        add(entry(p.declaredBy).properties, p.path, shortResourceName(r.resourceKey));
   }
-  for (const e of report.env) if (e.class === "declared" && e.declaredBy) add(entry(e.declaredBy).env, e.key, e.service);
+  for (const e of report.env)
+    if (e.class === "declared" && e.declaredBy) add(entry(e.declaredBy).env, e.key, e.service);
   return [...byId.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, c]) => ({

@@ -1,6 +1,11 @@
 import * as path from "node:path";
 import { ComparableResource, compareStacks, printStack } from "../../policy/engine/compare";
-import { checkDeclarationScope, KnownDifference, loadKnownDifferences, scopeOf } from "../../policy/engine/known-differences";
+import {
+  checkDeclarationScope,
+  KnownDifference,
+  loadKnownDifferences,
+  scopeOf,
+} from "../../policy/engine/known-differences";
 import { ParityInputError } from "./errors";
 import { OfflinePair, assertKnownStack, collectPair, toComparable } from "./offline-stacks";
 import type { Options } from "./options";
@@ -41,21 +46,50 @@ export async function buildParityReport(options: Options, root: string): Promise
     const source: ReportSource = {
       kind: "export",
       project: staging.project,
-      staging: { stack: staging.stack, file: options.stagingFile, ...(staging.notes.length > 0 ? { notes: staging.notes } : {}) },
-      production: { stack: production.stack, file: options.productionFile, ...(production.notes.length > 0 ? { notes: production.notes } : {}) },
+      staging: {
+        stack: staging.stack,
+        file: options.stagingFile,
+        ...(staging.notes.length > 0 ? { notes: staging.notes } : {}),
+      },
+      production: {
+        stack: production.stack,
+        file: options.productionFile,
+        ...(production.notes.length > 0 ? { notes: production.notes } : {}),
+      },
     };
     checkScope(known, knownFile(options, root), staging.resources, production.resources);
     // Secrets are masked by one per-run key on the way in: equal secrets have equal fingerprints.
     // An export this repo's offline tools wrote (the deployed fixtures) holds the offline placeholder
     // where no `secure:` value was read: not proof of sharing, as in the offline report.
-    const secrets = scanSharedSecrets(staging.resources, production.resources, { isEncrypted: (t) => masker.isEncrypted(t), isPlaceholder: (t) => masker.isPlaceholder(t) });
-    return buildReport(source, compareStacks(staging.resources, production.resources, known), resourcesInBoth(staging.resources, production.resources), secrets);
+    const secrets = scanSharedSecrets(staging.resources, production.resources, {
+      isEncrypted: (t) => masker.isEncrypted(t),
+      isPlaceholder: (t) => masker.isPlaceholder(t),
+    });
+    return buildReport(
+      source,
+      compareStacks(staging.resources, production.resources, known),
+      resourcesInBoth(staging.resources, production.resources),
+      secrets,
+    );
   }
-  return programReport(await collectPair(options.stagingStack, options.productionStack, root, { scenario: options.scenario, seed: options.seed }), known, undefined, knownFile(options, root));
+  return programReport(
+    await collectPair(options.stagingStack, options.productionStack, root, {
+      scenario: options.scenario,
+      seed: options.seed,
+    }),
+    known,
+    undefined,
+    knownFile(options, root),
+  );
 }
 
 /** The report on two offline snapshots of this repo's program. */
-export function programReport(pair: OfflinePair, known: KnownDifference[], masker = new SecretMasker(), file = "known-differences.yaml"): ParityReport {
+export function programReport(
+  pair: OfflinePair,
+  known: KnownDifference[],
+  masker = new SecretMasker(),
+  file = "known-differences.yaml",
+): ParityReport {
   const source: ReportSource = {
     kind: "program",
     project: pair.production.project,
@@ -67,7 +101,12 @@ export function programReport(pair: OfflinePair, known: KnownDifference[], maske
   const production = toComparable(pair.production, masker);
   checkScope(known, file, staging, production);
   // Compared in the clear, in memory: the offline snapshots' generated values need the plaintext to be told apart.
-  return buildReport(source, compareStacks(staging, production, known), resourcesInBoth(staging, production), scanSnapshots(pair.staging, pair.production));
+  return buildReport(
+    source,
+    compareStacks(staging, production, known),
+    resourcesInBoth(staging, production),
+    scanSnapshots(pair.staging, pair.production),
+  );
 }
 
 function knownFile(options: Options, root: string): string {
@@ -80,9 +119,15 @@ function knownFile(options: Options, root: string): string {
  */
 function checkScope(known: readonly KnownDifference[], file: string, ...stacks: readonly ComparableResource[][]): void {
   try {
-    checkDeclarationScope(known, stacks.flatMap((s) => scopeOf(printStack(s).values())), file);
+    checkDeclarationScope(
+      known,
+      stacks.flatMap((s) => scopeOf(printStack(s).values())),
+      file,
+    );
   } catch (err) {
-    throw new ParityInputError(`${(err as Error).message}\nThe policy pack refuses the same declarations (stack-parity).`);
+    throw new ParityInputError(
+      `${(err as Error).message}\nThe policy pack refuses the same declarations (stack-parity).`,
+    );
   }
 }
 

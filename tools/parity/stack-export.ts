@@ -50,8 +50,16 @@ function exported(read: () => StackSnapshot, file: string, role: StackRole, mask
     snapshot = read();
   } catch (e) {
     if (!(e instanceof StackExportError)) throw e;
-    const fix = e.fix ?? `pass the file \`pulumi stack export\` writes; run \`pulumi stack export --stack <${role} stack> --file ${file}\``;
+    const fix =
+      e.fix ??
+      `pass the file \`pulumi stack export\` writes; run \`pulumi stack export --stack <${role} stack> --file ${file}\``;
     throw new ParityInputError(`The ${role} export \`${file}\` ${e.problem}.\nFix: ${fix}.`);
   }
-  return { file, stack: snapshot.stack, project: snapshot.project, resources: toComparable(snapshot, masker), notes: snapshot.notes ?? [] };
+  return {
+    file,
+    stack: snapshot.stack,
+    project: snapshot.project,
+    resources: toComparable(snapshot, masker),
+    notes: snapshot.notes ?? [],
+  };
 }

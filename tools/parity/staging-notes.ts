@@ -45,11 +45,17 @@ export function renderStagingNotes(known: readonly KnownDifference[], report: Pa
     "",
     ...sizingTable(sizing, staging.stack, production.stack),
   ];
-  return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }
 
 function knownSection(k: KnownDifference): string[] {
-  const scope = [...(k.resources ?? []).map((r) => `resource \`${r}\``), ...(k.properties ?? []).map((p) => `property \`${p}\``)];
+  const scope = [
+    ...(k.resources ?? []).map((r) => `resource \`${r}\``),
+    ...(k.properties ?? []).map((p) => `property \`${p}\``),
+  ];
   return [
     `### ${oneLine(k.what)}`,
     "",
@@ -70,15 +76,33 @@ export function sizingRows(report: ParityReport): SizingRow[] {
       const staging = formatValue(p.staging);
       const production = formatValue(p.production);
       if (staging === production) continue;
-      rows.push({ component: r.component, resource: shortResourceName(r.resourceKey), type: shortType(r.resourceType), property: p.path, staging, production });
+      rows.push({
+        component: r.component,
+        resource: shortResourceName(r.resourceKey),
+        type: shortType(r.resourceType),
+        property: p.path,
+        staging,
+        production,
+      });
     }
   }
   for (const e of report.env) {
     if (e.class !== "sizing" || e.staging === e.production || e.secret) continue;
-    rows.push({ component: e.service, resource: "environment variable", type: "", property: e.key, staging: e.staging ?? "(missing)", production: e.production ?? "(missing)" });
+    rows.push({
+      component: e.service,
+      resource: "environment variable",
+      type: "",
+      property: e.key,
+      staging: e.staging ?? "(missing)",
+      production: e.production ?? "(missing)",
+    });
   }
   return rows.sort(
-    (a, b) => a.component.localeCompare(b.component) || a.resource.localeCompare(b.resource) || a.type.localeCompare(b.type) || a.property.localeCompare(b.property),
+    (a, b) =>
+      a.component.localeCompare(b.component) ||
+      a.resource.localeCompare(b.resource) ||
+      a.type.localeCompare(b.type) ||
+      a.property.localeCompare(b.property),
   );
 }
 
@@ -87,6 +111,9 @@ function sizingTable(rows: readonly SizingRow[], stagingName: string, production
   return [
     `| component | resource | property | ${stagingName} | ${productionName} |`,
     "| --- | --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${cell(r.component)} | ${cell(r.type ? `${r.resource} (${r.type})` : r.resource)} | ${cell(`\`${r.property}\``)} | ${cell(r.staging)} | ${cell(r.production)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${cell(r.component)} | ${cell(r.type ? `${r.resource} (${r.type})` : r.resource)} | ${cell(`\`${r.property}\``)} | ${cell(r.staging)} | ${cell(r.production)} |`,
+    ),
   ];
 }

@@ -79,7 +79,13 @@ export function padEnd(text: string, width: number): string {
  * Column widths that fill `total` columns: fixed columns keep their width, the flexible ones share
  * the rest in proportion to their content (each at least `min`), so short values are not padded wide.
  */
-export function fitColumns(total: number, fixed: readonly (number | null)[], natural: readonly number[], gap: number, min = 8): number[] {
+export function fitColumns(
+  total: number,
+  fixed: readonly (number | null)[],
+  natural: readonly number[],
+  gap: number,
+  min = 8,
+): number[] {
   const used = fixed.reduce<number>((sum, w) => sum + (w ?? 0), 0) + gap * (fixed.length - 1);
   const flexIdx = fixed.map((w, i) => (w === null ? i : -1)).filter((i) => i >= 0);
   // Narrow terminals shrink the minimum rather than overflow the line.
@@ -88,7 +94,7 @@ export function fitColumns(total: number, fixed: readonly (number | null)[], nat
   const widths = fixed.map((w) => w ?? 0);
   let pending = [...flexIdx];
   // Columns whose content is narrower than their fair share take only what they need.
-  for (let changed = true; changed && pending.length > 0; ) {
+  for (let changed = true; changed && pending.length > 0;) {
     changed = false;
     const share = Math.floor(free / pending.length);
     for (const i of [...pending]) {

@@ -134,7 +134,13 @@ interface ResourceMessage {
   setProvider(v?: analyzerpb.AnalyzerProviderResource): unknown;
 }
 
-function describe<T extends ResourceMessage>(msg: T, r: CollectedResource, properties: Record<string, unknown>, providers: Map<string, CollectedResource>, encode: EncodeOptions): T {
+function describe<T extends ResourceMessage>(
+  msg: T,
+  r: CollectedResource,
+  properties: Record<string, unknown>,
+  providers: Map<string, CollectedResource>,
+  encode: EncodeOptions,
+): T {
   msg.setType(r.type);
   msg.setProperties(struct(properties));
   msg.setUrn(r.urn);
@@ -209,7 +215,11 @@ export const DIY_ORGANIZATION = "organization";
  * The stack's tags as the CLI's backend holds them for a stack it creates from this project
  * (pkg/backend/stack.go GetEnvironmentTagsForCurrentStack: project name, runtime, description).
  */
-export function projectStackTags(project: { name: string; runtime?: string; description?: string }): Record<string, string> {
+export function projectStackTags(project: {
+  name: string;
+  runtime?: string;
+  description?: string;
+}): Record<string, string> {
   return {
     "pulumi:project": project.name,
     ...(project.runtime ? { "pulumi:runtime": project.runtime } : {}),

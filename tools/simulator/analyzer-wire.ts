@@ -1,4 +1,13 @@
-import { analyzedInputs, deleteBeforeReplaceOf, durationSeconds, EncodeOptions, isInternalKey, providerIndex, sentPropertyDependencies, urnName } from "./analyzer-requests";
+import {
+  analyzedInputs,
+  deleteBeforeReplaceOf,
+  durationSeconds,
+  EncodeOptions,
+  isInternalKey,
+  providerIndex,
+  sentPropertyDependencies,
+  urnName,
+} from "./analyzer-requests";
 import type { CollectedResource, StackSnapshot } from "./snapshot";
 
 /**
@@ -167,7 +176,14 @@ function options(w: Writer, r: CollectedResource, encode: EncodeOptions): void {
  * Fields 1–6, shared by AnalyzeRequest and AnalyzerResource. `keepInternal`: Remediate's request
  * keeps internal keys in the resource's properties (analyzer.Remediate: SkipInternalKeys false).
  */
-function common(w: Writer, r: CollectedResource, properties: Record<string, unknown>, providers: Map<string, CollectedResource>, encode: EncodeOptions, keepInternal = false): void {
+function common(
+  w: Writer,
+  r: CollectedResource,
+  properties: Record<string, unknown>,
+  providers: Map<string, CollectedResource>,
+  encode: EncodeOptions,
+  keepInternal = false,
+): void {
   w.string(1, r.type);
   const props = w.begin(2);
   struct(w, properties, keepInternal);
@@ -190,7 +206,12 @@ function common(w: Writer, r: CollectedResource, properties: Record<string, unkn
   }
 }
 
-function stackResource(w: Writer, r: CollectedResource, providers: Map<string, CollectedResource>, encode: EncodeOptions): void {
+function stackResource(
+  w: Writer,
+  r: CollectedResource,
+  providers: Map<string, CollectedResource>,
+  encode: EncodeOptions,
+): void {
   common(w, r, r.outputs, providers, encode);
   w.string(7, r.parent);
   w.strings(8, r.dependencies);

@@ -82,7 +82,11 @@ export interface AnalyzeOptions {
 export type LentPackServer = (packDir: string, identity?: StackIdentity) => Promise<PolicyPackServer>;
 
 export interface PolicyPackServer {
-  analyzeStack(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput, options?: AnalyzeOptions): Promise<PolicyVerdict[]>;
+  analyzeStack(
+    snapshot: StackSnapshot,
+    policyConfig?: PolicyConfigInput,
+    options?: AnalyzeOptions,
+  ): Promise<PolicyVerdict[]>;
   info(): Promise<AnalyzerInfo>;
   close(): Promise<void>;
   /** The pack process's stderr so far (what it logged, or why it failed). */
@@ -150,7 +154,10 @@ const TRANSPILE_ONLY_PRELOAD = ["-r", TS_CACHE, "-r", path.join(__dirname, "pack
  */
 const PACK_HEAP = ["--heap-growing-percent=30"];
 
-export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, opts: StartOptions = {}): Promise<PolicyPackServer> {
+export async function startPolicyPack(
+  packDir: string = DEFAULT_PACK_DIR,
+  opts: StartOptions = {},
+): Promise<PolicyPackServer> {
   const dir = path.resolve(packDir);
   const runner = locateRunner(dir);
   // Arguments as the CLI's pulumi-analyzer-policy passes them: an engine address, then the pack dir.
@@ -162,7 +169,11 @@ export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, opts: 
     stdio: ["ignore", "pipe", "pipe"],
     // No cloud offline: a pack that calls AWS (awsguard's acm-certificate-expiration does) fails at
     // once for want of credentials instead of probing the EC2 metadata service for them.
-    env: { AWS_EC2_METADATA_DISABLED: "true", ...process.env, ...(opts.identity ? packEnvironment(opts.identity) : {}) },
+    env: {
+      AWS_EC2_METADATA_DISABLED: "true",
+      ...process.env,
+      ...(opts.identity ? packEnvironment(opts.identity) : {}),
+    },
   });
   const killOnExit = () => child.kill("SIGKILL");
   process.on("exit", killOnExit);
@@ -188,7 +199,8 @@ export async function analyzeStack(
   snapshot: StackSnapshot,
   opts: { packDir?: string; policyConfig?: PolicyConfigInput; policyConfigFile?: string; typeCheck?: boolean } = {},
 ): Promise<PolicyVerdict[]> {
-  const policyConfig = opts.policyConfig ?? (opts.policyConfigFile ? readPolicyConfigFile(opts.policyConfigFile) : undefined);
+  const policyConfig =
+    opts.policyConfig ?? (opts.policyConfigFile ? readPolicyConfigFile(opts.policyConfigFile) : undefined);
   const server = await startPolicyPack(opts.packDir, { typeCheck: opts.typeCheck });
   try {
     return await server.analyzeStack(snapshot, policyConfig);
@@ -207,7 +219,9 @@ export function checkPolicyPack(packDir: string = DEFAULT_PACK_DIR): void {
 
 function locateRunner(dir: string): string {
   if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
-    throw new PolicyPackError(`${dir} is not a policy pack: PulumiPolicy.yaml is missing (the CLI requires it; it holds \`runtime: nodejs\`).`);
+    throw new PolicyPackError(
+      `${dir} is not a policy pack: PulumiPolicy.yaml is missing (the CLI requires it; it holds \`runtime: nodejs\`).`,
+    );
   }
   try {
     require.resolve("@pulumi/policy", { paths: [dir] });
@@ -220,14 +234,25 @@ function locateRunner(dir: string): string {
   try {
     return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
   } catch {
-    throw new PolicyPackError(`The policy pack in ${dir} cannot load @pulumi/pulumi (its run-policy-pack host); run \`npm ci\` at the repo root.`);
+    throw new PolicyPackError(
+      `The policy pack in ${dir} cannot load @pulumi/pulumi (its run-policy-pack host); run \`npm ci\` at the repo root.`,
+    );
   }
 }
 
 function readPort(child: ChildProcess, output: { stderr: string }, dir: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let stdout = "";
-    const timer = setTimeout(() => reject(new PolicyPackError(`The policy pack in ${dir} did not report its port within ${START_TIMEOUT_MS / 1000} s.`, output.stderr)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new PolicyPackError(
+            `The policy pack in ${dir} did not report its port within ${START_TIMEOUT_MS / 1000} s.`,
+            output.stderr,
+          ),
+        ),
+      START_TIMEOUT_MS,
+    );
     const onData = (d: Buffer) => {
       stdout += d.toString();
       const line = stdout.split("\n").find((l) => /^\d+$/.test(l.trim()));
@@ -242,7 +267,9 @@ function readPort(child: ChildProcess, output: { stderr: string }, dir: string):
     const onExit = (code: number | null, signal: string | null) => {
       clearTimeout(timer);
       const detail = [output.stderr, stdout].filter((s) => s.trim()).join("\n");
-      reject(new PolicyPackError(`The policy pack in ${dir} exited (${signal ?? `code ${code}`}) before serving:`, detail));
+      reject(
+        new PolicyPackError(`The policy pack in ${dir} exited (${signal ?? `code ${code}`}) before serving:`, detail),
+      );
     };
     child.stdout?.on("data", onData);
     child.on("exit", onExit);
@@ -289,12 +316,18 @@ class PackServer implements PolicyPackServer {
   private call<M extends keyof AnalyzerRpcs>(method: M, req: unknown, what: string): Promise<AnalyzerRpcs[M]> {
     return new Promise((resolve, reject) => {
       const rpc = this.client[method] as unknown as Unary;
-      rpc.call(this.client, req, (err, res) => (err ? reject(this.rpcFailure(err, what)) : resolve(res as AnalyzerRpcs[M])));
+      rpc.call(this.client, req, (err, res) =>
+        err ? reject(this.rpcFailure(err, what)) : resolve(res as AnalyzerRpcs[M]),
+      );
     });
   }
 
   /** Analyze/AnalyzeStack with a request already encoded to protobuf bytes (analyzer-wire.ts). */
-  private callRaw(method: "Analyze" | "AnalyzeStack", request: Buffer, what: string): Promise<analyzerpb.AnalyzeResponse> {
+  private callRaw(
+    method: "Analyze" | "AnalyzeStack",
+    request: Buffer,
+    what: string,
+  ): Promise<analyzerpb.AnalyzeResponse> {
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(
         `/pulumirpc.Analyzer/${method}`,
@@ -308,7 +341,9 @@ class PackServer implements PolicyPackServer {
 
   private rpcFailure(err: grpc.ServiceError | null, what: string): PolicyPackError {
     const exited = this.child.exitCode !== null || this.child.signalCode !== null;
-    const why = exited ? `the pack process exited (${this.child.signalCode ?? `code ${this.child.exitCode}`})` : (err?.details || err?.message || "no response");
+    const why = exited
+      ? `the pack process exited (${this.child.signalCode ?? `code ${this.child.exitCode}`})`
+      : err?.details || err?.message || "no response";
     return new PolicyPackError(`Policy pack ${path.basename(this.dir)}: ${what} failed: ${why}`, this.output.stderr);
   }
 
@@ -317,13 +352,21 @@ class PackServer implements PolicyPackServer {
     return this.cachedInfo;
   }
 
-  analyzeStack(snapshot: StackSnapshot, policyConfig?: PolicyConfigInput, options: AnalyzeOptions = {}): Promise<PolicyVerdict[]> {
+  analyzeStack(
+    snapshot: StackSnapshot,
+    policyConfig?: PolicyConfigInput,
+    options: AnalyzeOptions = {},
+  ): Promise<PolicyVerdict[]> {
     const run = this.queue.then(() => this.analyzeOne(snapshot, policyConfig, options));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async analyzeOne(given: StackSnapshot, policyConfig: PolicyConfigInput | undefined, options: AnalyzeOptions): Promise<PolicyVerdict[]> {
+  private async analyzeOne(
+    given: StackSnapshot,
+    policyConfig: PolicyConfigInput | undefined,
+    options: AnalyzeOptions,
+  ): Promise<PolicyVerdict[]> {
     const started = performance.now();
     const state = options.mode === "state";
     const info = await this.info();
@@ -331,7 +374,11 @@ class PackServer implements PolicyPackServer {
     // NewPolicyAnalyzer sends ConfigureStack only when loaded with analyzer options, which
     // `pulumi policy analyze` never passes (pkg/cmd/pulumi/policy/policy_analyze.go: LoadLocalPolicyPackAnalyzers(..., nil)).
     if (!state) {
-      await this.call("configureStack", stackConfigureRequest(options.stack ?? identityOf(given)), "ConfigureStack").catch((e: PolicyPackError) => {
+      await this.call(
+        "configureStack",
+        stackConfigureRequest(options.stack ?? identityOf(given)),
+        "ConfigureStack",
+      ).catch((e: PolicyPackError) => {
         // Older packs do not implement ConfigureStack; the CLI carries on without stack tags too.
         if (!/unimplemented/i.test(e.message)) throw e;
       });
@@ -363,7 +410,8 @@ class PackServer implements PolicyPackServer {
     await analyzing;
     const analyzedAt = performance.now();
     const stackRes = await this.callRaw("AnalyzeStack", stackRequest, "AnalyzeStack");
-    for (const v of toVerdicts(stackRes, "stack", stackDiagnosticUrns(snapshot, state, included), byUrn)) verdicts.push(v);
+    for (const v of toVerdicts(stackRes, "stack", stackDiagnosticUrns(snapshot, state, included), byUrn))
+      verdicts.push(v);
     this.lastTimings = {
       resources: snapshot.resources.length,
       configureMs: configured - started,
@@ -378,7 +426,12 @@ class PackServer implements PolicyPackServer {
    * internal keys kept), report every remediation, and — in a preview — use its properties from then
    * on. Returns the snapshot with remediations applied, or undefined when nothing changed.
    */
-  private async remediate(snapshot: StackSnapshot, resources: readonly CollectedResource[], state: boolean, verdicts: PolicyVerdict[]): Promise<StackSnapshot | undefined> {
+  private async remediate(
+    snapshot: StackSnapshot,
+    resources: readonly CollectedResource[],
+    state: boolean,
+    verdicts: PolicyVerdict[],
+  ): Promise<StackSnapshot | undefined> {
     const encode = new WireEncoder(snapshot, { state });
     const changed = new Map<string, CollectedResource>();
     let next = 0;
@@ -424,7 +477,9 @@ class PackServer implements PolicyPackServer {
               policyPackVersion: m.getPolicypackversion(),
               description: m.getDescription(),
               diagnostic: m.getDiagnostic(),
-              ...(m.hasProperties() ? { properties: (m.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> } : {}),
+              ...(m.hasProperties()
+                ? { properties: (m.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> }
+                : {}),
             })),
           );
         },
@@ -485,7 +540,12 @@ export function inReportOrder(verdicts: PolicyVerdict[], snapshot: StackSnapshot
  * (step_generator.go and analyze_snapshot.go "downgrade" it), and `urnOf` says which resource it is
  * attributed to (per phase: the analyzed resource, or the stack rule of stackDiagnosticUrn).
  */
-export function toVerdicts(res: analyzerpb.AnalyzeResponse, phase: "resource" | "stack", urnOf: (urn: string) => string | undefined, byUrn: Map<string, { type: string; name: string }>): PolicyVerdict[] {
+export function toVerdicts(
+  res: analyzerpb.AnalyzeResponse,
+  phase: "resource" | "stack",
+  urnOf: (urn: string) => string | undefined,
+  byUrn: Map<string, { type: string; name: string }>,
+): PolicyVerdict[] {
   return res.getDiagnosticsList().map((d) => {
     const urn = urnOf(d.getUrn());
     const resource = urn ? byUrn.get(urn) : undefined;
@@ -514,7 +574,12 @@ export function toVerdicts(res: analyzerpb.AnalyzeResponse, phase: "resource" | 
  * resource.DefaultRootStackURN). `pulumi policy analyze` does the same with the first analyzed
  * resource as the fallback (pkg/engine/check.go runStackAnalysis), the root stack in an export.
  */
-export function stackDiagnosticUrn(urn: string, snapshot: StackSnapshot, state: boolean, included: (r: CollectedResource) => boolean = () => true): string | undefined {
+export function stackDiagnosticUrn(
+  urn: string,
+  snapshot: StackSnapshot,
+  state: boolean,
+  included: (r: CollectedResource) => boolean = () => true,
+): string | undefined {
   return stackDiagnosticUrns(snapshot, state, included)(urn);
 }
 
@@ -522,7 +587,11 @@ export function stackDiagnosticUrn(urn: string, snapshot: StackSnapshot, state: 
  * stackDiagnosticUrn for one AnalyzeStack response: the sent URNs indexed once, not filtered and
  * scanned again for each of its diagnostics (19,117 of them on issue 20's export).
  */
-export function stackDiagnosticUrns(snapshot: StackSnapshot, state: boolean, included: (r: CollectedResource) => boolean = () => true): (urn: string) => string | undefined {
+export function stackDiagnosticUrns(
+  snapshot: StackSnapshot,
+  state: boolean,
+  included: (r: CollectedResource) => boolean = () => true,
+): (urn: string) => string | undefined {
   const sent = new Set<string>();
   for (const r of snapshot.resources) if (included(r)) sent.add(r.urn);
   const [first] = sent;
@@ -555,7 +624,12 @@ function remediationDiagnostic(m: Remediation, r: CollectedResource): PolicyVerd
 export function toAnalyzerInfo(info: analyzerpb.AnalyzerInfo): AnalyzerInfo {
   const policies: PolicySummary[] = info.getPoliciesList().map((p) => {
     const schema = p.getConfigschema();
-    const type = p.getPolicyType() === analyzerpb.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : p.getPolicyType() === analyzerpb.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown";
+    const type =
+      p.getPolicyType() === analyzerpb.PolicyType.POLICY_TYPE_RESOURCE
+        ? "resource"
+        : p.getPolicyType() === analyzerpb.PolicyType.POLICY_TYPE_STACK
+          ? "stack"
+          : "unknown";
     return {
       name: p.getName(),
       description: p.getDescription(),
@@ -563,7 +637,14 @@ export function toAnalyzerInfo(info: analyzerpb.AnalyzerInfo): AnalyzerInfo {
       type,
       ...(p.getRemediationSteps() ? { remediationSteps: p.getRemediationSteps() } : {}),
       ...(p.getUrl() ? { url: p.getUrl() } : {}),
-      ...(schema ? { configSchema: { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>, required: schema.getRequiredList() } } : {}),
+      ...(schema
+        ? {
+            configSchema: {
+              properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+              required: schema.getRequiredList(),
+            },
+          }
+        : {}),
     };
   });
   const initialConfig: Record<string, InitialPolicyConfig> = {};

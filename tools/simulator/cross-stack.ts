@@ -44,8 +44,16 @@ export function crossStackVerdicts(snapshots: readonly StackSnapshot[]): Map<str
   return out;
 }
 
-function verdict(enforcementLevel: string, message: string, key: string | undefined, snapshot: StackSnapshot): PolicyVerdict {
-  const urn = key === undefined ? undefined : snapshot.resources.find((r) => r.urn.endsWith(`::${snapshot.project}::${key}`))?.urn;
+function verdict(
+  enforcementLevel: string,
+  message: string,
+  key: string | undefined,
+  snapshot: StackSnapshot,
+): PolicyVerdict {
+  const urn =
+    key === undefined
+      ? undefined
+      : snapshot.resources.find((r) => r.urn.endsWith(`::${snapshot.project}::${key}`))?.urn;
   return {
     policyPackName: PACK_NAME,
     policyName: SHARED_SECRETS_POLICY,

@@ -10,9 +10,10 @@ import type { Scenario, StackSnapshot } from "./snapshot";
 import { loadStackConfigWithSecrets, maskedConfig, StackConfig, StackConfigError } from "./stack-config";
 
 /**
- * The simulator's engine, standing in for the Pulumi CLI's: loads a stack's config the way the Pulumi CLI does, runs the program in
- * a child process on Pulumi's mock runtime with realistic provider outputs, and returns every resource
- * the engine would have been asked to register. No CLI, no cloud, no credentials.
+ * The simulator's engine, standing in for the Pulumi CLI's: loads a stack's config the way the CLI
+ * does, runs the program in a child process on Pulumi's mock runtime with realistic provider outputs,
+ * and returns every resource the engine would have been asked to register. No CLI, no cloud, no
+ * credentials.
  */
 
 export interface CollectOptions {
@@ -80,7 +81,12 @@ export async function prepareJob(opts: CollectOptions): Promise<{ job: HostJob; 
   let config: StackConfig;
   try {
     // As the CLI: a passphrase stack's `secure:` values are decrypted when PULUMI_CONFIG_PASSPHRASE(_FILE) is set.
-    config = await loadStackConfigWithSecrets({ root, stack: opts.stack, stackFile: opts.stackFile, configOverrides: opts.configOverrides });
+    config = await loadStackConfigWithSecrets({
+      root,
+      stack: opts.stack,
+      stackFile: opts.stackFile,
+      configOverrides: opts.configOverrides,
+    });
   } catch (e) {
     if (e instanceof StackConfigError) throw new ProgramError("config", opts.stack, e.message, e.problems);
     throw e;
@@ -106,8 +112,13 @@ function identityOfJob(job: HostJob): StackIdentity {
 /** The stack tags the CLI derives from Pulumi.yaml (name, runtime, description). */
 function projectTags(root: string): Record<string, string> {
   try {
-    const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name?: unknown; runtime?: unknown; description?: unknown };
-    const runtime = typeof project.runtime === "string" ? project.runtime : (project.runtime as { name?: unknown } | undefined)?.name;
+    const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+      name?: unknown;
+      runtime?: unknown;
+      description?: unknown;
+    };
+    const runtime =
+      typeof project.runtime === "string" ? project.runtime : (project.runtime as { name?: unknown } | undefined)?.name;
     return projectStackTags({
       name: String(project.name ?? ""),
       ...(typeof runtime === "string" ? { runtime } : {}),
@@ -153,7 +164,9 @@ function accountIdOf(config: StackConfig): string {
   }
   const own = Object.entries(config.values).find(([k, v]) => k.endsWith(":awsAccountId") && /^\d{12}$/.test(v));
   if (own) return own[1];
-  const digits = BigInt(`0x${createHash("sha256").update(config.stack).digest("hex").slice(0, 12)}`).toString().padStart(12, "0");
+  const digits = BigInt(`0x${createHash("sha256").update(config.stack).digest("hex").slice(0, 12)}`)
+    .toString()
+    .padStart(12, "0");
   return digits.slice(-12);
 }
 
@@ -166,13 +179,32 @@ async function runHost(hosts: HostPool, job: HostJob, timeoutMs: number): Promis
       const f = outcome.failure;
       if (f.kind === "config") throw new ProgramError("config", job.stack, f.message, [f.message]);
       const where = f.location ? ` at ${f.location}` : "";
-      throw new ProgramError("program", job.stack, `Running the program for stack "${job.stack}" failed${where}:\n  ${f.message}`, f.stack ? [f.stack] : [], f.location);
+      throw new ProgramError(
+        "program",
+        job.stack,
+        `Running the program for stack "${job.stack}" failed${where}:\n  ${f.message}`,
+        f.stack ? [f.stack] : [],
+        f.location,
+      );
     }
     case "timeout":
-      throw new ProgramError("program", job.stack, `The program for stack "${job.stack}" did not finish within ${timeoutMs / 1000} s (a promise that never resolves, or a resource created inside an apply that waits on itself?).`);
+      throw new ProgramError(
+        "program",
+        job.stack,
+        `The program for stack "${job.stack}" did not finish within ${timeoutMs / 1000} s (a promise that never resolves, or a resource created inside an apply that waits on itself?).`,
+      );
     case "start-error":
-      throw new ProgramError("program", job.stack, `Could not start the offline program host for stack "${job.stack}": ${outcome.message}`);
+      throw new ProgramError(
+        "program",
+        job.stack,
+        `Could not start the offline program host for stack "${job.stack}": ${outcome.message}`,
+      );
     case "exit":
-      throw new ProgramError("program", job.stack, `The program for stack "${job.stack}" exited (${outcome.how}) without a result${outcome.output ? `:\n${outcome.output}` : "."}`, outcome.output ? [outcome.output] : []);
+      throw new ProgramError(
+        "program",
+        job.stack,
+        `The program for stack "${job.stack}" exited (${outcome.how}) without a result${outcome.output ? `:\n${outcome.output}` : "."}`,
+        outcome.output ? [outcome.output] : [],
+      );
   }
 }

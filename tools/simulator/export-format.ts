@@ -18,7 +18,13 @@ export const LATEST_VERSION = 4;
  * is a resource option a current CLI writes the same way. Each only adds resource fields that the
  * policy pack and the parity report do not read, so the resources read the same as in version 3.
  */
-export const KNOWN_FEATURES: ReadonlySet<string> = new Set(["refreshBeforeUpdate", "views", "hooks", "taint", "replaceWith"]);
+export const KNOWN_FEATURES: ReadonlySet<string> = new Set([
+  "refreshBeforeUpdate",
+  "views",
+  "hooks",
+  "taint",
+  "replaceWith",
+]);
 
 export interface UntypedDeployment {
   readonly version: number;
@@ -47,7 +53,10 @@ export function parseExportText(text: string): unknown {
   } catch (e) {
     // The parser's message quotes the text around the fault, which may be a secret's plaintext.
     const at = /position (\d+)/.exec((e as Error).message)?.[1];
-    throw new StackExportError(`is not JSON (${at === undefined ? "it ends early or is malformed" : `malformed at character ${at}`})`, "pass the file `pulumi stack export --file FILE` wrote, unedited");
+    throw new StackExportError(
+      `is not JSON (${at === undefined ? "it ends early or is malformed" : `malformed at character ${at}`})`,
+      "pass the file `pulumi stack export --file FILE` wrote, unedited",
+    );
   }
 }
 
@@ -58,7 +67,10 @@ export function untypedDeployment(parsed: unknown): UntypedDeployment {
   }
   const version = parsed["version"];
   if (typeof version !== "number" || !Number.isInteger(version)) {
-    throw new StackExportError(`has a \`version\` of ${JSON.stringify(version)}, not a whole number (the Pulumi CLI reads it as an integer)`, "pass the file `pulumi stack export --file FILE` wrote, unedited");
+    throw new StackExportError(
+      `has a \`version\` of ${JSON.stringify(version)}, not a whole number (the Pulumi CLI reads it as an integer)`,
+      "pass the file `pulumi stack export --file FILE` wrote, unedited",
+    );
   }
   if (version > LATEST_VERSION) {
     // deployment.go: ErrDeploymentSchemaVersionTooNew, "this stack's deployment version is too new".
@@ -69,7 +81,10 @@ export function untypedDeployment(parsed: unknown): UntypedDeployment {
   }
   if (version < OLDEST_VERSION) {
     // deployment.go: ErrDeploymentSchemaVersionTooOld.
-    throw new StackExportError(`has deployment version ${version}, older than any the Pulumi CLI reads ("this stack's deployment is too old")`, "export the stack again with `pulumi stack export --file FILE`");
+    throw new StackExportError(
+      `has deployment version ${version}, older than any the Pulumi CLI reads ("this stack's deployment is too old")`,
+      "export the stack again with `pulumi stack export --file FILE`",
+    );
   }
   const features = parsed["features"];
   const named = Array.isArray(features) ? features.filter((f): f is string => typeof f === "string") : [];
@@ -94,12 +109,26 @@ export function untypedDeployment(parsed: unknown): UntypedDeployment {
  */
 function upToV3(deployment: Record<string, unknown>, version: number): Record<string, unknown> {
   const resources = deployment["resources"];
-  const migrated = Array.isArray(resources) ? resources.map((r) => (isRecord(r) ? upResource(r, version) : r)) : resources;
+  const migrated = Array.isArray(resources)
+    ? resources.map((r) => (isRecord(r) ? upResource(r, version) : r))
+    : resources;
   return { manifest: deployment["manifest"], ...(migrated !== undefined ? { resources: migrated } : {}) };
 }
 
 /** ResourceV1's fields (sdk/go/common/apitype/core.go), less `defaults` (dropped by UpToResourceV2). */
-const V1_FIELDS = ["urn", "custom", "delete", "id", "type", "inputs", "outputs", "parent", "protect", "dependencies", "initErrors"];
+const V1_FIELDS = [
+  "urn",
+  "custom",
+  "delete",
+  "id",
+  "type",
+  "inputs",
+  "outputs",
+  "parent",
+  "protect",
+  "dependencies",
+  "initErrors",
+];
 /** ResourceV2 adds these. */
 const V2_FIELDS = [...V1_FIELDS, "external", "provider"];
 

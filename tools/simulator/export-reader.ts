@@ -4,7 +4,13 @@ import { parse as parseYaml } from "yaml";
 import { EmptyStackExportError, StackExportError } from "./export-error";
 import { isRecord, parseExportText, untypedDeployment } from "./export-format";
 import { ExportSecrets, SecretsEnvironment } from "./export-secrets";
-import { SECRET_SIG, SECRET_VALUE, type CollectedOptions, type CollectedResource, type StackSnapshot } from "./snapshot";
+import {
+  SECRET_SIG,
+  SECRET_VALUE,
+  type CollectedOptions,
+  type CollectedResource,
+  type StackSnapshot,
+} from "./snapshot";
 
 /**
  * The one reader of `pulumi stack export` files, for `npm run policy` and `npm run parity`: the
@@ -43,7 +49,10 @@ export function readStackExportFile(file: string, opts: FileReadOptions = {}): S
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new StackExportError(`cannot be read (${code === "ENOENT" ? "it does not exist" : (code ?? (e as Error).message)})`, "check the path, or write the file with `pulumi stack export --stack NAME --file FILE`");
+    throw new StackExportError(
+      `cannot be read (${code === "ENOENT" ? "it does not exist" : (code ?? (e as Error).message)})`,
+      "check the path, or write the file with `pulumi stack export --stack NAME --file FILE`",
+    );
   }
   const snapshot = fromStackExport(parseExportText(text), opts);
   if (opts.project !== undefined) assertProject(snapshot, opts.project);
@@ -84,7 +93,10 @@ export function fromStackExport(parsed: unknown, opts: ReadOptions | string = {}
   if (!isRecord(deployment["manifest"])) throw new StackExportError("has no `deployment.manifest`");
   const resources = deployment["resources"] ?? [];
   if (!Array.isArray(resources)) throw new StackExportError("has a `deployment.resources` that is not a list");
-  if (resources.length === 0) throw new EmptyStackExportError(`deploy the ${role} stack first, or compare the programs offline with \`npm run parity\``);
+  if (resources.length === 0)
+    throw new EmptyStackExportError(
+      `deploy the ${role} stack first, or compare the programs offline with \`npm run parity\``,
+    );
   const environment: SecretsEnvironment = { env: options.env ?? process.env, cwd: options.cwd ?? process.cwd() };
   const secrets = new ExportSecrets(deployment["secrets_providers"], environment);
   const integrity = new Integrity();
@@ -96,25 +108,43 @@ export function fromStackExport(parsed: unknown, opts: ReadOptions | string = {}
     const { urn, type } = resource;
     if (typeof urn !== "string") throw new StackExportError(`has an entry ${where} without a string \`urn\``);
     const parsedUrn = parseUrn(urn);
-    if (!parsedUrn) throw new StackExportError(`has an entry ${where} whose urn \`${urn}\` is not \`urn:pulumi:<stack>::<project>::<type>::<name>\``);
+    if (!parsedUrn)
+      throw new StackExportError(
+        `has an entry ${where} whose urn \`${urn}\` is not \`urn:pulumi:<stack>::<project>::<type>::<name>\``,
+      );
     if (identity === undefined) identity = parsedUrn;
     else if (identity.stack !== parsedUrn.stack || identity.project !== parsedUrn.project) {
-      throw new StackExportError(`mixes stacks: ${where} belongs to \`${parsedUrn.project}/${parsedUrn.stack}\`, earlier entries to \`${identity.project}/${identity.stack}\``, "export a single stack per file");
+      throw new StackExportError(
+        `mixes stacks: ${where} belongs to \`${parsedUrn.project}/${parsedUrn.stack}\`, earlier entries to \`${identity.project}/${identity.stack}\``,
+        "export a single stack per file",
+      );
     }
-    if (typeof type !== "string") throw new StackExportError(`has an entry ${where} (${urn}) without a string \`type\``);
+    if (typeof type !== "string")
+      throw new StackExportError(`has an entry ${where} (${urn}) without a string \`type\``);
     const inputs = resource["inputs"] ?? {};
-    if (!isRecord(inputs)) throw new StackExportError(`has an entry ${where} (${urn}) whose \`inputs\` is not an object`);
+    if (!isRecord(inputs))
+      throw new StackExportError(`has an entry ${where} (${urn}) whose \`inputs\` is not an object`);
     integrity.check(resource, urn, i, resources);
     if (resource["delete"] === true) return;
-    const open = (v: unknown, at: string) => decodeSecrets(v, (s, path) => secrets.open(s, `${where} (${urn}) ${path}`), at);
+    const open = (v: unknown, at: string) =>
+      decodeSecrets(v, (s, path) => secrets.open(s, `${where} (${urn}) ${path}`), at);
     const decodedInputs = open(inputs, "inputs") as Record<string, unknown>;
-    const outputs = isRecord(resource["outputs"]) ? (open(resource["outputs"], "outputs") as Record<string, unknown>) : {};
+    const outputs = isRecord(resource["outputs"])
+      ? (open(resource["outputs"], "outputs") as Record<string, unknown>)
+      : {};
     out.push(collected(resource, urn, type, decodedInputs, outputs));
   });
   const { stack, project } = identity as { stack: string; project: string };
   const root = out.find((r) => r.type === "pulumi:pulumi:Stack" && r.parent === undefined);
   const notes = secrets.notes();
-  return { project, stack, config: {}, resources: out, outputs: root?.outputs ?? {}, ...(notes.length > 0 ? { notes } : {}) };
+  return {
+    project,
+    stack,
+    config: {},
+    resources: out,
+    outputs: root?.outputs ?? {},
+    ...(notes.length > 0 ? { notes } : {}),
+  };
 }
 
 /**
@@ -149,7 +179,11 @@ class Integrity {
 }
 
 /** Secrets anywhere in a value: the snapshot's `{sig, value}` form, opened by `open` where encrypted. */
-function decodeSecrets(v: unknown, open: (secret: Record<string, unknown>, at: string) => unknown, at: string): unknown {
+function decodeSecrets(
+  v: unknown,
+  open: (secret: Record<string, unknown>, at: string) => unknown,
+  at: string,
+): unknown {
   if (Array.isArray(v)) return v.map((x, i) => decodeSecrets(x, open, `${at}[${i}]`));
   if (v === null || typeof v !== "object") return v;
   const o = v as Record<string, unknown>;
@@ -160,11 +194,23 @@ function decodeSecrets(v: unknown, open: (secret: Record<string, unknown>, at: s
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeSecrets(x, open, `${at}.${k}`)]));
 }
 
-function collected(resource: Record<string, unknown>, urn: string, type: string, inputs: Record<string, unknown>, outputs: Record<string, unknown>): CollectedResource {
+function collected(
+  resource: Record<string, unknown>,
+  urn: string,
+  type: string,
+  inputs: Record<string, unknown>,
+  outputs: Record<string, unknown>,
+): CollectedResource {
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
   const timeouts = isRecord(resource["customTimeouts"]) ? resource["customTimeouts"] : undefined;
   const customTimeouts = timeouts
-    ? Object.fromEntries(Object.entries({ create: durationText(timeouts["create"]), update: durationText(timeouts["update"]), delete: durationText(timeouts["delete"]) }).filter(([, v]) => v !== undefined))
+    ? Object.fromEntries(
+        Object.entries({
+          create: durationText(timeouts["create"]),
+          update: durationText(timeouts["update"]),
+          delete: durationText(timeouts["delete"]),
+        }).filter(([, v]) => v !== undefined),
+      )
     : undefined;
   const options: CollectedOptions = {
     protect: resource["protect"] === true,

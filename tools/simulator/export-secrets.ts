@@ -1,6 +1,14 @@
 import { StackExportError } from "./export-error";
 import { isRecord } from "./export-format";
-import { decodeStdBase64, PASSPHRASE_FILE_VARIABLE, PASSPHRASE_VARIABLE, PassphraseError, readPassphrase, SecureValueDecrypter, unlockEncryptionSaltSync } from "./passphrase";
+import {
+  decodeStdBase64,
+  PASSPHRASE_FILE_VARIABLE,
+  PASSPHRASE_VARIABLE,
+  PassphraseError,
+  readPassphrase,
+  SecureValueDecrypter,
+  unlockEncryptionSaltSync,
+} from "./passphrase";
 
 /**
  * A stack export's encrypted secrets (`{"4dabf…": "1b47…", "ciphertext": "…"}`), opened as the Pulumi
@@ -44,7 +52,10 @@ export class ExportSecrets {
     const plaintext = secret["plaintext"];
     if ((typeof ciphertext === "string") === (typeof plaintext === "string")) {
       // deserializeSecret: "malformed secret value: exactly one of `ciphertext` or `plaintext` must be supplied".
-      throw new StackExportError(`has a malformed secret at ${where}: it needs exactly one of \`ciphertext\` or \`plaintext\`, as the Pulumi CLI requires`, "export the stack again with `pulumi stack export --file FILE`");
+      throw new StackExportError(
+        `has a malformed secret at ${where}: it needs exactly one of \`ciphertext\` or \`plaintext\`, as the Pulumi CLI requires`,
+        "export the stack again with `pulumi stack export --file FILE`",
+      );
     }
     if (typeof plaintext === "string") return parsePlaintext(plaintext, where);
     const opener = (this.opener ??= this.unlock());
@@ -70,7 +81,9 @@ export class ExportSecrets {
       notes.push(`${count(this.opened)} decrypted with ${this.opener.via}; still marked secret and never shown.`);
     }
     if (this.redacted > 0 && this.opener?.kind === "closed") {
-      notes.push(`${count(this.redacted)} redacted (compared only with the same ciphertext, so an equal value encrypted twice shows as different): ${this.opener.why}.`);
+      notes.push(
+        `${count(this.redacted)} redacted (compared only with the same ciphertext, so an equal value encrypted twice shows as different): ${this.opener.why}.`,
+      );
     }
     return notes;
   }
@@ -85,37 +98,62 @@ export class ExportSecrets {
     switch (type) {
       case "":
         // DeserializeDeploymentV3: "snapshot contains encrypted secrets but no secrets manager could be found".
-        return { kind: "closed", why: "the export names no secrets provider (`deployment.secrets_providers`), so nothing can decrypt them, the Pulumi CLI included" };
+        return {
+          kind: "closed",
+          why: "the export names no secrets provider (`deployment.secrets_providers`), so nothing can decrypt them, the Pulumi CLI included",
+        };
       case "b64":
-        return { kind: "open", via: "the export's `b64` secrets provider (base64, no key)", decrypt: (c) => decodeStdBase64(c)?.toString("utf8") };
+        return {
+          kind: "open",
+          via: "the export's `b64` secrets provider (base64, no key)",
+          decrypt: (c) => decodeStdBase64(c)?.toString("utf8"),
+        };
       case "passphrase":
         return this.passphrase(state);
       case "service":
-        return { kind: "closed", why: "they are encrypted by Pulumi Cloud (`service` secrets provider), which offline tools cannot reach; `pulumi stack export --show-secrets` writes them in plaintext" };
+        return {
+          kind: "closed",
+          why: "they are encrypted by Pulumi Cloud (`service` secrets provider), which offline tools cannot reach; `pulumi stack export --show-secrets` writes them in plaintext",
+        };
       case "cloud": {
         const url = isRecord(state) && typeof state["url"] === "string" ? state["url"] : "";
         const scheme = /^[a-z0-9]+:\/\//i.exec(url)?.[0] ?? "";
-        return { kind: "closed", why: `they are encrypted with a cloud key${scheme ? ` (\`${scheme}…\`)` : ""}, which offline tools cannot reach; \`pulumi stack export --show-secrets\` writes them in plaintext` };
+        return {
+          kind: "closed",
+          why: `they are encrypted with a cloud key${scheme ? ` (\`${scheme}…\`)` : ""}, which offline tools cannot reach; \`pulumi stack export --show-secrets\` writes them in plaintext`,
+        };
       }
       default:
-        return { kind: "closed", why: `the export's secrets provider \`${type}\` is not one offline tools can use; \`pulumi stack export --show-secrets\` writes them in plaintext` };
+        return {
+          kind: "closed",
+          why: `the export's secrets provider \`${type}\` is not one offline tools can use; \`pulumi stack export --show-secrets\` writes them in plaintext`,
+        };
     }
   }
 
   private passphrase(state: unknown): Opener {
     const salt = isRecord(state) && typeof state["salt"] === "string" ? state["salt"] : undefined;
     if (salt === undefined) {
-      throw new StackExportError("names the `passphrase` secrets provider without a `state.salt`, which the Pulumi CLI needs to open its secrets", "export the stack again with `pulumi stack export --file FILE`");
+      throw new StackExportError(
+        "names the `passphrase` secrets provider without a `state.salt`, which the Pulumi CLI needs to open its secrets",
+        "export the stack again with `pulumi stack export --file FILE`",
+      );
     }
     let passphrase;
     try {
       passphrase = readPassphrase(this.environment.env, this.environment.cwd);
     } catch (e) {
       if (!(e instanceof PassphraseError)) throw e;
-      throw new StackExportError(`cannot be decrypted: ${e.message}`, `point ${PASSPHRASE_FILE_VARIABLE} at the file holding the stack's passphrase, or unset it`);
+      throw new StackExportError(
+        `cannot be decrypted: ${e.message}`,
+        `point ${PASSPHRASE_FILE_VARIABLE} at the file holding the stack's passphrase, or unset it`,
+      );
     }
     if (!passphrase) {
-      return { kind: "closed", why: `they are encrypted with the stack's passphrase and neither ${PASSPHRASE_VARIABLE} nor ${PASSPHRASE_FILE_VARIABLE} is set; set one to decrypt them as the Pulumi CLI does` };
+      return {
+        kind: "closed",
+        why: `they are encrypted with the stack's passphrase and neither ${PASSPHRASE_VARIABLE} nor ${PASSPHRASE_FILE_VARIABLE} is set; set one to decrypt them as the Pulumi CLI does`,
+      };
     }
     const source = passphrase.file ? `${passphrase.variable} (${passphrase.file})` : passphrase.variable;
     let decrypter: SecureValueDecrypter;
@@ -124,9 +162,15 @@ export class ExportSecrets {
     } catch (e) {
       if (!(e instanceof PassphraseError)) throw e;
       if (e.problem !== "wrong-passphrase") {
-        throw new StackExportError(`has a passphrase secrets provider whose salt is malformed (${e.message})`, "export the stack again with `pulumi stack export --file FILE`");
+        throw new StackExportError(
+          `has a passphrase secrets provider whose salt is malformed (${e.message})`,
+          "export the stack again with `pulumi stack export --file FILE`",
+        );
       }
-      return { kind: "closed", why: `${source} is not this stack's passphrase (it does not open the export's salt); set the passphrase the stack was created with` };
+      return {
+        kind: "closed",
+        why: `${source} is not this stack's passphrase (it does not open the export's salt); set the passphrase the stack was created with`,
+      };
     }
     return {
       kind: "open",
@@ -151,7 +195,7 @@ function parsePlaintext(text: string, where: string): unknown {
     // The parser's own message quotes the text: never pass it on.
     throw new StackExportError(
       `has a secret at ${where} whose value is not JSON, which the Pulumi CLI cannot read either; value not shown`,
-      "export the stack again with `pulumi stack export --file FILE`; a hand-edited secret needs its value JSON-encoded (`\"text\"`, with the quotes)",
+      'export the stack again with `pulumi stack export --file FILE`; a hand-edited secret needs its value JSON-encoded (`"text"`, with the quotes)',
     );
   }
 }

@@ -61,7 +61,8 @@ export class HostPool {
         else if (this.idle.length < this.keepIdle) this.park(start(job.root));
         settle(m);
       };
-      const onExit = (code: number | null, signal: string | null) => settle({ kind: "exit", how: signal ?? `code ${code}`, output: host.output.trim() });
+      const onExit = (code: number | null, signal: string | null) =>
+        settle({ kind: "exit", how: signal ?? `code ${code}`, output: host.output.trim() });
       const onError = (e: Error) => settle({ kind: "start-error", message: e.message });
       const timer = setTimeout(() => {
         child.kill("SIGKILL");

@@ -39,10 +39,13 @@ function mappedFrame(site: NodeJS.CallSite): string {
   const line = site.getLineNumber();
   const column = site.getColumnNumber();
   const map = file && line !== null && column !== null ? sourceMapOf(file) : undefined;
-  const entry = map?.findEntry((line ?? 1) - 1, (column ?? 1) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+  const entry = map?.findEntry((line ?? 1) - 1, (column ?? 1) - 1) as
+    { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
   if (!entry?.originalSource || entry.originalLine === undefined) return String(site);
   // Sources in an inline map are relative to the compiled file's directory.
-  const source = entry.originalSource.startsWith("file:") ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(file ?? ""), entry.originalSource);
+  const source = entry.originalSource.startsWith("file:")
+    ? fileURLToPath(entry.originalSource)
+    : path.resolve(path.dirname(file ?? ""), entry.originalSource);
   return `${site.getFunctionName() ?? "<anonymous>"} (${source}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1})`;
 }
 
@@ -52,8 +55,12 @@ const maps = new Map<string, SourceMap | undefined>();
 function sourceMapOf(file: string): SourceMap | undefined {
   if (maps.has(file)) return maps.get(file);
   const emitted = emittedFiles();
-  const inline = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(emitted?.get(file) ?? "");
-  const map = inline ? new SourceMap(JSON.parse(Buffer.from(inline[1], "base64").toString("utf8"))) : findSourceMap(file);
+  const inline = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(
+    emitted?.get(file) ?? "",
+  );
+  const map = inline
+    ? new SourceMap(JSON.parse(Buffer.from(inline[1], "base64").toString("utf8")))
+    : findSourceMap(file);
   maps.set(file, map);
   return map;
 }

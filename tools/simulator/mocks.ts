@@ -105,22 +105,52 @@ export class RealisticMocks implements pulumi.runtime.Mocks {
     const alnum = (key: string, length: number, alphabet?: string) => EXTERNAL.alnum(key, length, alphabet);
     switch (args.token) {
       case "aws:index/getAvailabilityZones:getAvailabilityZones":
-        return { id: region, names: ["a", "b", "c"].map((s) => `${region}${s}`), zoneIds: [1, 2, 3].map((n) => `${region.split("-").map((p) => p[0]).join("")}${region.slice(-1)}-az${n}`), state: "available" };
+        return {
+          id: region,
+          names: ["a", "b", "c"].map((s) => `${region}${s}`),
+          zoneIds: [1, 2, 3].map(
+            (n) =>
+              `${region
+                .split("-")
+                .map((p) => p[0])
+                .join("")}${region.slice(-1)}-az${n}`,
+          ),
+          state: "available",
+        };
       case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { id: accountId, accountId, arn: `arn:${this.partition}:iam::${accountId}:user/deployer`, userId: `AIDA${alnum("caller", 17).toUpperCase()}` };
+        return {
+          id: accountId,
+          accountId,
+          arn: `arn:${this.partition}:iam::${accountId}:user/deployer`,
+          userId: `AIDA${alnum("caller", 17).toUpperCase()}`,
+        };
       case "aws:index/getRegion:getRegion":
         return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
       case "aws:index/getPartition:getPartition":
-        return { id: this.partition, partition: this.partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+        return {
+          id: this.partition,
+          partition: this.partition,
+          dnsSuffix: "amazonaws.com",
+          reverseDnsPrefix: "com.amazonaws",
+        };
       case "aws:route53/getZone:getZone": {
         const zoneName = String(inputs["name"] ?? "example.com").replace(/\.$/, "");
         const zoneId = `Z${alnum(`zone${zoneName}`, 20, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}`;
-        return { id: zoneId, zoneId, name: zoneName, arn: `arn:${this.partition}:route53:::hostedzone/${zoneId}`, nameServers: [1, 2, 3, 4].map((n) => `ns-${n}.awsdns-${n}.net`), privateZone: false };
+        return {
+          id: zoneId,
+          zoneId,
+          name: zoneName,
+          arn: `arn:${this.partition}:route53:::hostedzone/${zoneId}`,
+          nameServers: [1, 2, 3, 4].map((n) => `ns-${n}.awsdns-${n}.net`),
+          privateZone: false,
+        };
       }
       case "aws:elb/getServiceAccount:getServiceAccount":
         return { id: "127311923021", arn: `arn:${this.partition}:iam::127311923021:root` };
       default:
-        throw new Error(`offline preview: no mock for the provider function \`${args.token}\`; add one to tools/simulator/mocks.ts`);
+        throw new Error(
+          `offline preview: no mock for the provider function \`${args.token}\`; add one to tools/simulator/mocks.ts`,
+        );
     }
   }
 }

@@ -35,7 +35,8 @@ export interface Passphrase {
   readonly file?: string;
 }
 
-export type PassphraseProblem = "unreadable-file" | "malformed-salt" | "wrong-passphrase" | "malformed-value" | "undecryptable-value";
+export type PassphraseProblem =
+  "unreadable-file" | "malformed-salt" | "wrong-passphrase" | "malformed-value" | "undecryptable-value";
 
 /** Why a passphrase, salt or value could not be used; callers add the stack, file and key. */
 export class PassphraseError extends Error {
@@ -53,7 +54,10 @@ export class PassphraseError extends Error {
  * is a valid one), else the trimmed contents of a non-empty PULUMI_CONFIG_PASSPHRASE_FILE, resolved
  * against the working directory. Undefined when neither is set.
  */
-export function readPassphrase(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Passphrase | undefined {
+export function readPassphrase(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Passphrase | undefined {
   const inline = env[PASSPHRASE_VARIABLE];
   if (inline !== undefined) return { value: inline, variable: PASSPHRASE_VARIABLE };
   const named = env[PASSPHRASE_FILE_VARIABLE];
@@ -64,7 +68,10 @@ export function readPassphrase(env: NodeJS.ProcessEnv = process.env, cwd: string
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new PassphraseError("unreadable-file", `${PASSPHRASE_FILE_VARIABLE} names ${file}, which cannot be read (${reason})`);
+    throw new PassphraseError(
+      "unreadable-file",
+      `${PASSPHRASE_FILE_VARIABLE} names ${file}, which cannot be read (${reason})`,
+    );
   }
   return { value: text.trim(), variable: PASSPHRASE_FILE_VARIABLE, file };
 }
@@ -106,7 +113,8 @@ function checkedDecrypter(key: Buffer, check: Sealed): SecureValueDecrypter {
   } catch {
     known = "";
   }
-  if (known !== KNOWN_PLAINTEXT) throw new PassphraseError("wrong-passphrase", "the passphrase does not open the salt's check value");
+  if (known !== KNOWN_PLAINTEXT)
+    throw new PassphraseError("wrong-passphrase", "the passphrase does not open the salt's check value");
   return { decrypt: (secure) => open(key, parseSecure(secure)) };
 }
 
@@ -129,7 +137,8 @@ function parseSaltState(state: string): { salt: Buffer; check: Sealed } {
   const version = state.slice(0, first);
   if (version !== "v1") throw new PassphraseError("malformed-salt", `its version is \`${version}\`, not \`v1\``);
   const salt = state.slice(first + 1, second);
-  if (!STD_BASE64.test(salt) || salt.length === 0) throw new PassphraseError("malformed-salt", "its salt is not base64");
+  if (!STD_BASE64.test(salt) || salt.length === 0)
+    throw new PassphraseError("malformed-salt", "its salt is not base64");
   let check: Sealed;
   try {
     check = parseSecure(state.slice(second + 1));
@@ -152,7 +161,9 @@ function deriveKey(passphrase: string, salt: Buffer): Promise<Buffer> {
   let key = derivedKeys.get(id);
   if (!key) {
     key = new Promise<Buffer>((resolve, reject) =>
-      pbkdf2(Buffer.from(passphrase, "utf8"), salt, PBKDF2_ITERATIONS, KEY_BYTES, "sha256", (e, k) => (e ? reject(e) : resolve(k))),
+      pbkdf2(Buffer.from(passphrase, "utf8"), salt, PBKDF2_ITERATIONS, KEY_BYTES, "sha256", (e, k) =>
+        e ? reject(e) : resolve(k),
+      ),
     );
     derivedKeys.set(id, key);
     key.catch(() => derivedKeys.delete(id));
@@ -165,11 +176,14 @@ function parseSecure(secure: string): Sealed {
   if (parts.length !== 3) throw new PassphraseError("malformed-value", "it is not `v1:<nonce>:<ciphertext>`");
   const [version, nonceText, sealedText] = parts;
   if (version !== "v1") throw new PassphraseError("malformed-value", `its version is \`${version}\`, not \`v1\``);
-  if (!STD_BASE64.test(nonceText) || !STD_BASE64.test(sealedText)) throw new PassphraseError("malformed-value", "its nonce or ciphertext is not base64");
+  if (!STD_BASE64.test(nonceText) || !STD_BASE64.test(sealedText))
+    throw new PassphraseError("malformed-value", "its nonce or ciphertext is not base64");
   const nonce = Buffer.from(nonceText, "base64");
   const sealed = Buffer.from(sealedText, "base64");
-  if (nonce.length !== NONCE_BYTES) throw new PassphraseError("malformed-value", `its nonce is ${nonce.length} bytes, not ${NONCE_BYTES}`);
-  if (sealed.length < TAG_BYTES) throw new PassphraseError("malformed-value", "its ciphertext is shorter than the authentication tag");
+  if (nonce.length !== NONCE_BYTES)
+    throw new PassphraseError("malformed-value", `its nonce is ${nonce.length} bytes, not ${NONCE_BYTES}`);
+  if (sealed.length < TAG_BYTES)
+    throw new PassphraseError("malformed-value", "its ciphertext is shorter than the authentication tag");
   return { nonce, sealed };
 }
 
@@ -177,8 +191,13 @@ function open(key: Buffer, { nonce, sealed }: Sealed): string {
   const decipher = createDecipheriv("aes-256-gcm", key, nonce);
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
-    throw new PassphraseError("undecryptable-value", "it does not decrypt with this stack's key (encrypted for another stack or passphrase, or altered)");
+    throw new PassphraseError(
+      "undecryptable-value",
+      "it does not decrypt with this stack's key (encrypted for another stack or passphrase, or altered)",
+    );
   }
 }

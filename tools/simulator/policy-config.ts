@@ -1,7 +1,12 @@
 import * as fs from "node:fs";
 import { parseErrorPlace } from "../../policy/engine/show-value";
 import { ENFORCEMENT_LEVELS, type AnalyzerInfo, type EnforcementLevelName } from "./policy-types";
-import { reconcilePolicyConfig, type PolicyConfigLayer, type PolicyConfigLayerEntry, type ResolvedPolicyConfig } from "./policy-reconcile";
+import {
+  reconcilePolicyConfig,
+  type PolicyConfigLayer,
+  type PolicyConfigLayerEntry,
+  type ResolvedPolicyConfig,
+} from "./policy-reconcile";
 
 /**
  * Policy configuration the way `pulumi preview --policy-pack-config FILE` reads it: the file maps a
@@ -29,7 +34,9 @@ export function readPolicyConfigFile(file: string): PolicyConfigInput {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch {
-    throw new PolicyConfigError(`Policy config file ${file} does not exist; pass a JSON file such as {"all": "mandatory"}.`);
+    throw new PolicyConfigError(
+      `Policy config file ${file} does not exist; pass a JSON file such as {"all": "mandatory"}.`,
+    );
   }
   // As LoadPolicyPackConfigFromFile: an empty file is no config at all.
   if (text.trim() === "") return {};
@@ -38,7 +45,9 @@ export function readPolicyConfigFile(file: string): PolicyConfigInput {
     parsed = JSON.parse(text);
   } catch (e) {
     // The place only: JSON.parse quotes the file's first bytes, and the file may be anyone's.
-    throw new PolicyConfigError(`Policy config file ${file} is not valid JSON (${parseErrorPlace(e)}); it maps policy names to a level or to {"enforcementLevel": ..., <properties>}.`);
+    throw new PolicyConfigError(
+      `Policy config file ${file} is not valid JSON (${parseErrorPlace(e)}); it maps policy names to a level or to {"enforcementLevel": ..., <properties>}.`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new PolicyConfigError(`Policy config file ${file} must be a JSON object of policy name → config.`);
@@ -53,14 +62,20 @@ export function readPolicyConfigFile(file: string): PolicyConfigInput {
  * nor one of the pack's policies is refused (the CLI passes it on and the pack ignores it, so a
  * typo silently configures nothing).
  */
-export function parsePolicyConfig(info: AnalyzerInfo, input: PolicyConfigInput): { layer: PolicyConfigLayer; problems: string[] } {
+export function parsePolicyConfig(
+  info: AnalyzerInfo,
+  input: PolicyConfigInput,
+): { layer: PolicyConfigLayer; problems: string[] } {
   const problems: string[] = [];
   const known = new Set(info.policies.map((p) => p.name));
   const layer: Record<string, PolicyConfigLayerEntry> = {};
   const levelOf = (name: string, value: unknown): EnforcementLevelName | undefined | null => {
     if (value === undefined) return undefined;
-    if (typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value)) return value as EnforcementLevelName;
-    problems.push(`\`${name}\` has enforcement level ${JSON.stringify(value)}; use one of ${ENFORCEMENT_LEVELS.join(", ")}.`);
+    if (typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value))
+      return value as EnforcementLevelName;
+    problems.push(
+      `\`${name}\` has enforcement level ${JSON.stringify(value)}; use one of ${ENFORCEMENT_LEVELS.join(", ")}.`,
+    );
     return null;
   };
   for (const [name, value] of Object.entries(input)) {
@@ -82,18 +97,27 @@ export function parsePolicyConfig(info: AnalyzerInfo, input: PolicyConfigInput):
     }
     if (level === null) continue;
     if (level === undefined && Object.keys(properties).length === 0) continue;
-    layer[name] = { ...(level ? { enforcementLevel: level } : {}), ...(Object.keys(properties).length > 0 ? { properties } : {}) };
+    layer[name] = {
+      ...(level ? { enforcementLevel: level } : {}),
+      ...(Object.keys(properties).length > 0 ? { properties } : {}),
+    };
   }
   return { layer, problems };
 }
 
 /** Every policy's effective level and properties (what Configure gets), or a `PolicyConfigError` listing every problem. */
-export function resolvePolicyConfig(info: AnalyzerInfo, input: PolicyConfigInput = {}, source = "policy config"): Record<string, ResolvedPolicyConfig> {
+export function resolvePolicyConfig(
+  info: AnalyzerInfo,
+  input: PolicyConfigInput = {},
+  source = "policy config",
+): Record<string, ResolvedPolicyConfig> {
   const { layer, problems } = parsePolicyConfig(info, input);
   const reconciled = reconcilePolicyConfig(info, layer);
   const all = [...problems, ...reconciled.problems];
   if (all.length > 0) {
-    throw new PolicyConfigError(`Invalid ${source} for policy pack ${info.name}:\n${all.map((p) => `  - ${p}`).join("\n")}`);
+    throw new PolicyConfigError(
+      `Invalid ${source} for policy pack ${info.name}:\n${all.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
   return reconciled.config;
 }

@@ -36,7 +36,10 @@ export function downgradedPolicies(info: AnalyzerInfo, config: PolicyConfigInput
 
 /** `stack-parity, no-public-ingress disabled and no-full-admin advisory by the policy config`. */
 export function describeDowngrades(downgrades: readonly Downgrade[]): string {
-  const parts = BELOW.map((level) => ({ level, names: downgrades.filter((d) => d.level === level).map((d) => d.policy) }))
+  const parts = BELOW.map((level) => ({
+    level,
+    names: downgrades.filter((d) => d.level === level).map((d) => d.policy),
+  }))
     .filter((g) => g.names.length > 0)
     .map((g) => `${g.names.join(", ")} ${g.level}`);
   return `${parts.join(" and ")} by the policy config`;

@@ -49,12 +49,15 @@ export function reconcilePolicyConfig(info: AnalyzerInfo, user?: PolicyConfigLay
   if (user) applyLayer(result, user);
 
   const problems: string[] = [];
-  for (const policy of info.policies) problems.push(...validate(info, policy, result.get(policy.name)?.properties ?? {}));
+  for (const policy of info.policies)
+    problems.push(...validate(info, policy, result.get(policy.name)?.properties ?? {}));
   const config: Record<string, ResolvedPolicyConfig> = {};
   for (const [name, entry] of result) {
     // analyzer.Configure (sdk/go/common/resource/plugin/analyzer_plugin.go) refuses an entry with no valid level.
     if (entry.enforcementLevel === undefined) {
-      problems.push(`\`${name}\` has no enforcement level: give it one of ${ENFORCEMENT_LEVELS.join(", ")} (the CLI's Configure refuses it with "invalid enforcement level").`);
+      problems.push(
+        `\`${name}\` has no enforcement level: give it one of ${ENFORCEMENT_LEVELS.join(", ")} (the CLI's Configure refuses it with "invalid enforcement level").`,
+      );
       continue;
     }
     config[name] = { enforcementLevel: entry.enforcementLevel, properties: { ...(entry.properties ?? {}) } };
@@ -70,7 +73,8 @@ function defaultsOf(policies: readonly PolicySummary[]): Map<string, Mutable> {
   for (const policy of policies) {
     let properties: Record<string, unknown> | undefined;
     for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
-      if (schema && typeof schema === "object" && "default" in schema) (properties ??= {})[key] = (schema as { default: unknown }).default;
+      if (schema && typeof schema === "object" && "default" in schema)
+        (properties ??= {})[key] = (schema as { default: unknown }).default;
     }
     result.set(policy.name, { enforcementLevel: policy.enforcementLevel, ...(properties ? { properties } : {}) });
   }
@@ -99,7 +103,10 @@ function validate(info: AnalyzerInfo, policy: PolicySummary, properties: Record<
   if (info.supportsConfig === false) return [];
   const check = validatorOf(info, policy);
   if (check(properties)) return [];
-  return (check.errors ?? []).map((err) => `\`${policy.name}\`${err.instancePath ? ` ${err.instancePath}` : ""} ${err.message ?? "is invalid"} (${JSON.stringify(err.params)}).`);
+  return (check.errors ?? []).map(
+    (err) =>
+      `\`${policy.name}\`${err.instancePath ? ` ${err.instancePath}` : ""} ${err.message ?? "is invalid"} (${JSON.stringify(err.params)}).`,
+  );
 }
 
 /**
@@ -117,7 +124,10 @@ function validatorOf(info: AnalyzerInfo, policy: PolicySummary): ValidateFunctio
   }
   let validate = pack.byPolicy.get(policy.name);
   if (!validate) {
-    const properties = { ...(policy.configSchema?.properties ?? {}), enforcementLevel: { type: "string", enum: [...ENFORCEMENT_LEVELS] } };
+    const properties = {
+      ...(policy.configSchema?.properties ?? {}),
+      enforcementLevel: { type: "string", enum: [...ENFORCEMENT_LEVELS] },
+    };
     const required = [...(policy.configSchema?.required ?? [])];
     validate = pack.ajv.compile({ type: "object", properties, ...(required.length > 0 ? { required } : {}) });
     pack.byPolicy.set(policy.name, validate);

@@ -21,7 +21,8 @@ import type { StackSnapshot } from "./snapshot";
 
 function send(message: HostMessage): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (!process.send) return reject(new Error("program-host: no IPC channel; run it through tools/simulator/engine.ts"));
+    if (!process.send)
+      return reject(new Error("program-host: no IPC channel; run it through tools/simulator/engine.ts"));
     process.send(message, undefined, {}, (e) => (e ? reject(e) : resolve()));
   });
 }
@@ -84,7 +85,13 @@ async function runJob(job: HostJob): Promise<StackSnapshot | undefined> {
   // The CLI runs the program from the project directory with the stack's config in its environment.
   process.chdir(job.root);
   pulumi.runtime.setAllConfig(job.config, job.secretKeys);
-  const mocks = new RealisticMocks({ stack: job.stack, region: job.region, accountId: job.accountId, scenario: job.scenario, seed: job.seed });
+  const mocks = new RealisticMocks({
+    stack: job.stack,
+    region: job.region,
+    accountId: job.accountId,
+    scenario: job.scenario,
+    seed: job.seed,
+  });
   await pulumi.runtime.setMocks(mocks, job.project, job.stack, /* preview */ true);
   const recorder = attachRecorder(job.project, job.stack, {
     check: (type, name, inputs, provider) => mocks.check(type, name, inputs, provider),
@@ -137,7 +144,8 @@ function programLocation(stack: string | undefined, root: string): string | unde
     const match = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
     if (!match) continue;
     const file = match[1];
-    if (file.includes(`${path.sep}node_modules${path.sep}`) || file.startsWith(engineDir) || !file.startsWith(root)) continue;
+    if (file.includes(`${path.sep}node_modules${path.sep}`) || file.startsWith(engineDir) || !file.startsWith(root))
+      continue;
     return `${path.relative(root, file)}:${match[2]}`;
   }
   return undefined;

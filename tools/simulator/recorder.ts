@@ -26,7 +26,12 @@ export interface Recorder {
 }
 
 /** The provider's `Check`: the checked inputs of a custom resource, from its wire-encoded inputs. */
-export type Checker = (type: string, name: string, inputs: Record<string, unknown>, provider: string | undefined) => Record<string, unknown>;
+export type Checker = (
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  provider: string | undefined,
+) => Record<string, unknown>;
 
 export interface RecorderOptions {
   readonly check?: Checker;
@@ -105,7 +110,12 @@ export function attachRecorder(project: string, stack: string, opts: RecorderOpt
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function fromRequest(req: RegisterResourceRequest, response: RegisterResourceResponse, project: string, stack: string): Mutable<CollectedResource> {
+function fromRequest(
+  req: RegisterResourceRequest,
+  response: RegisterResourceResponse,
+  project: string,
+  stack: string,
+): Mutable<CollectedResource> {
   const parent = req.getParent() || undefined;
   const propertyDependencies: Record<string, string[]> = {};
   req.getPropertydependenciesMap().forEach((deps, key) => {
@@ -132,9 +142,14 @@ function fromRequest(req: RegisterResourceRequest, response: RegisterResourceRes
  * What `Check` made of the inputs: for a provider resource, the engine adds the plugin's `version`
  * (pkg/resource/deploy/providers: SetProviderVersion); for any other custom resource, the provider model's answer.
  */
-function checkedInputs(req: RegisterResourceRequest, resource: CollectedResource, check: Checker | undefined): Record<string, unknown> | undefined {
+function checkedInputs(
+  req: RegisterResourceRequest,
+  resource: CollectedResource,
+  check: Checker | undefined,
+): Record<string, unknown> | undefined {
   if (!resource.custom) return undefined;
-  if (resource.type.startsWith("pulumi:providers:")) return req.getVersion() ? { ...resource.inputs, version: req.getVersion() } : undefined;
+  if (resource.type.startsWith("pulumi:providers:"))
+    return req.getVersion() ? { ...resource.inputs, version: req.getVersion() } : undefined;
   return check?.(resource.type, resource.name, resource.inputs, resource.provider);
 }
 
@@ -175,7 +190,13 @@ interface AliasContext {
 function aliasUrn(alias: Alias, type: string, name: string, ctx: AliasContext): string {
   if (alias.hasUrn()) return alias.getUrn();
   const spec = alias.getSpec();
-  const parent = !spec ? ctx.parent : spec.hasParenturn() ? spec.getParenturn() : spec.getNoparent() ? undefined : ctx.parent;
+  const parent = !spec
+    ? ctx.parent
+    : spec.hasParenturn()
+      ? spec.getParenturn()
+      : spec.getNoparent()
+        ? undefined
+        : ctx.parent;
   const aliasType = spec?.getType() || type;
   const parentType = parent ? parent.split("::")[2] : undefined;
   const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${aliasType}` : aliasType;

@@ -30,7 +30,8 @@ export function maskSecrets<T>(value: T): T {
 function mask(value: unknown): unknown {
   if (isSecretValue(value)) return { [SECRET_SIG]: SECRET_VALUE, value: SECRET_TEXT };
   if (Array.isArray(value)) return value.map(mask);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]));
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]));
   return value;
 }
 
@@ -69,5 +70,9 @@ export function redactText(text: string, secrets: readonly string[]): string {
 
 /** Verdicts whose messages hold no secret text. */
 export function redactVerdicts(verdicts: readonly PolicyVerdict[], secrets: readonly string[]): PolicyVerdict[] {
-  return verdicts.map((v) => ({ ...v, message: redactText(v.message, secrets), ...(v.description ? { description: redactText(v.description, secrets) } : {}) }));
+  return verdicts.map((v) => ({
+    ...v,
+    message: redactText(v.message, secrets),
+    ...(v.description ? { description: redactText(v.description, secrets) } : {}),
+  }));
 }

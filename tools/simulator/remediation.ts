@@ -45,7 +45,12 @@ export function applyRemediation(r: CollectedResource, properties: Record<string
 }
 
 /** The report of one remediation: the CLI prints it as a `remediated` policy event on the resource. */
-export function remediationVerdict(m: Remediation, before: CollectedResource, after: CollectedResource, applied: boolean): PolicyVerdict {
+export function remediationVerdict(
+  m: Remediation,
+  before: CollectedResource,
+  after: CollectedResource,
+  applied: boolean,
+): PolicyVerdict {
   const keys = changedKeys(analyzedInputs(before), m.properties ?? analyzedInputs(after));
   return {
     policyPackName: m.policyPackName,

@@ -21,7 +21,13 @@ export interface Style {
 }
 
 const ansi = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
-export const COLOUR: Style = { green: ansi(32, 39), red: ansi(31, 39), yellow: ansi(33, 39), bold: ansi(1, 22), dim: ansi(2, 22) };
+export const COLOUR: Style = {
+  green: ansi(32, 39),
+  red: ansi(31, 39),
+  yellow: ansi(33, 39),
+  bold: ansi(1, 22),
+  dim: ansi(2, 22),
+};
 export const PLAIN: Style = { green: (s) => s, red: (s) => s, yellow: (s) => s, bold: (s) => s, dim: (s) => s };
 
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
@@ -88,7 +94,9 @@ export function renderPlanSummary(snapshot: StackSnapshot, style: Style): string
   const typeWidth = Math.max(4, ...tops.map((r) => displayType(r.type).length));
   return [
     `Plan: ${snapshot.resources.length} to create, by component (--verbose for every resource):`,
-    ...tops.map((r) => style.green(`    + ${r.name.padEnd(nameWidth)}  ${displayType(r.type).padEnd(typeWidth)}  ${counts.get(r.urn)}`)),
+    ...tops.map((r) =>
+      style.green(`    + ${r.name.padEnd(nameWidth)}  ${displayType(r.type).padEnd(typeWidth)}  ${counts.get(r.urn)}`),
+    ),
   ].join("\n");
 }
 
@@ -101,7 +109,9 @@ export function renderPlan(snapshot: StackSnapshot, style: Style): string {
     style.bold(`Previewing stack ${snapshot.stack} (${snapshot.project}), offline`),
     "",
     `     ${"Type".padEnd(typeWidth)}  ${"Name".padEnd(nameWidth)}  Plan`,
-    ...rows.map((r, i) => style.green(` +   ${typeCells[i].padEnd(typeWidth)}  ${r.resource.name.padEnd(nameWidth)}  create`)),
+    ...rows.map((r, i) =>
+      style.green(` +   ${typeCells[i].padEnd(typeWidth)}  ${r.resource.name.padEnd(nameWidth)}  create`),
+    ),
     "",
     "Resources:",
     style.green(`    + ${snapshot.resources.length} to create`),
@@ -123,8 +133,12 @@ export interface VerdictCounts {
 export function countVerdicts(verdicts: readonly PolicyVerdict[]): VerdictCounts {
   // A remediation applied is a report, not a violation; a remediate-level policy that still fails is mandatory.
   const findings = verdicts.filter((v) => v.phase !== "remediation");
-  const blocking = findings.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
-  const unplaced = findings.filter((v) => v.enforcementLevel !== "disabled" && v.message.includes(UNPLACED_NOTE)).length;
+  const blocking = findings.filter(
+    (v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate",
+  ).length;
+  const unplaced = findings.filter(
+    (v) => v.enforcementLevel !== "disabled" && v.message.includes(UNPLACED_NOTE),
+  ).length;
   return { mandatory: blocking, advisory: findings.filter((v) => v.enforcementLevel === "advisory").length, unplaced };
 }
 
@@ -153,7 +167,8 @@ export function sectionVerdicts(verdicts: readonly PolicyVerdict[]): VerdictSect
   for (const v of verdicts) {
     const id = DECLARED_BY.exec(v.message)?.[1];
     if (v.phase === "remediation") sections.remediated.push(v);
-    else if (v.enforcementLevel !== "advisory") (v.policyName === LOCK_POLICY ? sections.lock : sections.mandatory).push(v);
+    else if (v.enforcementLevel !== "advisory")
+      (v.policyName === LOCK_POLICY ? sections.lock : sections.mandatory).push(v);
     else if (id) sections.declared.set(id, [...(sections.declared.get(id) ?? []), v]);
     else sections.advisory.push(v);
   }
@@ -174,7 +189,11 @@ function guidanceKey(pack: string, policy: string): string {
 }
 
 export function guidanceOf(info: AnalyzerInfo): GuidanceByPolicy {
-  return new Map(info.policies.filter((p) => p.remediationSteps || p.url).map((p) => [guidanceKey(info.name, p.name), { remediationSteps: p.remediationSteps, url: p.url }]));
+  return new Map(
+    info.policies
+      .filter((p) => p.remediationSteps || p.url)
+      .map((p) => [guidanceKey(info.name, p.name), { remediationSteps: p.remediationSteps, url: p.url }]),
+  );
 }
 
 /**
@@ -184,7 +203,11 @@ export function guidanceOf(info: AnalyzerInfo): GuidanceByPolicy {
  * (plugin.AnalyzerPolicyInfo, apitype.Policy: what Pulumi Cloud shows), so here they are read from
  * there and shown once per policy, never repeated per violation.
  */
-export function renderVerdicts(verdicts: readonly PolicyVerdict[], style: Style, guidance: GuidanceByPolicy = new Map()): string {
+export function renderVerdicts(
+  verdicts: readonly PolicyVerdict[],
+  style: Style,
+  guidance: GuidanceByPolicy = new Map(),
+): string {
   if (verdicts.length === 0) return "";
   const byPolicy = new Map<string, PolicyVerdict[]>();
   for (const v of verdicts) {
@@ -195,10 +218,16 @@ export function renderVerdicts(verdicts: readonly PolicyVerdict[], style: Style,
   for (const group of byPolicy.values()) {
     const first = group[0];
     const remediation = first.phase === "remediation";
-    const level = remediation ? style.yellow("[remediated]") : first.enforcementLevel === "advisory" ? style.yellow("[advisory]") : style.red(`[${first.enforcementLevel}]`);
+    const level = remediation
+      ? style.yellow("[remediated]")
+      : first.enforcementLevel === "advisory"
+        ? style.yellow("[advisory]")
+        : style.red(`[${first.enforcementLevel}]`);
     const version = first.policyPackVersion ? `@v${first.policyPackVersion}` : "";
     const what = remediation ? "resource" : "violation";
-    lines.push(`    ${level}  ${style.bold(first.policyName)}  (${first.policyPackName}${version})  ${group.length} ${what}${group.length === 1 ? "" : "s"}`);
+    lines.push(
+      `    ${level}  ${style.bold(first.policyName)}  (${first.policyPackName}${version})  ${group.length} ${what}${group.length === 1 ? "" : "s"}`,
+    );
     lines.push(`    ${style.dim(first.description)}`);
     for (const { body, where } of distinctMessages(group)) {
       lines.push(`      - ${where.length > 0 ? where.join(", ") : body.split("\n")[0]}`);
@@ -237,7 +266,13 @@ function messageBody(v: PolicyVerdict): string {
   return body || v.description;
 }
 
-export function summaryLine(stack: string, resources: number, counts: VerdictCounts | undefined, style: Style, downgrades: readonly Downgrade[] = []): string {
+export function summaryLine(
+  stack: string,
+  resources: number,
+  counts: VerdictCounts | undefined,
+  style: Style,
+  downgrades: readonly Downgrade[] = [],
+): string {
   if (!counts) return `${stack}: ${resources} to create; policies not checked (--no-policy)`;
   const violations = `${counts.mandatory} mandatory, ${counts.advisory} advisory violation${counts.mandatory + counts.advisory === 1 ? "" : "s"}`;
   const unplaced = `${counts.unplaced} unplaced value${counts.unplaced === 1 ? "" : "s"}`;

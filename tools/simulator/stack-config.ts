@@ -2,7 +2,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { cutText, showValue, SHOWN_CHARACTERS } from "../../policy/engine/show-value";
-import { placeholderResolution, resolveSecureValues, SecureValue, SecureValueInput, SecureValueResolution } from "./stack-secrets";
+import {
+  placeholderResolution,
+  resolveSecureValues,
+  SecureValue,
+  SecureValueInput,
+  SecureValueResolution,
+} from "./stack-secrets";
 
 /**
  * Stack configuration as the Pulumi CLI hands it to a program: the project's `config:` declarations
@@ -49,7 +55,9 @@ export class StackConfigError extends Error {
     readonly stack: string,
     readonly problems: readonly string[],
   ) {
-    super(`Stack "${cutText(stack, SHOWN_CHARACTERS)}" cannot be loaded:\n${problems.map((p) => `  - ${shownLines(p)}`).join("\n")}`);
+    super(
+      `Stack "${cutText(stack, SHOWN_CHARACTERS)}" cannot be loaded:\n${problems.map((p) => `  - ${shownLines(p)}`).join("\n")}`,
+    );
     this.name = "StackConfigError";
   }
 }
@@ -59,7 +67,10 @@ export class StackConfigError extends Error {
  * value from the file (or the parser's excerpt of it) may be megabytes long or hold ANSI escapes.
  */
 function shownLines(problem: string): string {
-  return problem.split("\n").map((line) => cutText(line, 4 * SHOWN_CHARACTERS)).join("\n");
+  return problem
+    .split("\n")
+    .map((line) => cutText(line, 4 * SHOWN_CHARACTERS))
+    .join("\n");
 }
 
 type Declared = { type?: string; default?: unknown; secret?: boolean; items?: unknown };
@@ -96,7 +107,8 @@ function readStackFiles(opts: StackConfigOptions): StackFiles {
   const stackFile = path.resolve(opts.root, opts.stackFile ?? `Pulumi.${opts.stack}.yaml`);
   const project = readYamlObject(projectFile, opts.stack, `create ${projectFile} with \`name:\` and \`runtime:\``);
   const projectName = typeof project["name"] === "string" ? project["name"] : "";
-  if (!projectName) throw new StackConfigError(opts.stack, [`${projectFile} has no \`name:\`; add \`name: <project>\`.`]);
+  if (!projectName)
+    throw new StackConfigError(opts.stack, [`${projectFile} has no \`name:\`; add \`name: <project>\`.`]);
   const stackDoc = readYamlObject(
     stackFile,
     opts.stack,
@@ -155,7 +167,8 @@ function revealSecure(value: unknown, secrets: SecureValueResolution, placeholde
     return OFFLINE_SECRET_PLACEHOLDER;
   }
   if (Array.isArray(value)) return value.map((v) => revealSecure(v, secrets, placeholder));
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealSecure(v, secrets, placeholder)]));
+  if (isPlainObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealSecure(v, secrets, placeholder)]));
   return value;
 }
 
@@ -175,11 +188,14 @@ function assemble(files: StackFiles, opts: StackConfigOptions, secrets: SecureVa
   }
   for (const [key, decl] of Object.entries(declaredConfig)) {
     // A bare value in the project file is a project-wide value, not a declaration.
-    const declaration: Declared = isPlainObject(decl) && ("type" in decl || "default" in decl || "secret" in decl || "value" in decl)
-      ? (decl as Declared)
-      : { default: decl };
+    const declaration: Declared =
+      isPlainObject(decl) && ("type" in decl || "default" in decl || "secret" in decl || "value" in decl)
+        ? (decl as Declared)
+        : { default: decl };
     if (declaration.type !== undefined && !CONFIG_TYPES.has(declaration.type)) {
-      problems.push(`${projectFile}: \`${key}\` declares type \`${declaration.type}\`; use string, integer, boolean, array or object.`);
+      problems.push(
+        `${projectFile}: \`${key}\` declares type \`${declaration.type}\`; use string, integer, boolean, array or object.`,
+      );
     }
     declarations.set(fullKey(key), declaration);
     if (declaration.default !== undefined) values[fullKey(key)] = toConfigString(declaration.default);
@@ -215,11 +231,14 @@ function assemble(files: StackFiles, opts: StackConfigOptions, secrets: SecureVa
         placeholders.add(key);
         continue;
       }
-      problems.push(`${file}: \`${key}\` is declared in Pulumi.yaml without a default but not set; add \`${key}: <value>\` under \`config:\`.`);
+      problems.push(
+        `${file}: \`${key}\` is declared in Pulumi.yaml without a default but not set; add \`${key}: <value>\` under \`config:\`.`,
+      );
       continue;
     }
     const typeProblem = checkType(value, declaration.type);
-    if (typeProblem) problems.push(`${file}: \`${key}\` is ${showValue(value)}, ${typeProblem} (declared in Pulumi.yaml).`);
+    if (typeProblem)
+      problems.push(`${file}: \`${key}\` is ${showValue(value)}, ${typeProblem} (declared in Pulumi.yaml).`);
   }
 
   if (problems.length > 0) throw new StackConfigError(opts.stack, problems);
@@ -244,7 +263,9 @@ function assemble(files: StackFiles, opts: StackConfigOptions, secrets: SecureVa
 function uncheckedNote(stack: string, keys: readonly string[]): string[] {
   if (keys.length === 0) return [];
   const names = keys.map((k) => `\`${k}\``).join(", ");
-  return [`not checked offline: the content of ${names} (encrypted); the pull-request workflow's \`pulumi preview --stack ${stack}\` decrypts and validates it (see RELEASING.md).`];
+  return [
+    `not checked offline: the content of ${names} (encrypted); the pull-request workflow's \`pulumi preview --stack ${stack}\` decrypts and validates it (see RELEASING.md).`,
+  ];
 }
 
 /** One fix per line: set the value, or drop the line when a default applies; never both at once. */
@@ -307,7 +328,9 @@ function readYamlObject(file: string, stack: string, fix: string): Record<string
   try {
     const size = fs.statSync(file).size;
     if (size > MAX_FILE_BYTES) {
-      throw new StackConfigError(stack, [`${file} is ${size} bytes, more than the ${MAX_FILE_BYTES} a project or stack file may hold; it holds values, not data. Fix: keep large content in the program or a file it reads, and its key in the stack file.`]);
+      throw new StackConfigError(stack, [
+        `${file} is ${size} bytes, more than the ${MAX_FILE_BYTES} a project or stack file may hold; it holds values, not data. Fix: keep large content in the program or a file it reads, and its key in the stack file.`,
+      ]);
     }
     text = fs.readFileSync(file, "utf8");
   } catch (e) {

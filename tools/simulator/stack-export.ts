@@ -2,7 +2,14 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { durationSeconds } from "./analyzer-requests";
 import { Seeded } from "./provider-model/seeded";
-import { isSecretValue, SECRET_SIG, SECRET_VALUE, type CollectedOptions, type CollectedResource, type StackSnapshot } from "./snapshot";
+import {
+  isSecretValue,
+  SECRET_SIG,
+  SECRET_VALUE,
+  type CollectedOptions,
+  type CollectedResource,
+  type StackSnapshot,
+} from "./snapshot";
 
 // The reader half lives in export-reader.ts; these names stay importable from here.
 export { fromStackExport, parseUrn, readStackExportFile } from "./export-reader";
@@ -74,7 +81,9 @@ export interface ExportedResource {
  */
 export function toStackExport(snapshot: StackSnapshot, opts: ExportOptions = {}): StackExport {
   if (snapshot.scenario === "create") {
-    throw new Error(`toStackExport: stack ${snapshot.stack} was previewed as a first deploy; only a deployed stack (--scenario update) has state to export`);
+    throw new Error(
+      `toStackExport: stack ${snapshot.stack} was previewed as a first deploy; only a deployed stack (--scenario update) has state to export`,
+    );
   }
   const time = opts.time ?? "2026-01-05T09:40:00.000Z";
   const generated = new Seeded(snapshot.seed ?? "export");
@@ -99,13 +108,24 @@ export function toStackExport(snapshot: StackSnapshot, opts: ExportOptions = {})
     version: DEPLOYMENT_VERSION,
     deployment: {
       manifest: { time, magic: createHash("sha256").update(ENGINE_VERSION).digest("hex"), version: ENGINE_VERSION },
-      secrets_providers: { type: "passphrase", state: { salt: `v1:${Buffer.from(generated.hex("salt", 16), "hex").toString("base64")}:v1:${Buffer.from(generated.hex("salt-check", 24), "hex").toString("base64")}:${Buffer.from(generated.hex("salt-tag", 32), "hex").toString("base64")}` } },
+      secrets_providers: {
+        type: "passphrase",
+        state: {
+          salt: `v1:${Buffer.from(generated.hex("salt", 16), "hex").toString("base64")}:v1:${Buffer.from(generated.hex("salt-check", 24), "hex").toString("base64")}:${Buffer.from(generated.hex("salt-tag", 32), "hex").toString("base64")}`,
+        },
+      },
       resources: out,
     },
   };
 }
 
-function exported(r: CollectedResource, provider: string | undefined, encode: (v: unknown) => unknown, time: string, id: string | undefined): ExportedResource {
+function exported(
+  r: CollectedResource,
+  provider: string | undefined,
+  encode: (v: unknown) => unknown,
+  time: string,
+  id: string | undefined,
+): ExportedResource {
   const o = r.options;
   const timeouts = o.customTimeouts;
   const inputs = r.checkedInputs ?? r.inputs;
@@ -145,7 +165,16 @@ function providerId(snapshot: StackSnapshot, r: CollectedResource, generated: Se
 function defaultProvider(snapshot: StackSnapshot, pkg: string, generated: Seeded, time: string): ExportedResource {
   const version = packageVersion(pkg);
   const urn = `urn:pulumi:${snapshot.stack}::${snapshot.project}::pulumi:providers:${pkg}::default_${version.replace(/[.-]/g, "_")}`;
-  return { urn, custom: true, id: generated.uuid(urn), type: `pulumi:providers:${pkg}`, inputs: { version }, outputs: { version }, created: time, modified: time };
+  return {
+    urn,
+    custom: true,
+    id: generated.uuid(urn),
+    type: `pulumi:providers:${pkg}`,
+    inputs: { version },
+    outputs: { version },
+    created: time,
+    modified: time,
+  };
 }
 
 /** The installed provider SDK's version: the plugin version the engine would load for it. */
@@ -159,9 +188,17 @@ function packageVersion(pkg: string): string {
 }
 
 /** customTimeouts in state are Go durations: nanoseconds. */
-function nanoseconds(t: NonNullable<CollectedOptions["customTimeouts"]>): { create?: number; update?: number; delete?: number } {
+function nanoseconds(t: NonNullable<CollectedOptions["customTimeouts"]>): {
+  create?: number;
+  update?: number;
+  delete?: number;
+} {
   const ns = (text?: string) => (text ? Math.round(durationSeconds(text) * 1e9) : undefined);
-  return Object.fromEntries(Object.entries({ create: ns(t.create), update: ns(t.update), delete: ns(t.delete) }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ create: ns(t.create), update: ns(t.update), delete: ns(t.delete) }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
 }
 
 function encodeSecrets(v: unknown, form: SecretForm, generated: Seeded): unknown {
@@ -169,9 +206,13 @@ function encodeSecrets(v: unknown, form: SecretForm, generated: Seeded): unknown
     const plaintext = JSON.stringify(v.value);
     if (form === "plaintext") return { [SECRET_SIG]: SECRET_VALUE, plaintext };
     // Opaque and stable: the same value in the same deployment encrypts to the same text, like the CLI's cache.
-    return { [SECRET_SIG]: SECRET_VALUE, ciphertext: `v1:${Buffer.from(generated.hex(`secret\0${plaintext}`, 48), "hex").toString("base64")}` };
+    return {
+      [SECRET_SIG]: SECRET_VALUE,
+      ciphertext: `v1:${Buffer.from(generated.hex(`secret\0${plaintext}`, 48), "hex").toString("base64")}`,
+    };
   }
   if (Array.isArray(v)) return v.map((x) => encodeSecrets(x, form, generated));
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeSecrets(x, form, generated)]));
+  if (v !== null && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeSecrets(x, form, generated)]));
   return v;
 }

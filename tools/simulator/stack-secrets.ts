@@ -1,5 +1,12 @@
 import * as path from "node:path";
-import { PASSPHRASE_FILE_VARIABLE, PASSPHRASE_VARIABLE, Passphrase, PassphraseError, readPassphrase, unlockEncryptionSalt } from "./passphrase";
+import {
+  PASSPHRASE_FILE_VARIABLE,
+  PASSPHRASE_VARIABLE,
+  Passphrase,
+  PassphraseError,
+  readPassphrase,
+  unlockEncryptionSalt,
+} from "./passphrase";
 
 /**
  * What happens to a stack file's `secure:` values offline. A passphrase stack (an `encryptionsalt:`
@@ -35,14 +42,28 @@ export interface SecureValueResolution {
 
 /** Without a passphrase lookup: every value a placeholder (the synchronous loader's behaviour). */
 export function placeholderResolution(input: SecureValueInput): SecureValueResolution {
-  return resolution(new Map(), [], input.values.length > 0 ? [placeholderNote(input, usesPassphrase(input) ? NO_PASSPHRASE : otherProvider(input))] : []);
+  return resolution(
+    new Map(),
+    [],
+    input.values.length > 0
+      ? [placeholderNote(input, usesPassphrase(input) ? NO_PASSPHRASE : otherProvider(input))]
+      : [],
+  );
 }
 
-export async function resolveSecureValues(input: SecureValueInput, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Promise<SecureValueResolution> {
+export async function resolveSecureValues(
+  input: SecureValueInput,
+  env: NodeJS.ProcessEnv,
+  cwd: string = process.cwd(),
+): Promise<SecureValueResolution> {
   if (input.values.length === 0) return resolution(new Map(), [], []);
   if (!usesPassphrase(input)) {
     const passphraseSet = env[PASSPHRASE_VARIABLE] !== undefined || Boolean(env[PASSPHRASE_FILE_VARIABLE]);
-    return resolution(new Map(), [], [placeholderNote(input, `${otherProvider(input)}${passphraseSet ? "; a passphrase does not apply to it" : ""}`)]);
+    return resolution(
+      new Map(),
+      [],
+      [placeholderNote(input, `${otherProvider(input)}${passphraseSet ? "; a passphrase does not apply to it" : ""}`)],
+    );
   }
   const file = path.basename(input.stackFile);
   let passphrase: Passphrase | undefined;
@@ -50,20 +71,39 @@ export async function resolveSecureValues(input: SecureValueInput, env: NodeJS.P
     passphrase = readPassphrase(env, cwd);
   } catch (e) {
     if (!(e instanceof PassphraseError)) throw e;
-    return resolution(new Map(), [`${e.message}; point it at the file holding ${file}'s passphrase, or unset it to preview with placeholders.`], []);
+    return resolution(
+      new Map(),
+      [`${e.message}; point it at the file holding ${file}'s passphrase, or unset it to preview with placeholders.`],
+      [],
+    );
   }
   if (!passphrase) return placeholderResolution(input);
   const source = passphrase.file ? `${passphrase.variable} (${passphrase.file})` : passphrase.variable;
 
   let decrypter;
   try {
-    decrypter = await unlockEncryptionSalt(typeof input.encryptionsalt === "string" ? input.encryptionsalt : "", passphrase.value);
+    decrypter = await unlockEncryptionSalt(
+      typeof input.encryptionsalt === "string" ? input.encryptionsalt : "",
+      passphrase.value,
+    );
   } catch (e) {
     if (!(e instanceof PassphraseError)) throw e;
     if (e.problem === "wrong-passphrase") {
-      return resolution(new Map(), [`${source} does not decrypt ${file}'s encryptionsalt; set the passphrase this stack was created with, or unset it to preview with placeholders.`], []);
+      return resolution(
+        new Map(),
+        [
+          `${source} does not decrypt ${file}'s encryptionsalt; set the passphrase this stack was created with, or unset it to preview with placeholders.`,
+        ],
+        [],
+      );
     }
-    return resolution(new Map(), [`${file}: \`encryptionsalt\` is not a passphrase salt (${e.message}); restore the line from version control (\`pulumi stack init\` writes it once), or unset ${passphrase.variable} to preview with placeholders.`], []);
+    return resolution(
+      new Map(),
+      [
+        `${file}: \`encryptionsalt\` is not a passphrase salt (${e.message}); restore the line from version control (\`pulumi stack init\` writes it once), or unset ${passphrase.variable} to preview with placeholders.`,
+      ],
+      [],
+    );
   }
 
   const plaintexts = new Map<string, string>();
@@ -73,7 +113,9 @@ export async function resolveSecureValues(input: SecureValueInput, env: NodeJS.P
       plaintexts.set(secure, decrypter.decrypt(secure));
     } catch (e) {
       if (!(e instanceof PassphraseError)) throw e;
-      problems.push(`${file}: the \`secure:\` value of \`${key}\` is corrupt: ${e.message}; set it again with \`pulumi config set --secret --stack ${input.stack} ${configSetKey(key)} <value>\`.`);
+      problems.push(
+        `${file}: the \`secure:\` value of \`${key}\` is corrupt: ${e.message}; set it again with \`pulumi config set --secret --stack ${input.stack} ${configSetKey(key)} <value>\`.`,
+      );
     }
   }
   const count = countOf(input.values.length);
@@ -83,7 +125,10 @@ export async function resolveSecureValues(input: SecureValueInput, env: NodeJS.P
 /** The CLI's rule: the passphrase provider owns a stack with a salt unless another provider is named. */
 function usesPassphrase(input: SecureValueInput): boolean {
   const provider = input.secretsprovider;
-  return input.encryptionsalt !== undefined && (provider === undefined || provider === "passphrase" || provider === "default");
+  return (
+    input.encryptionsalt !== undefined &&
+    (provider === undefined || provider === "passphrase" || provider === "default")
+  );
 }
 
 const NO_PASSPHRASE = `set ${PASSPHRASE_VARIABLE} or ${PASSPHRASE_FILE_VARIABLE} to preview with the real values`;

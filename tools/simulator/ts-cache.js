@@ -23,7 +23,13 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..", "..");
 const CACHE_DIR = process.env["PARITY_TS_CACHE_DIR"] || path.join(ROOT, ".parity", "ts-cache");
 /** The emit-relevant options of tsconfig.json, plus inline source maps. */
-const COMPILER_OPTIONS = { module: "commonjs", target: "ES2022", esModuleInterop: true, resolveJsonModule: true, inlineSourceMap: true };
+const COMPILER_OPTIONS = {
+  module: "commonjs",
+  target: "ES2022",
+  esModuleInterop: true,
+  resolveJsonModule: true,
+  inlineSourceMap: true,
+};
 const TS_VERSION = readTypeScriptVersion();
 const OPTIONS_KEY = `${TS_VERSION}\0${JSON.stringify(COMPILER_OPTIONS)}`;
 

@@ -35,8 +35,13 @@ async function main(): Promise<void> {
   fs.mkdirSync(FIXTURE_DIR, { recursive: true });
   for (const stack of FIXTURE_STACKS) {
     const snapshot = await collectStack({ stack, scenario: "update", seed: fixtureSeed(stack) });
-    fs.writeFileSync(fixtureFile(stack), `${JSON.stringify(toStackExport(snapshot, { secrets: "plaintext" }), null, 2)}\n`);
-    console.log(`Wrote ${path.relative(REPO_ROOT, fixtureFile(stack))} (${snapshot.resources.length} resources, seed ${fixtureSeed(stack)}).`);
+    fs.writeFileSync(
+      fixtureFile(stack),
+      `${JSON.stringify(toStackExport(snapshot, { secrets: "plaintext" }), null, 2)}\n`,
+    );
+    console.log(
+      `Wrote ${path.relative(REPO_ROOT, fixtureFile(stack))} (${snapshot.resources.length} resources, seed ${fixtureSeed(stack)}).`,
+    );
   }
 }
 

@@ -48,13 +48,17 @@ export const CHECK_NAMES = [
 ] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
-type Expectations = Pick<
-  SmokeOptions,
-  "baseUrl" | "expectSameSite" | "hstsMaxAgeSeconds" | "healthPath"
->;
+type Expectations = Pick<SmokeOptions, "baseUrl" | "expectSameSite" | "hstsMaxAgeSeconds" | "healthPath">;
 
 /** The checks that speak HTTPS: none can run without a TLS connection. */
-export const HTTPS_CHECKS: readonly CheckName[] = ["hsts", "auth-callback", "session-cookies", "cors-allowed", "cors-refused", "healthz"];
+export const HTTPS_CHECKS: readonly CheckName[] = [
+  "hsts",
+  "auth-callback",
+  "session-cookies",
+  "cors-allowed",
+  "cors-refused",
+  "healthz",
+];
 
 export function judge(probes: Probes, expected: Expectations): CheckResult[] {
   const { https } = probes;
@@ -62,7 +66,11 @@ export function judge(probes: Probes, expected: Expectations): CheckResult[] {
     // The connection failure is said once, by tls-certificate; repeating it per check says nothing new.
     const why = `not run: no HTTPS connection to ${probes.certificate.host} (see tls-certificate)`;
     return CHECK_NAMES.map((name) =>
-      name === "https-redirect" ? httpsRedirect(probes.plainHttp, expected) : name === "tls-certificate" ? certificate(probes.certificate) : skip(name, why),
+      name === "https-redirect"
+        ? httpsRedirect(probes.plainHttp, expected)
+        : name === "tls-certificate"
+          ? certificate(probes.certificate)
+          : skip(name, why),
     );
   }
   return [
@@ -109,13 +117,9 @@ function httpsRedirect(observation: Observation, expected: Expectations): CheckR
     return fail(name, `${observation.url} answered ${status} instead of redirecting to ${want}.`);
   }
   // WHATWG URLs drop the default port, so the load balancer's `https://host:443/path` matches `https://host/path`.
-  const resolved =
-    location === undefined ? undefined : new URL(location, observation.url).toString();
+  const resolved = location === undefined ? undefined : new URL(location, observation.url).toString();
   if (resolved !== want) {
-    return fail(
-      name,
-      `${observation.url} → ${status} ${location ?? "(no Location)"}, expected ${want}.`,
-    );
+    return fail(name, `${observation.url} → ${status} ${location ?? "(no Location)"}, expected ${want}.`);
   }
   return pass(name, `${observation.url} → ${status} ${resolved}`);
 }
@@ -126,10 +130,7 @@ function hsts(observation: Observation, maxAge: number): CheckResult {
   if (down) return down;
   const value = header(observation, "strict-transport-security");
   if (value === undefined)
-    return fail(
-      name,
-      `${observation.url} sent no Strict-Transport-Security header (expected max-age=${maxAge}).`,
-    );
+    return fail(name, `${observation.url} sent no Strict-Transport-Security header (expected max-age=${maxAge}).`);
   const seen = /(?:^|;)\s*max-age\s*=\s*"?(\d+)"?/i.exec(value);
   if (!seen || Number(seen[1]) !== maxAge) {
     return fail(name, `Strict-Transport-Security is "${value}", expected max-age=${maxAge}.`);
@@ -169,12 +170,7 @@ function authCallback(observation: Observation): CheckResult {
 
 function sessionCookies(probes: HttpsProbes, expectSameSite: string): CheckResult {
   const name = "session-cookies";
-  const pages = [
-    probes.home,
-    probes.callback,
-    probes.health,
-    ...(probes.cookiePage ? [probes.cookiePage] : []),
-  ];
+  const pages = [probes.home, probes.callback, probes.health, ...(probes.cookiePage ? [probes.cookiePage] : [])];
   const answered = pages.filter((page) => page.status !== undefined);
   // A page that never answered says nothing about cookies; the checks that fetched it say why.
   if (answered.length === 0) return skip(name, "not run: no page answered (see healthz and hsts)");
@@ -235,7 +231,6 @@ function healthz(observation: Observation): CheckResult {
   const name = "healthz";
   const down = unreachable(name, observation);
   if (down) return down;
-  if (observation.status !== 200)
-    return fail(name, `${observation.url} answered ${observation.status}, expected 200.`);
+  if (observation.status !== 200) return fail(name, `${observation.url} answered ${observation.status}, expected 200.`);
   return pass(name, `${observation.url} answered 200`);
 }

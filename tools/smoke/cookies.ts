@@ -31,9 +31,7 @@ export function cookieProblem(cookie: SetCookie, expectSameSite: string): string
   if (cookie.sameSite === undefined)
     problems.push(`no SameSite attribute (expected SameSite=${capitalize(expectSameSite)})`);
   else if (cookie.sameSite !== expectSameSite) {
-    problems.push(
-      `SameSite=${capitalize(cookie.sameSite)}, expected SameSite=${capitalize(expectSameSite)}`,
-    );
+    problems.push(`SameSite=${capitalize(cookie.sameSite)}, expected SameSite=${capitalize(expectSameSite)}`);
   }
   return problems.length === 0 ? undefined : `${cookie.name}: ${problems.join(", ")}`;
 }

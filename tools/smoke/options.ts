@@ -108,21 +108,14 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
   }
 
   const baseUrl = parseBaseUrl(values["base-url"]);
-  const expectSameSite = (
-    values["expect-samesite"] ?? structuralDefaults.cookieSameSite
-  ).toLowerCase() as SameSite;
+  const expectSameSite = (values["expect-samesite"] ?? structuralDefaults.cookieSameSite).toLowerCase() as SameSite;
   if (!SAME_SITE.includes(expectSameSite)) {
     throw new SmokeUsageError(
       `--expect-samesite is ${showValue(values["expect-samesite"])}: it must be lax, strict or none (the stack's cookieSameSite).`,
     );
   }
-  const corsOrigins = (values["cors-origin"] ?? [baseUrl.origin]).map((o) =>
-    parseOrigin("--cors-origin", o),
-  );
-  const refusedOrigin = parseOrigin(
-    "--refused-origin",
-    values["refused-origin"] ?? defaultRefusedOrigin(),
-  );
+  const corsOrigins = (values["cors-origin"] ?? [baseUrl.origin]).map((o) => parseOrigin("--cors-origin", o));
+  const refusedOrigin = parseOrigin("--refused-origin", values["refused-origin"] ?? defaultRefusedOrigin());
   if (corsOrigins.includes(refusedOrigin)) {
     throw new SmokeUsageError(
       `--refused-origin ${refusedOrigin} is also a --cors-origin; pick an origin the app must refuse.`,
@@ -130,28 +123,27 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
   }
 
   const waitSeconds = values.wait === "0" ? 0 : positiveInteger("--wait", values.wait, 0);
-  const checkDeadlineSeconds = positiveInteger("--check-deadline", values["check-deadline"], DEFAULT_CHECK_DEADLINE_SECONDS);
+  const checkDeadlineSeconds = positiveInteger(
+    "--check-deadline",
+    values["check-deadline"],
+    DEFAULT_CHECK_DEADLINE_SECONDS,
+  );
   const deadlineSeconds = positiveInteger("--deadline", values.deadline, waitSeconds + RUN_DEADLINE_MARGIN_SECONDS);
   if (deadlineSeconds < waitSeconds) {
-    throw new SmokeUsageError(`--deadline ${deadlineSeconds} is shorter than --wait ${waitSeconds}: the run would stop before it finished waiting. Fix: e.g. --deadline ${waitSeconds + RUN_DEADLINE_MARGIN_SECONDS}.`);
+    throw new SmokeUsageError(
+      `--deadline ${deadlineSeconds} is shorter than --wait ${waitSeconds}: the run would stop before it finished waiting. Fix: e.g. --deadline ${waitSeconds + RUN_DEADLINE_MARGIN_SECONDS}.`,
+    );
   }
   return {
     baseUrl,
     expectSameSite,
-    hstsMaxAgeSeconds: positiveInteger(
-      "--hsts-max-age",
-      values["hsts-max-age"],
-      structuralDefaults.hstsMaxAgeSeconds,
-    ),
+    hstsMaxAgeSeconds: positiveInteger("--hsts-max-age", values["hsts-max-age"], structuralDefaults.hstsMaxAgeSeconds),
     corsOrigins,
     refusedOrigin,
     corsPath: parsePath("--cors-path", values["cors-path"] ?? "/"),
     callbackPath: parsePath("--callback-path", values["callback-path"] ?? AUTH_CALLBACK_PATH),
     healthPath: parsePath("--health-path", values["health-path"] ?? HEALTH_CHECK_PATH),
-    cookiePath:
-      values["cookie-path"] === undefined
-        ? undefined
-        : parsePath("--cookie-path", values["cookie-path"]),
+    cookiePath: values["cookie-path"] === undefined ? undefined : parsePath("--cookie-path", values["cookie-path"]),
     ca: values.ca === undefined ? undefined : readCa(values.ca),
     timeoutMs: positiveInteger("--timeout", values.timeout, 10_000),
     checkDeadlineSeconds,
@@ -174,9 +166,7 @@ function parseBaseUrl(raw: string | undefined): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new SmokeUsageError(
-      `--base-url ${quoted} is not a URL; pass e.g. https://staging.app.example.com.`,
-    );
+    throw new SmokeUsageError(`--base-url ${quoted} is not a URL; pass e.g. https://staging.app.example.com.`);
   }
   // Before any other check, so no message about the URL ever holds them.
   if (url.username !== "" || url.password !== "") {
@@ -226,9 +216,7 @@ function parseOrigin(option: string, raw: string): string {
 
 function parsePath(option: string, raw: string): string {
   if (!raw.startsWith("/") || raw.startsWith("//")) {
-    throw new SmokeUsageError(
-      `${option} ${showValue(raw)} must be an absolute path such as /auth/callback.`,
-    );
+    throw new SmokeUsageError(`${option} ${showValue(raw)} must be an absolute path such as /auth/callback.`);
   }
   return raw;
 }

@@ -37,16 +37,15 @@ export async function probe(options: SmokeOptions & Pick<TransportOptions, "sign
     ),
   });
 
-  const [plainObservation, home, callback, health, cookiePage, corsAllowed, corsRefused] =
-    await Promise.all([
-      plainHttp,
-      get("/"),
-      get(options.callbackPath),
-      get(options.healthPath),
-      options.cookiePath === undefined ? Promise.resolve(undefined) : get(options.cookiePath),
-      Promise.all(options.corsOrigins.map(preflight)),
-      preflight(options.refusedOrigin),
-    ]);
+  const [plainObservation, home, callback, health, cookiePage, corsAllowed, corsRefused] = await Promise.all([
+    plainHttp,
+    get("/"),
+    get(options.callbackPath),
+    get(options.healthPath),
+    options.cookiePath === undefined ? Promise.resolve(undefined) : get(options.cookiePath),
+    Promise.all(options.corsOrigins.map(preflight)),
+    preflight(options.refusedOrigin),
+  ]);
   return {
     certificate,
     plainHttp: plainObservation,

@@ -39,7 +39,10 @@ export type TransportOptions = Pick<SmokeOptions, "ca" | "timeoutMs" | "connectT
  */
 function deadlines(options: TransportOptions, stop: (error: Error) => void): () => void {
   const seconds = options.checkDeadlineSeconds;
-  const timer = seconds === undefined ? undefined : setTimeout(() => stop(new Error(`no complete answer within ${seconds} s (--check-deadline)`)), seconds * 1000);
+  const timer =
+    seconds === undefined
+      ? undefined
+      : setTimeout(() => stop(new Error(`no complete answer within ${seconds} s (--check-deadline)`)), seconds * 1000);
   const onAbort = () => stop(new Error("stopped: the run's deadline passed (--deadline)"));
   if (options.signal?.aborted) queueMicrotask(onAbort);
   options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -52,9 +55,7 @@ function deadlines(options: TransportOptions, stop: (error: Error) => void): () 
 /** Where to open the socket for `url`: its own host and port unless `--connect-to` maps them. */
 function endpoint(url: URL, options: TransportOptions): { host: string; port: number } {
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  return (
-    options.connectTo.get(`${url.hostname.toLowerCase()}:${port}`) ?? { host: url.hostname, port }
-  );
+  return options.connectTo.get(`${url.hostname.toLowerCase()}:${port}`) ?? { host: url.hostname, port };
 }
 
 export interface RequestSpec {
@@ -78,9 +79,7 @@ export function request(spec: RequestSpec, options: TransportOptions): Promise<O
     // Host and SNI carry the real name even when --connect-to points the socket elsewhere.
     headers: { host: url.host, "user-agent": "parity-smoke/1", ...spec.headers },
     agent: false,
-    ...(secure
-      ? { servername: url.hostname, ca: options.ca, rejectUnauthorized: spec.verifyTls }
-      : {}),
+    ...(secure ? { servername: url.hostname, ca: options.ca, rejectUnauthorized: spec.verifyTls } : {}),
   };
   return new Promise((resolve) => {
     let cancel = () => undefined as void;
@@ -98,12 +97,15 @@ export function request(spec: RequestSpec, options: TransportOptions): Promise<O
       );
       // Destroyed mid-body: Node may close the response without an error event.
       res.on("close", () => {
-        if (!res.complete) done({ status: res.statusCode, headers: res.headers, error: (stoppedBy ?? new Error("the connection closed mid-answer")).message });
+        if (!res.complete)
+          done({
+            status: res.statusCode,
+            headers: res.headers,
+            error: (stoppedBy ?? new Error("the connection closed mid-answer")).message,
+          });
       });
     });
-    req.setTimeout(options.timeoutMs, () =>
-      req.destroy(new Error(`no response within ${options.timeoutMs} ms`)),
-    );
+    req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no response within ${options.timeoutMs} ms`)));
     req.on("error", (error) => done({ headers: {}, error: describeError(error, target) }));
     cancel = deadlines(options, (error) => {
       stoppedBy = error;
@@ -114,10 +116,7 @@ export function request(spec: RequestSpec, options: TransportOptions): Promise<O
 }
 
 /** Handshakes with the host, verifying the chain against `ca` (or the system CAs) and the host name. */
-export function inspectCertificate(
-  url: URL,
-  options: TransportOptions,
-): Promise<CertificateObservation> {
+export function inspectCertificate(url: URL, options: TransportOptions): Promise<CertificateObservation> {
   const target = endpoint(url, options);
   const host = url.hostname;
   return new Promise((resolve) => {
@@ -141,10 +140,7 @@ export function inspectCertificate(
       // Node reports a host-name mismatch only as a code; ask for the sentence that names the names.
       const hostError = cert.subject ? tls.checkServerIdentity(host, cert)?.message : undefined;
       const chainError = socket.authorizationError ? String(socket.authorizationError) : undefined;
-      const reasons = [
-        chainError === "ERR_TLS_CERT_ALTNAME_INVALID" ? undefined : chainError,
-        hostError,
-      ];
+      const reasons = [chainError === "ERR_TLS_CERT_ALTNAME_INVALID" ? undefined : chainError, hostError];
       resolve({
         host,
         connected: true,
@@ -171,6 +167,7 @@ function describeError(error: Error, target: { host: string; port: number }): st
     return `${target.host}:${target.port} does not speak TLS (a plain-HTTP server on the HTTPS port?)`;
   }
   if (code === "ECONNRESET") return `${target.host}:${target.port} closed the connection`;
-  if (code === "EPROTO" || /SSL routines/.test(error.message)) return `TLS handshake with ${target.host}:${target.port} failed`;
+  if (code === "EPROTO" || /SSL routines/.test(error.message))
+    return `TLS handshake with ${target.host}:${target.port} failed`;
   return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
 }

@@ -31,11 +31,18 @@ describe("declared inputs (in process)", function () {
         rules: [{ __defaults: ["status"], status: "Enabled", id: "r" }, "text"],
         __meta: "{}",
       };
-      assert.deepEqual(withoutProviderDefaults(props), { bucket: "b", versioning: { enabled: true }, rules: [{ id: "r" }, "text"] });
+      assert.deepEqual(withoutProviderDefaults(props), {
+        bucket: "b",
+        versioning: { enabled: true },
+        rules: [{ id: "r" }, "text"],
+      });
     });
 
     it("keeps an object with no `__defaults` whole, and ignores entries of `__defaults` that are no key names", () => {
-      assert.deepEqual(withoutProviderDefaults({ tags: { a: "1" }, __defaults: [3, null, "b"], b: 2, c: 3 }), { tags: { a: "1" }, c: 3 });
+      assert.deepEqual(withoutProviderDefaults({ tags: { a: "1" }, __defaults: [3, null, "b"], b: 2, c: 3 }), {
+        tags: { a: "1" },
+        c: 3,
+      });
     });
 
     it("keeps a secret as the value it is", () => {
@@ -46,11 +53,15 @@ describe("declared inputs (in process)", function () {
 
     it("keeps nulls, and strips a secret-shaped object carrying the bridge's `__meta`", () => {
       assert.deepEqual(withoutProviderDefaults({ a: null, b: [null] }), { a: null, b: [null] });
-      assert.deepEqual(withoutProviderDefaults({ x: { [SECRET_SIG]: "s", __meta: "{}", value: 1 } }), { x: { [SECRET_SIG]: "s", value: 1 } });
+      assert.deepEqual(withoutProviderDefaults({ x: { [SECRET_SIG]: "s", __meta: "{}", value: 1 } }), {
+        x: { [SECRET_SIG]: "s", value: 1 },
+      });
     });
 
     it("strips a secret-shaped object that is a property map (it has `__defaults`)", () => {
-      assert.deepEqual(withoutProviderDefaults({ x: { [SECRET_SIG]: "s", __defaults: ["a"], a: 1, b: 2 } }), { x: { [SECRET_SIG]: "s", b: 2 } });
+      assert.deepEqual(withoutProviderDefaults({ x: { [SECRET_SIG]: "s", __defaults: ["a"], a: 1, b: 2 } }), {
+        x: { [SECRET_SIG]: "s", b: 2 },
+      });
     });
   });
 
@@ -65,7 +76,11 @@ describe("declared inputs (in process)", function () {
         plain: { enabled: true },
         __meta: "{}",
       };
-      assert.deepEqual(providerDefaultsOf(props), { forceDestroy: false, acl: { owner: "me" }, versioning: { mfaDelete: false } });
+      assert.deepEqual(providerDefaultsOf(props), {
+        forceDestroy: false,
+        acl: { owner: "me" },
+        versioning: { mfaDelete: false },
+      });
     });
 
     it("is undefined when nothing is defaulted, and never looks into lists or secrets", () => {
@@ -82,16 +97,27 @@ describe("declared inputs (in process)", function () {
       const drifted = () => mutateDeclared(staging, "db-instance", (p) => void (p.engineVersion = "15.4"));
 
       it("hands the stack policies what the program declares, though the outputs say otherwise", async () => {
-        await expectRuleViolation(shape.of(drifted()), "stack-parity", [/`engineVersion`: this stack has "15\.4", production has "16"/], shape.options);
+        await expectRuleViolation(
+          shape.of(drifted()),
+          "stack-parity",
+          [/`engineVersion`: this stack has "15\.4", production has "16"/],
+          shape.options,
+        );
       });
 
       it("switched off, leaves the stack policies to compare outputs (here, production's value)", async () => {
-        await expectNoRuleViolation(shape.of(drifted()), "stack-parity", { ...shape.options, config: { "declared-inputs": "disabled" } });
+        await expectNoRuleViolation(shape.of(drifted()), "stack-parity", {
+          ...shape.options,
+          config: { "declared-inputs": "disabled" },
+        });
       });
 
       it("never reports, and forgets a run's declarations once AnalyzeStack is done", async () => {
         const v = await runRules(shape.of(staging), { ...shape.options, only: ["declared-inputs"] });
-        assert.deepEqual(v.filter((x) => x.policyName === "declared-inputs"), []);
+        assert.deepEqual(
+          v.filter((x) => x.policyName === "declared-inputs"),
+          [],
+        );
         for (const r of staging.resources) assert.equal(declaredInputsOf(r.urn), undefined, r.urn);
       });
 

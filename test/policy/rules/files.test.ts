@@ -25,8 +25,14 @@ describe("the pack's files (in process)", function () {
 
   describe("projectFile", () => {
     it("resolves a relative path from the project root, and the default when none is given", () => {
-      assert.equal(projectFile("lockFile", "parity.lock.json", "x.json"), fs.realpathSync(path.join(ROOT, "parity.lock.json")));
-      assert.equal(projectFile("lockFile", undefined, path.join(ROOT, "parity.lock.json")), fs.realpathSync(path.join(ROOT, "parity.lock.json")));
+      assert.equal(
+        projectFile("lockFile", "parity.lock.json", "x.json"),
+        fs.realpathSync(path.join(ROOT, "parity.lock.json")),
+      );
+      assert.equal(
+        projectFile("lockFile", undefined, path.join(ROOT, "parity.lock.json")),
+        fs.realpathSync(path.join(ROOT, "parity.lock.json")),
+      );
     });
 
     it("passes a missing file inside the project through, for the reader to say it is missing", () => {
@@ -35,13 +41,21 @@ describe("the pack's files (in process)", function () {
 
     it("refuses a path outside the project, a `..` escape and the root itself, naming the key and the fix", () => {
       for (const given of ["/etc/passwd", "../outside.json", ".", ".."]) {
-        assert.throws(() => projectFile("knownDifferencesFile", given, "known-differences.yaml"), (e: Error) => {
-          assert.ok(e instanceof ParityFileError);
-          assert.equal(e.name, "ParityFileError");
-          assert.equal(e.stack, e.message, "the SDK forwards the stack: it is the message alone");
-          assert.match(e.message, new RegExp(`^policy config \`knownDifferencesFile\` "${given.replace(/\./g, "\\.")}" is outside the project \\(${ROOT.replace(/\//g, "\\/")}\\): the pack reads only the project's own files\\. Fix: point \`knownDifferencesFile\` at a file inside the project, relative to ${ROOT.replace(/\//g, "\\/")} \\(e\\.g\\. "known-differences\\.yaml"\\)\\.$`));
-          return true;
-        });
+        assert.throws(
+          () => projectFile("knownDifferencesFile", given, "known-differences.yaml"),
+          (e: Error) => {
+            assert.ok(e instanceof ParityFileError);
+            assert.equal(e.name, "ParityFileError");
+            assert.equal(e.stack, e.message, "the SDK forwards the stack: it is the message alone");
+            assert.match(
+              e.message,
+              new RegExp(
+                `^policy config \`knownDifferencesFile\` "${given.replace(/\./g, "\\.")}" is outside the project \\(${ROOT.replace(/\//g, "\\/")}\\): the pack reads only the project's own files\\. Fix: point \`knownDifferencesFile\` at a file inside the project, relative to ${ROOT.replace(/\//g, "\\/")} \\(e\\.g\\. "known-differences\\.yaml"\\)\\.$`,
+              ),
+            );
+            return true;
+          },
+        );
       }
     });
 
@@ -54,13 +68,19 @@ describe("the pack's files (in process)", function () {
       fs.writeFileSync(outside, "{}");
       const link = path.join(projectTempDir("link-"), "lock.json");
       fs.symlinkSync(outside, link);
-      assert.throws(() => projectFile("lockFile", link, "x.json"), /^ParityFileError: policy config `lockFile` ".*lock\.json" is a link to a file outside the project \(.*\): the pack reads only the project's own files\. Fix: point `lockFile` at a file inside the project/);
+      assert.throws(
+        () => projectFile("lockFile", link, "x.json"),
+        /^ParityFileError: policy config `lockFile` ".*lock\.json" is a link to a file outside the project \(.*\): the pack reads only the project's own files\. Fix: point `lockFile` at a file inside the project/,
+      );
     });
 
     it("takes a root of its own (as the lock writer does)", () => {
       const root = projectTempDir("root-");
       assert.equal(projectFile("lockFile", "a.json", "x.json", root), path.join(root, "a.json"));
-      assert.throws(() => projectFile("lockFile", path.join(ROOT, "parity.lock.json"), "x.json", root), /is outside the project/);
+      assert.throws(
+        () => projectFile("lockFile", path.join(ROOT, "parity.lock.json"), "x.json", root),
+        /is outside the project/,
+      );
     });
   });
 
@@ -77,27 +97,36 @@ describe("the pack's files (in process)", function () {
       assert.ok(known.some((d) => d.id === "payments-sandbox"));
       fs.writeFileSync(knownDifferencesFile, "not: [valid");
       assert.equal(knownDifferencesFor({ knownDifferencesFile }), known);
-      assert.throws(() => knownDifferencesFor({ knownDifferencesFile: "/etc/passwd" }), /^ParityFileError: policy config `knownDifferencesFile` "\/etc\/passwd" is outside the project/);
+      assert.throws(
+        () => knownDifferencesFor({ knownDifferencesFile: "/etc/passwd" }),
+        /^ParityFileError: policy config `knownDifferencesFile` "\/etc\/passwd" is outside the project/,
+      );
     });
 
     it("reports a broken lock as one clear message, not a JavaScript error", () => {
       const lockFile = path.join(projectTempDir("broken-"), "lock.json");
       fs.writeFileSync(lockFile, "{ not json");
-      assert.throws(() => lockFor({ lockFile }), (e: Error) => {
-        assert.ok(e instanceof ParityFileError, String(e));
-        assert.equal(e.stack, e.message);
-        assert.match(e.message, /lock\.json/);
-        return true;
-      });
+      assert.throws(
+        () => lockFor({ lockFile }),
+        (e: Error) => {
+          assert.ok(e instanceof ParityFileError, String(e));
+          assert.equal(e.stack, e.message);
+          assert.match(e.message, /lock\.json/);
+          return true;
+        },
+      );
     });
 
     it("fails the policy run with that message when the config points outside the project", async () => {
-      await assert.rejects(runRules(staging, { only: ["stack-parity"], config: { "stack-parity": { lockFile: "/etc/passwd" } } }), (e: Error) => {
-        assert.match(e.message, /policy 'stack-parity'/);
-        assert.match(e.message, /policy config `lockFile` "\/etc\/passwd" is outside the project/);
-        assert.doesNotMatch(e.message, /\n\s+at /, "no JavaScript stack");
-        return true;
-      });
+      await assert.rejects(
+        runRules(staging, { only: ["stack-parity"], config: { "stack-parity": { lockFile: "/etc/passwd" } } }),
+        (e: Error) => {
+          assert.match(e.message, /policy 'stack-parity'/);
+          assert.match(e.message, /policy config `lockFile` "\/etc\/passwd" is outside the project/);
+          assert.doesNotMatch(e.message, /\n\s+at /, "no JavaScript stack");
+          return true;
+        },
+      );
     });
   });
 });

@@ -29,7 +29,10 @@ describe("security floor, network (in process)", function () {
     [staging, production] = await bothSnapshots();
   });
 
-  const addIngress = (...rules: Record<string, unknown>[]) => (p: Record<string, unknown>) => void (p.ingress = [...(p.ingress as unknown[]), ...rules]);
+  const addIngress =
+    (...rules: Record<string, unknown>[]) =>
+    (p: Record<string, unknown>) =>
+      void (p.ingress = [...(p.ingress as unknown[]), ...rules]);
   const ingressFacts = async (s: StackSnapshot) => facts(await rejected(s, INGRESS));
 
   for (const shape of SHAPES) {
@@ -43,15 +46,37 @@ describe("security floor, network (in process)", function () {
 
     describe(`no-public-ingress (${shape.name})`, () => {
       it("rejects the database group open to 0.0.0.0/0", async () => {
-        const v = await shape.run(mutate(staging, "db-sg", addIngress({ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] })), INGRESS);
-        assert.deepEqual(facts(v), [`db-sg: \`db-sg\` (aws:ec2/securityGroup:SecurityGroup) \`ingress[1]\` (tcp 5432) is open to the whole internet (0.0.0.0/0): ${NOT_LB}`]);
+        const v = await shape.run(
+          mutate(
+            staging,
+            "db-sg",
+            addIngress({ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }),
+          ),
+          INGRESS,
+        );
+        assert.deepEqual(facts(v), [
+          `db-sg: \`db-sg\` (aws:ec2/securityGroup:SecurityGroup) \`ingress[1]\` (tcp 5432) is open to the whole internet (0.0.0.0/0): ${NOT_LB}`,
+        ]);
       });
 
       it("rejects SSH open on the app tasks' group, in production too", async () => {
-        const ssh = { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "SSH" };
+        const ssh = {
+          protocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          cidrBlocks: ["0.0.0.0/0"],
+          ipv6CidrBlocks: ["::/0"],
+          description: "SSH",
+        };
         for (const s of [staging, production]) {
           const v = await shape.run(mutate(s, "network-app-sg", addIngress(ssh)), INGRESS);
-          assert.deepEqual(facts(v), [`network-app-sg: \`network-app-sg\` (aws:ec2/securityGroup:SecurityGroup) \`ingress[1]\` (tcp 22, "SSH") is open to the whole internet (0.0.0.0/0, ::/0): ${NOT_LB}`], s.stack);
+          assert.deepEqual(
+            facts(v),
+            [
+              `network-app-sg: \`network-app-sg\` (aws:ec2/securityGroup:SecurityGroup) \`ingress[1]\` (tcp 22, "SSH") is open to the whole internet (0.0.0.0/0, ::/0): ${NOT_LB}`,
+            ],
+            s.stack,
+          );
         }
       });
 
@@ -81,13 +106,36 @@ describe("security floor, network (in process)", function () {
           }),
           INGRESS,
         );
-        assert.deepEqual(facts(v).map((m) => /`ingress\[\d\]` \(tcp \d+/.exec(m)?.[0]), ["`ingress[0]` (tcp 443", "`ingress[1]` (tcp 80"]);
+        assert.deepEqual(
+          facts(v).map((m) => /`ingress\[\d\]` \(tcp \d+/.exec(m)?.[0]),
+          ["`ingress[0]` (tcp 443", "`ingress[1]` (tcp 80"],
+        );
         assert.ok(facts(v).every((m) => m.endsWith(NOT_LB)));
       });
 
       it("rejects standalone ingress rules from the internet (SecurityGroupRule, SecurityGroupIngressRule)", async () => {
-        let s = withResource(staging, "db-sg", GROUP_RULE, "db-public", { type: "ingress", protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"], securityGroupId: outputOf(staging, "db-sg") }, { securityGroupId: [urnOf(staging, "db-sg")] });
-        s = withResource(s, "network-app-sg", INGRESS_RULE, "app-ssh-v6", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0", securityGroupId: outputOf(staging, "network-app-sg") });
+        let s = withResource(
+          staging,
+          "db-sg",
+          GROUP_RULE,
+          "db-public",
+          {
+            type: "ingress",
+            protocol: "tcp",
+            fromPort: 5432,
+            toPort: 5432,
+            cidrBlocks: ["0.0.0.0/0"],
+            securityGroupId: outputOf(staging, "db-sg"),
+          },
+          { securityGroupId: [urnOf(staging, "db-sg")] },
+        );
+        s = withResource(s, "network-app-sg", INGRESS_RULE, "app-ssh-v6", {
+          ipProtocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv6: "::/0",
+          securityGroupId: outputOf(staging, "network-app-sg"),
+        });
         assert.deepEqual(facts(await shape.run(s, INGRESS)), [
           `db-public: \`db-public\` (${GROUP_RULE}) on \`db-sg\` (aws:ec2/securityGroup:SecurityGroup) (tcp 5432) is open to the whole internet (0.0.0.0/0): ${NOT_LB}`,
           `app-ssh-v6: \`app-ssh-v6\` (${INGRESS_RULE}) on \`network-app-sg\` (aws:ec2/securityGroup:SecurityGroup) (tcp 22) is open to the whole internet (::/0): ${NOT_LB}`,
@@ -95,30 +143,84 @@ describe("security floor, network (in process)", function () {
       });
 
       it("accepts a standalone HTTPS rule on the load balancer's group, and ingress from a known range", async () => {
-        let s = withResource(staging, "network-edge-sg", INGRESS_RULE, "edge-https-v6", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0", securityGroupId: outputOf(staging, "network-edge-sg") });
-        s = mutate(s, "network-app-sg", addIngress({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.30.0.0/16"] }));
+        let s = withResource(staging, "network-edge-sg", INGRESS_RULE, "edge-https-v6", {
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv6: "::/0",
+          securityGroupId: outputOf(staging, "network-edge-sg"),
+        });
+        s = mutate(
+          s,
+          "network-app-sg",
+          addIngress({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.30.0.0/16"] }),
+        );
         assert.deepEqual(await shape.run(s, INGRESS), []);
       });
     });
 
     describe(`no-database-egress (${shape.name})`, () => {
       it("rejects egress anywhere from the database group", async () => {
-        const v = await shape.run(mutate(staging, "db-sg", (p) => void (p.egress = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Outbound" }])), EGRESS);
-        assert.deepEqual(facts(v), ['db-sg: `db-sg` (aws:ec2/securityGroup:SecurityGroup), the security group of the database `db-instance`, allows egress: `egress[0]` (all traffic, "Outbound").']);
-        const two = await shape.run(mutate(staging, "db-sg", (p) => void (p.egress = [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "udp", fromPort: 53, toPort: 53, cidrBlocks: ["10.30.0.0/16"] }])), EGRESS);
+        const v = await shape.run(
+          mutate(
+            staging,
+            "db-sg",
+            (p) =>
+              void (p.egress = [
+                { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Outbound" },
+              ]),
+          ),
+          EGRESS,
+        );
+        assert.deepEqual(facts(v), [
+          'db-sg: `db-sg` (aws:ec2/securityGroup:SecurityGroup), the security group of the database `db-instance`, allows egress: `egress[0]` (all traffic, "Outbound").',
+        ]);
+        const two = await shape.run(
+          mutate(
+            staging,
+            "db-sg",
+            (p) =>
+              void (p.egress = [
+                { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+                { protocol: "udp", fromPort: 53, toPort: 53, cidrBlocks: ["10.30.0.0/16"] },
+              ]),
+          ),
+          EGRESS,
+        );
         assert.match(facts(two)[0], /allows egress: `egress\[0\]` \(tcp 443\), `egress\[1\]` \(udp 53\)\.$/);
       });
 
       it("rejects a standalone egress rule on the database group, and a database on the VPC's default group", async () => {
-        const s = withResource(production, "db-sg", EGRESS_RULE, "db-out", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", securityGroupId: outputOf(production, "db-sg") });
-        assert.deepEqual(facts(await shape.run(s, EGRESS)), [`db-out: \`db-out\` (${EGRESS_RULE}) adds egress (tcp 443) to \`db-sg\` (aws:ec2/securityGroup:SecurityGroup), the security group of the database \`db-instance\`.`]);
-        const v = await shape.run(mutate(staging, "db-instance", (p) => void (p.vpcSecurityGroupIds = [])), EGRESS);
-        assert.deepEqual(facts(v), ["db-instance: `db-instance` (aws:rds/instance:Instance) names no `vpcSecurityGroupIds`, so it gets the VPC's default security group, which allows all egress (and ingress from everything else in it)."]);
+        const s = withResource(production, "db-sg", EGRESS_RULE, "db-out", {
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: "0.0.0.0/0",
+          securityGroupId: outputOf(production, "db-sg"),
+        });
+        assert.deepEqual(facts(await shape.run(s, EGRESS)), [
+          `db-out: \`db-out\` (${EGRESS_RULE}) adds egress (tcp 443) to \`db-sg\` (aws:ec2/securityGroup:SecurityGroup), the security group of the database \`db-instance\`.`,
+        ]);
+        const v = await shape.run(
+          mutate(staging, "db-instance", (p) => void (p.vpcSecurityGroupIds = [])),
+          EGRESS,
+        );
+        assert.deepEqual(facts(v), [
+          "db-instance: `db-instance` (aws:rds/instance:Instance) names no `vpcSecurityGroupIds`, so it gets the VPC's default security group, which allows all egress (and ingress from everything else in it).",
+        ]);
       });
 
       it("leaves the app tasks' own egress alone: only the database's group is held to none", async () => {
-        assert.ok(staging.resources.some((r) => r.name === "network-app-sg" && JSON.stringify(r.inputs.egress).includes("0.0.0.0/0")));
-        const s = withResource(staging, "network-app-sg", EGRESS_RULE, "app-out", { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", securityGroupId: outputOf(staging, "network-app-sg") });
+        assert.ok(
+          staging.resources.some(
+            (r) => r.name === "network-app-sg" && JSON.stringify(r.inputs.egress).includes("0.0.0.0/0"),
+          ),
+        );
+        const s = withResource(staging, "network-app-sg", EGRESS_RULE, "app-out", {
+          ipProtocol: "-1",
+          cidrIpv4: "0.0.0.0/0",
+          securityGroupId: outputOf(staging, "network-app-sg"),
+        });
         assert.deepEqual(await shape.run(s, EGRESS), []);
       });
     });
@@ -133,41 +235,118 @@ describe("security floor, network (in process)", function () {
         { protocol: "tcp", fromPort: 1024, cidrBlocks: ["0.0.0.0/0"] },
         { protocol: "tcp", toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
         { protocol: "icmp", fromPort: " ", toPort: Number.NaN, cidrBlocks: ["0.0.0.0/0"], description: "" },
-        { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8", " 0.0.0.0/0 "], ipv6CidrBlocks: ["0::0/0", "::/0"] },
+        {
+          protocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          cidrBlocks: ["10.0.0.0/8", " 0.0.0.0/0 "],
+          ipv6CidrBlocks: ["0::0/0", "::/0"],
+        },
       ];
       const v = await ingressFacts(mutate(staging, "network-app-sg", addIngress(...rules)));
       assert.deepEqual(
-        v.map((m) => /`ingress\[\d\]` \(([^)]*)\) is open to the whole internet \(([^)]*)\)/.exec(m)?.slice(1).join(" | ")),
-        ["tcp 22 | 0.0.0.0/0", "udp 53 | 0.0.0.0/0", "all traffic | 0.0.0.0/0", "tcp 1024-? | 0.0.0.0/0", "tcp ?-22 | 0.0.0.0/0", "icmp ? | 0.0.0.0/0", "tcp 22 |  0.0.0.0/0 , 0::0/0, ::/0"],
+        v.map((m) =>
+          /`ingress\[\d\]` \(([^)]*)\) is open to the whole internet \(([^)]*)\)/.exec(m)?.slice(1).join(" | "),
+        ),
+        [
+          "tcp 22 | 0.0.0.0/0",
+          "udp 53 | 0.0.0.0/0",
+          "all traffic | 0.0.0.0/0",
+          "tcp 1024-? | 0.0.0.0/0",
+          "tcp ?-22 | 0.0.0.0/0",
+          "icmp ? | 0.0.0.0/0",
+          "tcp 22 |  0.0.0.0/0 , 0::0/0, ::/0",
+        ],
       );
     });
 
     it("excuses only one web port per TCP rule on the load balancer's group", async () => {
-      const v = await ingressFacts(mutate(staging, "network-edge-sg", addIngress({ protocol: "tcp", fromPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "tcp", fromPort: 80, toPort: 80, ipv6CidrBlocks: ["::/0"] })));
-      assert.deepEqual(v.map((m) => /`ingress\[\d\]` \([^)]*\)/.exec(m)?.[0]), ["`ingress[2]` (tcp 443-?)"]);
+      const v = await ingressFacts(
+        mutate(
+          staging,
+          "network-edge-sg",
+          addIngress(
+            { protocol: "tcp", fromPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+            { protocol: "tcp", fromPort: 80, toPort: 80, ipv6CidrBlocks: ["::/0"] },
+          ),
+        ),
+      );
+      assert.deepEqual(
+        v.map((m) => /`ingress\[\d\]` \([^)]*\)/.exec(m)?.[0]),
+        ["`ingress[2]` (tcp 443-?)"],
+      );
     });
 
     it("takes a group that nothing uses, or only a load balancer's other properties use, for an ordinary group", async () => {
       let s = mutate(staging, "web-alb", (p) => void (p.securityGroups = []));
       s = withoutDependencies(s, "web-alb");
-      assert.deepEqual((await ingressFacts(s)).map((m) => m.endsWith(NOT_LB)), [true, true]);
+      assert.deepEqual(
+        (await ingressFacts(s)).map((m) => m.endsWith(NOT_LB)),
+        [true, true],
+      );
       const tagged = mutate(s, "web-alb", (p) => void (p.tags = { edge: outputOf(staging, "network-edge-sg") }));
-      assert.deepEqual((await ingressFacts(tagged)).map((m) => m.endsWith(NOT_LB)), [true, true]);
+      assert.deepEqual(
+        (await ingressFacts(tagged)).map((m) => m.endsWith(NOT_LB)),
+        [true, true],
+      );
       // A load balancer that also names its group elsewhere still uses it as its group.
-      assert.deepEqual(await rejected(mutate(staging, "web-alb", (p) => void (p.tags = { edge: outputOf(staging, "network-edge-sg") })), INGRESS), []);
+      assert.deepEqual(
+        await rejected(
+          mutate(staging, "web-alb", (p) => void (p.tags = { edge: outputOf(staging, "network-edge-sg") })),
+          INGRESS,
+        ),
+        [],
+      );
     });
 
     it("skips a rule resource of no direction, and judges an egress rule only for egress", async () => {
       const sg = outputOf(staging, "network-app-sg");
-      let s = withResource(staging, "network-app-sg", GROUP_RULE, "app-odd", { type: "sideways", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"], securityGroupId: sg });
-      s = withResource(s, "network-app-sg", GROUP_RULE, "app-egress", { type: "egress", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"], securityGroupId: sg });
-      s = withResource(s, "network-app-sg", EGRESS_RULE, "app-out", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0", securityGroupId: sg });
+      let s = withResource(staging, "network-app-sg", GROUP_RULE, "app-odd", {
+        type: "sideways",
+        protocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrBlocks: ["0.0.0.0/0"],
+        securityGroupId: sg,
+      });
+      s = withResource(s, "network-app-sg", GROUP_RULE, "app-egress", {
+        type: "egress",
+        protocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrBlocks: ["0.0.0.0/0"],
+        securityGroupId: sg,
+      });
+      s = withResource(s, "network-app-sg", EGRESS_RULE, "app-out", {
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: "0.0.0.0/0",
+        securityGroupId: sg,
+      });
       assert.deepEqual(await rejected(s, INGRESS), []);
     });
 
     it("finds a standalone rule's group by dependency while its id is unknown (a first deploy)", async () => {
-      const s = withResource(staging, "db-sg", GROUP_RULE, "db-public", { type: "ingress", protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"], securityGroupId: UNKNOWN }, { securityGroupId: [urnOf(staging, "db-sg")] });
-      assert.deepEqual((await ingressFacts(s)).map((m) => m.split(" (tcp")[0]), [`db-public: \`db-public\` (${GROUP_RULE}) on \`db-sg\` (aws:ec2/securityGroup:SecurityGroup)`]);
+      const s = withResource(
+        staging,
+        "db-sg",
+        GROUP_RULE,
+        "db-public",
+        {
+          type: "ingress",
+          protocol: "tcp",
+          fromPort: 5432,
+          toPort: 5432,
+          cidrBlocks: ["0.0.0.0/0"],
+          securityGroupId: UNKNOWN,
+        },
+        { securityGroupId: [urnOf(staging, "db-sg")] },
+      );
+      assert.deepEqual(
+        (await ingressFacts(s)).map((m) => m.split(" (tcp")[0]),
+        [`db-public: \`db-public\` (${GROUP_RULE}) on \`db-sg\` (aws:ec2/securityGroup:SecurityGroup)`],
+      );
     });
 
     it("knows the load balancer's group by the load balancer's dependency while its value is unknown", async () => {
@@ -176,76 +355,186 @@ describe("security floor, network (in process)", function () {
     });
 
     it("unwraps a secret inside a list of ranges", async () => {
-      const s = mutateDeclared(staging, "network-app-sg", addIngress({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8", { [SECRET_SIG]: SECRET_VALUE, value: "0.0.0.0/0" }] }));
-      assert.deepEqual((await ingressFacts(s)).map((m) => /is open to the whole internet \(([^)]*)\)/.exec(m)?.[1]), ["0.0.0.0/0"]);
+      const s = mutateDeclared(
+        staging,
+        "network-app-sg",
+        addIngress({
+          protocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          cidrBlocks: ["10.0.0.0/8", { [SECRET_SIG]: SECRET_VALUE, value: "0.0.0.0/0" }],
+        }),
+      );
+      assert.deepEqual(
+        (await ingressFacts(s)).map((m) => /is open to the whole internet \(([^)]*)\)/.exec(m)?.[1]),
+        ["0.0.0.0/0"],
+      );
     });
 
     it("names no group for a standalone rule on a group outside the stack", async () => {
-      const s = withResource(staging, "network-app-sg", INGRESS_RULE, "elsewhere-ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-0123456789abcdef0" });
-      assert.deepEqual(await ingressFacts(s), [`elsewhere-ssh: \`elsewhere-ssh\` (${INGRESS_RULE}) (tcp 22) is open to the whole internet (0.0.0.0/0): ${NOT_LB}`]);
+      const s = withResource(staging, "network-app-sg", INGRESS_RULE, "elsewhere-ssh", {
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: "0.0.0.0/0",
+        securityGroupId: "sg-0123456789abcdef0",
+      });
+      assert.deepEqual(await ingressFacts(s), [
+        `elsewhere-ssh: \`elsewhere-ssh\` (${INGRESS_RULE}) (tcp 22) is open to the whole internet (0.0.0.0/0): ${NOT_LB}`,
+      ]);
     });
 
     it("judges each rule where it is declared, once: a group's outputs also list its standalone rules", async () => {
       const open = { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] };
-      let s = withResource(staging, "network-app-sg", GROUP_RULE, "app-ssh", { type: "ingress", ...open, securityGroupId: outputOf(staging, "network-app-sg") });
+      let s = withResource(staging, "network-app-sg", GROUP_RULE, "app-ssh", {
+        type: "ingress",
+        ...open,
+        securityGroupId: outputOf(staging, "network-app-sg"),
+      });
       s = mutate(s, "network-app-sg", (p, r) => void (p === r.outputs && addIngress(open)(p)));
-      assert.deepEqual((await ingressFacts(s)).map((m) => m.split(":")[0]), ["app-ssh"]);
+      assert.deepEqual(
+        (await ingressFacts(s)).map((m) => m.split(":")[0]),
+        ["app-ssh"],
+      );
       // Without Analyze, the outputs are all there is to read.
       const outputsOnly = violationsOf(await runRules(s, { only: [INGRESS], analyzeResources: false }), INGRESS);
-      assert.deepEqual(outputsOnly.map((x) => x.resourceName), ["network-app-sg", "app-ssh"]);
+      assert.deepEqual(
+        outputsOnly.map((x) => x.resourceName),
+        ["network-app-sg", "app-ssh"],
+      );
     });
 
     it("reads no rules from a list unknown until deployment", async () => {
-      const unknown = mutate(mutate(staging, "network-app-sg", (p) => void (p.ingress = UNKNOWN)), "db-sg", (p) => void (p.egress = UNKNOWN));
+      const unknown = mutate(
+        mutate(staging, "network-app-sg", (p) => void (p.ingress = UNKNOWN)),
+        "db-sg",
+        (p) => void (p.egress = UNKNOWN),
+      );
       assert.deepEqual(await rejected(unknown, INGRESS), []);
       assert.deepEqual(await rejected(unknown, EGRESS), []);
     });
 
     it("reads the outputs where the declaration is unknown, and a secret value as its value", async () => {
       const open = { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] };
-      const unknownDeclared = mutate(staging, "network-app-sg", (p, r) => (p === r.outputs ? addIngress(open)(p) : void (p.ingress = UNKNOWN)));
-      assert.deepEqual((await ingressFacts(unknownDeclared)).map((m) => m.split(":")[0]), ["network-app-sg"]);
-      const secret = mutateDeclared(staging, "network-app-sg", addIngress({ ...open, cidrBlocks: { [SECRET_SIG]: SECRET_VALUE, value: ["0.0.0.0/0"] } }));
-      assert.deepEqual((await ingressFacts(secret)).map((m) => m.split(":")[0]), ["network-app-sg"]);
+      const unknownDeclared = mutate(staging, "network-app-sg", (p, r) =>
+        p === r.outputs ? addIngress(open)(p) : void (p.ingress = UNKNOWN),
+      );
+      assert.deepEqual(
+        (await ingressFacts(unknownDeclared)).map((m) => m.split(":")[0]),
+        ["network-app-sg"],
+      );
+      const secret = mutateDeclared(
+        staging,
+        "network-app-sg",
+        addIngress({ ...open, cidrBlocks: { [SECRET_SIG]: SECRET_VALUE, value: ["0.0.0.0/0"] } }),
+      );
+      assert.deepEqual(
+        (await ingressFacts(secret)).map((m) => m.split(":")[0]),
+        ["network-app-sg"],
+      );
     });
   });
 
   describe("what a database's group is", () => {
     it("finds the group by its id when the database sends no dependencies, and lists every database on it", async () => {
-      const egress = (p: Record<string, unknown>) => void (p.egress = [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }]);
+      const egress = (p: Record<string, unknown>) =>
+        void (p.egress = [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }]);
       let s = withoutDependencies(mutate(staging, "db-sg", egress), "db-instance");
-      assert.deepEqual(facts(await rejected(s, EGRESS)).map((m) => m.split(", allows")[0]), ["db-sg: `db-sg` (aws:ec2/securityGroup:SecurityGroup), the security group of the database `db-instance`"]);
-      s = retyped(withResource(s, "db-instance", "aws:rds/instance:Instance", "db-replica", { vpcSecurityGroupIds: [outputOf(staging, "db-sg")] }), "db-replica", "aws:rds/cluster:Cluster");
-      assert.deepEqual(facts(await rejected(s, EGRESS)).map((m) => /the database (.*), allows egress/.exec(m)?.[1]), ["`db-instance`, `db-replica`"]);
+      assert.deepEqual(
+        facts(await rejected(s, EGRESS)).map((m) => m.split(", allows")[0]),
+        ["db-sg: `db-sg` (aws:ec2/securityGroup:SecurityGroup), the security group of the database `db-instance`"],
+      );
+      s = retyped(
+        withResource(s, "db-instance", "aws:rds/instance:Instance", "db-replica", {
+          vpcSecurityGroupIds: [outputOf(staging, "db-sg")],
+        }),
+        "db-replica",
+        "aws:rds/cluster:Cluster",
+      );
+      assert.deepEqual(
+        facts(await rejected(s, EGRESS)).map((m) => /the database (.*), allows egress/.exec(m)?.[1]),
+        ["`db-instance`, `db-replica`"],
+      );
     });
 
     it("links nothing by an id that is unknown or empty on both sides", async () => {
-      const open = (p: Record<string, unknown>) => void (p.egress = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }]);
+      const open = (p: Record<string, unknown>) =>
+        void (p.egress = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }]);
       for (const id of [UNKNOWN, ""]) {
         let s = mutate(staging, "db-sg", (p) => void (open(p), (p.id = p.arn = id)));
-        s = withoutDependencies(mutate(s, "db-instance", (p) => void (p.vpcSecurityGroupIds = id === "" ? [""] : UNKNOWN)), "db-instance");
+        s = withoutDependencies(
+          mutate(s, "db-instance", (p) => void (p.vpcSecurityGroupIds = id === "" ? [""] : UNKNOWN)),
+          "db-instance",
+        );
         assert.deepEqual(await rejected(s, EGRESS), [], JSON.stringify(id));
       }
     });
 
     it("waits for a declaration unknown until deployment when the outputs hold nothing either", async () => {
-      const s = mutate(staging, "db-instance", (p, r) => void (p === r.outputs ? delete p.vpcSecurityGroupIds : (p.vpcSecurityGroupIds = UNKNOWN)));
+      const s = mutate(
+        staging,
+        "db-instance",
+        (p, r) => void (p === r.outputs ? delete p.vpcSecurityGroupIds : (p.vpcSecurityGroupIds = UNKNOWN)),
+      );
       assert.deepEqual(await rejected(s, EGRESS), []);
     });
 
     it("holds an Aurora cluster to its own group too, and waits for ids unknown until deployment", async () => {
-      const cluster = retyped(mutate(staging, "db-instance", (p) => void delete p.vpcSecurityGroupIds), "db-instance", "aws:rds/cluster:Cluster");
-      assert.deepEqual(facts(await rejected(cluster, EGRESS)).map((m) => m.split(" names")[0]), ["db-instance: `db-instance` (aws:rds/cluster:Cluster)"]);
-      assert.deepEqual(await rejected(mutateDeclared(staging, "db-instance", (p) => void (p.vpcSecurityGroupIds = UNKNOWN)), EGRESS), []);
+      const cluster = retyped(
+        mutate(staging, "db-instance", (p) => void delete p.vpcSecurityGroupIds),
+        "db-instance",
+        "aws:rds/cluster:Cluster",
+      );
+      assert.deepEqual(
+        facts(await rejected(cluster, EGRESS)).map((m) => m.split(" names")[0]),
+        ["db-instance: `db-instance` (aws:rds/cluster:Cluster)"],
+      );
+      assert.deepEqual(
+        await rejected(
+          mutateDeclared(staging, "db-instance", (p) => void (p.vpcSecurityGroupIds = UNKNOWN)),
+          EGRESS,
+        ),
+        [],
+      );
     });
 
     it("rejects a SecurityGroupRule of type egress on the database group, and no ingress rule or rule elsewhere", async () => {
       const sg = outputOf(staging, "db-sg");
-      let s = withResource(staging, "db-sg", GROUP_RULE, "db-egress", { type: "egress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.30.0.0/16"], securityGroupId: sg });
-      s = withResource(s, "db-sg", GROUP_RULE, "db-ingress", { type: "ingress", protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.30.0.0/16"], securityGroupId: sg });
-      s = withResource(s, "db-sg", EGRESS_RULE, "lost-egress", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-0123456789abcdef0" });
-      s = withResource(s, "db-sg", GROUP_RULE, "db-odd", { type: "sideways", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], securityGroupId: sg });
-      assert.deepEqual(facts(await rejected(s, EGRESS)).map((m) => m.split(" to ")[0]), [`db-egress: \`db-egress\` (${GROUP_RULE}) adds egress (all traffic)`]);
+      let s = withResource(staging, "db-sg", GROUP_RULE, "db-egress", {
+        type: "egress",
+        protocol: "-1",
+        fromPort: 0,
+        toPort: 0,
+        cidrBlocks: ["10.30.0.0/16"],
+        securityGroupId: sg,
+      });
+      s = withResource(s, "db-sg", GROUP_RULE, "db-ingress", {
+        type: "ingress",
+        protocol: "tcp",
+        fromPort: 5432,
+        toPort: 5432,
+        cidrBlocks: ["10.30.0.0/16"],
+        securityGroupId: sg,
+      });
+      s = withResource(s, "db-sg", EGRESS_RULE, "lost-egress", {
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+        securityGroupId: "sg-0123456789abcdef0",
+      });
+      s = withResource(s, "db-sg", GROUP_RULE, "db-odd", {
+        type: "sideways",
+        protocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrBlocks: ["0.0.0.0/0"],
+        securityGroupId: sg,
+      });
+      assert.deepEqual(
+        facts(await rejected(s, EGRESS)).map((m) => m.split(" to ")[0]),
+        [`db-egress: \`db-egress\` (${GROUP_RULE}) adds egress (all traffic)`],
+      );
     });
   });
 });

@@ -15,7 +15,11 @@ describe("references (in process)", function () {
   this.timeout(120_000);
   let staging: StackSnapshot;
   /** A real resource's reference source, with its outputs overridden where a case needs it. */
-  let source: (name: string, outputs?: Record<string, unknown>, declared?: Record<string, unknown> | null) => ReferenceSource;
+  let source: (
+    name: string,
+    outputs?: Record<string, unknown>,
+    declared?: Record<string, unknown> | null,
+  ) => ReferenceSource;
 
   before(async () => {
     [staging] = await bothSnapshots();
@@ -37,18 +41,27 @@ describe("references (in process)", function () {
     const index = buildReferenceIndex([key]);
     assert.equal(index.rewrite(arn), "{ref:data-key.arn}");
     assert.equal(index.rewrite(`${arn}:extra`), "{ref:data-key.arn}:extra");
-    assert.deepEqual(index.rewrite({ a: [arn, 5, true, null], b: { c: `x ${arn}` } }), { a: ["{ref:data-key.arn}", 5, true, null], b: { c: "x {ref:data-key.arn}" } });
+    assert.deepEqual(index.rewrite({ a: [arn, 5, true, null], b: { c: `x ${arn}` } }), {
+      a: ["{ref:data-key.arn}", 5, true, null],
+      b: { c: "x {ref:data-key.arn}" },
+    });
   });
 
   it("replaces the longest value first, so an ARN is not split at the key id inside it", () => {
     const key = source("data-key", { arn: "arn:aws:kms:us-east-1:1234:key/abcdef-123456", keyId: "abcdef-123456" });
     const index = buildReferenceIndex([key]);
-    assert.equal(index.rewrite("use arn:aws:kms:us-east-1:1234:key/abcdef-123456 or abcdef-123456"), "use {ref:data-key.arn} or {ref:data-key.keyId}");
+    assert.equal(
+      index.rewrite("use arn:aws:kms:us-east-1:1234:key/abcdef-123456 or abcdef-123456"),
+      "use {ref:data-key.arn} or {ref:data-key.keyId}",
+    );
   });
 
   it("replaces a value before a shorter one it starts with, whatever order the outputs come in", () => {
     const task = source("web-task", { id: "family-123456", arnWithoutRevision: "family-123456:7" });
-    assert.equal(buildReferenceIndex([task]).rewrite("use family-123456:7 here"), "use {ref:web-task.arnWithoutRevision} here");
+    assert.equal(
+      buildReferenceIndex([task]).rewrite("use family-123456:7 here"),
+      "use {ref:web-task.arnWithoutRevision} here",
+    );
     assert.equal(buildReferenceIndex([task]).rewrite("use family-123456 here"), "use {ref:web-task.id} here");
   });
 
@@ -84,7 +97,9 @@ describe("references (in process)", function () {
   it("never indexes a provider, and rewrites nothing when nothing is indexed", () => {
     const provider = staging.resources.find((r) => r.type === "pulumi:providers:aws");
     assert.ok(provider);
-    const index = buildReferenceIndex([{ key: resourceKey(provider.urn), type: provider.type, outputs: { ...provider.outputs, id: "provider-id-123" } }]);
+    const index = buildReferenceIndex([
+      { key: resourceKey(provider.urn), type: provider.type, outputs: { ...provider.outputs, id: "provider-id-123" } },
+    ]);
     assert.equal(index.rewrite("provider-id-123"), "provider-id-123");
     assert.equal(index.rewrite("a longer text"), "a longer text");
   });
@@ -124,7 +139,12 @@ describe("references (in process)", function () {
   it("names a resource by its whole key where two resources share its logical name", () => {
     const routes = staging.resources.filter((r) => r.name === "network-private-0-routes");
     assert.equal(routes.length, 2);
-    const sources = routes.map((r, i) => ({ key: resourceKey(r.urn), type: r.type, outputs: { ...r.outputs, id: `route-id-${i}00000` }, declared: r.inputs }));
+    const sources = routes.map((r, i) => ({
+      key: resourceKey(r.urn),
+      type: r.type,
+      outputs: { ...r.outputs, id: `route-id-${i}00000` },
+      declared: r.inputs,
+    }));
     const index = buildReferenceIndex(sources);
     assert.equal(index.rewrite("route-id-000000"), `{ref:${sources[0].key}.id}`);
     assert.equal(index.rewrite("route-id-100000"), `{ref:${sources[1].key}.id}`);

@@ -15,15 +15,24 @@ import { asDeployedState } from "../deployed-state";
  * deployed stack's state (other generated ids, provider-filled outputs, no provider resources).
  */
 export const SHAPES = [
-  { name: "preview", run: (s: StackSnapshot, policy: string, config?: PolicyConfigInput) => rejected(s, policy, config) },
+  {
+    name: "preview",
+    run: (s: StackSnapshot, policy: string, config?: PolicyConfigInput) => rejected(s, policy, config),
+  },
   {
     name: "deployed state",
-    run: (s: StackSnapshot, policy: string, config?: PolicyConfigInput) => rejected(asDeployedState(s, { seed: "rule-check" }), policy, config, false),
+    run: (s: StackSnapshot, policy: string, config?: PolicyConfigInput) =>
+      rejected(asDeployedState(s, { seed: "rule-check" }), policy, config, false),
   },
 ] as const;
 
 /** The mandatory verdicts of `policy` alone on `snapshot`. */
-export async function rejected(snapshot: StackSnapshot, policy: string, config?: PolicyConfigInput, providersInStack = true): Promise<PolicyVerdict[]> {
+export async function rejected(
+  snapshot: StackSnapshot,
+  policy: string,
+  config?: PolicyConfigInput,
+  providersInStack = true,
+): Promise<PolicyVerdict[]> {
   return violationsOf(await runRules(snapshot, { only: [policy], config, providersInStack }), policy);
 }
 
@@ -38,7 +47,10 @@ export function finding(v: PolicyVerdict): string {
 }
 
 /** Asserts `verdicts` name exactly `resources` (in order), each message matching its pattern. */
-export function expectFacts(verdicts: readonly PolicyVerdict[], expected: readonly [resource: string, pattern: RegExp][]): void {
+export function expectFacts(
+  verdicts: readonly PolicyVerdict[],
+  expected: readonly [resource: string, pattern: RegExp][],
+): void {
   assert.deepEqual(
     verdicts.map((v) => v.resourceName),
     expected.map(([r]) => r),

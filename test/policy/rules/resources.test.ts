@@ -61,13 +61,25 @@ describe("reading the SDK's resources (in process)", function () {
 
     it("lists each AWS provider once, in order of first use, and only AWS ones", () => {
       const providers = awsProviders(resources);
-      assert.deepEqual(providers.map((p) => p.urn), [byName(resources, "aws", AWS).urn]);
+      assert.deepEqual(
+        providers.map((p) => p.urn),
+        [byName(resources, "aws", AWS).urn],
+      );
     });
 
     it("is undefined for a provider without the tag, another provider type, or none, and falls back to the stack's", async () => {
-      const untagged = await policyResourcesOf(mutate(staging, "aws", (p) => void (p.defaultTags = JSON.stringify({ tags: { other: "x" } })), AWS));
+      const untagged = await policyResourcesOf(
+        mutate(staging, "aws", (p) => void (p.defaultTags = JSON.stringify({ tags: { other: "x" } })), AWS),
+      );
       assert.equal(stackEnvironment(untagged), undefined);
-      const numeric = await policyResourcesOf(mutate(staging, "aws", (p) => void (p.defaultTags = JSON.stringify({ tags: { "parity:environment": 1 } })), AWS));
+      const numeric = await policyResourcesOf(
+        mutate(
+          staging,
+          "aws",
+          (p) => void (p.defaultTags = JSON.stringify({ tags: { "parity:environment": 1 } })),
+          AWS,
+        ),
+      );
       assert.equal(stackEnvironment(numeric), undefined);
       const random = byName(resources, "db-reset");
       assert.equal(providerEnvironment(random.provider), undefined);
@@ -78,7 +90,9 @@ describe("reading the SDK's resources (in process)", function () {
     });
 
     it("reads a provider's default tags given as an object, as the SDK may deliver them", async () => {
-      const objectTags = await policyResourcesOf(mutate(staging, "aws", (p) => void (p.defaultTags = { tags: { "parity:environment": "staging" } }), AWS));
+      const objectTags = await policyResourcesOf(
+        mutate(staging, "aws", (p) => void (p.defaultTags = { tags: { "parity:environment": "staging" } }), AWS),
+      );
       assert.equal(stackEnvironment(objectTags), "staging");
     });
   });
@@ -98,7 +112,10 @@ describe("reading the SDK's resources (in process)", function () {
       const db = out.find((r) => r.urn.endsWith("::db-instance"));
       assert.ok(db);
       assert.equal(db.options?.protect, byName(resources, "db-instance").opts.protect);
-      assert.equal(db.parent, byName(resources, "db-instance").parent?.urn ?? byName(resources, "db-instance").opts.parent);
+      assert.equal(
+        db.parent,
+        byName(resources, "db-instance").parent?.urn ?? byName(resources, "db-instance").opts.parent,
+      );
       assert.equal(db.outputsOnly, true, "no Analyze ran here, so the outputs are all it has");
       const provider = out.find((r) => r.type === AWS);
       assert.equal(provider?.outputsOnly, undefined, "a provider's inputs are its declaration");
@@ -124,14 +141,30 @@ describe("reading the SDK's resources (in process)", function () {
     it("splits a declaration from the provider defaults it names, and keeps `protect` and `retainOnDelete`", () => {
       const db = staging.resources.find((r) => r.name === "db-instance");
       assert.ok(db);
-      const [out] = comparableFrom([{ urn: db.urn, type: db.type, declared: { __defaults: ["port"], port: 5432, engine: "postgres" }, outputs: db.outputs, protect: true, retainOnDelete: false, custom: true }]);
+      const [out] = comparableFrom([
+        {
+          urn: db.urn,
+          type: db.type,
+          declared: { __defaults: ["port"], port: 5432, engine: "postgres" },
+          outputs: db.outputs,
+          protect: true,
+          retainOnDelete: false,
+          custom: true,
+        },
+      ]);
       assert.deepEqual(out.inputs, { engine: "postgres" });
       assert.deepEqual(out.providerDefaults, { port: 5432 });
       assert.deepEqual(out.options, { protect: true, retainOnDelete: false });
-      const [plain] = comparableFrom([{ urn: db.urn, type: db.type, declared: { engine: "postgres" }, outputs: db.outputs, custom: true }]);
+      const [plain] = comparableFrom([
+        { urn: db.urn, type: db.type, declared: { engine: "postgres" }, outputs: db.outputs, custom: true },
+      ]);
       assert.deepEqual(plain.options, { protect: false });
       assert.equal("providerDefaults" in plain, false);
-      assert.equal(comparableFrom([{ urn: db.urn, type: db.type, outputs: db.outputs, retainOnDelete: true, custom: true }])[0].options?.retainOnDelete, true);
+      assert.equal(
+        comparableFrom([{ urn: db.urn, type: db.type, outputs: db.outputs, retainOnDelete: true, custom: true }])[0]
+          .options?.retainOnDelete,
+        true,
+      );
     });
 
     it("takes a custom resource that parents others for custom still: it names a provider", async () => {
@@ -157,7 +190,9 @@ describe("reading the SDK's resources (in process)", function () {
     it("reads only an AWS provider's tags, and a default-tags value without `tags` as none", async () => {
       const aws = byName(resources, "aws", AWS);
       assert.equal(providerEnvironment({ ...aws, type: "pulumi:providers:random" }), undefined);
-      const bare = await policyResourcesOf(mutate(staging, "aws", (p) => void (p.defaultTags = JSON.stringify({})), AWS));
+      const bare = await policyResourcesOf(
+        mutate(staging, "aws", (p) => void (p.defaultTags = JSON.stringify({})), AWS),
+      );
       assert.equal(stackEnvironment(bare), undefined);
     });
 
@@ -165,7 +200,14 @@ describe("reading the SDK's resources (in process)", function () {
       const copy = structuredClone(staging) as StackSnapshot;
       const aws = copy.resources.find((r) => r.type === AWS);
       assert.ok(aws);
-      const untagged = { ...structuredClone(aws), name: "aws-untagged", urn: aws.urn.replace(/::aws$/, "::aws-untagged"), inputs: { region: "us-east-1" }, checkedInputs: { region: "us-east-1" }, outputs: { region: "us-east-1" } };
+      const untagged = {
+        ...structuredClone(aws),
+        name: "aws-untagged",
+        urn: aws.urn.replace(/::aws$/, "::aws-untagged"),
+        inputs: { region: "us-east-1" },
+        checkedInputs: { region: "us-east-1" },
+        outputs: { region: "us-east-1" },
+      };
       const two = await policyResourcesOf({ ...copy, resources: [untagged, ...copy.resources] });
       assert.equal(awsProviders(two).length, 2);
       assert.equal(stackEnvironment(two), "staging");
@@ -182,7 +224,12 @@ describe("reading the SDK's resources (in process)", function () {
     });
 
     it("stringsIn finds every string, inside JSON strings, lists and objects", () => {
-      assert.deepEqual(stringsIn({ a: "x", b: ['{"c":["y",{"d":"z"}]}', 2, null], e: { f: "w" } }), ["x", "y", "z", "w"]);
+      assert.deepEqual(stringsIn({ a: "x", b: ['{"c":["y",{"d":"z"}]}', 2, null], e: { f: "w" } }), [
+        "x",
+        "y",
+        "z",
+        "w",
+      ]);
       assert.deepEqual(stringsIn(5), []);
     });
 

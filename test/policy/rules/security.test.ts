@@ -23,7 +23,8 @@ describe("security rules (in process)", function () {
     [staging, production] = await bothSnapshots();
   });
 
-  const policyDoc = (statements: unknown) => (p: Record<string, unknown>) => void (p.policy = JSON.stringify({ Version: "2012-10-17", Statement: statements }));
+  const policyDoc = (statements: unknown) => (p: Record<string, unknown>) =>
+    void (p.policy = JSON.stringify({ Version: "2012-10-17", Statement: statements }));
   const firstStatement = (change: (s: Record<string, unknown>) => void) => (p: Record<string, unknown>) => {
     const doc = JSON.parse(String(p.policy)) as { Statement: Record<string, unknown>[] };
     change(doc.Statement[0]);
@@ -32,7 +33,15 @@ describe("security rules (in process)", function () {
 
   for (const shape of SHAPES) {
     describe(`the real stacks pass (${shape.name})`, () => {
-      for (const policy of ["encryption-at-rest", "encryption-in-transit", "no-public-data", "least-privilege-iam", "auth-hardening", "no-shared-credentials", "no-master-secret-in-services"]) {
+      for (const policy of [
+        "encryption-at-rest",
+        "encryption-in-transit",
+        "no-public-data",
+        "least-privilege-iam",
+        "auth-hardening",
+        "no-shared-credentials",
+        "no-master-secret-in-services",
+      ]) {
         it(policy, async () => {
           for (const s of [staging, production]) assert.deepEqual(await shape.run(s, policy), [], s.stack);
         });
@@ -51,25 +60,46 @@ describe("security rules (in process)", function () {
         s = mutate(s, "app-web-logs", (p) => void delete p.kmsKeyId);
         s = without(s, "uploads-encryption");
         expectFacts(await shape.run(s, POLICY), [
-          ["uploads-bucket", /^`uploads-bucket` \(aws:s3\/bucket:Bucket\) has no server-side encryption configuration\./],
-          ["db-master", /^`db-master` \(aws:secretsmanager\/secret:Secret\) has no `kmsKeyId`: it is encrypted with the account's shared default key/],
+          [
+            "uploads-bucket",
+            /^`uploads-bucket` \(aws:s3\/bucket:Bucket\) has no server-side encryption configuration\./,
+          ],
+          [
+            "db-master",
+            /^`db-master` \(aws:secretsmanager\/secret:Secret\) has no `kmsKeyId`: it is encrypted with the account's shared default key/,
+          ],
           ["jobs-jobs", /^`jobs-jobs` \(aws:sqs\/queue:Queue\) is not encrypted at rest\./],
           ["app-web-logs", /^`app-web-logs` \(aws:cloudwatch\/logGroup:LogGroup\) has no `kmsKeyId`: the app's logs/],
-          ["db-instance", /^`db-instance` \(aws:rds\/instance:Instance\) has `storageEncrypted` false: the database's disks and snapshots are readable/],
+          [
+            "db-instance",
+            /^`db-instance` \(aws:rds\/instance:Instance\) has `storageEncrypted` false: the database's disks and snapshots are readable/,
+          ],
         ]);
       });
     }
 
     it("shows an unset storageEncrypted as unset, and takes a queue's own KMS key for encryption", async () => {
-      expectFacts(await rejected(mutate(staging, "db-instance", (p) => void delete p.storageEncrypted), POLICY), [["db-instance", /has `storageEncrypted` "unset"/]]);
-      const keyed = mutate(staging, "jobs-jobs", (p) => void ((p.sqsManagedSseEnabled = false), (p.kmsMasterKeyId = outputOf(staging, "data-key", "arn"))));
+      expectFacts(
+        await rejected(
+          mutate(staging, "db-instance", (p) => void delete p.storageEncrypted),
+          POLICY,
+        ),
+        [["db-instance", /has `storageEncrypted` "unset"/]],
+      );
+      const keyed = mutate(
+        staging,
+        "jobs-jobs",
+        (p) => void ((p.sqsManagedSseEnabled = false), (p.kmsMasterKeyId = outputOf(staging, "data-key", "arn"))),
+      );
       assert.deepEqual(await rejected(keyed, POLICY), []);
     });
 
     it("takes an encryption configuration for a BucketV2 too, and rejects one without", async () => {
       const v2 = retyped(staging, "uploads-bucket", "aws:s3/bucketV2:BucketV2");
       assert.deepEqual(await rejected(v2, POLICY), []);
-      expectFacts(await rejected(without(v2, "uploads-encryption"), POLICY), [["uploads-bucket", /^`uploads-bucket` \(aws:s3\/bucketV2:BucketV2\) has no server-side encryption/]]);
+      expectFacts(await rejected(without(v2, "uploads-encryption"), POLICY), [
+        ["uploads-bucket", /^`uploads-bucket` \(aws:s3\/bucketV2:BucketV2\) has no server-side encryption/],
+      ]);
     });
   });
 
@@ -77,74 +107,210 @@ describe("security rules (in process)", function () {
     const POLICY = "encryption-in-transit";
     const forceSsl = (value: string | undefined) => (p: Record<string, unknown>) => {
       const params = (p.parameters as { name: string; value: string }[]).filter((x) => x.name !== "rds.force_ssl");
-      p.parameters = value === undefined ? params : [...params, { applyMethod: "immediate", name: "rds.force_ssl", value }];
+      p.parameters =
+        value === undefined ? params : [...params, { applyMethod: "immediate", name: "rds.force_ssl", value }];
     };
 
     for (const shape of SHAPES) {
       it(`rejects a database, listeners and a bucket that allow plain text (${shape.name})`, async () => {
         let s = mutate(staging, "db-params", forceSsl("0"));
         s = mutate(s, "web-https", (p) => void (p.sslPolicy = "ELBSecurityPolicy-2016-08"));
-        s = mutate(s, "web-http", (p) => void (p.defaultActions = [{ type: "forward", targetGroupArn: outputOf(staging, "web-targets", "arn") }]));
-        s = mutate(s, "uploads-policy", firstStatement((st) => void (st.Effect = "Allow")));
+        s = mutate(
+          s,
+          "web-http",
+          (p) =>
+            void (p.defaultActions = [{ type: "forward", targetGroupArn: outputOf(staging, "web-targets", "arn") }]),
+        );
+        s = mutate(
+          s,
+          "uploads-policy",
+          firstStatement((st) => void (st.Effect = "Allow")),
+        );
         expectFacts(await shape.run(s, POLICY), [
-          ["db-params", /^`db-params` \(aws:rds\/parameterGroup:ParameterGroup\) has `rds\.force_ssl` = "0": clients may connect without TLS/],
-          ["uploads-bucket", /^`uploads-bucket` \(aws:s3\/bucket:Bucket\) accepts requests without TLS: no bucket policy denies `aws:SecureTransport` = false\./],
+          [
+            "db-params",
+            /^`db-params` \(aws:rds\/parameterGroup:ParameterGroup\) has `rds\.force_ssl` = "0": clients may connect without TLS/,
+          ],
+          [
+            "uploads-bucket",
+            /^`uploads-bucket` \(aws:s3\/bucket:Bucket\) accepts requests without TLS: no bucket policy denies `aws:SecureTransport` = false\./,
+          ],
           ["web-http", /^`web-http` \(aws:lb\/listener:Listener\) serves plain HTTP instead of redirecting to HTTPS/],
-          ["web-https", /^`web-https` \(aws:lb\/listener:Listener\) uses SSL policy "ELBSecurityPolicy-2016-08", which allows old TLS versions\. Fix: `sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06"`/],
+          [
+            "web-https",
+            /^`web-https` \(aws:lb\/listener:Listener\) uses SSL policy "ELBSecurityPolicy-2016-08", which allows old TLS versions\. Fix: `sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06"`/,
+          ],
         ]);
       });
     }
 
     it("shows a missing force_ssl as unset, with or without a parameter list, and leaves other engines alone", async () => {
-      expectFacts(await rejected(mutate(staging, "db-params", forceSsl(undefined)), POLICY), [["db-params", /has `rds\.force_ssl` = "unset"/]]);
-      expectFacts(await rejected(mutate(staging, "db-params", (p) => void delete p.parameters), POLICY), [["db-params", /has `rds\.force_ssl` = "unset"/]]);
+      expectFacts(await rejected(mutate(staging, "db-params", forceSsl(undefined)), POLICY), [
+        ["db-params", /has `rds\.force_ssl` = "unset"/],
+      ]);
+      expectFacts(
+        await rejected(
+          mutate(staging, "db-params", (p) => void delete p.parameters),
+          POLICY,
+        ),
+        [["db-params", /has `rds\.force_ssl` = "unset"/]],
+      );
       for (const family of ["mysql8.0", undefined]) {
-        assert.deepEqual(await rejected(mutate(staging, "db-params", (p) => void (forceSsl("0")(p), (p.family = family))), POLICY), [], String(family));
+        assert.deepEqual(
+          await rejected(
+            mutate(staging, "db-params", (p) => void (forceSsl("0")(p), (p.family = family))),
+            POLICY,
+          ),
+          [],
+          String(family),
+        );
       }
     });
 
     it("takes the allowed TLS policies from config, and names the first as the fix", async () => {
-      const config = { [POLICY]: { allowedSslPolicies: ["ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-2016-08"] } };
-      assert.deepEqual(await rejected(mutate(staging, "web-https", (p) => void (p.sslPolicy = "ELBSecurityPolicy-2016-08")), POLICY, config), []);
-      expectFacts(await rejected(staging, POLICY, config), [["web-https", /uses SSL policy "ELBSecurityPolicy-TLS13-1-2-2021-06", .* `sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06"`/]]);
-      expectFacts(await rejected(mutate(staging, "web-https", (p) => void delete p.sslPolicy), POLICY), [["web-https", /uses SSL policy "default"/]]);
+      const config = {
+        [POLICY]: { allowedSslPolicies: ["ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-2016-08"] },
+      };
+      assert.deepEqual(
+        await rejected(
+          mutate(staging, "web-https", (p) => void (p.sslPolicy = "ELBSecurityPolicy-2016-08")),
+          POLICY,
+          config,
+        ),
+        [],
+      );
+      expectFacts(await rejected(staging, POLICY, config), [
+        [
+          "web-https",
+          /uses SSL policy "ELBSecurityPolicy-TLS13-1-2-2021-06", .* `sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06"`/,
+        ],
+      ]);
+      expectFacts(
+        await rejected(
+          mutate(staging, "web-https", (p) => void delete p.sslPolicy),
+          POLICY,
+        ),
+        [["web-https", /uses SSL policy "default"/]],
+      );
     });
 
     it("asks an HTTP listener to redirect to HTTPS, and nothing of other protocols", async () => {
-      const redirect = (to: string) => (p: Record<string, unknown>) => void (p.defaultActions = [{ type: "redirect", redirect: { port: "443", protocol: to, statusCode: "HTTP_301" } }]);
-      expectFacts(await rejected(mutate(staging, "web-http", redirect("HTTP")), POLICY), [["web-http", /serves plain HTTP/]]);
-      expectFacts(await rejected(mutate(staging, "web-http", (p) => void delete p.defaultActions), POLICY), [["web-http", /serves plain HTTP/]]);
-      expectFacts(await rejected(mutate(staging, "web-http", (p) => void (p.defaultActions = [{ type: "redirect" }])), POLICY), [["web-http", /serves plain HTTP/]]);
-      const forwardRedirect = (p: Record<string, unknown>) => void (p.defaultActions = [{ type: "forward", redirect: { protocol: "HTTPS" } }]);
-      expectFacts(await rejected(mutate(staging, "web-http", forwardRedirect), POLICY), [["web-http", /serves plain HTTP/]]);
-      const other = (protocol: string | undefined) => (p: Record<string, unknown>) => void ((p.protocol = protocol), (p.defaultActions = [{ type: "forward" }]), (p.sslPolicy = "ELBSecurityPolicy-2016-08"));
-      for (const protocol of ["TCP", undefined]) assert.deepEqual(await rejected(mutate(staging, "web-http", other(protocol)), POLICY), [], String(protocol));
+      const redirect = (to: string) => (p: Record<string, unknown>) =>
+        void (p.defaultActions = [
+          { type: "redirect", redirect: { port: "443", protocol: to, statusCode: "HTTP_301" } },
+        ]);
+      expectFacts(await rejected(mutate(staging, "web-http", redirect("HTTP")), POLICY), [
+        ["web-http", /serves plain HTTP/],
+      ]);
+      expectFacts(
+        await rejected(
+          mutate(staging, "web-http", (p) => void delete p.defaultActions),
+          POLICY,
+        ),
+        [["web-http", /serves plain HTTP/]],
+      );
+      expectFacts(
+        await rejected(
+          mutate(staging, "web-http", (p) => void (p.defaultActions = [{ type: "redirect" }])),
+          POLICY,
+        ),
+        [["web-http", /serves plain HTTP/]],
+      );
+      const forwardRedirect = (p: Record<string, unknown>) =>
+        void (p.defaultActions = [{ type: "forward", redirect: { protocol: "HTTPS" } }]);
+      expectFacts(await rejected(mutate(staging, "web-http", forwardRedirect), POLICY), [
+        ["web-http", /serves plain HTTP/],
+      ]);
+      const other = (protocol: string | undefined) => (p: Record<string, unknown>) =>
+        void (
+          (p.protocol = protocol),
+          (p.defaultActions = [{ type: "forward" }]),
+          (p.sslPolicy = "ELBSecurityPolicy-2016-08")
+        );
+      for (const protocol of ["TCP", undefined])
+        assert.deepEqual(await rejected(mutate(staging, "web-http", other(protocol)), POLICY), [], String(protocol));
     });
 
     it("takes a single Deny statement on SecureTransport false (a string or a boolean) for a TLS-only bucket", async () => {
-      const deny = { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": false } } };
+      const deny = {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: "*",
+        Condition: { Bool: { "aws:SecureTransport": false } },
+      };
       assert.deepEqual(await rejected(mutate(staging, "uploads-policy", policyDoc(deny)), POLICY), []);
       for (const secure of ["true", true, undefined]) {
-        const v = await rejected(mutate(staging, "uploads-policy", policyDoc([{ ...deny, Condition: { Bool: { "aws:SecureTransport": secure } } }])), POLICY);
+        const v = await rejected(
+          mutate(
+            staging,
+            "uploads-policy",
+            policyDoc([{ ...deny, Condition: { Bool: { "aws:SecureTransport": secure } } }]),
+          ),
+          POLICY,
+        );
         expectFacts(v, [["uploads-bucket", /accepts requests without TLS/]]);
       }
-      expectFacts(await rejected(mutate(staging, "uploads-policy", (p) => void (p.policy = "{}")), POLICY), [["uploads-bucket", /accepts requests without TLS/]]);
-      expectFacts(await rejected(mutate(staging, "uploads-policy", (p) => void delete p.policy), POLICY), [["uploads-bucket", /accepts requests without TLS/]]);
+      expectFacts(
+        await rejected(
+          mutate(staging, "uploads-policy", (p) => void (p.policy = "{}")),
+          POLICY,
+        ),
+        [["uploads-bucket", /accepts requests without TLS/]],
+      );
+      expectFacts(
+        await rejected(
+          mutate(staging, "uploads-policy", (p) => void delete p.policy),
+          POLICY,
+        ),
+        [["uploads-bucket", /accepts requests without TLS/]],
+      );
       // The Deny may come after statements with other conditions, or none.
-      const allow = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: "s3:GetObject", Resource: "*" };
-      const later = [allow, { ...allow, Condition: { StringEquals: { "aws:SourceAccount": "210987654321" } } }, { ...deny, Condition: { Bool: { "aws:SecureTransport": "false" } } }];
+      const allow = {
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::210987654321:root" },
+        Action: "s3:GetObject",
+        Resource: "*",
+      };
+      const later = [
+        allow,
+        { ...allow, Condition: { StringEquals: { "aws:SourceAccount": "210987654321" } } },
+        { ...deny, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      ];
       assert.deepEqual(await rejected(mutate(staging, "uploads-policy", policyDoc(later)), POLICY), []);
-      expectFacts(await rejected(without(staging, "uploads-policy"), POLICY), [["uploads-bucket", /accepts requests without TLS/]]);
+      expectFacts(await rejected(without(staging, "uploads-policy"), POLICY), [
+        ["uploads-bucket", /accepts requests without TLS/],
+      ]);
     });
 
     it("takes only a bucket policy's Deny for the bucket's, not an IAM policy's that names the bucket", async () => {
-      const denyInIam = mutate(staging, "app-task-policy", addStatement({ Effect: "Deny", Action: "s3:*", Resource: `${outputOf(staging, "uploads-bucket", "arn")}/*`, Condition: { Bool: { "aws:SecureTransport": "false" } } }));
-      const s = mutate(denyInIam, "uploads-policy", firstStatement((st) => void (st.Effect = "Allow")));
+      const denyInIam = mutate(
+        staging,
+        "app-task-policy",
+        addStatement({
+          Effect: "Deny",
+          Action: "s3:*",
+          Resource: `${outputOf(staging, "uploads-bucket", "arn")}/*`,
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
+      );
+      const s = mutate(
+        denyInIam,
+        "uploads-policy",
+        firstStatement((st) => void (st.Effect = "Allow")),
+      );
       expectFacts(await rejected(s, POLICY), [["uploads-bucket", /accepts requests without TLS/]]);
     });
 
     it("leaves a bucket whose policy is unknown until deployment for the update to judge", async () => {
-      assert.deepEqual(await rejected(mutate(staging, "uploads-policy", (p) => void (p.policy = UNKNOWN)), POLICY), []);
+      assert.deepEqual(
+        await rejected(
+          mutate(staging, "uploads-policy", (p) => void (p.policy = UNKNOWN)),
+          POLICY,
+        ),
+        [],
+      );
     });
   });
 
@@ -155,31 +321,75 @@ describe("security rules (in process)", function () {
       it(`rejects a public database, a public ACL and a bucket that does not block public access (${shape.name})`, async () => {
         let s = mutate(staging, "db-instance", (p) => void (p.publiclyAccessible = true));
         s = mutate(s, "integrations-outbox-bucket", (p) => void (p.acl = "public-read"));
-        s = mutate(s, "uploads-public-access", (p) => void ((p.blockPublicPolicy = false), delete p.restrictPublicBuckets));
+        s = mutate(
+          s,
+          "uploads-public-access",
+          (p) => void ((p.blockPublicPolicy = false), delete p.restrictPublicBuckets),
+        );
         expectFacts(await shape.run(s, POLICY), [
-          ["uploads-bucket", /^`uploads-bucket` \(aws:s3\/bucket:Bucket\) does not block public access \(`blockPublicPolicy`, `restrictPublicBuckets` not true\)/],
-          ["integrations-outbox-bucket", /^`integrations-outbox-bucket` \(aws:s3\/bucket:Bucket\) has the public ACL `public-read`\./],
-          ["db-instance", /^`db-instance` \(aws:rds\/instance:Instance\) is `publiclyAccessible`: it gets a public address/],
+          [
+            "uploads-bucket",
+            /^`uploads-bucket` \(aws:s3\/bucket:Bucket\) does not block public access \(`blockPublicPolicy`, `restrictPublicBuckets` not true\)/,
+          ],
+          [
+            "integrations-outbox-bucket",
+            /^`integrations-outbox-bucket` \(aws:s3\/bucket:Bucket\) has the public ACL `public-read`\./,
+          ],
+          [
+            "db-instance",
+            /^`db-instance` \(aws:rds\/instance:Instance\) is `publiclyAccessible`: it gets a public address/,
+          ],
         ]);
       });
     }
 
     it("rejects every public ACL, on a bucket or a BucketAcl, and accepts a private one", async () => {
       for (const acl of ["public-read-write", "authenticated-read"]) {
-        expectFacts(await rejected(mutate(staging, "uploads-bucket", (p) => void (p.acl = acl)), POLICY), [["uploads-bucket", new RegExp(`has the public ACL \`${acl}\``)]]);
+        expectFacts(
+          await rejected(
+            mutate(staging, "uploads-bucket", (p) => void (p.acl = acl)),
+            POLICY,
+          ),
+          [["uploads-bucket", new RegExp(`has the public ACL \`${acl}\``)]],
+        );
       }
-      assert.deepEqual(await rejected(mutate(staging, "uploads-bucket", (p) => void (p.acl = "private")), POLICY), []);
+      assert.deepEqual(
+        await rejected(
+          mutate(staging, "uploads-bucket", (p) => void (p.acl = "private")),
+          POLICY,
+        ),
+        [],
+      );
       const bucket = outputOf(staging, "uploads-bucket", "bucket");
-      const acl = withResource(staging, "uploads-ownership", "aws:s3/bucketAcl:BucketAcl", "uploads-acl", { bucket, acl: "public-read" }, { bucket: [urnOf(staging, "uploads-bucket")] });
-      expectFacts(await rejected(acl, POLICY), [["uploads-acl", /^`uploads-acl` \(aws:s3\/bucketAcl:BucketAcl\) has the public ACL `public-read`/]]);
-      assert.deepEqual(await rejected(mutate(staging, "uploads-ownership", (p) => void (p.acl = "public-read")), POLICY), [], "an ACL property elsewhere is not a bucket's");
+      const acl = withResource(
+        staging,
+        "uploads-ownership",
+        "aws:s3/bucketAcl:BucketAcl",
+        "uploads-acl",
+        { bucket, acl: "public-read" },
+        { bucket: [urnOf(staging, "uploads-bucket")] },
+      );
+      expectFacts(await rejected(acl, POLICY), [
+        ["uploads-acl", /^`uploads-acl` \(aws:s3\/bucketAcl:BucketAcl\) has the public ACL `public-read`/],
+      ]);
+      assert.deepEqual(
+        await rejected(
+          mutate(staging, "uploads-ownership", (p) => void (p.acl = "public-read")),
+          POLICY,
+        ),
+        [],
+        "an ACL property elsewhere is not a bucket's",
+      );
     });
 
     it("lists all four settings for a bucket with no public access block, a BucketV2 too", async () => {
       const v2 = retyped(staging, "uploads-bucket", "aws:s3/bucketV2:BucketV2");
       assert.deepEqual(await rejected(v2, POLICY), []);
       expectFacts(await rejected(without(v2, "uploads-public-access"), POLICY), [
-        ["uploads-bucket", /^`uploads-bucket` \(aws:s3\/bucketV2:BucketV2\) does not block public access \(`blockPublicAcls`, `blockPublicPolicy`, `ignorePublicAcls`, `restrictPublicBuckets` not true\)/],
+        [
+          "uploads-bucket",
+          /^`uploads-bucket` \(aws:s3\/bucketV2:BucketV2\) does not block public access \(`blockPublicAcls`, `blockPublicPolicy`, `ignorePublicAcls`, `restrictPublicBuckets` not true\)/,
+        ],
       ]);
     });
   });
@@ -194,38 +404,109 @@ describe("security rules (in process)", function () {
           addStatement({ Effect: "Allow", Action: ["sqs:SendMessage", "logs:PutLogEvents"], Resource: "*" })(p);
         });
         expectFacts(await shape.run(s, POLICY), [
-          ["app-task-policy", /^`app-task-policy` \(aws:iam\/rolePolicy:RolePolicy\) `policy` statement 1 allows every action \(`\*`\)\./],
-          ["app-task-policy", /^`app-task-policy` \(aws:iam\/rolePolicy:RolePolicy\) `policy` statement \d+ allows `sqs:SendMessage` on `\*` \(every resource of the account\)\./],
+          [
+            "app-task-policy",
+            /^`app-task-policy` \(aws:iam\/rolePolicy:RolePolicy\) `policy` statement 1 allows every action \(`\*`\)\./,
+          ],
+          [
+            "app-task-policy",
+            /^`app-task-policy` \(aws:iam\/rolePolicy:RolePolicy\) `policy` statement \d+ allows `sqs:SendMessage` on `\*` \(every resource of the account\)\./,
+          ],
         ]);
       });
     }
 
     it("rejects NotAction, and leaves Deny statements alone", async () => {
-      expectFacts(await rejected(mutate(staging, "app-task-policy", firstStatement((st) => void ((st.NotAction = "iam:*"), delete st.Action))), POLICY), [["app-task-policy", /statement 1 allows every action \(`NotAction`\)/]]);
-      assert.deepEqual(await rejected(mutate(staging, "app-task-policy", addStatement({ Effect: "Deny", Action: "*", Resource: "*" })), POLICY), []);
+      expectFacts(
+        await rejected(
+          mutate(
+            staging,
+            "app-task-policy",
+            firstStatement((st) => void ((st.NotAction = "iam:*"), delete st.Action)),
+          ),
+          POLICY,
+        ),
+        [["app-task-policy", /statement 1 allows every action \(`NotAction`\)/]],
+      );
+      assert.deepEqual(
+        await rejected(
+          mutate(staging, "app-task-policy", addStatement({ Effect: "Deny", Action: "*", Resource: "*" })),
+          POLICY,
+        ),
+        [],
+      );
     });
 
     it("rejects wildcard actions on a data service, whatever their case, and not on others", async () => {
-      const v = await rejected(mutate(staging, "app-task-policy", firstStatement((st) => void (st.Action = ["s3:Get*", "SQS:*", "s3:GetObject", "logs:*", "ecr:Get*"]))), POLICY);
-      expectFacts(v, [["app-task-policy", /statement 1 allows wildcard actions on a data service \(`s3:Get\*`, `SQS:\*`\)\./]]);
-      const resourceWide = await rejected(mutate(staging, "app-task-policy", firstStatement((st) => void ((st.Action = ["S3:GetObject", "sqs:SendMessage"]), (st.Resource = ["arn:aws:s3:::x/*", "*"])))), POLICY);
+      const v = await rejected(
+        mutate(
+          staging,
+          "app-task-policy",
+          firstStatement((st) => void (st.Action = ["s3:Get*", "SQS:*", "s3:GetObject", "logs:*", "ecr:Get*"])),
+        ),
+        POLICY,
+      );
+      expectFacts(v, [
+        ["app-task-policy", /statement 1 allows wildcard actions on a data service \(`s3:Get\*`, `SQS:\*`\)\./],
+      ]);
+      const resourceWide = await rejected(
+        mutate(
+          staging,
+          "app-task-policy",
+          firstStatement(
+            (st) => void ((st.Action = ["S3:GetObject", "sqs:SendMessage"]), (st.Resource = ["arn:aws:s3:::x/*", "*"])),
+          ),
+        ),
+        POLICY,
+      );
       expectFacts(resourceWide, [["app-task-policy", /statement 1 allows `S3:GetObject`, `sqs:SendMessage` on `\*`/]]);
     });
 
     it("takes the data services from config", async () => {
-      const s = mutate(staging, "app-task-policy", addStatement({ Effect: "Allow", Action: ["logs:*", "s3:*"], Resource: "arn:aws:logs:us-east-1:210987654321:log-group:/parity-staging/*" }));
-      expectFacts(await rejected(s, POLICY), [["app-task-policy", /allows wildcard actions on a data service \(`s3:\*`\)/]]);
-      expectFacts(await rejected(s, POLICY, { [POLICY]: { dataServices: ["logs"] } }), [["app-task-policy", /allows wildcard actions on a data service \(`logs:\*`\)/]]);
+      const s = mutate(
+        staging,
+        "app-task-policy",
+        addStatement({
+          Effect: "Allow",
+          Action: ["logs:*", "s3:*"],
+          Resource: "arn:aws:logs:us-east-1:210987654321:log-group:/parity-staging/*",
+        }),
+      );
+      expectFacts(await rejected(s, POLICY), [
+        ["app-task-policy", /allows wildcard actions on a data service \(`s3:\*`\)/],
+      ]);
+      expectFacts(await rejected(s, POLICY, { [POLICY]: { dataServices: ["logs"] } }), [
+        ["app-task-policy", /allows wildcard actions on a data service \(`logs:\*`\)/],
+      ]);
     });
 
     it("reads a single statement, a customer managed or user policy, and a role's inline policies", async () => {
       const wide = { Effect: "Allow", Action: "kms:*", Resource: "*" };
       let s = mutate(staging, "app-task-policy", policyDoc(wide));
-      s = withResource(s, "app-task", "aws:iam/policy:Policy", "ops-policy", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [wide] }) });
-      s = withResource(s, "app-task", "aws:iam/userPolicy:UserPolicy", "ops-user-policy", { user: "ops", policy: JSON.stringify({ Version: "2012-10-17", Statement: [wide] }) });
-      s = mutate(s, "app-execution", (p) => void (p.inlinePolicies = [{ name: "ops", policy: JSON.stringify({ Statement: wide }) }, { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*" }] }) }]), "aws:iam/role:Role");
+      s = withResource(s, "app-task", "aws:iam/policy:Policy", "ops-policy", {
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [wide] }),
+      });
+      s = withResource(s, "app-task", "aws:iam/userPolicy:UserPolicy", "ops-user-policy", {
+        user: "ops",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [wide] }),
+      });
+      s = mutate(
+        s,
+        "app-execution",
+        (p) =>
+          void (p.inlinePolicies = [
+            { name: "ops", policy: JSON.stringify({ Statement: wide }) },
+            { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*" }] }) },
+          ]),
+        "aws:iam/role:Role",
+      );
       const v = await rejected(s, POLICY);
-      const where = v.map((x) => /^`([^`]+)` \([^)]+\) `([^`]+)` statement (\d+) allows (every action|wildcard|`kms:\*` on)/.exec(x.message.split("\n").pop() as string)?.slice(1).join(" "));
+      const where = v.map((x) =>
+        /^`([^`]+)` \([^)]+\) `([^`]+)` statement (\d+) allows (every action|wildcard|`kms:\*` on)/
+          .exec(x.message.split("\n").pop() as string)
+          ?.slice(1)
+          .join(" "),
+      );
       assert.deepEqual(where, [
         "app-execution inlinePolicies[ops].policy 1 wildcard",
         "app-execution inlinePolicies[ops].policy 1 `kms:*` on",
@@ -240,9 +521,26 @@ describe("security rules (in process)", function () {
     });
 
     it("reads no document where there is none: an empty policy, a role without inline policies, a group policy", async () => {
-      assert.deepEqual(await rejected(mutate(staging, "app-task-policy", (p) => void (p.policy = JSON.stringify({ Version: "2012-10-17" }))), POLICY), []);
-      assert.deepEqual(await rejected(mutate(staging, "app-task-policy", (p) => void (p.policy = UNKNOWN)), POLICY), []);
-      const s = mutate(staging, "app-execution", (p) => void (p.inlinePolicies = JSON.stringify([{ name: "ops", policy: "{}" }])), "aws:iam/role:Role");
+      assert.deepEqual(
+        await rejected(
+          mutate(staging, "app-task-policy", (p) => void (p.policy = JSON.stringify({ Version: "2012-10-17" }))),
+          POLICY,
+        ),
+        [],
+      );
+      assert.deepEqual(
+        await rejected(
+          mutate(staging, "app-task-policy", (p) => void (p.policy = UNKNOWN)),
+          POLICY,
+        ),
+        [],
+      );
+      const s = mutate(
+        staging,
+        "app-execution",
+        (p) => void (p.inlinePolicies = JSON.stringify([{ name: "ops", policy: "{}" }])),
+        "aws:iam/role:Role",
+      );
       assert.deepEqual(await rejected(s, POLICY), []);
     });
   });
@@ -252,24 +550,73 @@ describe("security rules (in process)", function () {
 
     for (const shape of SHAPES) {
       it(`rejects a user pool that does not verify email, and MFA off in production (${shape.name})`, async () => {
-        const v = await shape.run(mutateDeclared(production, "auth-users", (p) => void ((p.autoVerifiedAttributes = ["phone_number"]), (p.mfaConfiguration = "OFF"))), POLICY);
+        const v = await shape.run(
+          mutateDeclared(
+            production,
+            "auth-users",
+            (p) => void ((p.autoVerifiedAttributes = ["phone_number"]), (p.mfaConfiguration = "OFF")),
+          ),
+          POLICY,
+        );
         expectFacts(v, [
-          ["auth-users", /^`auth-users` \(aws:cognito\/userPool:UserPool\) does not verify email \(`autoVerifiedAttributes` lacks `email`\)/],
-          ["auth-users", /^`auth-users` \(aws:cognito\/userPool:UserPool\) has `mfaConfiguration` "OFF" in production\./],
+          [
+            "auth-users",
+            /^`auth-users` \(aws:cognito\/userPool:UserPool\) does not verify email \(`autoVerifiedAttributes` lacks `email`\)/,
+          ],
+          [
+            "auth-users",
+            /^`auth-users` \(aws:cognito\/userPool:UserPool\) has `mfaConfiguration` "OFF" in production\./,
+          ],
         ]);
       });
     }
 
     it("shows unset MFA as unset, accepts OPTIONAL, and leaves staging's MFA to stack-parity", async () => {
-      expectFacts(await rejected(mutateDeclared(production, "auth-users", (p) => void delete p.mfaConfiguration), POLICY), [["auth-users", /has `mfaConfiguration` "unset" in production/]]);
-      assert.deepEqual(await rejected(mutateDeclared(production, "auth-users", (p) => void (p.mfaConfiguration = "OPTIONAL")), POLICY), []);
-      assert.deepEqual(await rejected(mutateDeclared(staging, "auth-users", (p) => void (p.mfaConfiguration = "OFF")), POLICY), []);
+      expectFacts(
+        await rejected(
+          mutateDeclared(production, "auth-users", (p) => void delete p.mfaConfiguration),
+          POLICY,
+        ),
+        [["auth-users", /has `mfaConfiguration` "unset" in production/]],
+      );
+      assert.deepEqual(
+        await rejected(
+          mutateDeclared(production, "auth-users", (p) => void (p.mfaConfiguration = "OPTIONAL")),
+          POLICY,
+        ),
+        [],
+      );
+      assert.deepEqual(
+        await rejected(
+          mutateDeclared(staging, "auth-users", (p) => void (p.mfaConfiguration = "OFF")),
+          POLICY,
+        ),
+        [],
+      );
     });
 
     it("reads one attribute as a list, rejects none, and waits for an unknown list", async () => {
-      assert.deepEqual(await rejected(mutateDeclared(staging, "auth-users", (p) => void (p.autoVerifiedAttributes = "email")), POLICY), []);
-      expectFacts(await rejected(mutateDeclared(staging, "auth-users", (p) => void delete p.autoVerifiedAttributes), POLICY), [["auth-users", /does not verify email/]]);
-      assert.deepEqual(await rejected(mutateDeclared(staging, "auth-users", (p) => void (p.autoVerifiedAttributes = UNKNOWN)), POLICY), []);
+      assert.deepEqual(
+        await rejected(
+          mutateDeclared(staging, "auth-users", (p) => void (p.autoVerifiedAttributes = "email")),
+          POLICY,
+        ),
+        [],
+      );
+      expectFacts(
+        await rejected(
+          mutateDeclared(staging, "auth-users", (p) => void delete p.autoVerifiedAttributes),
+          POLICY,
+        ),
+        [["auth-users", /does not verify email/]],
+      );
+      assert.deepEqual(
+        await rejected(
+          mutateDeclared(staging, "auth-users", (p) => void (p.autoVerifiedAttributes = UNKNOWN)),
+          POLICY,
+        ),
+        [],
+      );
     });
   });
 
@@ -277,31 +624,79 @@ describe("security rules (in process)", function () {
     const POLICY = "no-shared-credentials";
     const productionSecret = `arn:aws:secretsmanager:us-east-1:${PRODUCTION_ACCOUNT}:secret:parity-production/database/master-Q1w2E3`;
     const readsProduction = (s: StackSnapshot) =>
-      mutate(s, "web-task", changeContainers((c) => void (c[0].secrets = c[0].secrets.map((x) => (x.name === "DATABASE_PASSWORD" ? { ...x, valueFrom: productionSecret } : x)))));
+      mutate(
+        s,
+        "web-task",
+        changeContainers(
+          (c) =>
+            void (c[0].secrets = c[0].secrets.map((x) =>
+              x.name === "DATABASE_PASSWORD" ? { ...x, valueFrom: productionSecret } : x,
+            )),
+        ),
+      );
 
     it("knows production's account from the lock", () => {
-      assert.equal((JSON.parse(fs.readFileSync(DEFAULT_LOCK_FILE, "utf8")) as { production: { accountId: string } }).production.accountId, PRODUCTION_ACCOUNT);
+      assert.equal(
+        (JSON.parse(fs.readFileSync(DEFAULT_LOCK_FILE, "utf8")) as { production: { accountId: string } }).production
+          .accountId,
+        PRODUCTION_ACCOUNT,
+      );
     });
 
     for (const shape of SHAPES) {
       it(`rejects a staging task reading production's secret by the ARN AWS gave it (${shape.name})`, async () => {
         const v = await shape.run(readsProduction(staging), POLICY);
-        expectFacts(v, [["web-task", new RegExp(`^\`[^\`]*web-task\` \\(aws:ecs/taskDefinition:TaskDefinition\\) \`containerDefinitions[^\`]*\` points into production's AWS account ${PRODUCTION_ACCOUNT} \\(${productionSecret.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\): a leaked staging credential`)]]);
+        expectFacts(v, [
+          [
+            "web-task",
+            new RegExp(
+              `^\`[^\`]*web-task\` \\(aws:ecs/taskDefinition:TaskDefinition\\) \`containerDefinitions[^\`]*\` points into production's AWS account ${PRODUCTION_ACCOUNT} \\(${productionSecret.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\): a leaked staging credential`,
+            ),
+          ],
+        ]);
       });
     }
 
     it("rejects a staging provider allowed into production's account, and a list of ARNs naming it", async () => {
-      let s = mutate(staging, "aws", (p) => void (p.allowedAccountIds = JSON.stringify(["210987654321", PRODUCTION_ACCOUNT])), "pulumi:providers:aws");
-      s = mutate(s, "app-task-policy", addStatement({ Effect: "Allow", Action: "kms:Decrypt", Resource: ["arn:aws:kms:us-east-1:210987654321:key/x", `arn:aws:kms:us-east-1:${PRODUCTION_ACCOUNT}:key/y`] }));
+      let s = mutate(
+        staging,
+        "aws",
+        (p) => void (p.allowedAccountIds = JSON.stringify(["210987654321", PRODUCTION_ACCOUNT])),
+        "pulumi:providers:aws",
+      );
+      s = mutate(
+        s,
+        "app-task-policy",
+        addStatement({
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: ["arn:aws:kms:us-east-1:210987654321:key/x", `arn:aws:kms:us-east-1:${PRODUCTION_ACCOUNT}:key/y`],
+        }),
+      );
       expectFacts(await rejected(s, POLICY), [
-        ["aws", new RegExp(`^\`pulumi:providers:aws::aws\` \\(pulumi:providers:aws\\) may deploy into production's AWS account ${PRODUCTION_ACCOUNT} \\(\`allowedAccountIds\`\\)\\.`)],
-        ["app-task-policy", new RegExp(`\`policy\\.Statement\\[\\d+\\]\\.Resource\` points into production's AWS account ${PRODUCTION_ACCOUNT} \\(arn:aws:kms:us-east-1:${PRODUCTION_ACCOUNT}:key/y\\)`)],
+        [
+          "aws",
+          new RegExp(
+            `^\`pulumi:providers:aws::aws\` \\(pulumi:providers:aws\\) may deploy into production's AWS account ${PRODUCTION_ACCOUNT} \\(\`allowedAccountIds\`\\)\\.`,
+          ),
+        ],
+        [
+          "app-task-policy",
+          new RegExp(
+            `\`policy\\.Statement\\[\\d+\\]\\.Resource\` points into production's AWS account ${PRODUCTION_ACCOUNT} \\(arn:aws:kms:us-east-1:${PRODUCTION_ACCOUNT}:key/y\\)`,
+          ),
+        ],
       ]);
     });
 
     it("leaves production's own references alone, and a stack that does not say which it is", async () => {
       assert.deepEqual(await rejected(readsProduction(production), POLICY), []);
-      const unnamed = mutate(readsProduction(staging), "aws", (p) => void (p.defaultTags = JSON.stringify({ tags: { "parity:project": "parity" } })), "pulumi:providers:aws");
+      const unnamed = mutate(
+        readsProduction(staging),
+        "aws",
+        (p) => void (p.defaultTags = JSON.stringify({ tags: { "parity:project": "parity" } })),
+        "pulumi:providers:aws",
+      );
       assert.deepEqual(await rejected(unnamed, POLICY), []);
     });
 
@@ -313,7 +708,13 @@ describe("security rules (in process)", function () {
     });
 
     it("does not take an account number inside another value for an ARN in the account", async () => {
-      const s = mutate(staging, "web-task", changeContainers((c) => void c[0].environment.push({ name: "SUPPORT_PHONE", value: `+1${PRODUCTION_ACCOUNT}` })));
+      const s = mutate(
+        staging,
+        "web-task",
+        changeContainers(
+          (c) => void c[0].environment.push({ name: "SUPPORT_PHONE", value: `+1${PRODUCTION_ACCOUNT}` }),
+        ),
+      );
       assert.deepEqual(await rejected(s, POLICY), []);
     });
   });
@@ -321,18 +722,38 @@ describe("security rules (in process)", function () {
   describe("no-master-secret-in-services", () => {
     const POLICY = "no-master-secret-in-services";
     const reads = (task: string, valueFrom: (arn: string) => string) => (s: StackSnapshot) =>
-      mutate(s, task, changeContainers((c) => void (c[0].secrets = c[0].secrets.map((x) => (x.name === "DATABASE_PASSWORD" ? { ...x, valueFrom: valueFrom(outputOf(s, "db-master", "arn")) } : x)))));
+      mutate(
+        s,
+        task,
+        changeContainers(
+          (c) =>
+            void (c[0].secrets = c[0].secrets.map((x) =>
+              x.name === "DATABASE_PASSWORD" ? { ...x, valueFrom: valueFrom(outputOf(s, "db-master", "arn")) } : x,
+            )),
+        ),
+      );
 
     for (const shape of SHAPES) {
       it(`rejects a service's task that reads the master secret, naming the service, the secret and the container (${shape.name})`, async () => {
         const v = await shape.run(reads("web-task", (arn) => `${arn}:password::`)(production), POLICY);
-        expectFacts(v, [["web-task", /^`web-task` \(aws:ecs\/taskDefinition:TaskDefinition\), run by the service `web-service`, reads the database master secret `db-master` \(aws:secretsmanager\/secret:Secret\) as `DATABASE_PASSWORD` \(container `app`\): every web or worker task could act as rds_superuser\./]]);
+        expectFacts(v, [
+          [
+            "web-task",
+            /^`web-task` \(aws:ecs\/taskDefinition:TaskDefinition\), run by the service `web-service`, reads the database master secret `db-master` \(aws:secretsmanager\/secret:Secret\) as `DATABASE_PASSWORD` \(container `app`\): every web or worker task could act as rds_superuser\./,
+          ],
+        ]);
       });
     }
 
     it("rejects the whole ARN as well as a key of it, in staging too", async () => {
-      expectFacts(await rejected(reads("worker-task", (arn) => arn)(staging), POLICY), [["worker-task", /run by the service `worker-service`, reads the database master secret `db-master`/]]);
-      assert.deepEqual(await rejected(reads("worker-task", (arn) => `${arn}-other`)(staging), POLICY), [], "another secret whose ARN begins the same");
+      expectFacts(await rejected(reads("worker-task", (arn) => arn)(staging), POLICY), [
+        ["worker-task", /run by the service `worker-service`, reads the database master secret `db-master`/],
+      ]);
+      assert.deepEqual(
+        await rejected(reads("worker-task", (arn) => `${arn}-other`)(staging), POLICY),
+        [],
+        "another secret whose ARN begins the same",
+      );
     });
 
     it("leaves the migration task, which no service runs, alone", async () => {
@@ -344,45 +765,135 @@ describe("security rules (in process)", function () {
     it("finds the service by the task definition's ARN or family:revision when it sends no dependencies", async () => {
       const base = withoutDependencies(reads("web-task", (arn) => `${arn}:password::`)(staging), "web-service");
       expectFacts(await rejected(base, POLICY), [["web-task", /run by the service `web-service`/]]);
-      const byFamily = mutate(base, "web-service", (p) => void (p.taskDefinition = `${outputOf(staging, "web-task")}:39`));
+      const byFamily = mutate(
+        base,
+        "web-service",
+        (p) => void (p.taskDefinition = `${outputOf(staging, "web-task")}:39`),
+      );
       expectFacts(await rejected(byFamily, POLICY), [["web-task", /run by the service `web-service`/]]);
-      const other = mutate(base, "web-service", (p) => void (p.taskDefinition = `${outputOf(staging, "web-task")}-canary:1`));
+      const other = mutate(
+        base,
+        "web-service",
+        (p) => void (p.taskDefinition = `${outputOf(staging, "web-task")}-canary:1`),
+      );
       assert.deepEqual(await rejected(other, POLICY), [], "a service running another task definition");
       // Ids unknown or empty on both sides name nothing: only a dependency could link them then.
       for (const id of [UNKNOWN, ""]) {
-        const unnamed = mutate(mutate(base, "web-task", (p) => void (p.arn = p.id = id)), "web-service", (p) => void (p.taskDefinition = id));
+        const unnamed = mutate(
+          mutate(base, "web-task", (p) => void (p.arn = p.id = id)),
+          "web-service",
+          (p) => void (p.taskDefinition = id),
+        );
         assert.deepEqual(await rejected(unnamed, POLICY), [], JSON.stringify(id));
       }
     });
 
     it("at a first preview, rejects a task built from the master secret whose ARN is unknown", async () => {
       let s = mutate(staging, "db-master", (p) => void (p.arn = p.id = UNKNOWN));
-      s = mutate(s, "web-task", (_p, r) => void (r.propertyDependencies = { ...r.propertyDependencies, containerDefinitions: [...(r.propertyDependencies.containerDefinitions ?? []), urnOf(staging, "db-master")] }));
-      s = mutate(s, "web-task", changeContainers((c) => void (c[0].secrets = c[0].secrets.map((x) => (x.name === "DATABASE_PASSWORD" ? { ...x, valueFrom: UNKNOWN } : x)))));
-      expectFacts(await rejected(s, POLICY), [["web-task", /reads the database master secret `db-master` \(aws:secretsmanager\/secret:Secret\) as a container secret:/]]);
+      s = mutate(
+        s,
+        "web-task",
+        (_p, r) =>
+          void (r.propertyDependencies = {
+            ...r.propertyDependencies,
+            containerDefinitions: [...(r.propertyDependencies.containerDefinitions ?? []), urnOf(staging, "db-master")],
+          }),
+      );
+      s = mutate(
+        s,
+        "web-task",
+        changeContainers(
+          (c) =>
+            void (c[0].secrets = c[0].secrets.map((x) =>
+              x.name === "DATABASE_PASSWORD" ? { ...x, valueFrom: UNKNOWN } : x,
+            )),
+        ),
+      );
+      expectFacts(await rejected(s, POLICY), [
+        [
+          "web-task",
+          /reads the database master secret `db-master` \(aws:secretsmanager\/secret:Secret\) as a container secret:/,
+        ],
+      ]);
     });
 
     it("names every container secret and every service that reads the master", async () => {
-      let s = mutate(staging, "web-task", changeContainers((c) => void (c[0].secrets = c[0].secrets.map((x) => (["DATABASE_PASSWORD", "SIGNING_KEY"].includes(x.name) ? { ...x, valueFrom: outputOf(staging, "db-master", "arn") } : x)))));
-      s = mutate(s, "worker-service", (p, r) => void ((p.taskDefinition = outputOf(staging, "web-task", "arn")), (r.propertyDependencies = { ...r.propertyDependencies, taskDefinition: [urnOf(staging, "web-task")] })));
-      expectFacts(await rejected(s, POLICY), [["web-task", /^`web-task` \(aws:ecs\/taskDefinition:TaskDefinition\), run by the service `worker-service`, `web-service`, reads the database master secret `db-master` \(aws:secretsmanager\/secret:Secret\) as `DATABASE_PASSWORD` \(container `app`\), `SIGNING_KEY` \(container `app`\):/]]);
+      let s = mutate(
+        staging,
+        "web-task",
+        changeContainers(
+          (c) =>
+            void (c[0].secrets = c[0].secrets.map((x) =>
+              ["DATABASE_PASSWORD", "SIGNING_KEY"].includes(x.name)
+                ? { ...x, valueFrom: outputOf(staging, "db-master", "arn") }
+                : x,
+            )),
+        ),
+      );
+      s = mutate(
+        s,
+        "worker-service",
+        (p, r) =>
+          void (
+            (p.taskDefinition = outputOf(staging, "web-task", "arn")),
+            (r.propertyDependencies = { ...r.propertyDependencies, taskDefinition: [urnOf(staging, "web-task")] })
+          ),
+      );
+      expectFacts(await rejected(s, POLICY), [
+        [
+          "web-task",
+          /^`web-task` \(aws:ecs\/taskDefinition:TaskDefinition\), run by the service `worker-service`, `web-service`, reads the database master secret `db-master` \(aws:secretsmanager\/secret:Secret\) as `DATABASE_PASSWORD` \(container `app`\), `SIGNING_KEY` \(container `app`\):/,
+        ],
+      ]);
     });
 
     it("takes a secret built from other generated passwords for no master secret", async () => {
-      const seeded = mutate(staging, "web-task", changeContainers((c) => void (c[0].secrets = c[0].secrets.map((x) => (x.name === "SIGNING_KEY" ? { ...x, valueFrom: outputOf(staging, "auth-seeded-accounts", "arn") } : x)))));
+      const seeded = mutate(
+        staging,
+        "web-task",
+        changeContainers(
+          (c) =>
+            void (c[0].secrets = c[0].secrets.map((x) =>
+              x.name === "SIGNING_KEY" ? { ...x, valueFrom: outputOf(staging, "auth-seeded-accounts", "arn") } : x,
+            )),
+        ),
+      );
       assert.deepEqual(await rejected(seeded, POLICY), []);
     });
 
     it("knows the master secret by the password it holds, or as RDS's managed secret", async () => {
       const leaked = reads("web-task", (arn) => `${arn}:password::`)(staging);
       // The secret version that stores the master password, found by the secret's ARN without dependencies on it.
-      const byArn = mutate(leaked, "db-master-value", (_p, r) => void (r.propertyDependencies = { ...r.propertyDependencies, secretId: [] }));
+      const byArn = mutate(
+        leaked,
+        "db-master-value",
+        (_p, r) => void (r.propertyDependencies = { ...r.propertyDependencies, secretId: [] }),
+      );
       expectFacts(await rejected(byArn, POLICY), [["web-task", /reads the database master secret `db-master`/]]);
-      const unlinked = mutate(byArn, "db-master-value", (p) => void (p.secretId = "arn:aws:secretsmanager:us-east-1:210987654321:secret:other-AbCdEf"));
+      const unlinked = mutate(
+        byArn,
+        "db-master-value",
+        (p) => void (p.secretId = "arn:aws:secretsmanager:us-east-1:210987654321:secret:other-AbCdEf"),
+      );
       assert.deepEqual(await rejected(unlinked, POLICY), [], "a version of another secret");
-      const notPassword = mutate(leaked, "db-master-value", (_p, r) => void (r.propertyDependencies = { ...r.propertyDependencies, secretString: [] }));
+      const notPassword = mutate(
+        leaked,
+        "db-master-value",
+        (_p, r) => void (r.propertyDependencies = { ...r.propertyDependencies, secretString: [] }),
+      );
       assert.deepEqual(await rejected(notPassword, POLICY), [], "a secret that does not hold the master password");
-      const managed = mutate(notPassword, "db-instance", (p) => void (p.masterUserSecrets = [{ kmsKeyId: outputOf(staging, "data-key", "arn"), secretArn: outputOf(staging, "db-master", "arn"), secretStatus: "active" }]));
+      const managed = mutate(
+        notPassword,
+        "db-instance",
+        (p) =>
+          void (p.masterUserSecrets = [
+            {
+              kmsKeyId: outputOf(staging, "data-key", "arn"),
+              secretArn: outputOf(staging, "db-master", "arn"),
+              secretStatus: "active",
+            },
+          ]),
+      );
       expectFacts(await rejected(managed, POLICY), [["web-task", /reads the database master secret `db-master`/]]);
     });
   });

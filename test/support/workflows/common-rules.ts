@@ -59,8 +59,7 @@ export function checkCommon(workflow: Obj): Violation[] {
     for (const [scope, level] of Object.entries(asObj(granted))) {
       if (level !== "write") continue;
       const justified = WRITE_JUSTIFIED[scope];
-      if (!justified)
-        add("least-privilege", `job ${job.id}: ${scope}: write is never needed here.`);
+      if (!justified) add("least-privilege", `job ${job.id}: ${scope}: write is never needed here.`);
       else if (!justified(job))
         add("least-privilege", `job ${job.id}: ${scope}: write is granted but no step uses it.`);
     }
@@ -68,14 +67,9 @@ export function checkCommon(workflow: Obj): Violation[] {
     const node = job.steps.find((s) => uses(s, "actions/setup-node"));
     if (
       usesNpm &&
-      (!node ||
-        text(asObj(node.with)["node-version"]) !== "20" ||
-        text(asObj(node.with).cache) !== "npm")
+      (!node || text(asObj(node.with)["node-version"]) !== "20" || text(asObj(node.with).cache) !== "npm")
     ) {
-      add(
-        "node-setup",
-        `job ${job.id}: runs npm without actions/setup-node (node-version 20, cache npm).`,
-      );
+      add("node-setup", `job ${job.id}: runs npm without actions/setup-node (node-version 20, cache npm).`);
     }
     for (const step of job.steps) {
       const ref = text(step.uses);
@@ -93,11 +87,7 @@ export function checkCommon(workflow: Obj): Violation[] {
       }
       if (uses(step, "aws-actions/configure-aws-credentials")) {
         const withs = asObj(step.with);
-        if (
-          !withs["role-to-assume"] ||
-          withs["aws-access-key-id"] ||
-          withs["aws-secret-access-key"]
-        ) {
+        if (!withs["role-to-assume"] || withs["aws-access-key-id"] || withs["aws-secret-access-key"]) {
           add(
             "oidc-credentials",
             `job ${job.id}: AWS credentials must come from OIDC (role-to-assume), never stored keys.`,

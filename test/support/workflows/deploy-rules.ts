@@ -28,33 +28,21 @@ export function checkDeployWorkflow(workflow: Obj): Violation[] {
     add("deploy-trigger", "deploys must run on push to main.");
   if (on.includes("pull_request")) add("deploy-trigger", "a pull request must never deploy.");
   const jobs = expandJobs(workflow);
-  const deployOf = (stack: string) =>
-    jobs.filter((j) => pulumiSteps(j, "up").some((s) => stackOf(s) === stack));
+  const deployOf = (stack: string) => jobs.filter((j) => pulumiSteps(j, "up").some((s) => stackOf(s) === stack));
   const [staging, production] = STACKS.map((stack) => {
     const found = deployOf(stack);
     if (found.length !== 1)
-      add(
-        "deploy-jobs",
-        `expected exactly one job running pulumi up on ${stack}, found ${found.length}.`,
-      );
+      add("deploy-jobs", `expected exactly one job running pulumi up on ${stack}, found ${found.length}.`);
     return found[0];
   });
   if (!staging || !production) return out;
 
   const needs = (job: Job): Set<string> => {
     const direct = asList(job.raw.needs).map(text);
-    return new Set(
-      direct.flatMap((id) => [
-        id,
-        ...needs(jobs.find((j) => j.id === id) ?? { id, raw: {}, steps: [] }),
-      ]),
-    );
+    return new Set(direct.flatMap((id) => [id, ...needs(jobs.find((j) => j.id === id) ?? { id, raw: {}, steps: [] })]));
   };
   if (!needs(production).has(staging.id))
-    add(
-      "staging-before-production",
-      `production job ${production.id} does not need the staging job ${staging.id}.`,
-    );
+    add("staging-before-production", `production job ${production.id} does not need the staging job ${staging.id}.`);
   if (environmentName(production) !== "production") {
     add(
       "production-environment",
@@ -73,10 +61,7 @@ export function checkDeployWorkflow(workflow: Obj): Violation[] {
   ] as const) {
     out.push(...checkDeployJob(stack, job));
   }
-  if (
-    concurrencyGroup(staging) !== "" &&
-    concurrencyGroup(staging) === concurrencyGroup(production)
-  ) {
+  if (concurrencyGroup(staging) !== "" && concurrencyGroup(staging) === concurrencyGroup(production)) {
     add(
       "concurrency-per-stack",
       "staging and production share a concurrency group, so a waiting production approval would hold staging.",
@@ -91,10 +76,7 @@ function checkDeployJob(stack: string, job: Job): Violation[] {
   const add = (rule: string, message: string) => out.push({ rule, message });
   const checkout = job.steps.find((s) => uses(s, "actions/checkout"));
   if (text(asObj(checkout?.with).ref).replace(/\s/g, "") !== "${{github.sha}}") {
-    add(
-      "same-commit",
-      `${stack} job must check out \${{ github.sha }} so both stacks deploy the same commit.`,
-    );
+    add("same-commit", `${stack} job must check out \${{ github.sha }} so both stacks deploy the same commit.`);
   }
   const concurrency = job.raw.concurrency;
   const group = concurrencyGroup(job);
@@ -116,14 +98,10 @@ function checkDeployJob(stack: string, job: Job): Violation[] {
   if (!policyPacks(up).includes("policy"))
     add("up-with-policies", `${stack} pulumi up runs without policyPacks: policy.`);
   const upId = text(up.id);
-  const smoke = job.steps.findIndex(
-    (s, i) => i > upIndex && runs(s, /\bnpm run (--silent )?smoke\b/),
-  );
+  const smoke = job.steps.findIndex((s, i) => i > upIndex && runs(s, /\bnpm run (--silent )?smoke\b/));
   const smokeStep = job.steps[smoke];
   const fromOutput =
-    upId !== "" &&
-    smokeStep !== undefined &&
-    JSON.stringify(smokeStep).includes(`steps.${upId}.outputs.baseUrl`);
+    upId !== "" && smokeStep !== undefined && JSON.stringify(smokeStep).includes(`steps.${upId}.outputs.baseUrl`);
   if (smoke < 0 || !fromOutput) {
     add(
       "smoke-after-up",
@@ -132,9 +110,7 @@ function checkDeployJob(stack: string, job: Job): Violation[] {
   }
   // A circuit-breaker rollback leaves the service steady on the old tasks: pulumi up succeeds and
   // the smoke test passes against the old version, so the rollout check must sit between them.
-  const rollout = job.steps.findIndex(
-    (s, i) => i > upIndex && runs(s, /tools\/release\/check-rollout\.sh\b/),
-  );
+  const rollout = job.steps.findIndex((s, i) => i > upIndex && runs(s, /tools\/release\/check-rollout\.sh\b/));
   if (rollout < 0 || (smoke >= 0 && rollout > smoke)) {
     add(
       "rollout-checked",

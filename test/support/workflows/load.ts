@@ -51,9 +51,18 @@ export function loadWorkflows(dir: string = defaultWorkflowsDir): ReleaseWorkflo
     return matches[0];
   };
   return {
-    pullRequest: only("on pull_request", all.filter((w) => triggers(w).includes("pull_request"))),
-    deploy: only("on push", all.filter((w) => asObj(w.on).push !== undefined)),
-    drift: only("on a schedule", all.filter((w) => triggers(w).includes("schedule"))),
+    pullRequest: only(
+      "on pull_request",
+      all.filter((w) => triggers(w).includes("pull_request")),
+    ),
+    deploy: only(
+      "on push",
+      all.filter((w) => asObj(w.on).push !== undefined),
+    ),
+    drift: only(
+      "on a schedule",
+      all.filter((w) => triggers(w).includes("schedule")),
+    ),
     all,
     files,
   };

@@ -30,15 +30,10 @@ export const asObj = (value: Json | undefined): Obj => (isObj(value) ? value : {
 export const asList = (value: Json | undefined): Json[] =>
   Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
 export const text = (value: Json | undefined): string =>
-  typeof value === "string"
-    ? value
-    : value === undefined || value === null
-      ? ""
-      : JSON.stringify(value);
+  typeof value === "string" ? value : value === undefined || value === null ? "" : JSON.stringify(value);
 
 /** Whether the step uses `action` at any ref; `uses` is case-insensitive on GitHub. */
-export const uses = (step: Step, action: string) =>
-  text(step.uses).toLowerCase().startsWith(`${action}@`);
+export const uses = (step: Step, action: string) => text(step.uses).toLowerCase().startsWith(`${action}@`);
 export const runs = (step: Step, pattern: RegExp) => pattern.test(text(step.run));
 
 /**
@@ -53,8 +48,7 @@ export function expandJobs(workflow: Obj): Job[] {
       ([key, v]) => key !== "include" && key !== "exclude" && Array.isArray(v),
     );
     let combos: Record<string, Json>[] = [{}];
-    for (const [key, values] of axes)
-      combos = combos.flatMap((c) => asList(values).map((v) => ({ ...c, [key]: v })));
+    for (const [key, values] of axes) combos = combos.flatMap((c) => asList(values).map((v) => ({ ...c, [key]: v })));
     return combos.map((combo) => {
       const resolved = substitute(raw, combo) as Obj;
       return { id, raw: resolved, steps: asList(resolved.steps).filter(isObj) };
@@ -69,8 +63,7 @@ function substitute(value: Json, combo: Record<string, Json>): Json {
     );
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, combo));
-  if (isObj(value))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, combo)]));
+  if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, combo)]));
   return value;
 }
 

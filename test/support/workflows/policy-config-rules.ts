@@ -1,4 +1,15 @@
-import { asObj, escapeRegExp, expandJobs, type Obj, policyPacks, runs, stackOf, text, uses, type Violation } from "./model";
+import {
+  asObj,
+  escapeRegExp,
+  expandJobs,
+  type Obj,
+  policyPacks,
+  runs,
+  stackOf,
+  text,
+  uses,
+  type Violation,
+} from "./model";
 
 /**
  * Every workflow: a pulumi/actions step that runs the policy pack with a policy config is preceded,
@@ -13,8 +24,15 @@ export function checkPolicyConfigGate(workflow: Obj): Violation[] {
       const config = text(asObj(step.with).policyPackConfigs).trim();
       if (config === "") return;
       const stack = stackOf(step) ?? "";
-      const gate = new RegExp(`\\bnpm run (--silent )?policy:config-check -- .*--stack "?${escapeRegExp(stack)}"?(\\s|$)`);
-      const gated = job.steps.slice(0, i).some((s) => runs(s, gate) && [text(s.run), ...Object.values(asObj(s.env)).map(text)].some((t) => t.includes(config)));
+      const gate = new RegExp(
+        `\\bnpm run (--silent )?policy:config-check -- .*--stack "?${escapeRegExp(stack)}"?(\\s|$)`,
+      );
+      const gated = job.steps
+        .slice(0, i)
+        .some(
+          (s) =>
+            runs(s, gate) && [text(s.run), ...Object.values(asObj(s.env)).map(text)].some((t) => t.includes(config)),
+        );
       if (!gated)
         out.push({
           rule: "policy-config-gate",

@@ -20,8 +20,7 @@ import {
 export function checkPullRequestWorkflow(workflow: Obj): Violation[] {
   const out = checkCommon(workflow);
   const add = (rule: string, message: string) => out.push({ rule, message });
-  if (!triggers(workflow).includes("pull_request"))
-    add("pr-trigger", "the workflow must run on pull_request.");
+  if (!triggers(workflow).includes("pull_request")) add("pr-trigger", "the workflow must run on pull_request.");
   const jobs = expandJobs(workflow);
   const allSteps = jobs.flatMap((j) => j.steps);
   const required: [string, RegExp][] = [
@@ -36,19 +35,12 @@ export function checkPullRequestWorkflow(workflow: Obj): Violation[] {
   const offline = allSteps.some(
     (s) =>
       runs(s, /\bnpm run (--silent )?preview -- .*--all\b/) ||
-      STACKS.every((stack) =>
-        runs(s, new RegExp(`npm run (--silent )?preview -- .*--stack ${stack}\\b`)),
-      ),
+      STACKS.every((stack) => runs(s, new RegExp(`npm run (--silent )?preview -- .*--stack ${stack}\\b`))),
   );
   if (!offline)
-    add(
-      "pr-offline-preview",
-      "no step runs the offline preview of both stacks (npm run preview -- --all).",
-    );
+    add("pr-offline-preview", "no step runs the offline preview of both stacks (npm run preview -- --all).");
   for (const stack of STACKS) {
-    const previews = jobs
-      .flatMap((j) => pulumiSteps(j, "preview"))
-      .filter((s) => stackOf(s) === stack);
+    const previews = jobs.flatMap((j) => pulumiSteps(j, "preview")).filter((s) => stackOf(s) === stack);
     if (previews.length === 0) add("pr-policy-preview", `no pulumi/actions preview of ${stack}.`);
     for (const step of previews) {
       if (!policyPacks(step).includes("policy"))
@@ -62,9 +54,7 @@ export function checkPullRequestWorkflow(workflow: Obj): Violation[] {
   const parityJob = jobs.find((j) => j.steps.some((s) => runs(s, reportPattern)));
   const reportScript = text(parityJob?.steps.find((s) => runs(s, reportPattern))?.run);
   const writtenByReport = (file: string | undefined) =>
-    file !== undefined &&
-    file !== "" &&
-    new RegExp(`>\\s*${escapeRegExp(file)}(\\s|$)`, "m").test(reportScript);
+    file !== undefined && file !== "" && new RegExp(`>\\s*${escapeRegExp(file)}(\\s|$)`, "m").test(reportScript);
   const postedFile = (s: Step): string | undefined =>
     uses(s, "marocchino/sticky-pull-request-comment")
       ? text(asObj(s.with).path)

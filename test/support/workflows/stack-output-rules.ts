@@ -25,13 +25,10 @@ export function checkStackOutputs(workflow: Obj, exported: ReadonlySet<string>):
   const known = new Set(["output", ...[...exported].map((name) => name.toLowerCase())]);
   const seen = new Set<string>();
   for (const job of expandJobs(workflow)) {
-    const pulumiIds = new Set(
-      job.steps.filter((s) => uses(s, "pulumi/actions")).map((s) => text(s.id).toLowerCase()),
-    );
+    const pulumiIds = new Set(job.steps.filter((s) => uses(s, "pulumi/actions")).map((s) => text(s.id).toLowerCase()));
     for (const [reference, id, name] of JSON.stringify(job.raw).matchAll(STEP_OUTPUT)) {
       const message = `job ${job.id}: ${reference} is no stack output: fix the name or export it from index.ts.`;
-      if (!pulumiIds.has(id.toLowerCase()) || known.has(name.toLowerCase()) || seen.has(message))
-        continue;
+      if (!pulumiIds.has(id.toLowerCase()) || known.has(name.toLowerCase()) || seen.has(message)) continue;
       seen.add(message);
       out.push({ rule: "stack-outputs", message });
     }

@@ -6,7 +6,10 @@ import { arn, type ModelResource, type TypeModel } from "./model";
  */
 
 function validationOptions(r: ModelResource): Record<string, string>[] {
-  const names = [r.inputs["domainName"], ...((r.inputs["subjectAlternativeNames"] as unknown[] | undefined) ?? [])].filter((n): n is string => typeof n === "string");
+  const names = [
+    r.inputs["domainName"],
+    ...((r.inputs["subjectAlternativeNames"] as unknown[] | undefined) ?? []),
+  ].filter((n): n is string => typeof n === "string");
   return [...new Set(names)].map((domainName) => ({
     domainName,
     resourceRecordName: `_${r.env.generated.hex(`${r.key}\0${domainName}\0name`, 32)}.${domainName.replace(/^\*\./, "")}.`,

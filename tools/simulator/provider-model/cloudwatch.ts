@@ -6,6 +6,11 @@ export const models: Record<string, TypeModel> = {
   "aws:cloudwatch/logGroup:LogGroup": {
     autoname: { maxLength: 512 },
     defaults: { retentionInDays: 0, skipDestroy: false },
-    computed: (r) => ({ id: r.physical, arn: arn(r.env, "logs", `log-group:${r.physical}`), deletionProtectionEnabled: false, logGroupClass: "STANDARD" }),
+    computed: (r) => ({
+      id: r.physical,
+      arn: arn(r.env, "logs", `log-group:${r.physical}`),
+      deletionProtectionEnabled: false,
+      logGroupClass: "STANDARD",
+    }),
   },
 };

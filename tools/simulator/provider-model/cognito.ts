@@ -21,12 +21,25 @@ export const models: Record<string, TypeModel> = {
         creationDate: CREATED,
         customDomain: "",
         domain: "",
-        emailConfiguration: { configurationSet: "", emailSendingAccount: "COGNITO_DEFAULT", fromEmailAddress: "", replyToEmailAddress: "", sourceArn: "" },
+        emailConfiguration: {
+          configurationSet: "",
+          emailSendingAccount: "COGNITO_DEFAULT",
+          fromEmailAddress: "",
+          replyToEmailAddress: "",
+          sourceArn: "",
+        },
         endpoint: `cognito-idp.${r.env.region}.amazonaws.com/${id}`,
         estimatedNumberOfUsers: 0,
         lastModifiedDate: CREATED,
         userPoolTier: "ESSENTIALS",
-        verificationMessageTemplate: { defaultEmailOption: "CONFIRM_WITH_CODE", emailMessage: "", emailMessageByLink: "", emailSubject: "", emailSubjectByLink: "", smsMessage: "" },
+        verificationMessageTemplate: {
+          defaultEmailOption: "CONFIRM_WITH_CODE",
+          emailMessage: "",
+          emailMessageByLink: "",
+          emailSubject: "",
+          emailSubjectByLink: "",
+          smsMessage: "",
+        },
       };
     },
   },
@@ -35,7 +48,8 @@ export const models: Record<string, TypeModel> = {
       id: r.env.generated.alnum(r.key, 26, LOWER_ALNUM),
       accessTokenValidity: 0,
       authSessionValidity: 3,
-      clientSecret: r.inputs["generateSecret"] === true ? secret(r.env.generated.alnum(`${r.key}\0secret`, 51, LOWER_ALNUM)) : "",
+      clientSecret:
+        r.inputs["generateSecret"] === true ? secret(r.env.generated.alnum(`${r.key}\0secret`, 51, LOWER_ALNUM)) : "",
       enableTokenRevocation: true,
       idTokenValidity: 0,
       preventUserExistenceErrors: "ENABLED",
@@ -73,6 +87,8 @@ export const models: Record<string, TypeModel> = {
     computed: (r) => ({ id: `${String(r.inputs["userPoolId"])}/${String(r.inputs["name"])}` }),
   },
   "aws:cognito/userInGroup:UserInGroup": {
-    computed: (r) => ({ id: `${String(r.inputs["userPoolId"])}/${String(r.inputs["groupName"])}/${String(r.inputs["username"])}` }),
+    computed: (r) => ({
+      id: `${String(r.inputs["userPoolId"])}/${String(r.inputs["groupName"])}/${String(r.inputs["username"])}`,
+    }),
   },
 };

@@ -6,17 +6,23 @@ import { arn, type ModelResource, type TypeModel } from "./model";
  * route_table, security_group) and the `*State` types of @pulumi/aws.
  */
 
-const ec2Id = (r: ModelResource, prefix: string, part = "") => `${prefix}-${r.env.generated.hex(`${r.key}\0${part}`, 17)}`;
+const ec2Id = (r: ModelResource, prefix: string, part = "") =>
+  `${prefix}-${r.env.generated.hex(`${r.key}\0${part}`, 17)}`;
 
 /** A public IPv4 address in AWS's 3.0.0.0/9 range, drawn from the seed. */
 function publicIp(r: ModelResource): string {
   const b = Buffer.from(r.env.generated.hex(`${r.key}\0ip`, 6), "hex");
-  return `3.${b[0] % 128}.${b[1]}.${b[2] % 254 + 1}`;
+  return `3.${b[0] % 128}.${b[1]}.${(b[2] % 254) + 1}`;
 }
 
 export const models: Record<string, TypeModel> = {
   "aws:ec2/vpc:Vpc": {
-    defaults: { assignGeneratedIpv6CidrBlock: false, enableDnsHostnames: false, enableDnsSupport: true, instanceTenancy: "default" },
+    defaults: {
+      assignGeneratedIpv6CidrBlock: false,
+      enableDnsHostnames: false,
+      enableDnsSupport: true,
+      instanceTenancy: "default",
+    },
     computed: (r) => {
       const id = ec2Id(r, "vpc");
       return {
@@ -33,7 +39,14 @@ export const models: Record<string, TypeModel> = {
     },
   },
   "aws:ec2/subnet:Subnet": {
-    defaults: { assignIpv6AddressOnCreation: false, enableDns64: false, enableResourceNameDnsAaaaRecordOnLaunch: false, enableResourceNameDnsARecordOnLaunch: false, ipv6Native: false, mapPublicIpOnLaunch: false },
+    defaults: {
+      assignIpv6AddressOnCreation: false,
+      enableDns64: false,
+      enableResourceNameDnsAaaaRecordOnLaunch: false,
+      enableResourceNameDnsARecordOnLaunch: false,
+      ipv6Native: false,
+      mapPublicIpOnLaunch: false,
+    },
     computed: (r) => {
       const id = ec2Id(r, "subnet");
       const zone = String(r.inputs["availabilityZone"] ?? `${r.env.region}a`);
@@ -41,7 +54,10 @@ export const models: Record<string, TypeModel> = {
         id,
         arn: arn(r.env, "ec2", `subnet/${id}`),
         availabilityZone: zone,
-        availabilityZoneId: `${r.env.region.split("-").map((p) => p[0]).join("")}${r.env.region.slice(-1)}-az${zone.charCodeAt(zone.length - 1) - 96}`,
+        availabilityZoneId: `${r.env.region
+          .split("-")
+          .map((p) => p[0])
+          .join("")}${r.env.region.slice(-1)}-az${zone.charCodeAt(zone.length - 1) - 96}`,
         enableLniAtDeviceIndex: 0,
         ownerId: r.env.accountId,
         privateDnsHostnameTypeOnLaunch: "ip-name",
@@ -78,7 +94,7 @@ export const models: Record<string, TypeModel> = {
         id: ec2Id(r, "nat"),
         associationId: ec2Id(r, "eipassoc"),
         networkInterfaceId: ec2Id(r, "eni"),
-        privateIp: `10.0.${b[0] % 16}.${b[1] % 250 + 4}`,
+        privateIp: `10.0.${b[0] % 16}.${(b[1] % 250) + 4}`,
         publicIp: publicIp(r),
       };
     },
@@ -86,7 +102,13 @@ export const models: Record<string, TypeModel> = {
   "aws:ec2/routeTable:RouteTable": {
     computed: (r) => {
       const id = ec2Id(r, "rtb");
-      return { id, arn: arn(r.env, "ec2", `route-table/${id}`), ownerId: r.env.accountId, propagatingVgws: [], routes: [] };
+      return {
+        id,
+        arn: arn(r.env, "ec2", `route-table/${id}`),
+        ownerId: r.env.accountId,
+        propagatingVgws: [],
+        routes: [],
+      };
     },
   },
   "aws:ec2/routeTableAssociation:RouteTableAssociation": {

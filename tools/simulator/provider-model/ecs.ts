@@ -20,15 +20,39 @@ export const models: Record<string, TypeModel> = {
     computed: (r) => {
       const revision = r.env.generated.int(`${r.key}\0revision`, 2, 48);
       const withoutRevision = arn(r.env, "ecs", `task-definition/${r.physical}`);
-      return { id: r.physical, arn: `${withoutRevision}:${revision}`, arnWithoutRevision: withoutRevision, networkMode: "bridge", revision };
+      return {
+        id: r.physical,
+        arn: `${withoutRevision}:${revision}`,
+        arnWithoutRevision: withoutRevision,
+        networkMode: "bridge",
+        revision,
+      };
     },
   },
   "aws:ecs/service:Service": {
     autoname: { maxLength: 255 },
-    defaults: { availabilityZoneRebalancing: "DISABLED", enableEcsManagedTags: false, enableExecuteCommand: false, schedulingStrategy: "REPLICA", waitForSteadyState: false },
+    defaults: {
+      availabilityZoneRebalancing: "DISABLED",
+      enableEcsManagedTags: false,
+      enableExecuteCommand: false,
+      schedulingStrategy: "REPLICA",
+      waitForSteadyState: false,
+    },
     computed: (r) => ({
-      id: arn(r.env, "ecs", `service/${String(r.inputs["cluster"] ?? "default").split("/").pop()}/${r.physical}`),
-      arn: arn(r.env, "ecs", `service/${String(r.inputs["cluster"] ?? "default").split("/").pop()}/${r.physical}`),
+      id: arn(
+        r.env,
+        "ecs",
+        `service/${String(r.inputs["cluster"] ?? "default")
+          .split("/")
+          .pop()}/${r.physical}`,
+      ),
+      arn: arn(
+        r.env,
+        "ecs",
+        `service/${String(r.inputs["cluster"] ?? "default")
+          .split("/")
+          .pop()}/${r.physical}`,
+      ),
       deploymentController: { type: "ECS" },
       deploymentMaximumPercent: 200,
       deploymentMinimumHealthyPercent: 100,

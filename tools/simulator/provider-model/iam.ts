@@ -28,7 +28,12 @@ export const models: Record<string, TypeModel> = {
     defaults: { path: "/" },
     computed: (r) => {
       const policyArn = `arn:${r.env.partition}:iam::${r.env.accountId}:policy/${r.physical}`;
-      return { id: policyArn, arn: policyArn, attachmentCount: 1, policyId: `ANPA${r.env.generated.alnum(r.key, 17, UPPER_ALNUM)}` };
+      return {
+        id: policyArn,
+        arn: policyArn,
+        attachmentCount: 1,
+        policyId: `ANPA${r.env.generated.alnum(r.key, 17, UPPER_ALNUM)}`,
+      };
     },
   },
 };

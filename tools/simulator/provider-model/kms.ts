@@ -6,14 +6,27 @@ import { arn, type TypeModel } from "./model";
 function defaultKeyPolicy(partition: string, accountId: string): string {
   return JSON.stringify({
     Id: "key-default-1",
-    Statement: [{ Action: "kms:*", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Resource: "*", Sid: "Enable IAM User Permissions" }],
+    Statement: [
+      {
+        Action: "kms:*",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Resource: "*",
+        Sid: "Enable IAM User Permissions",
+      },
+    ],
     Version: "2012-10-17",
   });
 }
 
 export const models: Record<string, TypeModel> = {
   "aws:kms/key:Key": {
-    defaults: { bypassPolicyLockoutSafetyCheck: false, customerMasterKeySpec: "SYMMETRIC_DEFAULT", isEnabled: true, keyUsage: "ENCRYPT_DECRYPT" },
+    defaults: {
+      bypassPolicyLockoutSafetyCheck: false,
+      customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+      isEnabled: true,
+      keyUsage: "ENCRYPT_DECRYPT",
+    },
     computed: (r) => {
       const keyId = r.env.generated.uuid(r.key);
       return {
@@ -32,7 +45,10 @@ export const models: Record<string, TypeModel> = {
     computed: (r) => ({
       id: r.physical,
       arn: arn(r.env, "kms", r.physical),
-      targetKeyArn: typeof r.inputs["targetKeyId"] === "string" && r.inputs["targetKeyId"].startsWith("arn:") ? r.inputs["targetKeyId"] : arn(r.env, "kms", `key/${String(r.inputs["targetKeyId"])}`),
+      targetKeyArn:
+        typeof r.inputs["targetKeyId"] === "string" && r.inputs["targetKeyId"].startsWith("arn:")
+          ? r.inputs["targetKeyId"]
+          : arn(r.env, "kms", `key/${String(r.inputs["targetKeyId"])}`),
     }),
   },
 };

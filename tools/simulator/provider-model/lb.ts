@@ -5,7 +5,8 @@ import { arn, type ModelResource, type TypeModel } from "./model";
  * 32 characters; ARNs end in a 16-hex id AWS assigns.
  */
 
-const lbArn = (r: ModelResource, kind: string) => arn(r.env, "elasticloadbalancing", `${kind}/${r.physical}/${r.env.generated.hex(r.key, 16)}`);
+const lbArn = (r: ModelResource, kind: string) =>
+  arn(r.env, "elasticloadbalancing", `${kind}/${r.physical}/${r.env.generated.hex(r.key, 16)}`);
 
 export const models: Record<string, TypeModel> = {
   "aws:lb/loadBalancer:LoadBalancer": {
@@ -36,7 +37,13 @@ export const models: Record<string, TypeModel> = {
         enableZonalShift: false,
         internal: false,
         ipAddressType: "ipv4",
-        subnetMappings: subnets.map((subnetId) => ({ allocationId: "", ipv6Address: "", outpostId: "", privateIpv4Address: "", subnetId })),
+        subnetMappings: subnets.map((subnetId) => ({
+          allocationId: "",
+          ipv6Address: "",
+          outpostId: "",
+          privateIpv4Address: "",
+          subnetId,
+        })),
         vpcId: r.env.lookup(subnets[0])?.["vpcId"] ?? "",
         zoneId: "Z35SXDOTRQ7X7K",
       };
@@ -66,7 +73,11 @@ export const models: Record<string, TypeModel> = {
   },
   "aws:lb/listener:Listener": {
     computed: (r) => {
-      const listener = arn(r.env, "elasticloadbalancing", `listener/app/${r.name}/${r.env.generated.hex(r.key, 16)}/${r.env.generated.hex(`${r.key}\0listener`, 16)}`);
+      const listener = arn(
+        r.env,
+        "elasticloadbalancing",
+        `listener/app/${r.name}/${r.env.generated.hex(r.key, 16)}/${r.env.generated.hex(`${r.key}\0listener`, 16)}`,
+      );
       return {
         id: listener,
         arn: listener,

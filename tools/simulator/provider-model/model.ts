@@ -67,7 +67,12 @@ export function secret(value: unknown): SecretValue {
   return { [SECRET_SIG]: SECRET_VALUE, value };
 }
 
-export function arn(env: ModelEnvironment, service: string, resource: string, opts: { region?: boolean; account?: boolean } = {}): string {
+export function arn(
+  env: ModelEnvironment,
+  service: string,
+  resource: string,
+  opts: { region?: boolean; account?: boolean } = {},
+): string {
   return `arn:${env.partition}:${service}:${opts.region === false ? "" : env.region}:${opts.account === false ? "" : env.accountId}:${resource}`;
 }
 
@@ -85,7 +90,14 @@ export interface Checked {
   readonly physical: string;
 }
 
-export function check(models: Readonly<Record<string, TypeModel>>, env: ModelEnvironment, type: string, name: string, inputs: State, provider: ProviderDefaults): Checked {
+export function check(
+  models: Readonly<Record<string, TypeModel>>,
+  env: ModelEnvironment,
+  type: string,
+  name: string,
+  inputs: State,
+  provider: ProviderDefaults,
+): Checked {
   const model = models[type] ?? {};
   const aws = type.startsWith("aws:");
   const plain: State = { ...inputs };
@@ -125,7 +137,9 @@ export function check(models: Readonly<Record<string, TypeModel>>, env: ModelEnv
 function fillElement(element: unknown, defaults: State): unknown {
   if (!isPlainObject(element)) return element;
   const out: State = { ...element };
-  const filled = Object.keys(defaults).filter((k) => out[k] === undefined).sort();
+  const filled = Object.keys(defaults)
+    .filter((k) => out[k] === undefined)
+    .sort();
   for (const k of filled) out[k] = structuredClone(defaults[k]);
   return { ...out, __defaults: filled };
 }
@@ -158,7 +172,11 @@ export function withoutDefaultsLists(v: unknown): unknown {
   if (isSecretValue(v)) return { ...v, value: withoutDefaultsLists(v.value) };
   if (Array.isArray(v)) return v.map(withoutDefaultsLists);
   if (!isPlainObject(v)) return v;
-  return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "__defaults").map(([k, x]) => [k, withoutDefaultsLists(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => k !== "__defaults")
+      .map(([k, x]) => [k, withoutDefaultsLists(x)]),
+  );
 }
 
 /**
@@ -183,16 +201,30 @@ export interface ModelState {
  * checked inputs over them, and what the provider computes over the attributes the program left unset:
  * drawn from the seed after a deploy, unknown in a create preview.
  */
-export function state(models: Readonly<Record<string, TypeModel>>, env: ModelEnvironment, type: string, name: string, checked: Checked): ModelState {
+export function state(
+  models: Readonly<Record<string, TypeModel>>,
+  env: ModelEnvironment,
+  type: string,
+  name: string,
+  checked: Checked,
+): ModelState {
   const model = models[type] ?? {};
-  const r: ModelResource = { type, name, inputs: checked.plain, physical: checked.physical, key: `${type}\0${name}`, env };
+  const r: ModelResource = {
+    type,
+    name,
+    inputs: checked.plain,
+    physical: checked.physical,
+    key: `${type}\0${name}`,
+    env,
+  };
   const computed = model.computed?.(r) ?? {};
   const outputs: State = { ...zeroState(type), ...structuredClone(model.planned ?? {}), ...checked.plain };
   const known = env.scenario === "update";
   for (const [k, v] of Object.entries(computed)) {
     const declared = checked.plain[k];
     // A block the program set in part (SES's DKIM attributes): AWS fills in the rest of it.
-    if (isPlainObject(declared) && isPlainObject(v)) outputs[k] = { ...mapValues(v, (x) => (known ? x : UNKNOWN)), ...declared };
+    if (isPlainObject(declared) && isPlainObject(v))
+      outputs[k] = { ...mapValues(v, (x) => (known ? x : UNKNOWN)), ...declared };
     else if (declared === undefined) outputs[k] = known ? v : UNKNOWN;
   }
   const id = known && typeof computed["id"] === "string" ? computed["id"] : undefined;

@@ -11,10 +11,25 @@ import { MIXED_ALNUM } from "./seeded";
 const SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
 
 function alphabet(inputs: Record<string, unknown>): string {
-  const special = inputs["special"] === false ? "" : typeof inputs["overrideSpecial"] === "string" ? inputs["overrideSpecial"] : SPECIAL;
+  const special =
+    inputs["special"] === false
+      ? ""
+      : typeof inputs["overrideSpecial"] === "string"
+        ? inputs["overrideSpecial"]
+        : SPECIAL;
   return `${MIXED_ALNUM}${special}`;
 }
-const STRING_DEFAULTS = { lower: true, minLower: 0, minNumeric: 0, minSpecial: 0, minUpper: 0, number: true, numeric: true, special: true, upper: true };
+const STRING_DEFAULTS = {
+  lower: true,
+  minLower: 0,
+  minNumeric: 0,
+  minSpecial: 0,
+  minUpper: 0,
+  number: true,
+  numeric: true,
+  special: true,
+  upper: true,
+};
 
 export const models: Record<string, TypeModel> = {
   "random:index/randomPassword:RandomPassword": {
@@ -41,7 +56,13 @@ export const models: Record<string, TypeModel> = {
       // A new keeper value is a new resource with new random bytes.
       const hex = r.env.generated.hex(`${r.key}\0${JSON.stringify(r.inputs["keepers"] ?? {})}`, bytes * 2);
       const raw = Buffer.from(hex, "hex");
-      return { id: raw.toString("base64url"), b64Std: raw.toString("base64"), b64Url: raw.toString("base64url"), dec: BigInt(`0x${hex}`).toString(), hex };
+      return {
+        id: raw.toString("base64url"),
+        b64Std: raw.toString("base64"),
+        b64Url: raw.toString("base64url"),
+        dec: BigInt(`0x${hex}`).toString(),
+        hex,
+      };
     },
   },
 };

@@ -75,7 +75,12 @@ export const models: Record<string, TypeModel> = {
     defaults: { description: "Managed by Pulumi" },
     computed: (r) => {
       const subnets = Array.isArray(r.inputs["subnetIds"]) ? r.inputs["subnetIds"] : [];
-      return { id: r.physical, arn: arn(r.env, "rds", `subgrp:${r.physical}`), supportedNetworkTypes: ["IPV4"], vpcId: r.env.lookup(subnets[0])?.["vpcId"] ?? "" };
+      return {
+        id: r.physical,
+        arn: arn(r.env, "rds", `subgrp:${r.physical}`),
+        supportedNetworkTypes: ["IPV4"],
+        vpcId: r.env.lookup(subnets[0])?.["vpcId"] ?? "",
+      };
     },
   },
 };

@@ -7,7 +7,10 @@ import type { ModelResource, TypeModel } from "./model";
  */
 
 /** The id of a bucket configuration resource: the bucket, or `bucket,expected owner`. */
-const bucketConfigId = (r: ModelResource) => (r.inputs["expectedBucketOwner"] ? `${String(r.inputs["bucket"])},${String(r.inputs["expectedBucketOwner"])}` : String(r.inputs["bucket"]));
+const bucketConfigId = (r: ModelResource) =>
+  r.inputs["expectedBucketOwner"]
+    ? `${String(r.inputs["bucket"])},${String(r.inputs["expectedBucketOwner"])}`
+    : String(r.inputs["bucket"]);
 
 const bucketConfig: TypeModel = { computed: (r) => ({ id: bucketConfigId(r) }) };
 
@@ -23,11 +26,18 @@ const bucket: TypeModel = {
     bucketNamespace: "global",
     bucketRegion: r.env.region,
     bucketRegionalDomainName: `${r.physical}.s3.${r.env.region}.amazonaws.com`,
-    grants: [{ id: r.env.generated.hex(`${r.key}\0owner`, 64), permissions: ["FULL_CONTROL"], type: "CanonicalUser", uri: "" }],
+    grants: [
+      { id: r.env.generated.hex(`${r.key}\0owner`, 64), permissions: ["FULL_CONTROL"], type: "CanonicalUser", uri: "" },
+    ],
     hostedZoneId: "Z3AQBSTGFYJSTF",
     objectLockEnabled: false,
     requestPayer: "BucketOwner",
-    serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { kmsMasterKeyId: "", sseAlgorithm: "AES256" }, bucketKeyEnabled: false } },
+    serverSideEncryptionConfiguration: {
+      rule: {
+        applyServerSideEncryptionByDefault: { kmsMasterKeyId: "", sseAlgorithm: "AES256" },
+        bucketKeyEnabled: false,
+      },
+    },
     versioning: { enabled: false, mfaDelete: false },
   }),
 };
@@ -39,7 +49,13 @@ export const models: Record<string, TypeModel> = {
   "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": bucketConfig,
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { computed: (r) => ({ id: String(r.inputs["bucket"]) }) },
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
-    defaults: { blockPublicAcls: false, blockPublicPolicy: false, ignorePublicAcls: false, restrictPublicBuckets: false, skipDestroy: false },
+    defaults: {
+      blockPublicAcls: false,
+      blockPublicPolicy: false,
+      ignorePublicAcls: false,
+      restrictPublicBuckets: false,
+      skipDestroy: false,
+    },
     computed: (r) => ({ id: String(r.inputs["bucket"]) }),
   },
   "aws:s3/bucketVersioning:BucketVersioning": bucketConfig,

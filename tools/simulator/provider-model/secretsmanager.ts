@@ -9,14 +9,23 @@ export const models: Record<string, TypeModel> = {
     defaults: { forceOverwriteReplicaSecret: false, recoveryWindowInDays: 30 },
     computed: (r) => {
       // AWS appends `-` and six random characters to every secret's ARN.
-      const secretArn = arn(r.env, "secretsmanager", `secret:${r.physical}-${r.env.generated.alnum(r.key, 6, LETTERS)}`);
+      const secretArn = arn(
+        r.env,
+        "secretsmanager",
+        `secret:${r.physical}-${r.env.generated.alnum(r.key, 6, LETTERS)}`,
+      );
       return { id: secretArn, arn: secretArn, policy: "", replicas: [] };
     },
   },
   "aws:secretsmanager/secretVersion:SecretVersion": {
     computed: (r) => {
       const versionId = r.env.generated.uuid(r.key);
-      return { id: `${String(r.inputs["secretId"])}|${versionId}`, arn: r.inputs["secretId"], versionId, versionStages: ["AWSCURRENT"] };
+      return {
+        id: `${String(r.inputs["secretId"])}|${versionId}`,
+        arn: r.inputs["secretId"],
+        versionId,
+        versionStages: ["AWSCURRENT"],
+      };
     },
   },
 };

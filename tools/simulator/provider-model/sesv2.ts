@@ -27,6 +27,9 @@ export const models: Record<string, TypeModel> = {
     },
   },
   "aws:sesv2/configurationSet:ConfigurationSet": {
-    computed: (r) => ({ id: String(r.inputs["configurationSetName"]), arn: arn(r.env, "ses", `configuration-set/${String(r.inputs["configurationSetName"])}`) }),
+    computed: (r) => ({
+      id: String(r.inputs["configurationSetName"]),
+      arn: arn(r.env, "ses", `configuration-set/${String(r.inputs["configurationSetName"])}`),
+    }),
   },
 };

@@ -7,10 +7,20 @@ import shapes from "./state-shapes.json";
  */
 export type Kind = "string" | "number" | "boolean" | "list" | "map" | "object";
 
-export const STATE_SHAPES: Readonly<Record<string, Readonly<Record<string, Kind>>>> = shapes as Record<string, Record<string, Kind>>;
+export const STATE_SHAPES: Readonly<Record<string, Readonly<Record<string, Kind>>>> = shapes as Record<
+  string,
+  Record<string, Kind>
+>;
 
 /** What a Terraform SDKv2 resource stores for an attribute the program left unset (a fresh list or map each time). */
-const ZERO: Record<Kind, () => unknown> = { string: () => "", number: () => 0, boolean: () => false, list: () => [], map: () => ({}), object: () => null };
+const ZERO: Record<Kind, () => unknown> = {
+  string: () => "",
+  number: () => 0,
+  boolean: () => false,
+  list: () => [],
+  map: () => ({}),
+  object: () => null,
+};
 
 export function zeroState(type: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};

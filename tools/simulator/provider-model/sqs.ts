@@ -9,7 +9,15 @@ import { arn, type TypeModel } from "./model";
 export const models: Record<string, TypeModel> = {
   "aws:sqs/queue:Queue": {
     autoname: { maxLength: 80 },
-    defaults: { contentBasedDeduplication: false, delaySeconds: 0, fifoQueue: false, maxMessageSize: 262144, messageRetentionSeconds: 345600, receiveWaitTimeSeconds: 0, visibilityTimeoutSeconds: 30 },
+    defaults: {
+      contentBasedDeduplication: false,
+      delaySeconds: 0,
+      fifoQueue: false,
+      maxMessageSize: 262144,
+      messageRetentionSeconds: 345600,
+      receiveWaitTimeSeconds: 0,
+      visibilityTimeoutSeconds: 30,
+    },
     computed: (r) => {
       const url = `https://sqs.${r.env.region}.amazonaws.com/${r.env.accountId}/${r.physical}`;
       return {

@@ -21,7 +21,9 @@ export function readStateShape(type: string, root: string): Record<string, Kind>
   const file = declarationFile(type, root);
   const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
   const interfaceName = `${type.split(":")[2]}State`;
-  const decl = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === interfaceName);
+  const decl = source.statements.find(
+    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === interfaceName,
+  );
   if (!decl) throw new Error(`${file} has no interface ${interfaceName}`);
   const shape: Record<string, Kind> = {};
   for (const member of decl.members) {
@@ -38,7 +40,9 @@ function unwrapInput(node: ts.TypeNode): ts.TypeNode {
   }
   if (ts.isUnionTypeNode(node)) {
     const rest = node.types.filter((t) => t.kind !== ts.SyntaxKind.UndefinedKeyword);
-    return rest.length === 1 ? unwrapInput(rest[0]) : rest.map(unwrapInput).find((t) => kindOf(t) !== "string") ?? rest[0];
+    return rest.length === 1
+      ? unwrapInput(rest[0])
+      : (rest.map(unwrapInput).find((t) => kindOf(t) !== "string") ?? rest[0]);
   }
   if (ts.isParenthesizedTypeNode(node)) return unwrapInput(node.type);
   return node;
