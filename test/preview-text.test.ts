@@ -3,31 +3,13 @@ import type { PolicyVerdict } from "../tools/simulator/analyzer";
 import type { CollectedResource, StackSnapshot } from "../tools/simulator/snapshot";
 import { UNPLACED_NOTE } from "../policy/engine/compare";
 import { StackResult, toJson, toText, withoutStackFrames } from "../tools/preview";
+import { collectedResource } from "./support/collected-resource";
 
 /** The preview's text, read top-down: verdicts first, then what must be fixed, then notes, then the plan. */
 
 function resource(name: string, type: string, parent?: string): CollectedResource {
-  const options = {
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    additionalSecretOutputs: [],
-    aliases: [],
-  };
-  return {
-    urn: `urn:${name}`,
-    type,
-    name,
-    custom: true,
-    inputs: {},
-    outputs: {},
-    options,
-    dependencies: [],
-    propertyDependencies: {},
-    ...(parent ? { parent: `urn:${parent}` } : {}),
-  };
+  // A bare `urn:<name>` has no `::`, so the name is given rather than read from it.
+  return collectedResource(`urn:${name}`, type, { name, ...(parent ? { parent: `urn:${parent}` } : {}) });
 }
 
 const snapshot: StackSnapshot = {

@@ -4,30 +4,12 @@ import { AnalyzerInfo, PolicyConfigError, resolvePolicyConfig } from "../tools/s
 import { Progress } from "../tools/simulator/progress";
 import { COLOUR, displayType, PLAIN, styleFor, treeRows } from "../tools/simulator/render";
 import type { CollectedResource } from "../tools/simulator/snapshot";
+import { collectedResource } from "./support/collected-resource";
 import { exitCode, parseCli, StackResult, UsageError } from "../tools/preview";
 
 function resource(name: string, parent?: string): CollectedResource {
-  const options = {
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    additionalSecretOutputs: [],
-    aliases: [],
-  };
-  return {
-    urn: `urn:${name}`,
-    type: "t:m:T",
-    name,
-    custom: true,
-    inputs: {},
-    outputs: {},
-    options,
-    dependencies: [],
-    propertyDependencies: {},
-    ...(parent ? { parent: `urn:${parent}` } : {}),
-  };
+  // A bare `urn:<name>` has no `::`, so the name is given rather than read from it.
+  return collectedResource(`urn:${name}`, "t:m:T", { name, ...(parent ? { parent: `urn:${parent}` } : {}) });
 }
 
 const info: AnalyzerInfo = {

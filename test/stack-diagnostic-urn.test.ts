@@ -1,30 +1,12 @@
 import * as assert from "node:assert/strict";
 import { rootStackUrn, stackDiagnosticUrn, stackDiagnosticUrns } from "../tools/simulator/analyzer";
 import type { CollectedResource, StackSnapshot } from "../tools/simulator/snapshot";
+import { collectedResource } from "./support/collected-resource";
 
 /** Which resource an AnalyzeStack diagnostic is reported on, by the per-response index the CLI uses. */
 
 function resource(urn: string, type: string): CollectedResource {
-  const options = {
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    additionalSecretOutputs: [],
-    aliases: [],
-  };
-  return {
-    urn,
-    type,
-    name: urn.slice(urn.lastIndexOf("::") + 2),
-    custom: true,
-    inputs: {},
-    outputs: {},
-    options,
-    dependencies: [],
-    propertyDependencies: {},
-  };
+  return collectedResource(urn, type);
 }
 
 const provider = resource("urn:pulumi:s::p::pulumi:providers:aws::aws", "pulumi:providers:aws");

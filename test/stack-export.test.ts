@@ -4,18 +4,11 @@ import { durationSeconds } from "../tools/simulator/analyzer-requests";
 import { CollectedResource, isSecretValue, SECRET_SIG, SECRET_VALUE, StackSnapshot } from "../tools/simulator/snapshot";
 import { fromStackExport, StackExport, StackExportError, toStackExport } from "../tools/simulator/stack-export";
 import { fixtureFile } from "../tools/simulator/write-fixtures";
+import { NO_OPTIONS } from "./support/collected-resource";
 
 /** `pulumi stack export` files: the writer, the reader, and the deployed-state fixtures they make. */
 
-const options = {
-  protect: false,
-  retainOnDelete: false,
-  deleteBeforeReplace: false,
-  ignoreChanges: [],
-  replaceOnChanges: [],
-  additionalSecretOutputs: [],
-  aliases: [],
-};
+const options = NO_OPTIONS;
 
 function synthetic(): StackSnapshot {
   const provider: CollectedResource = {
