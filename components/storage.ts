@@ -91,101 +91,154 @@ export class Storage extends pulumi.ComponentResource {
 
   constructor(name: string, args: StorageArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:Storage", name, {}, opts);
+    const parent = this;
     const maxUploadMb = args.maxUploadMb ?? 25;
-    if (!Number.isInteger(maxUploadMb) || maxUploadMb < 1)
-      throw new Error(`Storage ${name}: \`maxUploadMb\` must be a positive whole number, got ${maxUploadMb}`);
-    const noncurrentVersionDays = args.noncurrentVersionDays ?? 30;
     const receivesAccessLogs = args.receivesAccessLogs ?? false;
-    if (receivesAccessLogs && args.kmsKeyArn !== undefined)
-      throw new Error(
-        `Storage ${name}: \`receivesAccessLogs\` excludes \`kmsKeyArn\`: S3 log delivery cannot write to a bucket whose default encryption is a KMS key`,
-      );
-    if (!receivesAccessLogs && args.kmsKeyArn === undefined)
-      throw new Error(
-        `Storage ${name}: \`kmsKeyArn\` is required (only the access-log bucket, \`receivesAccessLogs: true\`, goes without)`,
-      );
-    if (receivesAccessLogs && args.accessLogBucket !== undefined)
-      throw new Error(
-        `Storage ${name}: the access-log bucket must not log its own requests (\`accessLogBucket\` with \`receivesAccessLogs\`): every delivery would log another`,
-      );
     const expireDays = args.expireObjectsAfterDays;
-    if (expireDays !== undefined && (!Number.isInteger(expireDays) || expireDays < 1))
-      throw new Error(`Storage ${name}: \`expireObjectsAfterDays\` must be a positive whole number, got ${expireDays}`);
     const corsOrigins = args.corsOrigins ?? [];
-    for (const origin of corsOrigins) {
-      if (!/^https:\/\/[^/]+$/.test(origin))
+    checkArgs();
+
+    const bucket = createBucket();
+    const publicAccess = blockPublicAccess();
+    disableAcls();
+    enableVersioning();
+    encryptObjects();
+    if (args.accessLogBucket !== undefined) logAccess(args.accessLogBucket);
+    expireOldVersions();
+    if (corsOrigins.length > 0) allowBrowserUploads();
+    createPolicy();
+
+    this.bucket = bucket;
+    this.bucketName = bucket.bucket;
+    this.bucketArn = bucket.arn;
+    this.maxUploadBytes = maxUploadMb * 1024 * 1024;
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      bucketArn: this.bucketArn,
+      maxUploadBytes: this.maxUploadBytes,
+    });
+
+    function checkArgs(): void {
+      if (!Number.isInteger(maxUploadMb) || maxUploadMb < 1)
+        throw new Error(`Storage ${name}: \`maxUploadMb\` must be a positive whole number, got ${maxUploadMb}`);
+      if (receivesAccessLogs && args.kmsKeyArn !== undefined)
         throw new Error(
-          `Storage ${name}: CORS origin ${JSON.stringify(origin)} must be an https origin without a path`,
+          `Storage ${name}: \`receivesAccessLogs\` excludes \`kmsKeyArn\`: S3 log delivery cannot write to a bucket whose default encryption is a KMS key`,
         );
+      if (!receivesAccessLogs && args.kmsKeyArn === undefined)
+        throw new Error(
+          `Storage ${name}: \`kmsKeyArn\` is required (only the access-log bucket, \`receivesAccessLogs: true\`, goes without)`,
+        );
+      if (receivesAccessLogs && args.accessLogBucket !== undefined)
+        throw new Error(
+          `Storage ${name}: the access-log bucket must not log its own requests (\`accessLogBucket\` with \`receivesAccessLogs\`): every delivery would log another`,
+        );
+      if (expireDays !== undefined && (!Number.isInteger(expireDays) || expireDays < 1))
+        throw new Error(
+          `Storage ${name}: \`expireObjectsAfterDays\` must be a positive whole number, got ${expireDays}`,
+        );
+      for (const origin of corsOrigins) {
+        if (!/^https:\/\/[^/]+$/.test(origin))
+          throw new Error(
+            `Storage ${name}: CORS origin ${JSON.stringify(origin)} must be an https origin without a path`,
+          );
+      }
     }
 
-    // No forceDestroy: deleting a bucket that still holds objects must fail, in every stack.
-    this.bucket = new aws.s3.Bucket(
-      `${name}-bucket`,
-      { bucket: args.bucketName },
-      { parent: this, ...dataProtection(args.protectData ?? true) },
-    );
-    const bucket = this.bucket.id;
+    /** No forceDestroy: deleting a bucket that still holds objects must fail, in every stack. */
+    function createBucket(): aws.s3.Bucket {
+      return new aws.s3.Bucket(
+        `${name}-bucket`,
+        { bucket: args.bucketName },
+        { parent, ...dataProtection(args.protectData ?? true) },
+      );
+    }
 
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      { parent: this },
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${name}-ownership`,
-      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      { parent: this },
-    );
-    new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { bucket, versioningConfiguration: { status: "Enabled" } },
-      { parent: this },
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        bucket,
-        rules: [
-          receivesAccessLogs
-            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-            : {
-                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
-                bucketKeyEnabled: true,
-              },
-        ],
-      },
-      { parent: this },
-    );
-    if (args.accessLogBucket !== undefined) {
+    function blockPublicAccess(): aws.s3.BucketPublicAccessBlock {
+      return new aws.s3.BucketPublicAccessBlock(
+        `${name}-public-access`,
+        {
+          bucket: bucket.id,
+          blockPublicAcls: true,
+          blockPublicPolicy: true,
+          ignorePublicAcls: true,
+          restrictPublicBuckets: true,
+        },
+        { parent },
+      );
+    }
+
+    /** The bucket owner owns every object, so ACLs grant nothing and only the policies decide access. */
+    function disableAcls(): void {
+      new aws.s3.BucketOwnershipControls(
+        `${name}-ownership`,
+        { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        { parent },
+      );
+    }
+
+    function enableVersioning(): void {
+      new aws.s3.BucketVersioning(
+        `${name}-versioning`,
+        { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+        { parent },
+      );
+    }
+
+    /** SSE-S3 for the access-log bucket only: S3's log delivery cannot write under a KMS default key. */
+    function encryptObjects(): void {
+      new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-encryption`,
+        {
+          bucket: bucket.id,
+          rules: [
+            receivesAccessLogs
+              ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+              : {
+                  applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                  bucketKeyEnabled: true,
+                },
+          ],
+        },
+        { parent },
+      );
+    }
+
+    function logAccess(accessLogBucket: pulumi.Input<string>): void {
       new aws.s3.BucketLogging(
         `${name}-access-logging`,
-        { bucket, targetBucket: args.accessLogBucket, targetPrefix: `${name}/` },
-        { parent: this },
+        { bucket: bucket.id, targetBucket: accessLogBucket, targetPrefix: `${name}/` },
+        { parent },
       );
     }
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      {
-        bucket,
-        rules: [
-          {
-            id: "expire-noncurrent-versions",
-            status: "Enabled",
-            filter: { prefix: "" },
-            noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            ...(expireDays !== undefined ? { expiration: { days: expireDays } } : {}),
-          },
-        ],
-      },
-      { parent: this },
-    );
-    if (corsOrigins.length > 0) {
+
+    /** Versioning keeps every overwrite: without expiry, old versions (and failed uploads' parts) are billed forever. */
+    function expireOldVersions(): void {
+      new aws.s3.BucketLifecycleConfiguration(
+        `${name}-lifecycle`,
+        {
+          bucket: bucket.id,
+          rules: [
+            {
+              id: "expire-noncurrent-versions",
+              status: "Enabled",
+              filter: { prefix: "" },
+              noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 },
+              abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+              ...(expireDays !== undefined ? { expiration: { days: expireDays } } : {}),
+            },
+          ],
+        },
+        { parent },
+      );
+    }
+
+    /** Browsers upload straight to the bucket (presigned PUT/POST), so the app never relays the bytes. */
+    function allowBrowserUploads(): void {
       new aws.s3.BucketCorsConfiguration(
         `${name}-cors`,
         {
-          bucket,
+          bucket: bucket.id,
           corsRules: [
             {
               allowedOrigins: corsOrigins,
@@ -196,24 +249,18 @@ export class Storage extends pulumi.ComponentResource {
             },
           ],
         },
-        { parent: this },
+        { parent },
       );
     }
-    // After the public access block, so the policy is never briefly evaluated without it.
-    const allow = receivesAccessLogs ? [accessLogDelivery(this.bucket.arn, stackAccountId(this))] : [];
-    new aws.s3.BucketPolicy(
-      `${name}-policy`,
-      { bucket, policy: tlsOnlyPolicy(this.bucket.arn, allow) },
-      { parent: this, dependsOn: [publicAccess] },
-    );
 
-    this.bucketName = this.bucket.bucket;
-    this.bucketArn = this.bucket.arn;
-    this.maxUploadBytes = maxUploadMb * 1024 * 1024;
-    this.registerOutputs({
-      bucketName: this.bucketName,
-      bucketArn: this.bucketArn,
-      maxUploadBytes: this.maxUploadBytes,
-    });
+    /** After the public access block, so the policy is never briefly evaluated without it. */
+    function createPolicy(): void {
+      const allow = receivesAccessLogs ? [accessLogDelivery(bucket.arn, stackAccountId(parent))] : [];
+      new aws.s3.BucketPolicy(
+        `${name}-policy`,
+        { bucket: bucket.id, policy: tlsOnlyPolicy(bucket.arn, allow) },
+        { parent, dependsOn: [publicAccess] },
+      );
+    }
   }
 }
