@@ -69,96 +69,27 @@ export class Integrations extends pulumi.ComponentResource {
 
   constructor(name: string, args: IntegrationsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:Integrations", name, {}, opts);
-    const modes = { payments: ["live", "test"], email: ["send", "capture"], sms: ["send", "log"] } as const;
-    for (const [integration, mode] of [
-      ["payments", args.paymentsMode],
-      ["email", args.emailMode],
-      ["sms", args.smsMode],
-    ] as const) {
-      if (!(modes[integration] as readonly string[]).includes(mode)) {
-        throw new Error(
-          `Integrations ${name}: \`${integration}Mode\` must be one of ${modes[integration].join(", ")}, got ${JSON.stringify(mode)}`,
-        );
-      }
-    }
-    this.simulated = simulatedIntegrations({ payments: args.paymentsMode, email: args.emailMode, sms: args.smsMode });
-    const isSimulated = (integration: string) => this.simulated.split(",").includes(integration);
+    const parent = this;
+    checkModes();
+    const simulated = simulatedIntegrations({ payments: args.paymentsMode, email: args.emailMode, sms: args.smsMode });
+    const isSimulated = (integration: string) => simulated.split(",").includes(integration);
 
-    this.paymentsSecret = storeSecret(
-      `${name}-payments-key`,
-      {
-        secretName: `${args.namePrefix}/payments/api-key`,
-        description: `${args.namePrefix}: payment provider API key (${args.paymentsMode} mode)`,
-        kmsKeyArn: args.kmsKeyArn,
-        value: args.paymentsApiKey,
-        tags: integrationTags("payments", args.paymentsMode, isSimulated("payments")),
-      },
-      this,
-    ).secret;
-
-    // Signs session tokens and upload URLs. Generated per stack, so a staging token never verifies in production.
-    const signingKey = new tls.PrivateKey(
-      `${name}-signing-key`,
-      { algorithm: "ECDSA", ecdsaCurve: "P256" },
-      { parent: this },
-    );
-    this.signingPublicKeyPem = signingKey.publicKeyPem;
-    this.signingKeySecret = storeSecret(
-      `${name}-signing`,
-      {
-        secretName: `${args.namePrefix}/app/signing-key`,
-        description: `${args.namePrefix}: ECDSA P-256 key for session and URL signing`,
-        kmsKeyArn: args.kmsKeyArn,
-        value: signingKey.privateKeyPem,
-      },
-      this,
-    ).secret;
-
+    const paymentsSecret = storePaymentsKey();
+    const signing = createSigningKey();
     const emailTags = integrationTags("email", args.emailMode, isSimulated("email"));
-    this.configurationSet = new aws.sesv2.ConfigurationSet(
-      `${name}-email-config`,
-      { configurationSetName: args.namePrefix, deliveryOptions: { tlsPolicy: "REQUIRE" }, tags: emailTags },
-      { parent: this },
-    );
-    this.emailIdentity = new aws.sesv2.EmailIdentity(
-      `${name}-email-identity`,
-      {
-        emailIdentity: args.domain,
-        configurationSetName: this.configurationSet.configurationSetName,
-        dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" },
-        tags: emailTags,
-      },
-      { parent: this },
-    );
-    const tokens = this.emailIdentity.dkimSigningAttributes.tokens;
-    for (let i = 0; i < DKIM_TOKEN_COUNT; i++) {
-      const token = tokens.apply((t) => t[i]);
-      new aws.route53.Record(
-        `${name}-dkim-${i}`,
-        {
-          zoneId: args.zoneId,
-          name: pulumi.interpolate`${token}._domainkey.${args.domain}`,
-          type: "CNAME",
-          ttl: 1800,
-          records: [pulumi.interpolate`${token}.dkim.amazonses.com`],
-        },
-        { parent: this },
-      );
-    }
+    const configurationSet = createConfigurationSet();
+    const emailIdentity = createEmailIdentity();
+    publishDkimRecords();
+    const outbox = createOutbox();
+
+    this.simulated = simulated;
+    this.paymentsSecret = paymentsSecret;
+    this.signingPublicKeyPem = signing.publicKeyPem;
+    this.signingKeySecret = signing.secret;
+    this.configurationSet = configurationSet;
+    this.emailIdentity = emailIdentity;
     this.emailFrom = `no-reply@${args.domain}`;
-
-    this.outbox = new Storage(
-      `${name}-outbox`,
-      {
-        bucketName: args.outboxBucketName,
-        kmsKeyArn: args.kmsKeyArn,
-        noncurrentVersionDays: args.outboxNoncurrentVersionDays,
-        protectData: args.protectData,
-        accessLogBucket: args.accessLogBucket,
-      },
-      { parent: this },
-    );
-
+    this.outbox = outbox;
     this.registerOutputs({
       paymentsSecretArn: this.paymentsSecret.arn,
       signingKeySecretArn: this.signingKeySecret.arn,
@@ -168,5 +99,109 @@ export class Integrations extends pulumi.ComponentResource {
       simulated: this.simulated,
       smsMode: args.smsMode,
     });
+
+    function checkModes(): void {
+      const modes = { payments: ["live", "test"], email: ["send", "capture"], sms: ["send", "log"] } as const;
+      for (const [integration, mode] of [
+        ["payments", args.paymentsMode],
+        ["email", args.emailMode],
+        ["sms", args.smsMode],
+      ] as const) {
+        if (!(modes[integration] as readonly string[]).includes(mode)) {
+          throw new Error(
+            `Integrations ${name}: \`${integration}Mode\` must be one of ${modes[integration].join(", ")}, got ${JSON.stringify(mode)}`,
+          );
+        }
+      }
+    }
+
+    function storePaymentsKey(): aws.secretsmanager.Secret {
+      return storeSecret(
+        `${name}-payments-key`,
+        {
+          secretName: `${args.namePrefix}/payments/api-key`,
+          description: `${args.namePrefix}: payment provider API key (${args.paymentsMode} mode)`,
+          kmsKeyArn: args.kmsKeyArn,
+          value: args.paymentsApiKey,
+          tags: integrationTags("payments", args.paymentsMode, isSimulated("payments")),
+        },
+        parent,
+      ).secret;
+    }
+
+    /** Signs session tokens and upload URLs. Generated per stack, so a staging token never verifies in production. */
+    function createSigningKey(): { publicKeyPem: pulumi.Output<string>; secret: aws.secretsmanager.Secret } {
+      const signingKey = new tls.PrivateKey(
+        `${name}-signing-key`,
+        { algorithm: "ECDSA", ecdsaCurve: "P256" },
+        { parent },
+      );
+      const secret = storeSecret(
+        `${name}-signing`,
+        {
+          secretName: `${args.namePrefix}/app/signing-key`,
+          description: `${args.namePrefix}: ECDSA P-256 key for session and URL signing`,
+          kmsKeyArn: args.kmsKeyArn,
+          value: signingKey.privateKeyPem,
+        },
+        parent,
+      ).secret;
+      return { publicKeyPem: signingKey.publicKeyPem, secret };
+    }
+
+    function createConfigurationSet(): aws.sesv2.ConfigurationSet {
+      return new aws.sesv2.ConfigurationSet(
+        `${name}-email-config`,
+        { configurationSetName: args.namePrefix, deliveryOptions: { tlsPolicy: "REQUIRE" }, tags: emailTags },
+        { parent },
+      );
+    }
+
+    function createEmailIdentity(): aws.sesv2.EmailIdentity {
+      return new aws.sesv2.EmailIdentity(
+        `${name}-email-identity`,
+        {
+          emailIdentity: args.domain,
+          configurationSetName: configurationSet.configurationSetName,
+          dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" },
+          tags: emailTags,
+        },
+        { parent },
+      );
+    }
+
+    /** SES verifies the domain, and signs its mail, only once these CNAMEs resolve. */
+    function publishDkimRecords(): void {
+      const tokens = emailIdentity.dkimSigningAttributes.tokens;
+      for (let i = 0; i < DKIM_TOKEN_COUNT; i++) {
+        const token = tokens.apply((t) => t[i]);
+        new aws.route53.Record(
+          `${name}-dkim-${i}`,
+          {
+            zoneId: args.zoneId,
+            name: pulumi.interpolate`${token}._domainkey.${args.domain}`,
+            type: "CNAME",
+            ttl: 1800,
+            records: [pulumi.interpolate`${token}.dkim.amazonses.com`],
+          },
+          { parent },
+        );
+      }
+    }
+
+    /** In every stack, capture mode or not, so that staging's resources match production's. */
+    function createOutbox(): Storage {
+      return new Storage(
+        `${name}-outbox`,
+        {
+          bucketName: args.outboxBucketName,
+          kmsKeyArn: args.kmsKeyArn,
+          noncurrentVersionDays: args.outboxNoncurrentVersionDays,
+          protectData: args.protectData,
+          accessLogBucket: args.accessLogBucket,
+        },
+        { parent },
+      );
+    }
   }
 }
