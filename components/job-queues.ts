@@ -63,20 +63,44 @@ export class JobQueues extends pulumi.ComponentResource {
 
   constructor(name: string, args: JobQueuesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:JobQueues", name, {}, opts);
-    if (args.queues.length === 0) throw new Error(`JobQueues ${name}: \`queues\` must name at least one queue`);
+    const parent = this;
     const scheduleQueue = args.scheduleQueue ?? "jobs";
-    if (!args.queues.includes(scheduleQueue)) {
-      throw new Error(
-        `JobQueues ${name}: schedules deliver into \`${scheduleQueue}\`, which is not in \`queues\` (${args.queues.join(", ")}); add it to \`queues\` in Pulumi.yaml`,
-      );
-    }
+    checkArgs();
 
     for (const queue of args.queues) {
+      const { main, dlq } = createQueue(queue);
+      this.queues[queue] = main;
+      this.deadLetterQueues[queue] = dlq;
+      this.queueUrls[queue] = main.url;
+      this.queueArns.push(main.arn, dlq.arn);
+    }
+    const target = this.queues[scheduleQueue];
+    const targetDlq = this.deadLetterQueues[scheduleQueue];
+    const schedulerRole = createSchedulerRole();
+    const sendPolicy = allowSending();
+    const group = new aws.scheduler.ScheduleGroup(`${name}-schedules`, { name: args.namePrefix }, { parent });
+    const schedules = createSchedules();
+
+    this.schedulerRole = schedulerRole;
+    this.schedules = schedules;
+    this.registerOutputs({ queueUrls: this.queueUrls, scheduleGroup: group.name });
+
+    function checkArgs(): void {
+      if (args.queues.length === 0) throw new Error(`JobQueues ${name}: \`queues\` must name at least one queue`);
+      if (!args.queues.includes(scheduleQueue)) {
+        throw new Error(
+          `JobQueues ${name}: schedules deliver into \`${scheduleQueue}\`, which is not in \`queues\` (${args.queues.join(", ")}); add it to \`queues\` in Pulumi.yaml`,
+        );
+      }
+    }
+
+    /** A queue and its dead-letter queue, which no other queue may use for its dead letters. */
+    function createQueue(queue: string): { main: aws.sqs.Queue; dlq: aws.sqs.Queue } {
       const dlq = new aws.sqs.Queue(
         `${name}-${queue}-dlq`,
         // Two weeks, SQS's maximum: time to look at a dead letter and redrive it.
         { name: `${args.namePrefix}-${queue}-dlq`, messageRetentionSeconds: 1209600, sqsManagedSseEnabled: true },
-        { parent: this },
+        { parent },
       );
       const main = new aws.sqs.Queue(
         `${name}-${queue}`,
@@ -88,7 +112,7 @@ export class JobQueues extends pulumi.ComponentResource {
           sqsManagedSseEnabled: true,
           redrivePolicy: redrivePolicy(dlq.arn),
         },
-        { parent: this },
+        { parent },
       );
       new aws.sqs.RedriveAllowPolicy(
         `${name}-${queue}-dlq-sources`,
@@ -96,62 +120,62 @@ export class JobQueues extends pulumi.ComponentResource {
           queueUrl: dlq.url,
           redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [main.arn] }),
         },
-        { parent: this },
+        { parent },
       );
-      this.queues[queue] = main;
-      this.deadLetterQueues[queue] = dlq;
-      this.queueUrls[queue] = main.url;
-      this.queueArns.push(main.arn, dlq.arn);
+      return { main, dlq };
     }
 
-    const target = this.queues[scheduleQueue];
-    const targetDlq = this.deadLetterQueues[scheduleQueue];
-    this.schedulerRole = new aws.iam.Role(
-      `${name}-scheduler-role`,
-      {
-        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", stackAccountId(this)),
-        description:
-          "EventBridge Scheduler: send scheduled jobs to their queue (and undeliverable ones to its dead letters)",
-      },
-      { parent: this },
-    );
-    const sendPolicy = new aws.iam.RolePolicy(
-      `${name}-scheduler-send`,
-      {
-        role: this.schedulerRole.id,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: [target.arn, targetDlq.arn] }],
-        }),
-      },
-      { parent: this },
-    );
-    const group = new aws.scheduler.ScheduleGroup(`${name}-schedules`, { name: args.namePrefix }, { parent: this });
+    function createSchedulerRole(): aws.iam.Role {
+      return new aws.iam.Role(
+        `${name}-scheduler-role`,
+        {
+          assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", stackAccountId(parent)),
+          description:
+            "EventBridge Scheduler: send scheduled jobs to their queue (and undeliverable ones to its dead letters)",
+        },
+        { parent },
+      );
+    }
 
-    this.schedules = (args.schedules ?? SCHEDULED_JOBS).map(
-      (s) =>
-        new aws.scheduler.Schedule(
-          `${name}-${s.job}`,
-          {
-            name: s.job,
-            groupName: group.name,
-            scheduleExpression: s.expression,
-            scheduleExpressionTimezone: args.scheduleTimezone ?? "UTC",
-            flexibleTimeWindow: { mode: "OFF" },
-            state: "ENABLED",
-            target: {
-              arn: target.arn,
-              roleArn: this.schedulerRole.arn,
-              input: scheduledJobMessage(s.job),
-              retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: MAX_RECEIVE_COUNT },
-              deadLetterConfig: { arn: targetDlq.arn },
+    /** The scheduler may send to the schedules' queue and its dead letters, and to no other queue. */
+    function allowSending(): aws.iam.RolePolicy {
+      return new aws.iam.RolePolicy(
+        `${name}-scheduler-send`,
+        {
+          role: schedulerRole.id,
+          policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: [target.arn, targetDlq.arn] }],
+          }),
+        },
+        { parent },
+      );
+    }
+
+    function createSchedules(): aws.scheduler.Schedule[] {
+      return (args.schedules ?? SCHEDULED_JOBS).map(
+        (s) =>
+          new aws.scheduler.Schedule(
+            `${name}-${s.job}`,
+            {
+              name: s.job,
+              groupName: group.name,
+              scheduleExpression: s.expression,
+              scheduleExpressionTimezone: args.scheduleTimezone ?? "UTC",
+              flexibleTimeWindow: { mode: "OFF" },
+              state: "ENABLED",
+              target: {
+                arn: target.arn,
+                roleArn: schedulerRole.arn,
+                input: scheduledJobMessage(s.job),
+                retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: MAX_RECEIVE_COUNT },
+                deadLetterConfig: { arn: targetDlq.arn },
+              },
             },
-          },
-          // The role must be able to send before the first run, or that run lands in the DLQ.
-          { parent: this, dependsOn: [sendPolicy] },
-        ),
-    );
-
-    this.registerOutputs({ queueUrls: this.queueUrls, scheduleGroup: group.name });
+            // The role must be able to send before the first run, or that run lands in the DLQ.
+            { parent, dependsOn: [sendPolicy] },
+          ),
+      );
+    }
   }
 }
