@@ -132,55 +132,44 @@ export class AppRoles extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppRolesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("parity:components:AppRoles", name, {}, opts);
-    const accountId = stackAccountId(this);
-    this.executionRole = new aws.iam.Role(
-      `${name}-execution`,
-      {
-        assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId),
-        description: "ECS: pull the app image, write its logs, inject its secrets",
-      },
-      { parent: this },
-    );
-    new aws.iam.RolePolicy(
-      `${name}-execution-policy`,
-      { role: this.executionRole.id, policy: executionPolicy(args) },
-      { parent: this },
+    const parent = this;
+    const accountId = stackAccountId(parent);
+    const executionRole = createRole(
+      "execution",
+      "ECS: pull the app image, write its logs, inject its secrets",
+      executionPolicy(args),
     );
     // A role of its own, so that "only migrations read the master secret" is enforced by IAM, not by
     // which container happens to list it.
-    this.migrationExecutionRole = new aws.iam.Role(
-      `${name}-migrate-execution`,
-      {
-        assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId),
-        description: "ECS: start the migration task, with the database master credentials",
-      },
-      { parent: this },
+    const migrationExecutionRole = createRole(
+      "migrate-execution",
+      "ECS: start the migration task, with the database master credentials",
+      executionPolicy({ ...args, secretArns: [...args.secretArns, ...(args.migrationSecretArns ?? [])] }),
     );
-    new aws.iam.RolePolicy(
-      `${name}-migrate-execution-policy`,
-      {
-        role: this.migrationExecutionRole.id,
-        policy: executionPolicy({ ...args, secretArns: [...args.secretArns, ...(args.migrationSecretArns ?? [])] }),
-      },
-      { parent: this },
+    const taskRole = createRole(
+      "task",
+      "The app: its bucket, queues, key, email identity and user pool",
+      taskPolicy(args),
     );
-    this.taskRole = new aws.iam.Role(
-      `${name}-task`,
-      {
-        assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId),
-        description: "The app: its bucket, queues, key, email identity and user pool",
-      },
-      { parent: this },
-    );
-    new aws.iam.RolePolicy(
-      `${name}-task-policy`,
-      { role: this.taskRole.id, policy: taskPolicy(args) },
-      { parent: this },
-    );
+
+    this.executionRole = executionRole;
+    this.migrationExecutionRole = migrationExecutionRole;
+    this.taskRole = taskRole;
     this.registerOutputs({
       executionRoleArn: this.executionRole.arn,
       migrationExecutionRoleArn: this.migrationExecutionRole.arn,
       taskRoleArn: this.taskRole.arn,
     });
+
+    /** The three roles differ only in name, description and policy: each ECS-assumed, with one inline policy. */
+    function createRole(role: string, description: string, policy: pulumi.Output<string>): aws.iam.Role {
+      const created = new aws.iam.Role(
+        `${name}-${role}`,
+        { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId), description },
+        { parent },
+      );
+      new aws.iam.RolePolicy(`${name}-${role}-policy`, { role: created.id, policy }, { parent });
+      return created;
+    }
   }
 }
