@@ -1,9 +1,18 @@
-// Mutation testing (`npm run mutate`), never in CI: a full run takes far longer than the suite.
-// This config covers code the tests call in mocha's own process, so Stryker's per-test coverage
-// picks the few tests that can kill each mutant. stryker.rules.config.mjs covers the pack's rules (in process too),
-// stryker.pack.config.mjs the pack's entry files, which run only in the pack's process.
+// Mutation testing (`npm run mutate`), never in CI. Four configs, one per place the mutated code runs:
 //
-// The incremental file lives in .parity/ (git-ignored, beside the TypeScript cache): it records
+// - this file: config/ (the program's settings and AWS rules), with the unit tests that call it in
+//   mocha's own process;
+// - stryker.policy.config.mjs: policy/ (the engine, the pack's helpers, one rule per file), in process
+//   through test/support/rule-harness.ts;
+// - stryker.pack.config.mjs: the pack's entry files, which run only in the pack server's process;
+// - stryker.tools.config.mjs: tools/ (`npm run mutate:tools`), whose tests run CLIs and programs.
+//
+// No type-checker: on this project's types (@pulumi/aws's declarations) it cost more per mutant than
+// the tests it spared, and it shared the two cores with the test runners (measured in bench/mutation.md).
+// A mutant that would not compile runs as the JavaScript ts-node's transpile-only mode makes of it, and
+// counts as killed or survived like any other.
+//
+// The incremental files live in .parity/ (git-ignored, beside the TypeScript cache): they record
 // results for one working tree's exact sources and test names, so a committed copy would be stale
 // after every merge and conflict between branches; bench/mutation.md is the committed record.
 
@@ -11,17 +20,17 @@ import { createRequire } from "node:module";
 import process from "node:process";
 
 const shim = createRequire(import.meta.url).resolve("./test/mutation/mocha12-cjs.cjs");
-// Every Stryker process loads the mocha runner plugin (this one, the checkers, the test runners):
-// this one now, the others through the environment they inherit.
+// Every Stryker process loads the mocha runner plugin (this one and the test runners): this one
+// now, the test runners through the environment they inherit.
 createRequire(import.meta.url)(shim);
 process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(shim)}`.trim();
+
+export const out = ".parity/mutation";
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export const base = {
   testRunner: "mocha",
-  checkers: ["typescript"],
-  tsconfigFile: "tsconfig.json",
-  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  checkers: [],
   // Two cores on developers' machines and CI's: more runners only queue.
   concurrency: 2,
   incremental: true,
@@ -32,41 +41,34 @@ export const base = {
   // Stryker would otherwise prepend `// @ts-nocheck` to test files, fixtures included, which shifts
   // the fixture program's line numbers that tests assert; ts-node runs transpile-only anyway.
   disableTypeChecks: false,
+  // Per-test coverage: each mutant runs only the tests that reached it. A mutant in module-level code
+  // (a constant regex, a table) is reached by no test, needs a fresh process and the whole suite,
+  // and is left out of the scores (Stryker reports it as ignored); see bench/mutation.md.
+  coverageAnalysis: "perTest",
+  ignoreStatic: true,
   reporters: ["clear-text", "progress", "html", "json"],
   mochaOptions: {
     config: ".mocharc.json",
-    spec: ["test/**/*.test.ts"],
-    // It validates Pulumi.yaml against a schema kept beside the repo, which Stryker's sandbox has not.
-    ignore: ["test/project.test.ts"],
-    // test/hooks.ts as in .mocharc.json (this list replaces it): the shared snapshots, hosts and packs
-    // are released after each run, so none outlives the mutant it was made under.
-    require: ["ts-node/register/transpile-only", "./test/hooks.ts", "./test/mutation/child-mutants.ts"],
+    // In-process configs: no test/hooks.ts (these tests start no program host or pack server).
+    require: ["ts-node/register/transpile-only"],
   },
 };
 
-const out = ".parity/mutation";
+/** A config's own report and incremental files, named `name` under .parity/mutation/. */
+export function outputs(name) {
+  return {
+    incrementalFile: `${out}/${name}-incremental.json`,
+    htmlReporter: { fileName: `${out}/${name}.html` },
+    jsonReporter: { fileName: `${out}/${name}.json` },
+  };
+}
 
 export default {
   ...base,
-  mutate: [
-    "config/**/*.ts",
-    "policy/engine/compare.ts",
-    "policy/engine/elements.ts",
-    "policy/engine/contract.ts",
-    "policy/engine/flatten.ts",
-    "policy/engine/known-differences.ts",
-    "policy/engine/lock.ts",
-    "policy/engine/normalize.ts",
-    "policy/engine/shared-secrets.ts",
-    "policy/engine/show-value.ts",
-    "tools/simulator/stack-config.ts",
-    "tools/parity/**/*.ts",
-    "tools/smoke/checks.ts",
-  ],
-  coverageAnalysis: "perTest",
-  // A module-level mutant needs a fresh process and the whole suite per mutant; see bench/mutation.md.
-  ignoreStatic: true,
-  incrementalFile: `${out}/in-process-incremental.json`,
-  htmlReporter: { fileName: `${out}/in-process.html` },
-  jsonReporter: { fileName: `${out}/in-process.json` },
+  mutate: ["config/**/*.ts"],
+  mochaOptions: {
+    ...base.mochaOptions,
+    spec: ["test/settings.test.ts", "test/settings-stack-file.test.ts", "test/aws-rules.test.ts"],
+  },
+  ...outputs("config"),
 };

@@ -2,20 +2,20 @@
 // protocol, as the CLI does): index.ts, and policies.ts as that process loads it. There Stryker
 // cannot record which test reached a mutant, so coverage analysis is off and each mutant runs the
 // end-to-end tests that go through the pack, which stop at the first failure. The rules themselves
-// are scored in process by stryker.rules.config.mjs, in seconds per mutant.
-import { base } from "./stryker.config.mjs";
-
-const out = ".parity/mutation";
+// are scored in process by stryker.policy.config.mjs, in milliseconds per test.
+import { base, outputs } from "./stryker.config.mjs";
 
 export default {
   ...base,
   mutate: ["policy/index.ts", "policy/policies.ts"],
   coverageAnalysis: "off",
+  ignoreStatic: false,
   mochaOptions: {
     ...base.mochaOptions,
     spec: ["test/policy/policies.test.ts", "test/policy/rule-harness.test.ts"],
+    // The pack runs in a child: test/mutation/child-mutants.ts hands it the active mutant, and
+    // test/hooks.ts releases the shared pack servers after each run, so none outlives its mutant.
+    require: ["ts-node/register/transpile-only", "./test/hooks.ts", "./test/mutation/child-mutants.ts"],
   },
-  incrementalFile: `${out}/pack-incremental.json`,
-  htmlReporter: { fileName: `${out}/pack.html` },
-  jsonReporter: { fileName: `${out}/pack.json` },
+  ...outputs("pack"),
 };

@@ -3,13 +3,20 @@
  * mutation-testing-report-schema that `jsonReporter` writes), so the committed figures are what a
  * run measured, not what someone typed:
  *
- *   node -r ts-node/register/transpile-only bench/mutation-table.ts .parity/mutation/*.json [--under policy/ --under config/]
+ *   node -r ts-node/register/transpile-only bench/mutation-table.ts .parity/mutation/*.json [--under policy/ --under config/] [--check]
  *
  * Score as bench/mutation.md counts it: (killed + timed out) over valid mutants (killed, timed out,
  * survived, no coverage); ignored (static) and compile/runtime errors are not valid mutants.
+ *
+ * With `--under`, every `.ts` file below those folders gets a row: one no report names is listed as
+ * "not in any report" (no config mutates it, or Stryker found nothing to mutate there), so a new file
+ * cannot drop out of the table unseen. `--check` exits 1 when a file misses the target, has only static
+ * mutants (which the other configs ignore), or no report names it (`npm run mutate` ends with it).
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
+import * as ts from "typescript";
 
 export const TARGET = 85;
 
@@ -55,7 +62,52 @@ export function fileScores(reports: readonly Report[], root: string = process.cw
   return [...byFile.values()].sort((a, b) => a.file.localeCompare(b.file));
 }
 
-export function tableRows(scores: readonly FileScore[]): string[] {
+/** The `.ts` files below `dirs` (relative to `root`, `/`-separated), sorted. */
+export function sourceFilesUnder(dirs: readonly string[], root: string = process.cwd()): string[] {
+  const found = new Set<string>();
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory() && entry.name !== "node_modules") walk(child);
+      else if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) found.add(child);
+    }
+  };
+  for (const dir of dirs) walk(dir.replace(/\/+$/, ""));
+  return [...found].sort((a, b) => a.localeCompare(b));
+}
+
+/** Files of `expected` that no report names. */
+export function unreported(scores: readonly FileScore[], expected: readonly string[]): string[] {
+  const named = new Set(scores.map((s) => s.file));
+  return expected.filter((f) => !named.has(f));
+}
+
+/**
+ * Whether a module holds nothing Stryker could mutate: only imports, re-exports and types. Stryker
+ * leaves such a file out of its report, so its absence there is expected, not a gap.
+ */
+export function declarationsOnly(source: string): boolean {
+  const file = ts.createSourceFile("m.ts", source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  return file.statements.every(
+    (s) =>
+      ts.isImportDeclaration(s) ||
+      (ts.isExportDeclaration(s) && s.moduleSpecifier !== undefined) ||
+      ts.isInterfaceDeclaration(s) ||
+      ts.isTypeAliasDeclaration(s),
+  );
+}
+
+/** Whether a score meets the target (a file with no valid mutant has nothing to miss). */
+export function meetsTarget(s: FileScore): boolean {
+  const score = scoreOf(s);
+  return score === undefined || score >= TARGET;
+}
+
+export function tableRows(
+  scores: readonly FileScore[],
+  missing: readonly string[] = [],
+  nothingToMutate: readonly string[] = [],
+): string[] {
   const rows = [
     "| file | score (killed+timeout / survived / no cov) | ignored (static) | target |",
     "| --- | --- | --- | --- |",
@@ -66,24 +118,48 @@ export function tableRows(scores: readonly FileScore[]): string[] {
       score === undefined
         ? "no valid mutant"
         : `**${score.toFixed(2)}%** (${s.detected} / ${s.survived} / ${s.noCoverage})`;
-    const verdict = score === undefined || score >= TARGET ? `≥ ${TARGET}%` : `≥ ${TARGET}% — **misses**`;
+    const verdict =
+      score === undefined
+        ? `≥ ${TARGET}% — **not scored** (static only: stryker.static.config.mjs scores such files)`
+        : meetsTarget(s)
+          ? `≥ ${TARGET}%`
+          : `≥ ${TARGET}% — **misses**`;
     rows.push(`| \`${s.file}\` | ${shown} | ${s.ignored} | ${verdict} |`);
   }
+  for (const file of missing) rows.push(`| \`${file}\` | not in any report | — | ≥ ${TARGET}% — **not scored** |`);
+  for (const file of nothingToMutate)
+    rows.push(`| \`${file}\` | nothing to mutate (imports, re-exports and types only) | — | — |`);
   return rows;
 }
 
 if (require.main === module) {
   const { values, positionals } = parseArgs({
-    options: { under: { type: "string", multiple: true } },
+    options: { under: { type: "string", multiple: true }, check: { type: "boolean", default: false } },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length === 0) {
-    process.stderr.write("usage: bench/mutation-table.ts REPORT.json... [--under DIR/]...\n");
+    process.stderr.write("usage: bench/mutation-table.ts REPORT.json... [--under DIR/]... [--check]\n");
     process.exit(2);
   }
-  const reports = positionals.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as Report);
+  const reports = positionals.map((f) => {
+    if (!fs.existsSync(f)) {
+      process.stderr.write(`mutation-table: no report at ${f}: run the Stryker config that writes it first\n`);
+      process.exit(2);
+    }
+    return JSON.parse(fs.readFileSync(f, "utf8")) as Report;
+  });
   const under = values.under ?? [];
   const scores = fileScores(reports).filter((s) => under.length === 0 || under.some((u) => s.file.startsWith(u)));
-  process.stdout.write(`${tableRows(scores).join("\n")}\n`);
+  const absent = unreported(scores, sourceFilesUnder(under));
+  const inert = absent.filter((f) => declarationsOnly(fs.readFileSync(f, "utf8")));
+  const missing = absent.filter((f) => !inert.includes(f));
+  process.stdout.write(`${tableRows(scores, missing, inert).join("\n")}\n`);
+  const misses = scores.filter((s) => !meetsTarget(s)).map((s) => `${s.file} is under ${TARGET}%`);
+  const unscored = scores.filter((s) => scoreOf(s) === undefined).map((s) => `${s.file} has only static mutants`);
+  const problems = [...misses, ...unscored, ...missing.map((f) => `${f} is in no report`)];
+  if (values.check && problems.length > 0) {
+    process.stderr.write(`mutation-table: ${problems.join("; ")}\n`);
+    process.exit(1);
+  }
 }

@@ -14,7 +14,7 @@ import { WHAT_THE_PACK_SEES_DOC } from "../pack/docs";
  * makeAnalyzeStackRpcFun), so only the last one runs after all the others have read the record.
  * Disabling it through policy config makes the stack policies compare outputs only.
  */
-export const declaredInputs = {
+export const declaredInputs: ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> = {
   name: "declared-inputs",
   description:
     "Records what the program declares for each resource (Analyze's checked inputs; provider defaults are dropped where they are read) so the stack policies compare declarations, not provider-filled outputs. Never reports.",
@@ -28,4 +28,4 @@ export const declaredInputs = {
   validateStack: () => {
     forgetDeclared();
   },
-} as ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack">;
+};
