@@ -4,7 +4,8 @@ import type { Policies, PolicyResource } from "@pulumi/policy";
 import * as sdkDeserialize from "@pulumi/policy/deserialize";
 import * as sdkServer from "@pulumi/policy/server";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
-import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { decodeCacheStats, installWireMemory } from "../../policy/wire-memory";
 import { policies } from "../../policy/policies";
 import type { PolicyVerdict } from "../../tools/simulator/analyzer";
@@ -173,5 +174,212 @@ describe("the pack's wire memory (policy/wire-memory.ts)", () => {
       );
       assert.deepEqual(cached, uncached);
     });
+  });
+
+  describe("on hand-built messages", () => {
+    type Props = Record<string, unknown>;
+    const resourceClass = analyzerpb.AnalyzerResource as unknown as Record<string, unknown>;
+    const responseClass = analyzerpb.AnalyzeResponse as unknown as {
+      serializeBinaryToWriter(message: analyzerpb.AnalyzeResponse, writer: unknown): void;
+    };
+    const responseProto = analyzerpb.AnalyzeResponse.prototype as unknown as Record<string, unknown>;
+    const sdkModule = sdk as unknown as Record<string, unknown>;
+    /** The three functions installWireMemory replaces, as they are now. */
+    const sdkFunctions = (): unknown[] => [
+      sdk.deserializeProperties,
+      resourceClass.deserializeBinaryFromReader,
+      responseProto.serializeBinary,
+    ];
+
+    function resource(name: string, props?: Props, provider?: { props?: Props }): analyzerpb.AnalyzerResource {
+      const r = new analyzerpb.AnalyzerResource().setUrn(`urn:${name}`).setName(name).setType("test:index:Thing");
+      if (props) r.setProperties(Struct.fromJavaScript(props as never));
+      if (provider) {
+        const p = new analyzerpb.AnalyzerProviderResource().setUrn(`urn:${name}-provider`).setName(`${name}-provider`);
+        if (provider.props) p.setProperties(Struct.fromJavaScript(provider.props as never));
+        r.setProvider(p);
+      }
+      return r;
+    }
+
+    function requestBytesOf(...resources: analyzerpb.AnalyzerResource[]): Uint8Array {
+      return new analyzerpb.AnalyzeStackRequest().setResourcesList(resources).serializeBinary();
+    }
+
+    it("memoizes a Struct it has not released: decoded once, then the same value, counted", () => {
+      const struct = Struct.fromJavaScript({ name: "web", tags: { env: "staging" }, ports: [80, 443] });
+      const expected = sdk.deserializeProperties(struct, false);
+      uninstall = installWireMemory();
+      decodeCacheStats(true);
+      const first = sdk.deserializeProperties(struct, false);
+      assert.deepEqual(first, expected);
+      assert.equal(sdk.deserializeProperties(struct, false), first);
+      assert.deepEqual({ ...decodeCacheStats() }, { decoded: 1, reused: 1, released: 0 });
+      // Remediate's decode is neither memoized nor counted: each call gets its own copy.
+      const remediate = sdk.deserializeProperties(struct, true);
+      assert.notEqual(remediate, sdk.deserializeProperties(struct, true));
+      assert.deepEqual({ ...remediate }, expected);
+      assert.deepEqual({ ...decodeCacheStats() }, { decoded: 1, reused: 1, released: 0 });
+    });
+
+    it("reports its counts without resetting them unless asked, and resets to zero when asked", () => {
+      uninstall = installWireMemory();
+      decodeCacheStats(true);
+      sdk.deserializeProperties(Struct.fromJavaScript({ a: 1 }), false);
+      assert.deepEqual({ ...decodeCacheStats() }, { decoded: 1, reused: 0, released: 0 });
+      assert.deepEqual({ ...decodeCacheStats() }, { decoded: 1, reused: 0, released: 0 });
+      assert.deepEqual({ ...decodeCacheStats(true) }, { decoded: 1, reused: 0, released: 0 });
+      assert.deepEqual({ ...decodeCacheStats() }, { decoded: 0, reused: 0, released: 0 });
+    });
+
+    it("releases every resource's and provider's properties as the request is decoded, and counts each", () => {
+      const bytes = requestBytesOf(
+        resource("web", { name: "web", tags: { env: "staging" } }, { props: { region: "eu-west-1" } }),
+        resource("orphan", { size: 3 }),
+      );
+      const expected = decodedJson(analyzerpb.AnalyzeStackRequest.deserializeBinary(bytes));
+      uninstall = installWireMemory();
+      decodeCacheStats(true);
+      const request = analyzerpb.AnalyzeStackRequest.deserializeBinary(bytes);
+      const structs = structsOf(request);
+      assert.equal(structs.length, 3);
+      assert.deepEqual({ ...decodeCacheStats() }, { decoded: 3, reused: 0, released: 3 });
+      for (const s of structs) assert.throws(() => s.toJavaScript(), /released this Struct/);
+      assert.deepEqual(decodedJson(request), expected);
+      assert.deepEqual({ ...decodeCacheStats() }, { decoded: 3, reused: 3, released: 3 });
+    });
+
+    it("decodes a resource and provider without properties exactly as google-protobuf does", () => {
+      const bytes = requestBytesOf(resource("bare", undefined, {}), resource("alone"));
+      const plain = analyzerpb.AnalyzeStackRequest.deserializeBinary(bytes).getResourcesList();
+      uninstall = installWireMemory();
+      decodeCacheStats(true);
+      const released = analyzerpb.AnalyzeStackRequest.deserializeBinary(bytes).getResourcesList();
+      // toArray, not toObject: a field set to undefined where google-protobuf leaves none shows only there.
+      assert.deepEqual(
+        released.map((r) => r.toArray()),
+        plain.map((r) => r.toArray()),
+      );
+      assert.deepEqual({ ...decodeCacheStats() }, { decoded: 0, reused: 0, released: 0 });
+    });
+
+    it("leaves properties the SDK cannot decode in place, so the SDK fails on them as it would alone", () => {
+      const bytes = requestBytesOf(resource("odd", { asset: { [specialSigKey]: "no-such-signature" } }));
+      const plain = structsOf(analyzerpb.AnalyzeStackRequest.deserializeBinary(bytes))[0];
+      const sdkError = (() => {
+        try {
+          sdk.deserializeProperties(plain, false);
+        } catch (e) {
+          return (e as Error).message;
+        }
+        assert.fail("the SDK decodes an unknown signature");
+      })();
+      uninstall = installWireMemory();
+      decodeCacheStats(true);
+      const [kept] = structsOf(analyzerpb.AnalyzeStackRequest.deserializeBinary(bytes));
+      assert.deepEqual({ ...decodeCacheStats() }, { decoded: 0, reused: 0, released: 0 });
+      assert.deepEqual(kept.toJavaScript(), plain.toJavaScript());
+      assert.throws(() => sdk.deserializeProperties(kept, false), { message: sdkError });
+    });
+
+    it("uninstalling restores the SDK's own functions and forgets what it decoded", () => {
+      const own = sdkFunctions();
+      const struct = Struct.fromJavaScript({ a: 1 });
+      uninstall = installWireMemory();
+      assert.ok(sdkFunctions().every((f, i) => f !== own[i]));
+      const first = sdk.deserializeProperties(struct, false);
+      uninstall();
+      assert.deepEqual(sdkFunctions(), own);
+      uninstall = installWireMemory();
+      decodeCacheStats(true);
+      assert.notEqual(sdk.deserializeProperties(struct, false), first);
+      assert.deepEqual({ ...decodeCacheStats() }, { decoded: 1, reused: 0, released: 0 });
+    });
+
+    /** Serializes `response`, noting how many diagnostics each of google-protobuf's encoding passes held. */
+    function serialized(response: analyzerpb.AnalyzeResponse): { bytes: Buffer; passes: number[] } {
+      const own = responseClass.serializeBinaryToWriter;
+      const passes: number[] = [];
+      responseClass.serializeBinaryToWriter = (message, writer) => {
+        passes.push(message.getDiagnosticsList().length);
+        own.call(responseClass, message, writer);
+      };
+      try {
+        return { bytes: Buffer.from(response.serializeBinary()), passes };
+      } finally {
+        responseClass.serializeBinaryToWriter = own;
+      }
+    }
+
+    for (const count of [0, 1, 2, 3, 5]) {
+      it(`encodes a response with ${count} diagnostics as google-protobuf does, in passes of one diagnostic from two on`, () => {
+        const diagnostics = Array.from({ length: count }, (_, i) =>
+          new analyzerpb.AnalyzeDiagnostic()
+            .setPolicyname(`policy-${i}`)
+            .setMessage(`résumé ${i} ✓`)
+            .setUrn(`urn:thing-${i}`)
+            .setEnforcementlevel(analyzerpb.EnforcementLevel.MANDATORY),
+        );
+        const response = new analyzerpb.AnalyzeResponse()
+          .setDiagnosticsList(diagnostics)
+          .setNotApplicableList([new analyzerpb.PolicyNotApplicable().setPolicyName("quiet").setReason("n/a")]);
+        const alone = serialized(response);
+        assert.deepEqual(alone.passes, [count]);
+        uninstall = installWireMemory();
+        const piecewise = serialized(response);
+        assert.deepEqual(piecewise.bytes, alone.bytes);
+        // Under two there is nothing to save; from two, each diagnostic alone, then the rest.
+        assert.deepEqual(piecewise.passes, count < 2 ? [count] : [...diagnostics.map(() => 1), 0]);
+        assert.deepEqual(response.getDiagnosticsList(), diagnostics);
+      });
+    }
+
+    type WireMemory = { installWireMemory: typeof installWireMemory; decodeCacheStats: typeof decodeCacheStats };
+    /** A fresh copy of policy/wire-memory.ts, loaded while `gone` is (as after an SDK upgrade that moved it). */
+    function freshCopy(gone?: { holder: Record<string, unknown>; key: string }): WireMemory {
+      const file = require.resolve("../../policy/wire-memory");
+      const cached = require.cache[file];
+      const kept = gone?.holder[gone.key];
+      if (gone) gone.holder[gone.key] = undefined;
+      delete require.cache[file];
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require(file) as WireMemory;
+      } finally {
+        if (gone) gone.holder[gone.key] = kept;
+        require.cache[file] = cached;
+      }
+    }
+
+    it("counts from zero when loaded, as in a pack server that has decoded nothing yet", () => {
+      const copy = freshCopy();
+      assert.deepEqual({ ...copy.decodeCacheStats() }, { decoded: 0, reused: 0, released: 0 });
+      uninstall = copy.installWireMemory();
+      sdk.deserializeProperties(Struct.fromJavaScript({ a: 1 }), false);
+      assert.deepEqual({ ...copy.decodeCacheStats() }, { decoded: 1, reused: 0, released: 0 });
+    });
+
+    const moved: [string, Record<string, unknown>, string][] = [
+      ["@pulumi/policy's deserializeProperties", sdkModule, "deserializeProperties"],
+      ["AnalyzerResource.deserializeBinaryFromReader", resourceClass, "deserializeBinaryFromReader"],
+      ["AnalyzeResponse.prototype.serializeBinary", responseProto, "serializeBinary"],
+    ];
+    for (const [what, holder, key] of moved) {
+      it(`refuses to install, replacing nothing, when ${what} is gone`, () => {
+        const copy = freshCopy({ holder, key });
+        const own = sdkFunctions();
+        try {
+          assert.throws(
+            () => copy.installWireMemory(),
+            /no longer exposes deserializeProperties \/ AnalyzerResource\.deserializeBinaryFromReader \/ AnalyzeResponse\.serializeBinary: policy\/wire-memory\.ts needs updating/,
+          );
+          assert.deepEqual(sdkFunctions(), own);
+        } finally {
+          // Had the copy installed anyway, its functions (one calling undefined) would outlive this test.
+          [sdkModule.deserializeProperties, resourceClass.deserializeBinaryFromReader, responseProto.serializeBinary] =
+            own;
+        }
+      });
+    }
   });
 });
