@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { SECRET_SIG, SECRET_VALUE, type StackSnapshot, UNKNOWN } from "../../../tools/simulator/snapshot";
-import { runRules, violationsOf } from "../../support/rule-harness";
+import { narrow, runRules, violationsOf } from "../../support/rule-harness";
 import { bothSnapshots, mutate, mutateDeclared } from "../harness";
 import { outputOf, retyped, urnOf, withResource, withoutDependencies } from "../snapshot-edits";
 import { facts, rejected, SHAPES } from "./reported";
@@ -226,6 +226,47 @@ describe("security floor, network (in process)", function () {
     });
   }
 
+  describe("no-database-egress, on the database, its group and the app's group", () => {
+    let few: StackSnapshot;
+    before(() => {
+      few = narrow(staging, ["db-instance", "db-sg", "network-app-sg"]);
+    });
+    const egressTo = (cidr: string) => (p: Record<string, unknown>) =>
+      void (p.egress = [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [cidr] }]);
+
+    it("rejects egress from the database's group with only these resources in the stack", async () => {
+      assert.deepEqual(
+        (await rejected(mutate(few, "db-sg", egressTo("0.0.0.0/0")), EGRESS)).map((v) => v.resourceName),
+        ["db-sg"],
+      );
+    });
+
+    it("holds a group to no egress only when a database names it: a proxy's group may send out", async () => {
+      // The app's group allows all egress; an RDS proxy naming it, as a database would, is no database.
+      const s = withResource(few, "db-instance", "aws:rds/proxy:Proxy", "db-proxy", {
+        vpcSecurityGroupIds: [outputOf(few, "network-app-sg")],
+      });
+      assert.deepEqual(await rejected(s, EGRESS), []);
+    });
+
+    it("reads egress only from security groups, not from another resource a database names", async () => {
+      const acl = mutate(retyped(few, "db-sg", "aws:ec2/networkAcl:NetworkAcl"), "db-sg", egressTo("0.0.0.0/0"));
+      assert.deepEqual(await rejected(acl, EGRESS), []);
+    });
+
+    it("describes a rule with no protocol by its ports, not as all traffic", async () => {
+      const s = mutate(
+        few,
+        "db-sg",
+        (p) => void (p.egress = [{ fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/8"] }]),
+      );
+      assert.deepEqual(
+        facts(await rejected(s, EGRESS)).map((m) => /allows egress: (.*)\.$/.exec(m)?.[1]),
+        ["`egress[0]` ( 443)"],
+      );
+    });
+  });
+
   describe("how a rule is read", () => {
     it("reads protocols by name or number, ports as numbers or text, and shows what is missing", async () => {
       const rules = [
@@ -257,6 +298,26 @@ describe("security floor, network (in process)", function () {
           "icmp ? | 0.0.0.0/0",
           "tcp 22 |  0.0.0.0/0 , 0::0/0, ::/0",
         ],
+      );
+    });
+
+    it("takes any run of zeros after the slash for a /0, and a prefix that only begins with zero for none", async () => {
+      const few = narrow(staging, ["network-app-sg"]);
+      const v = await ingressFacts(
+        mutate(
+          few,
+          "network-app-sg",
+          addIngress(
+            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/00", "10.0.0.0/08"] },
+            { protocol: "tcp", fromPort: 23, toPort: 23, ipv6CidrBlocks: ["fd00::/08"] },
+          ),
+        ),
+      );
+      assert.deepEqual(
+        v.map((m) =>
+          /`ingress\[\d\]` \(([^)]*)\) is open to the whole internet \(([^)]*)\)/.exec(m)?.slice(1).join(" | "),
+        ),
+        ["tcp 22 | 0.0.0.0/00"],
       );
     });
 

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import { DEFAULT_LOCK_FILE } from "../../../policy/engine/lock";
 import { type StackSnapshot, UNKNOWN } from "../../../tools/simulator/snapshot";
 import { bothSnapshots, changeContainers, mutate, mutateDeclared } from "../harness";
+import { narrow } from "../../support/rule-harness";
 import { addStatement, outputOf, retyped, urnOf, withResource, without, withoutDependencies } from "../snapshot-edits";
 import { projectTempFile } from "../temp-file";
 import { expectFacts, rejected, SHAPES } from "./reported";
@@ -859,6 +860,60 @@ describe("security rules (in process)", function () {
         ),
       );
       assert.deepEqual(await rejected(seeded, POLICY), []);
+    });
+
+    describe("on the few resources the rule reads", () => {
+      // The generated password, the database, its master secret and the version storing the password, one service
+      // and its task.
+      let leaked: StackSnapshot;
+      before(() => {
+        const few = narrow(staging, [
+          "db-password",
+          "db-instance",
+          "db-master",
+          "db-master-value",
+          "web-task",
+          "web-service",
+        ]);
+        leaked = reads("web-task", (arn) => `${arn}:password::`)(few);
+      });
+
+      it("rejects the leak with only these resources in the stack", async () => {
+        expectFacts(await rejected(leaked, POLICY), [["web-task", /run by the service `web-service`, reads/]]);
+      });
+
+      it("takes a service that names no task definition for running none", async () => {
+        const idle = mutate(
+          withoutDependencies(leaked, "web-service"),
+          "web-service",
+          (p) => void delete p.taskDefinition,
+        );
+        assert.deepEqual(await rejected(idle, POLICY), []);
+      });
+
+      it("holds only ECS services, task definitions and secret versions to what they say", async () => {
+        for (const [name, type] of [
+          ["web-service", "aws:ecs/taskSet:TaskSet"],
+          ["web-task", "aws:batch/jobDefinition:JobDefinition"],
+          ["db-master-value", "aws:secretsmanager/secretRotation:SecretRotation"],
+        ]) {
+          assert.deepEqual(await rejected(retyped(leaked, name, type), POLICY), [], `${name} as ${type}`);
+        }
+      });
+
+      it("skips a container secret with no valueFrom and still names the one that reads the master", async () => {
+        const partial = mutate(
+          leaked,
+          "web-task",
+          changeContainers((c) => void (c[0].secrets as unknown[]).push({ name: "UNSET" })),
+        );
+        expectFacts(await rejected(partial, POLICY), [
+          [
+            "web-task",
+            /reads the database master secret `db-master` \(aws:secretsmanager\/secret:Secret\) as `DATABASE_PASSWORD` \(container `app`\):/,
+          ],
+        ]);
+      });
     });
 
     it("knows the master secret by the password it holds, or as RDS's managed secret", async () => {
