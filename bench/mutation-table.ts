@@ -3,15 +3,18 @@
  * mutation-testing-report-schema that `jsonReporter` writes), so the committed figures are what a
  * run measured, not what someone typed:
  *
- *   node -r ts-node/register/transpile-only bench/mutation-table.ts .parity/mutation/*.json [--under policy/ --under config/] [--check]
+ *   npm run mutate:table [-- --check]   (the reports of `npm run mutate`, policy/ and config/)
  *
  * Score as bench/mutation.md counts it: (killed + timed out) over valid mutants (killed, timed out,
  * survived, no coverage); ignored (static) and compile/runtime errors are not valid mutants.
  *
  * With `--under`, every `.ts` file below those folders gets a row: one no report names is listed as
- * "not in any report" (no config mutates it, or Stryker found nothing to mutate there), so a new file
- * cannot drop out of the table unseen. `--check` exits 1 when a file misses the target, has only static
- * mutants (which the other configs ignore), or no report names it (`npm run mutate` ends with it).
+ * "not in any report" (no config mutates it), so a new file cannot drop out of the table unseen.
+ * Stryker leaves a file it plants no mutant in out of its reports too: one of imports, re-exports and
+ * types only is known as such here, and `--no-mutants FILE` names one with code (two calls, say); a
+ * report that scores such a file is an error. `--check` exits 1 when a file misses the target, has
+ * only static mutants (which the other configs ignore), or no report names it (`npm run mutate` ends
+ * with it).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -128,18 +131,24 @@ export function tableRows(
   }
   for (const file of missing) rows.push(`| \`${file}\` | not in any report | — | ≥ ${TARGET}% — **not scored** |`);
   for (const file of nothingToMutate)
-    rows.push(`| \`${file}\` | nothing to mutate (imports, re-exports and types only) | — | — |`);
+    rows.push(`| \`${file}\` | nothing Stryker mutates (no mutant planted) | — | — |`);
   return rows;
 }
 
 if (require.main === module) {
   const { values, positionals } = parseArgs({
-    options: { under: { type: "string", multiple: true }, check: { type: "boolean", default: false } },
+    options: {
+      under: { type: "string", multiple: true },
+      "no-mutants": { type: "string", multiple: true },
+      check: { type: "boolean", default: false },
+    },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length === 0) {
-    process.stderr.write("usage: bench/mutation-table.ts REPORT.json... [--under DIR/]... [--check]\n");
+    process.stderr.write(
+      "usage: bench/mutation-table.ts REPORT.json... [--under DIR/]... [--no-mutants FILE]... [--check]\n",
+    );
     process.exit(2);
   }
   const reports = positionals.map((f) => {
@@ -150,14 +159,18 @@ if (require.main === module) {
     return JSON.parse(fs.readFileSync(f, "utf8")) as Report;
   });
   const under = values.under ?? [];
+  const noMutants = values["no-mutants"] ?? [];
   const scores = fileScores(reports).filter((s) => under.length === 0 || under.some((u) => s.file.startsWith(u)));
   const absent = unreported(scores, sourceFilesUnder(under));
-  const inert = absent.filter((f) => declarationsOnly(fs.readFileSync(f, "utf8")));
+  const inert = absent.filter((f) => declarationsOnly(fs.readFileSync(f, "utf8")) || noMutants.includes(f));
   const missing = absent.filter((f) => !inert.includes(f));
   process.stdout.write(`${tableRows(scores, missing, inert).join("\n")}\n`);
   const misses = scores.filter((s) => !meetsTarget(s)).map((s) => `${s.file} is under ${TARGET}%`);
   const unscored = scores.filter((s) => scoreOf(s) === undefined).map((s) => `${s.file} has only static mutants`);
-  const problems = [...misses, ...unscored, ...missing.map((f) => `${f} is in no report`)];
+  const stale = noMutants
+    .filter((f) => scores.some((s) => s.file === f))
+    .map((f) => `${f} is given as --no-mutants but a report scores it`);
+  const problems = [...misses, ...unscored, ...missing.map((f) => `${f} is in no report`), ...stale];
   if (values.check && problems.length > 0) {
     process.stderr.write(`mutation-table: ${problems.join("; ")}\n`);
     process.exit(1);

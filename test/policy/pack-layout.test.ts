@@ -15,6 +15,7 @@ import { pack } from "./harness";
 const ROOT = path.resolve(__dirname, "../..");
 const POLICY_DIR = path.join(ROOT, "policy");
 const RULES_DIR = path.join(POLICY_DIR, "rules");
+const UNLEVELED_PACK = path.join(ROOT, "test", "fixtures", "unleveled-pack");
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -168,6 +169,15 @@ describe("the pack's layout", () => {
       assert.equal(served?.remediationSteps, p.remediationSteps, p.name);
       assert.equal(served?.url, p.url, p.name);
     }
+  });
+
+  it("a policy that names no enforcement level of its own is served as mandatory, the pack's level", async () => {
+    // The SDK gives such a policy the pack's level (@pulumi/policy protoutil.js makeAnalyzerInfo:
+    // `policy.enforcementLevel || policyPackEnforcementLevel`), and PolicyPack falls back to advisory
+    // when the pack names none (policy.js). A gate must fail closed: a rule added without a level rejects.
+    const info = await (await pack(UNLEVELED_PACK)).info();
+    assert.equal(info.policies.find((p) => p.name === "unleveled")?.enforcementLevel, "mandatory");
+    assert.equal(info.policies.find((p) => p.name === "declared-inputs")?.enforcementLevel, "advisory");
   });
 
   it("declared-inputs is the last policy: it forgets the run's declarations, and the SDK runs stack policies in list order", () => {
