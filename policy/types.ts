@@ -29,14 +29,20 @@ export const ECS_SERVICE = "aws:ecs/service:Service";
 export const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 export const IAM_GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy";
 export const IAM_GROUP_POLICY_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment";
+export const IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE =
+  "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive";
 export const IAM_POLICY = "aws:iam/policy:Policy";
 export const IAM_POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment";
 export const IAM_ROLE = "aws:iam/role:Role";
 export const IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 export const IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+export const IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE =
+  "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive";
 export const IAM_USER = "aws:iam/user:User";
 export const IAM_USER_POLICY = "aws:iam/userPolicy:UserPolicy";
 export const IAM_USER_POLICY_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment";
+export const IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE =
+  "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive";
 export const KMS_GRANT = "aws:kms/grant:Grant";
 export const KMS_KEY = "aws:kms/key:Key";
 export const LAMBDA_INVOCATION = "aws:lambda/invocation:Invocation";
@@ -77,10 +83,17 @@ export const S3_BUCKET_VERSIONING_PREFIX = "aws:s3/bucketVersioning";
 /** Every IAM resource (roles, policies, users, groups, their attachments). */
 export const IAM_MODULE_PREFIX = "aws:iam/";
 
-/** Every way a managed policy gets attached to a role, user or group. */
+/** The resources that attach one managed policy to a role, user or group (`policyArn`). */
 export const IAM_POLICY_ATTACHMENT_TYPES: readonly string[] = [
   IAM_ROLE_POLICY_ATTACHMENT,
   IAM_POLICY_ATTACHMENT,
   IAM_USER_POLICY_ATTACHMENT,
   IAM_GROUP_POLICY_ATTACHMENT,
+];
+
+/** The resources that attach a list of managed policies to a role, user or group (`policyArns`), exclusively. */
+export const IAM_POLICY_ATTACHMENTS_EXCLUSIVE_TYPES: readonly string[] = [
+  IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
+  IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE,
+  IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
 ];

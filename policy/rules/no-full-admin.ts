@@ -9,6 +9,7 @@ import {
   IAM_MODULE_PREFIX,
   IAM_POLICY,
   IAM_POLICY_ATTACHMENT_TYPES,
+  IAM_POLICY_ATTACHMENTS_EXCLUSIVE_TYPES,
   IAM_ROLE,
   IAM_ROLE_POLICY,
   IAM_USER_POLICY,
@@ -48,6 +49,8 @@ function attachedArns(r: PolicyResource): [string, string][] {
   const p = declaredView(r);
   if (r.type === IAM_ROLE) return strings(p.managedPolicyArns).map((a) => ["managedPolicyArns", a]);
   if (IAM_POLICY_ATTACHMENT_TYPES.includes(r.type)) return strings(p.policyArn).map((a) => ["policyArn", a]);
+  if (IAM_POLICY_ATTACHMENTS_EXCLUSIVE_TYPES.includes(r.type))
+    return strings(p.policyArns).map((a, i) => [`policyArns[${i}]`, a]);
   return [];
 }
 
@@ -55,7 +58,7 @@ function reportAdmin(r: PolicyResource, report: ReportViolation): void {
   for (const [prop, arn] of attachedArns(r)) {
     if (ADMINISTRATOR_ACCESS.test(arn))
       report(
-        `${describeResource(r)} \`${prop}\` attaches \`${arn}\`: full \`*:*\` administration of the account to whoever holds the role.`,
+        `${describeResource(r)} \`${prop}\` attaches \`${arn}\`: full \`*:*\` administration of the account to every identity it is attached to.`,
         r.urn,
       );
   }

@@ -79,15 +79,18 @@ describe("policy/types.ts: the type tokens the pack matches on", () => {
     assert.deepEqual([...types.BUCKET_TYPES].sort(), [s3.Bucket.__pulumiType, s3.BucketV2.__pulumiType].sort());
   });
 
-  it("the policy attachment types are every IAM class that attaches one managed policy", () => {
-    // The `…PolicyAttachmentsExclusive` classes (a list of policies, exclusively managed) are not among
-    // them: the rules read one `policyArn`, and this program creates none of those.
+  it("the policy attachment types are every IAM class that attaches managed policies, one or a list", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const iam = require("@pulumi/aws/iam") as Record<string, { __pulumiType?: string }>;
-    const attachments = Object.keys(iam)
-      .filter((k) => /^[A-Z]?\w*PolicyAttachment$/.test(k))
-      .map((k) => iam[k].__pulumiType);
-    assert.equal(attachments.length, 4);
-    assert.deepEqual([...types.IAM_POLICY_ATTACHMENT_TYPES].sort(), attachments.sort());
+    const tokensOf = (re: RegExp) =>
+      Object.keys(iam)
+        .filter((k) => re.test(k))
+        .map((k) => iam[k].__pulumiType)
+        .sort();
+    const one = tokensOf(/^[A-Z]?\w*PolicyAttachment$/);
+    const exclusive = tokensOf(/^[A-Z]\w*PolicyAttachmentsExclusive$/);
+    assert.deepEqual([one.length, exclusive.length], [4, 3]);
+    assert.deepEqual([...types.IAM_POLICY_ATTACHMENT_TYPES].sort(), one);
+    assert.deepEqual([...types.IAM_POLICY_ATTACHMENTS_EXCLUSIVE_TYPES].sort(), exclusive);
   });
 });

@@ -146,8 +146,39 @@ describe("security floor, access (in process)", function () {
           (p) => void (p.managedPolicyArns = ["arn:aws-us-gov:iam::aws:policy/AdministratorAccess"]),
         );
         assert.deepEqual(facts(await shape.run(s, FULL_ADMIN)).sort(), [
-          "app-task-admin: `app-task-admin` (aws:iam/rolePolicyAttachment:RolePolicyAttachment) `policyArn` attaches `arn:aws:iam::aws:policy/AdministratorAccess`: full `*:*` administration of the account to whoever holds the role.",
-          "jobs-scheduler-role: `jobs-scheduler-role` (aws:iam/role:Role) `managedPolicyArns` attaches `arn:aws-us-gov:iam::aws:policy/AdministratorAccess`: full `*:*` administration of the account to whoever holds the role.",
+          "app-task-admin: `app-task-admin` (aws:iam/rolePolicyAttachment:RolePolicyAttachment) `policyArn` attaches `arn:aws:iam::aws:policy/AdministratorAccess`: full `*:*` administration of the account to every identity it is attached to.",
+          "jobs-scheduler-role: `jobs-scheduler-role` (aws:iam/role:Role) `managedPolicyArns` attaches `arn:aws-us-gov:iam::aws:policy/AdministratorAccess`: full `*:*` administration of the account to every identity it is attached to.",
+        ]);
+      });
+
+      it("rejects AdministratorAccess in an exclusive list of a role's or group's managed policies, and no narrower one", async () => {
+        let s = withResource(
+          staging,
+          "app-task",
+          "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+          "app-task-managed",
+          {
+            roleName: outputOf(staging, "app-task", "name"),
+            policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws-cn:iam::aws:policy/AdministratorAccess"],
+          },
+        );
+        s = withResource(
+          s,
+          "app-task",
+          "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+          "ops-managed",
+          { groupName: "ops", policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] },
+        );
+        s = withResource(
+          s,
+          "app-task",
+          "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+          "auditor-managed",
+          { userName: "auditor", policyArns: ["arn:aws:iam::aws:policy/SecurityAudit"] },
+        );
+        assert.deepEqual(facts(await shape.run(s, FULL_ADMIN)).sort(), [
+          "app-task-managed: `app-task-managed` (aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive) `policyArns[1]` attaches `arn:aws-cn:iam::aws:policy/AdministratorAccess`: full `*:*` administration of the account to every identity it is attached to.",
+          "ops-managed: `ops-managed` (aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive) `policyArns[0]` attaches `arn:aws:iam::aws:policy/AdministratorAccess`: full `*:*` administration of the account to every identity it is attached to.",
         ]);
       });
 
