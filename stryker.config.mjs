@@ -1,9 +1,12 @@
-// Mutation testing (`npm run mutate`), never in CI. Four configs, one per place the mutated code runs:
+// Mutation testing (`npm run mutate`), never in CI: one config per place the mutated code runs, each
+// with the tests that reach it there (bench/mutation.md has the table and the scores):
 //
-// - this file: config/ (the program's settings and AWS rules), with the unit tests that call it in
-//   mocha's own process;
-// - stryker.policy.config.mjs: policy/ (the engine, the pack's helpers, one rule per file), in process
-//   through test/support/rule-harness.ts;
+// - this file: config/ (the program's settings and AWS rules), with its unit tests, in mocha's own
+//   process;
+// - stryker.engine.config.mjs: the comparison engine (policy/engine/), with its unit tests;
+// - stryker.policy.config.mjs: the pack's helpers and rules, in process through
+//   test/support/rule-harness.ts;
+// - stryker.static.config.mjs: the files of module-level constants only (types.ts, pack/docs.ts);
 // - stryker.pack.config.mjs: the pack's entry files, which run only in the pack server's process;
 // - stryker.tools.config.mjs: tools/ (`npm run mutate:tools`), whose tests run CLIs and programs.
 //
