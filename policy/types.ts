@@ -21,6 +21,7 @@ export const COGNITO_USER = "aws:cognito/user:User";
 export const COGNITO_USER_POOL = "aws:cognito/userPool:UserPool";
 export const EC2_ROUTE = "aws:ec2/route:Route";
 export const EC2_ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
+export const EC2_DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
 export const EC2_SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 export const EC2_SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 export const EC2_SUBNET = "aws:ec2/subnet:Subnet";
@@ -82,6 +83,13 @@ export const S3_BUCKET_SSE_CONFIGURATION_PREFIX = "aws:s3/bucketServerSideEncryp
 export const S3_BUCKET_VERSIONING_PREFIX = "aws:s3/bucketVersioning";
 /** Every IAM resource (roles, policies, users, groups, their attachments). */
 export const IAM_MODULE_PREFIX = "aws:iam/";
+
+/**
+ * Both ways a program declares a security group's rules: its own groups, and the VPC's default group
+ * (`aws.ec2.DefaultSecurityGroup` adopts it and sets its inline `ingress`/`egress`), which every
+ * resource named with no group of its own is in.
+ */
+export const SECURITY_GROUP_TYPES: readonly string[] = [EC2_SECURITY_GROUP, EC2_DEFAULT_SECURITY_GROUP];
 
 /** The resources that attach one managed policy to a role, user or group (`policyArn`). */
 export const IAM_POLICY_ATTACHMENT_TYPES: readonly string[] = [

@@ -3,6 +3,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { cutText, parseErrorPlace, showValue } from "./show-value";
 import {
+  EC2_DEFAULT_SECURITY_GROUP,
   EC2_SECURITY_GROUP,
   EC2_SECURITY_GROUP_RULE,
   IAM_POLICY,
@@ -191,7 +192,7 @@ const SECURITY: readonly { readonly what: string; readonly path: RegExp }[] = [
 ];
 /** Types whose every property is security: IAM, key and access rules, network filters. */
 const SECURITY_TYPES =
-  /^aws:(iam\/|kms\/|s3\/(bucketPolicy|bucketPublicAccessBlock|bucketAcl|bucketOwnershipControls|accountPublicAccessBlock)\w*:|ec2\/(securityGroup|networkAcl)|vpc\/securityGroup|lambda\/permission:|(sqs\/queue|sns\/topic|secretsmanager\/secret|ecr\/repository)Policy:|wafv2\/)/;
+  /^aws:(iam\/|kms\/|s3\/(bucketPolicy|bucketPublicAccessBlock|bucketAcl|bucketOwnershipControls|accountPublicAccessBlock)\w*:|ec2\/(securityGroup|networkAcl|defaultSecurityGroup|defaultNetworkAcl)|vpc\/securityGroup|lambda\/permission:|(sqs\/queue|sns\/topic|secretsmanager\/secret|ecr\/repository)Policy:|wafv2\/)/;
 /** Env keys that carry a security rule (cookies, proxies, CORS, HSTS, TLS to the database, auth). */
 const SECURITY_ENV =
   /(COOKIE|SECURE|TRUST_PROXY|CORS|HSTS|TLS|SSL|HTTPS|AUTH|CSRF|CSP|SAMESITE|ENCRYPT|VERIFY|REJECT_UNAUTHORIZED)/;
@@ -229,6 +230,7 @@ const SECURITY_TYPE_SAMPLES = [
   KMS_KEY,
   KMS_GRANT,
   EC2_SECURITY_GROUP,
+  EC2_DEFAULT_SECURITY_GROUP,
   EC2_SECURITY_GROUP_RULE,
   VPC_SECURITY_GROUP_INGRESS_RULE,
   LAMBDA_PERMISSION,

@@ -4,7 +4,7 @@ import { declaredView, refersTo, strings } from "../pack/floor-view";
 import { SECURITY_FLOOR_DOC } from "../pack/docs";
 import { describeResource, isUnknown } from "../pack/resources";
 import { describeRule, inlineRules, RULE_TYPES, standaloneRule } from "../pack/security-group-rules";
-import { EC2_SECURITY_GROUP, RDS_CLUSTER, RDS_INSTANCE } from "../types";
+import { RDS_CLUSTER, RDS_INSTANCE, SECURITY_GROUP_TYPES } from "../types";
 
 /**
  * The security floor: what no stack may do whatever parity.lock.json or known-differences.yaml say.
@@ -15,7 +15,7 @@ const DATABASE_TYPES = [RDS_INSTANCE, RDS_CLUSTER];
 
 /** The security groups databases use, each with the databases that use it. */
 function databaseGroups(resources: readonly PolicyResource[]): Map<PolicyResource, PolicyResource[]> {
-  const groups = resources.filter((r) => r.type === EC2_SECURITY_GROUP);
+  const groups = resources.filter((r) => SECURITY_GROUP_TYPES.includes(r.type));
   const out = new Map<PolicyResource, PolicyResource[]>();
   for (const db of resources.filter((r) => DATABASE_TYPES.includes(r.type))) {
     for (const sg of groups.filter((g) => refersTo(db, "vpcSecurityGroupIds", g)))
@@ -48,7 +48,7 @@ export const noDatabaseEgress: StackValidationPolicy = {
         sg.urn,
       );
     }
-    const groups = args.resources.filter((r) => r.type === EC2_SECURITY_GROUP);
+    const groups = args.resources.filter((r) => SECURITY_GROUP_TYPES.includes(r.type));
     for (const r of args.resources.filter((x) => RULE_TYPES.includes(x.type))) {
       const found = standaloneRule(r, groups);
       if (found?.direction !== "egress" || !found.group || !dbGroups.has(found.group)) continue;

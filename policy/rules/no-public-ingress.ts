@@ -4,7 +4,7 @@ import { Referrers } from "../pack/floor-view";
 import { SECURITY_FLOOR_DOC } from "../pack/docs";
 import { describeResource } from "../pack/resources";
 import { describeRule, inlineRules, Rule, RULE_TYPES, standaloneRule } from "../pack/security-group-rules";
-import { AWS_PACKAGE, EC2_SECURITY_GROUP, LB_LOAD_BALANCER } from "../types";
+import { AWS_PACKAGE, LB_LOAD_BALANCER, SECURITY_GROUP_TYPES } from "../types";
 
 /**
  * The security floor: what no stack may do whatever parity.lock.json or known-differences.yaml say.
@@ -31,7 +31,7 @@ function webPortOnly(rule: Rule): boolean {
 function groupUsers(resources: readonly PolicyResource[]): Referrers {
   return new Referrers(
     resources,
-    (r) => r.type.startsWith(AWS_PACKAGE) && r.type !== EC2_SECURITY_GROUP && !RULE_TYPES.includes(r.type),
+    (r) => r.type.startsWith(AWS_PACKAGE) && !SECURITY_GROUP_TYPES.includes(r.type) && !RULE_TYPES.includes(r.type),
   );
 }
 
@@ -66,7 +66,7 @@ export const noPublicIngress: StackValidationPolicy = {
   url: SECURITY_FLOOR_DOC,
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
-    const groups = args.resources.filter((r) => r.type === EC2_SECURITY_GROUP);
+    const groups = args.resources.filter((r) => SECURITY_GROUP_TYPES.includes(r.type));
     const users = groupUsers(args.resources);
     for (const sg of groups) {
       const lbGroup = isLoadBalancerGroup(sg, users);

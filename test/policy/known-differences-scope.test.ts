@@ -113,6 +113,10 @@ describe("known differences: what a declaration may cover", function () {
       () => parse({ resources: ["*$aws:ec2/securityGroup*"], onlyIn: "staging" }),
       /reaches resources of a security type \(`aws:ec2\/securityGroup:SecurityGroup`\)/,
     );
+    assert.throws(
+      () => parse({ resources: ["*$aws:ec2/defaultSecurityGroup*"], onlyIn: "staging" }),
+      /reaches resources of a security type \(`aws:ec2\/defaultSecurityGroup:DefaultSecurityGroup`\)/,
+    );
     assert.equal(parse({ resources: ["auth-seed-*"], onlyIn: "staging" }).length, 1);
   });
 

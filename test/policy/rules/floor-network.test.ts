@@ -19,6 +19,7 @@ const LB = "the load balancer's group takes the internet on 80 and 443 only, one
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const DEFAULT_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
 
 describe("security floor, network (in process)", function () {
   this.timeout(120_000);
@@ -111,6 +112,20 @@ describe("security floor, network (in process)", function () {
           ["`ingress[0]` (tcp 443", "`ingress[1]` (tcp 80"],
         );
         assert.ok(facts(v).every((m) => m.endsWith(NOT_LB)));
+      });
+
+      it("holds the VPC's default group, adopted with rules of its own, as any other group", async () => {
+        const adopt = (ingress: Record<string, unknown>[]) =>
+          withResource(staging, "network-app-sg", DEFAULT_GROUP, "network-default-sg", { ingress, egress: [] });
+        assert.deepEqual(
+          facts(
+            await shape.run(adopt([{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }]), INGRESS),
+          ),
+          [
+            `network-default-sg: \`network-default-sg\` (${DEFAULT_GROUP}) \`ingress[0]\` (tcp 22) is open to the whole internet (0.0.0.0/0): ${NOT_LB}`,
+          ],
+        );
+        assert.deepEqual(await shape.run(adopt([{ protocol: "-1", fromPort: 0, toPort: 0, self: true }]), INGRESS), []);
       });
 
       it("rejects standalone ingress rules from the internet (SecurityGroupRule, SecurityGroupIngressRule)", async () => {
@@ -207,6 +222,19 @@ describe("security floor, network (in process)", function () {
         );
         assert.deepEqual(facts(v), [
           "db-instance: `db-instance` (aws:rds/instance:Instance) names no `vpcSecurityGroupIds`, so it gets the VPC's default security group, which allows all egress (and ingress from everything else in it).",
+        ]);
+      });
+
+      it("holds the VPC's default group to no egress when a database names it", async () => {
+        let s = withResource(staging, "db-sg", DEFAULT_GROUP, "network-default-sg", {
+          ingress: [],
+          egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+        });
+        assert.deepEqual(await shape.run(s, EGRESS), [], "a default group no database names may send out");
+        const id = outputOf(s, "network-default-sg");
+        s = mutate(s, "db-instance", (p) => void (p.vpcSecurityGroupIds = [id]));
+        assert.deepEqual(facts(await shape.run(s, EGRESS)), [
+          `network-default-sg: \`network-default-sg\` (${DEFAULT_GROUP}), the security group of the database \`db-instance\`, allows egress: \`egress[0]\` (all traffic).`,
         ]);
       });
 
