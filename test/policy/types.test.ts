@@ -87,10 +87,21 @@ describe("policy/types.ts: the type tokens the pack matches on", () => {
         .filter((k) => re.test(k))
         .map((k) => iam[k].__pulumiType)
         .sort();
-    const one = tokensOf(/^[A-Z]?\w*PolicyAttachment$/);
+    const one = tokensOf(/^([A-Z]\w*)?PolicyAttachment$/);
     const exclusive = tokensOf(/^[A-Z]\w*PolicyAttachmentsExclusive$/);
     assert.deepEqual([one.length, exclusive.length], [4, 3]);
     assert.deepEqual([...types.IAM_POLICY_ATTACHMENT_TYPES].sort(), one);
     assert.deepEqual([...types.IAM_POLICY_ATTACHMENTS_EXCLUSIVE_TYPES].sort(), exclusive);
+  });
+
+  it("the security group types are every EC2 class that declares a group and its inline rules", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ec2 = require("@pulumi/aws/ec2") as Record<string, { __pulumiType?: string }>;
+    const groups = Object.keys(ec2)
+      .filter((k) => /^([A-Z]\w*)?SecurityGroup$/.test(k))
+      .map((k) => ec2[k].__pulumiType)
+      .sort();
+    assert.equal(groups.length, 2);
+    assert.deepEqual([...types.SECURITY_GROUP_TYPES].sort(), groups);
   });
 });
