@@ -57,6 +57,15 @@ export const base = {
   },
 };
 
+/**
+ * The configs whose tests start child processes (the pack server, the program hosts, the CLIs):
+ * test/mutation/child-mutants.ts hands each child the active mutant, and test/hooks.ts releases the
+ * shared hosts and pack servers after every run, so none outlives the mutant it was made under.
+ */
+export const withChildProcesses = {
+  require: ["ts-node/register/transpile-only", "./test/hooks.ts", "./test/mutation/child-mutants.ts"],
+};
+
 /** A config's own report and incremental files, named `name` under .parity/mutation/. */
 export function outputs(name) {
   return {

@@ -1,11 +1,11 @@
 // The pack's entry files, which run only inside the pack's process (served over the analyzer
 // protocol, as the CLI does): index.ts, and policies.ts as that process loads it. index.ts holds two
-// statements (install wire-memory.ts, serve the pack), where Stryker plants no mutant; its work is held
-// by test/policy/wire-memory.test.ts, which compares the served pack with one served without it. There Stryker
-// cannot record which test reached a mutant, so coverage analysis is off and each mutant runs the
-// end-to-end tests that go through the pack, which stop at the first failure. The rules themselves
-// are scored in process by stryker.policy.config.mjs, in milliseconds per test.
-import { base, outputs } from "./stryker.config.mjs";
+// statements (install wire-memory.ts, serve the pack), where Stryker plants no mutant; its work is
+// held by test/policy/wire-memory.test.ts, which compares the served pack with one served without it.
+// In the pack's process Stryker cannot record which test reached a mutant, so coverage analysis is
+// off and each mutant runs the end-to-end tests that go through the pack, which stop at the first
+// failure. The rules themselves are scored in process by stryker.policy.config.mjs.
+import { base, outputs, withChildProcesses } from "./stryker.config.mjs";
 
 export default {
   ...base,
@@ -15,9 +15,7 @@ export default {
   mochaOptions: {
     ...base.mochaOptions,
     spec: ["test/policy/pack-layout.test.ts", "test/policy/policies.test.ts", "test/policy/rule-harness.test.ts"],
-    // The pack runs in a child: test/mutation/child-mutants.ts hands it the active mutant, and
-    // test/hooks.ts releases the shared pack servers after each run, so none outlives its mutant.
-    require: ["ts-node/register/transpile-only", "./test/hooks.ts", "./test/mutation/child-mutants.ts"],
+    ...withChildProcesses,
   },
   ...outputs("pack"),
 };
