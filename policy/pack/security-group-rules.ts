@@ -1,5 +1,10 @@
 import { PolicyResource } from "@pulumi/policy";
-import { EC2_SECURITY_GROUP_RULE, VPC_SECURITY_GROUP_EGRESS_RULE, VPC_SECURITY_GROUP_INGRESS_RULE } from "../types";
+import {
+  EC2_SECURITY_GROUP_RULE,
+  SECURITY_GROUP_TYPES,
+  VPC_SECURITY_GROUP_EGRESS_RULE,
+  VPC_SECURITY_GROUP_INGRESS_RULE,
+} from "../types";
 import { declaredView, plain, refersTo, strings } from "./floor-view";
 
 /**
@@ -14,6 +19,11 @@ export const RULE_TYPES: readonly string[] = [
   VPC_SECURITY_GROUP_INGRESS_RULE,
   VPC_SECURITY_GROUP_EGRESS_RULE,
 ];
+
+/** The stack's security groups, of either kind (`SECURITY_GROUP_TYPES`). */
+export function securityGroupsOf(resources: readonly PolicyResource[]): PolicyResource[] {
+  return resources.filter((r) => SECURITY_GROUP_TYPES.includes(r.type));
+}
 
 /** One rule, however it was declared (inline, `SecurityGroupRule`, `SecurityGroupIngressRule`). */
 export interface Rule {

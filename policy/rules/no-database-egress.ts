@@ -3,8 +3,8 @@ import { noConfigSchema } from "../pack/config";
 import { declaredView, refersTo, strings } from "../pack/floor-view";
 import { SECURITY_FLOOR_DOC } from "../pack/docs";
 import { describeResource, isUnknown } from "../pack/resources";
-import { describeRule, inlineRules, RULE_TYPES, standaloneRule } from "../pack/security-group-rules";
-import { RDS_CLUSTER, RDS_INSTANCE, SECURITY_GROUP_TYPES } from "../types";
+import { describeRule, inlineRules, RULE_TYPES, securityGroupsOf, standaloneRule } from "../pack/security-group-rules";
+import { RDS_CLUSTER, RDS_INSTANCE } from "../types";
 
 /**
  * The security floor: what no stack may do whatever parity.lock.json or known-differences.yaml say.
@@ -14,8 +14,10 @@ import { RDS_CLUSTER, RDS_INSTANCE, SECURITY_GROUP_TYPES } from "../types";
 const DATABASE_TYPES = [RDS_INSTANCE, RDS_CLUSTER];
 
 /** The security groups databases use, each with the databases that use it. */
-function databaseGroups(resources: readonly PolicyResource[]): Map<PolicyResource, PolicyResource[]> {
-  const groups = resources.filter((r) => SECURITY_GROUP_TYPES.includes(r.type));
+function databaseGroups(
+  resources: readonly PolicyResource[],
+  groups: readonly PolicyResource[],
+): Map<PolicyResource, PolicyResource[]> {
   const out = new Map<PolicyResource, PolicyResource[]>();
   for (const db of resources.filter((r) => DATABASE_TYPES.includes(r.type))) {
     for (const sg of groups.filter((g) => refersTo(db, "vpcSecurityGroupIds", g)))
@@ -37,7 +39,8 @@ export const noDatabaseEgress: StackValidationPolicy = {
   url: SECURITY_FLOOR_DOC,
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
-    const dbGroups = databaseGroups(args.resources);
+    const groups = securityGroupsOf(args.resources);
+    const dbGroups = databaseGroups(args.resources, groups);
     const usedBy = (sg: PolicyResource) => (dbGroups.get(sg) ?? []).map((d) => `\`${d.name}\``).join(", ");
     for (const sg of dbGroups.keys()) {
       const rules = inlineRules(sg, "egress");
@@ -48,7 +51,6 @@ export const noDatabaseEgress: StackValidationPolicy = {
         sg.urn,
       );
     }
-    const groups = args.resources.filter((r) => SECURITY_GROUP_TYPES.includes(r.type));
     for (const r of args.resources.filter((x) => RULE_TYPES.includes(x.type))) {
       const found = standaloneRule(r, groups);
       if (found?.direction !== "egress" || !found.group || !dbGroups.has(found.group)) continue;

@@ -3,7 +3,14 @@ import { noConfigSchema } from "../pack/config";
 import { Referrers } from "../pack/floor-view";
 import { SECURITY_FLOOR_DOC } from "../pack/docs";
 import { describeResource } from "../pack/resources";
-import { describeRule, inlineRules, Rule, RULE_TYPES, standaloneRule } from "../pack/security-group-rules";
+import {
+  describeRule,
+  inlineRules,
+  Rule,
+  RULE_TYPES,
+  securityGroupsOf,
+  standaloneRule,
+} from "../pack/security-group-rules";
 import { AWS_PACKAGE, LB_LOAD_BALANCER, SECURITY_GROUP_TYPES } from "../types";
 
 /**
@@ -66,7 +73,7 @@ export const noPublicIngress: StackValidationPolicy = {
   url: SECURITY_FLOOR_DOC,
   configSchema: noConfigSchema,
   validateStack: (args, report) => {
-    const groups = args.resources.filter((r) => SECURITY_GROUP_TYPES.includes(r.type));
+    const groups = securityGroupsOf(args.resources);
     const users = groupUsers(args.resources);
     for (const sg of groups) {
       const lbGroup = isLoadBalancerGroup(sg, users);
