@@ -100,11 +100,17 @@ export function declarationsOnly(source: string): boolean {
   );
 }
 
-/** Whether a score meets the target (a file with no valid mutant has nothing to miss). */
-export function meetsTarget(s: FileScore): boolean {
+/** A file against the target: scored and meeting it, scored and missing it, or only static mutants. */
+export function verdictOf(s: FileScore): "meets" | "misses" | "static only" {
   const score = scoreOf(s);
-  return score === undefined || score >= TARGET;
+  return score === undefined ? "static only" : score >= TARGET ? "meets" : "misses";
 }
+
+const VERDICT_TEXT = {
+  meets: `≥ ${TARGET}%`,
+  misses: `≥ ${TARGET}% — **misses**`,
+  "static only": `≥ ${TARGET}% — **not scored** (static only: stryker.static.config.mjs scores such files)`,
+} as const;
 
 export function tableRows(
   scores: readonly FileScore[],
@@ -121,13 +127,7 @@ export function tableRows(
       score === undefined
         ? "no valid mutant"
         : `**${score.toFixed(2)}%** (${s.detected} / ${s.survived} / ${s.noCoverage})`;
-    const verdict =
-      score === undefined
-        ? `≥ ${TARGET}% — **not scored** (static only: stryker.static.config.mjs scores such files)`
-        : meetsTarget(s)
-          ? `≥ ${TARGET}%`
-          : `≥ ${TARGET}% — **misses**`;
-    rows.push(`| \`${s.file}\` | ${shown} | ${s.ignored} | ${verdict} |`);
+    rows.push(`| \`${s.file}\` | ${shown} | ${s.ignored} | ${VERDICT_TEXT[verdictOf(s)]} |`);
   }
   for (const file of missing) rows.push(`| \`${file}\` | not in any report | — | ≥ ${TARGET}% — **not scored** |`);
   for (const file of nothingToMutate)
@@ -165,8 +165,8 @@ if (require.main === module) {
   const inert = absent.filter((f) => declarationsOnly(fs.readFileSync(f, "utf8")) || noMutants.includes(f));
   const missing = absent.filter((f) => !inert.includes(f));
   process.stdout.write(`${tableRows(scores, missing, inert).join("\n")}\n`);
-  const misses = scores.filter((s) => !meetsTarget(s)).map((s) => `${s.file} is under ${TARGET}%`);
-  const unscored = scores.filter((s) => scoreOf(s) === undefined).map((s) => `${s.file} has only static mutants`);
+  const misses = scores.filter((s) => verdictOf(s) === "misses").map((s) => `${s.file} is under ${TARGET}%`);
+  const unscored = scores.filter((s) => verdictOf(s) === "static only").map((s) => `${s.file} has only static mutants`);
   const stale = noMutants
     .filter((f) => scores.some((s) => s.file === f))
     .map((f) => `${f} is given as --no-mutants but a report scores it`);
